@@ -1,0 +1,302 @@
+//! Checks that need the vocabulary or the whole glossary: relation types and
+//! targets exist, no hierarchy cycles, one preferred label per language.
+
+use crate::config::Config;
+use crate::convert::Summary;
+use crate::diagnostic::{Diagnostic, Pos, did_you_mean};
+use crate::ontology::{Direction, Ontology};
+use crate::source::{Entry, Source};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Checks of one entry against the vocabulary and the settings.
+pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let path = entry.path.as_path();
+    let keys: Vec<&str> = ontology
+        .relation_types
+        .iter()
+        .map(|t| t.key.as_str())
+        .collect();
+    for relation in &entry.relations {
+        let key = &relation.key;
+        if ontology.relation_type(&key.value).is_none() {
+            let help = match did_you_mean(&key.value, keys.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`? Relation types: {}", keys.join(", ")),
+                None => format!(
+                    "relation types: {}; a new type is declared in ontology/glossary.ttl",
+                    keys.join(", ")
+                ),
+            };
+            out.push(
+                Diagnostic::error(
+                    "check/unknown-relation-type",
+                    path,
+                    key.pos,
+                    format!("unknown relation type `{}`", key.value),
+                )
+                .with_help(help),
+            );
+        }
+    }
+    if let Some(register) = &entry.register {
+        if ontology.register(&register.value).is_none() {
+            let known: Vec<&str> = ontology.registers.iter().map(|r| r.key.as_str()).collect();
+            out.push(
+                Diagnostic::error(
+                    "check/unknown-register",
+                    path,
+                    register.pos,
+                    format!("unknown register `{}`", register.value),
+                )
+                .with_help(format!("registers: {}", known.join(", "))),
+            );
+        }
+    }
+    if config.citations.article.is_none() {
+        for source in &entry.sources {
+            if let Source::Article { text, .. } = &source.value {
+                out.push(
+                    Diagnostic::error(
+                        "check/article-without-act",
+                        path,
+                        source.pos,
+                        format!("`{text}` cites an Article, but glossary.toml names no act"),
+                    )
+                    .with_help("set `article` under `[citations]` in glossary.toml, or cite the source by IRI"),
+                );
+            }
+        }
+    }
+    let texts = entry
+        .terms
+        .iter()
+        .chain(&entry.alt_labels)
+        .chain(&entry.hidden_labels)
+        .chain(&entry.definitions);
+    for text in texts {
+        if !config.languages.contains(&text.lang) {
+            out.push(
+                Diagnostic::warning(
+                    "check/unlisted-language",
+                    path,
+                    text.pos,
+                    format!("language `{}` is not listed in glossary.toml", text.lang),
+                )
+                .with_help(format!(
+                    "add it to `languages` (now {}) so pages can offer it",
+                    config.languages.join(", ")
+                )),
+            );
+        }
+    }
+    let mut seen_langs = BTreeMap::new();
+    for (field, texts) in [("term", &entry.terms), ("definition", &entry.definitions)] {
+        seen_langs.clear();
+        for text in texts {
+            if let Some(first) = seen_langs.insert(text.lang.as_str(), text.pos) {
+                out.push(
+                    Diagnostic::error(
+                        "check/duplicate-language",
+                        path,
+                        text.pos,
+                        format!(
+                            "a second `{field}` in `{}` (first at line {})",
+                            text.lang, first.line
+                        ),
+                    )
+                    .with_help("keep one per language; put other names in `alt-labels`"),
+                );
+            }
+        }
+    }
+    if entry.term(config.default_language()).is_none() && !entry.terms.is_empty() {
+        out.push(
+            Diagnostic::warning(
+                "check/missing-default-term",
+                path,
+                entry.terms[0].pos,
+                format!(
+                    "no term in the default language `{}`",
+                    config.default_language()
+                ),
+            )
+            .with_help("add the term in the glossary's first language"),
+        );
+    }
+    for fact in &entry.key_facts {
+        let signalled = ontology.relation_type_for_fact_label(&fact.label);
+        if let (Some(t), true) = (signalled, fact.targets.is_empty()) {
+            out.push(
+                Diagnostic::warning(
+                    "check/fact-without-targets",
+                    path,
+                    fact.pos,
+                    format!("key fact `{}` names the relation type `{}` but lists no targets", fact.label, t.key),
+                )
+                .with_help("add `targets: [ids]` (with `label:` and `value:`) so the relation is published"),
+            );
+        }
+    }
+    out
+}
+
+/// Checks across all entries, from their summaries.
+pub fn glossary(summaries: &[Summary], ontology: &Ontology) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut by_id: BTreeMap<&str, &Summary> = BTreeMap::new();
+    for s in summaries {
+        if let Some(first) = by_id.insert(&s.id, s) {
+            out.push(
+                Diagnostic::error(
+                    "check/duplicate-id",
+                    &s.path,
+                    Pos::new(1, 1),
+                    format!("the id `{}` is also used by {}", s.id, first.path.display()),
+                )
+                .with_help("ids come from file names and must be unique; rename one of the files"),
+            );
+        }
+    }
+    let ids: Vec<&str> = by_id.keys().copied().collect();
+    let mut labels: BTreeMap<(String, String), (&Summary, usize)> = BTreeMap::new();
+    for s in summaries {
+        for (lang, label, line, column) in &s.terms {
+            let key = (lang.clone(), label.to_lowercase());
+            if let Some((first, first_line)) = labels.get(&key) {
+                out.push(
+                    Diagnostic::error(
+                        "check/duplicate-label",
+                        &s.path,
+                        Pos::new(*line, *column),
+                        format!(
+                            "the term `{label}`@{lang} is also the term of `{}` ({}:{first_line})",
+                            first.id,
+                            first.path.display()
+                        ),
+                    )
+                    .with_help("two concepts cannot share a preferred term in one language; qualify one, like `Board (AI Act)`"),
+                );
+            } else {
+                labels.insert(key, (s, *line));
+            }
+        }
+        for (key, target, line, column) in &s.relations {
+            let pos = Pos::new(*line, *column);
+            if target == &s.id {
+                out.push(
+                    Diagnostic::error(
+                        "check/self-relation",
+                        &s.path,
+                        pos,
+                        format!("`{}` is related to itself by `{key}`", s.id),
+                    )
+                    .with_help("remove the relation; a concept cannot be related to itself"),
+                );
+            } else if !by_id.contains_key(target.as_str()) {
+                let help = match did_you_mean(target, ids.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`? Otherwise create `{target}.md`"),
+                    None => format!("create an entry `{target}.md`, or fix the id"),
+                };
+                out.push(
+                    Diagnostic::error(
+                        "check/missing-target",
+                        &s.path,
+                        pos,
+                        format!("`{key}` points to `{target}`, which is not an entry"),
+                    )
+                    .with_help(help),
+                );
+            } else if by_id[target.as_str()].deprecated && !s.deprecated {
+                out.push(
+                    Diagnostic::warning(
+                        "check/deprecated-target",
+                        &s.path,
+                        pos,
+                        format!("`{key}` points to the deprecated entry `{target}`"),
+                    )
+                    .with_help("point to the entry that replaces it"),
+                );
+            }
+        }
+    }
+    out.extend(cycles(summaries, &by_id, ontology));
+    out
+}
+
+/// Hierarchy cycles: following broader relations (and narrower ones backwards)
+/// must never come back to where it started.
+fn cycles(
+    summaries: &[Summary],
+    by_id: &BTreeMap<&str, &Summary>,
+    ontology: &Ontology,
+) -> Vec<Diagnostic> {
+    // child -> [(parent, where it is stated)]
+    let mut parents: BTreeMap<&str, Vec<(&str, &Summary, Pos)>> = BTreeMap::new();
+    for s in summaries {
+        for (key, target, line, column) in &s.relations {
+            if !by_id.contains_key(target.as_str()) || target == &s.id {
+                continue;
+            }
+            let pos = Pos::new(*line, *column);
+            match ontology.relation_type(key).map(|t| t.direction) {
+                Some(Direction::Broader) => {
+                    parents.entry(&s.id).or_default().push((target, s, pos))
+                }
+                Some(Direction::Narrower) => {
+                    parents.entry(target).or_default().push((&s.id, s, pos))
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut reported: BTreeSet<Vec<&str>> = BTreeSet::new();
+    // 0 = unvisited, 1 = on the current path, 2 = done.
+    let mut state: BTreeMap<&str, u8> = BTreeMap::new();
+    for start in parents.keys().copied() {
+        if state.get(start).copied().unwrap_or(0) != 0 {
+            continue;
+        }
+        // Iterative depth-first search; the path holds (node, next edge index).
+        let mut path: Vec<(&str, usize)> = vec![(start, 0)];
+        state.insert(start, 1);
+        while let Some((node, edge)) = path.last().copied() {
+            let edges = parents.get(node).map_or(&[][..], Vec::as_slice);
+            if edge >= edges.len() {
+                state.insert(node, 2);
+                path.pop();
+                continue;
+            }
+            if let Some(top) = path.last_mut() {
+                top.1 += 1;
+            }
+            let (parent, stated_in, pos) = edges[edge];
+            match state.get(parent).copied().unwrap_or(0) {
+                0 => {
+                    state.insert(parent, 1);
+                    path.push((parent, 0));
+                }
+                1 => {
+                    let from = path.iter().position(|(n, _)| *n == parent).unwrap_or(0);
+                    let mut cycle: Vec<&str> = path[from..].iter().map(|(n, _)| *n).collect();
+                    let mut key = cycle.clone();
+                    key.sort_unstable();
+                    if reported.insert(key) {
+                        cycle.push(parent);
+                        out.push(
+                            Diagnostic::error(
+                                "check/cycle",
+                                &stated_in.path,
+                                pos,
+                                format!("hierarchy cycle: {}", cycle.join(" → ")),
+                            )
+                            .with_help("a concept cannot be broader than itself; remove or reverse one of these relations"),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,90 @@
+//! The command line, as clap derives it. Doc comments here are the `--help` text.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Publish a glossary as linked data: SKOS in an embedded Oxigraph store,
+/// exported in every RDF format and queried with SPARQL.
+#[derive(Debug, Parser)]
+#[command(name = "glossgraph", version, about)]
+pub struct Cli {
+    /// The glossary folder (holding glossary.toml). Default: the nearest one at or
+    /// above the current folder, or its data/ subfolder.
+    #[arg(long, global = true, value_name = "DIR", env = "GLOSSGRAPH_DATA")]
+    pub data: Option<PathBuf>,
+
+    /// Keep the graph in a persistent store in DIR, updated incrementally
+    /// (needs the `rocksdb` feature). Default: build it in memory.
+    #[arg(long, global = true, value_name = "DIR", env = "GLOSSGRAPH_STORE")]
+    pub store: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the graph and report what it holds.
+    Build,
+    /// Check the sources; print every error and warning; exit 1 on errors.
+    Check,
+    /// Write the whole graph in one RDF format.
+    Export {
+        /// The output format.
+        #[arg(long, short, value_enum, default_value = "turtle")]
+        format: ExportFormat,
+        /// Write to FILE (atomically) instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Run a SPARQL query over the graph.
+    Query {
+        /// The query text.
+        #[arg(required_unless_present_any = ["file", "name"], conflicts_with_all = ["file", "name"])]
+        query: Option<String>,
+        /// Read the query from a file.
+        #[arg(long, value_name = "FILE", conflicts_with = "name")]
+        file: Option<PathBuf>,
+        /// Run a named query from the queries folder (see `glossgraph queries`).
+        #[arg(long, short, value_name = "NAME")]
+        name: Option<String>,
+        /// Bind a named query's parameter, as NAME=VALUE.
+        #[arg(long = "param", short, value_name = "NAME=VALUE", value_parser = parse_param)]
+        params: Vec<(String, String)>,
+        /// The output format. Default: a table on a terminal, TSV (or Turtle for
+        /// CONSTRUCT and DESCRIBE) otherwise.
+        #[arg(long, short, value_enum)]
+        format: Option<QueryFormat>,
+    },
+    /// List the named queries with their parameters.
+    Queries,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Turtle,
+    Jsonld,
+    Rdfxml,
+    Ntriples,
+    Nquads,
+    Trig,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum QueryFormat {
+    Table,
+    Json,
+    Xml,
+    Csv,
+    Tsv,
+    Turtle,
+    Ntriples,
+    Jsonld,
+}
+
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
+        .filter(|(k, _)| !k.is_empty())
+        .ok_or_else(|| format!("`{text}` is not NAME=VALUE"))
+}

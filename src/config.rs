@@ -1,0 +1,370 @@
+//! `glossary.toml`: the scheme's metadata, base IRI, languages and paths.
+
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::source::markdown::LineIndex;
+use oxigraph::model::{Literal, NamedNode};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use toml::Spanned;
+
+/// The settings of one glossary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Ends with `/`; concepts are at `{base}concept/{id}`.
+    pub base: String,
+    /// Language tags in fallback order; never empty.
+    pub languages: Vec<String>,
+    pub title: BTreeMap<String, String>,
+    pub description: BTreeMap<String, String>,
+    pub version: Option<String>,
+    pub license: Option<String>,
+    /// `xsd:date` lexical forms.
+    pub created: Option<String>,
+    pub modified: Option<String>,
+    pub publisher: Option<Publisher>,
+    pub citations: Citations,
+    /// Relative to the directory holding `glossary.toml`.
+    pub entries_dir: String,
+    pub queries_dir: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publisher {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+/// How cited Articles become IRIs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Citations {
+    /// The act itself, for `dcterms:source` of the scheme.
+    pub act: Option<String>,
+    /// A template with `{}` where the Article number goes.
+    pub article: Option<String>,
+}
+
+impl Citations {
+    /// The IRI of Article `number`, if articles are configured.
+    pub fn article_iri(&self, number: u32) -> Option<String> {
+        self.article
+            .as_ref()
+            .map(|t| t.replacen("{}", &number.to_string(), 1))
+    }
+}
+
+impl Config {
+    /// The default language: the first configured one.
+    pub fn default_language(&self) -> &str {
+        &self.languages[0]
+    }
+
+    pub fn concept_iri(&self, id: &str) -> String {
+        format!("{}concept/{id}", self.base)
+    }
+
+    /// The id of a concept IRI of this glossary.
+    pub fn concept_id<'a>(&self, iri: &'a str) -> Option<&'a str> {
+        iri.strip_prefix(&self.base)?.strip_prefix("concept/")
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    base: Spanned<String>,
+    languages: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    title: BTreeMap<Spanned<String>, String>,
+    #[serde(default)]
+    description: BTreeMap<Spanned<String>, String>,
+    version: Option<String>,
+    license: Option<Spanned<String>>,
+    created: Option<Spanned<DateValue>>,
+    modified: Option<Spanned<DateValue>>,
+    publisher: Option<RawPublisher>,
+    #[serde(default)]
+    citations: RawCitations,
+    #[serde(default)]
+    paths: RawPaths,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DateValue {
+    Date(toml::value::Datetime),
+    Text(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPublisher {
+    name: String,
+    url: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCitations {
+    act: Option<Spanned<String>>,
+    article: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPaths {
+    #[serde(default = "default_entries")]
+    entries: String,
+    #[serde(default = "default_queries")]
+    queries: String,
+}
+
+impl Default for RawPaths {
+    fn default() -> Self {
+        Self {
+            entries: default_entries(),
+            queries: default_queries(),
+        }
+    }
+}
+
+fn default_entries() -> String {
+    "entries".into()
+}
+
+fn default_queries() -> String {
+    "../queries".into()
+}
+
+/// Parses `glossary.toml` text; `path` names it in messages.
+pub fn parse_str(text: &str, path: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let lines = LineIndex::new(text);
+    let at = |span: std::ops::Range<usize>| lines.pos(span.start);
+    let raw: Raw = toml::from_str(text).map_err(|e| {
+        let pos = e.span().map_or(Pos::new(1, 1), at);
+        vec![
+            Diagnostic::error("config/syntax", path, pos, e.message().trim().to_owned())
+                .with_help("see the `glossary.toml` section of README.md for every setting"),
+        ]
+    })?;
+    let mut errors = Vec::new();
+    let mut error = |span: std::ops::Range<usize>, message: String, help: &str| {
+        errors.push(Diagnostic::error("config/value", path, at(span), message).with_help(help));
+    };
+
+    let base = raw.base.get_ref().clone();
+    if NamedNode::new(&base).is_err() || !base.contains("://") || !base.ends_with('/') {
+        error(
+            raw.base.span(),
+            format!("`base` is `{base}`, not an absolute IRI ending in `/`"),
+            "write the address the glossary is published at, like `https://glossary.example.org/`",
+        );
+    }
+    let mut languages: Vec<String> = Vec::new();
+    for tag in raw.languages.get_ref() {
+        match Literal::new_language_tagged_literal("", tag.get_ref()) {
+            Ok(l) => {
+                let tag_text = l.language().unwrap_or_default().to_owned();
+                if languages.contains(&tag_text) {
+                    error(
+                        tag.span(),
+                        format!("language `{tag_text}` is listed twice"),
+                        "list each language once",
+                    );
+                }
+                languages.push(tag_text);
+            }
+            Err(e) => error(
+                tag.span(),
+                format!("`{}` is not a valid language tag ({e})", tag.get_ref()),
+                "use BCP 47 tags such as `en`, `de` or `pt-BR`",
+            ),
+        }
+    }
+    if raw.languages.get_ref().is_empty() {
+        error(
+            raw.languages.span(),
+            "`languages` is empty".into(),
+            "list at least one language, like `languages = [\"en\"]`",
+        );
+    }
+    let tagged = |map: BTreeMap<Spanned<String>, String>,
+                  errors: &mut dyn FnMut(std::ops::Range<usize>, String, &str)| {
+        let mut out = BTreeMap::new();
+        for (tag, text) in map {
+            match Literal::new_language_tagged_literal("", tag.get_ref()) {
+                Ok(l) => {
+                    out.insert(l.language().unwrap_or_default().to_owned(), text);
+                }
+                Err(e) => errors(
+                    tag.span(),
+                    format!("`{}` is not a valid language tag ({e})", tag.get_ref()),
+                    "use BCP 47 tags such as `en`, `de` or `pt-BR`",
+                ),
+            }
+        }
+        out
+    };
+    let title = tagged(raw.title, &mut error);
+    let description = tagged(raw.description, &mut error);
+    if title.is_empty() {
+        error(
+            0..0,
+            "the glossary has no title".into(),
+            "add a `[title]` table with `en = \"…\"` (one line per language)",
+        );
+    }
+    let mut iri = |value: Option<Spanned<String>>, key: &str| {
+        let value = value?;
+        if NamedNode::new(value.get_ref()).is_ok() && value.get_ref().contains(':') {
+            Some(value.into_inner())
+        } else {
+            error(
+                value.span(),
+                format!("`{key}` is `{}`, not an absolute IRI", value.get_ref()),
+                "write a full address starting with `https://`",
+            );
+            None
+        }
+    };
+    let license = iri(raw.license, "license");
+    let publisher_url = raw.publisher.as_ref().and_then(|p| p.url.clone());
+    let publisher_url = iri(publisher_url, "publisher.url");
+    let act = iri(raw.citations.act, "citations.act");
+    let article = match raw.citations.article {
+        Some(t) if !t.get_ref().contains("{}") => {
+            error(
+                t.span(),
+                "`citations.article` has no `{}` for the Article number".into(),
+                "write a template like `http://data.europa.eu/eli/reg/2024/1689/art_{}/oj`",
+            );
+            None
+        }
+        Some(t) => {
+            let example = t.get_ref().replacen("{}", "1", 1);
+            if NamedNode::new(&example).is_ok() && example.contains(':') {
+                Some(t.into_inner())
+            } else {
+                error(
+                    t.span(),
+                    format!("`citations.article` does not make an IRI (`{example}`)"),
+                    "write a template like `http://data.europa.eu/eli/reg/2024/1689/art_{}/oj`",
+                );
+                None
+            }
+        }
+        None => None,
+    };
+    let mut date = |value: Option<Spanned<DateValue>>, key: &str| {
+        let value = value?;
+        let span = value.span();
+        let text = match value.into_inner() {
+            DateValue::Date(d) => d.to_string(),
+            DateValue::Text(t) => t,
+        };
+        let ok = text.len() == 10
+            && text.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        if ok {
+            Some(text)
+        } else {
+            error(
+                span,
+                format!("`{key}` is `{text}`, not a date"),
+                "write dates as `YYYY-MM-DD`",
+            );
+            None
+        }
+    };
+    let created = date(raw.created, "created");
+    let modified = date(raw.modified, "modified");
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Config {
+        base,
+        languages,
+        title,
+        description,
+        version: raw.version,
+        license,
+        created,
+        modified,
+        publisher: raw.publisher.map(|p| Publisher {
+            name: p.name,
+            url: publisher_url,
+        }),
+        citations: Citations { act, article },
+        entries_dir: raw.paths.entries,
+        queries_dir: raw.paths.queries,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str =
+        "base = \"https://g.example/\"\nlanguages = [\"en\", \"DE\"]\n[title]\nen = \"G\"\n";
+
+    #[test]
+    fn reads_a_minimal_config_with_defaults() {
+        let config = parse_str(MINIMAL, Path::new("glossary.toml")).unwrap();
+        assert_eq!(config.languages, ["en", "de"]);
+        assert_eq!(config.default_language(), "en");
+        assert_eq!(config.entries_dir, "entries");
+        assert_eq!(config.concept_iri("x"), "https://g.example/concept/x");
+        assert_eq!(config.concept_id("https://g.example/concept/x"), Some("x"));
+    }
+
+    #[test]
+    fn locates_bad_values() {
+        let text = "base = \"g.example\"\nlanguages = [\"en\", \"e n\"]\ncreated = \"26 Nov\"\n[title]\nen = \"G\"\n[citations]\narticle = \"http://x/art\"\n";
+        let errors = parse_str(text, Path::new("glossary.toml")).unwrap_err();
+        let found: Vec<_> = errors
+            .iter()
+            .map(|d| (d.pos.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found[0],
+            (
+                1,
+                "`base` is `g.example`, not an absolute IRI ending in `/`"
+            )
+        );
+        assert_eq!(found[1].0, 2);
+        assert!(found.iter().any(|(l, m)| *l == 7 && m.contains("no `{}`")));
+        assert!(
+            found
+                .iter()
+                .any(|(l, m)| *l == 3 && m.contains("not a date"))
+        );
+    }
+
+    #[test]
+    fn unknown_settings_are_errors_with_their_line() {
+        let errors = parse_str(&format!("colour = 1\n{MINIMAL}"), Path::new("g.toml")).unwrap_err();
+        assert!(
+            errors[0].message.contains("unknown field `colour`"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn article_iris_fill_the_template() {
+        let citations = Citations {
+            act: None,
+            article: Some("http://data.europa.eu/eli/reg/2024/1689/art_{}/oj".into()),
+        };
+        assert_eq!(
+            citations.article_iri(64).as_deref(),
+            Some("http://data.europa.eu/eli/reg/2024/1689/art_64/oj")
+        );
+    }
+}

@@ -1,0 +1,422 @@
+//! Entries to RDF quads: a pure function of an entry, the glossary's settings and
+//! the vocabulary. No I/O.
+//!
+//! Each entry gets a named graph of its own (named by the concept's IRI) holding
+//! every triple the entry gives rise to, including the inverse triples about its
+//! targets, so an entry can be replaced by replacing its graph alone. Typed
+//! relations are also written as their SKOS super-properties, so SKOS-only tools
+//! see the hierarchy without a reasoner.
+
+use crate::config::Config;
+use crate::ontology::{Direction, Ontology, graph_name};
+use crate::source::{Entry, MatchKind, Source};
+use crate::vocab::{GG_ONTOLOGY, dcat, dcterms, foaf, gg, owl, rdfs, schema, skos, void};
+use oxigraph::model::vocab::{rdf, xsd};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, Quad, Term};
+use std::collections::{BTreeSet, HashSet};
+
+/// What the graph-wide parts of the build need to know about one entry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Summary {
+    pub id: String,
+    pub path: std::path::PathBuf,
+    /// (language, label, line, column) of each preferred term.
+    pub terms: Vec<(String, String, usize, usize)>,
+    /// (relation type key, target id, line, column), including relations from key facts.
+    pub relations: Vec<(String, String, usize, usize)>,
+    pub deprecated: bool,
+}
+
+impl Summary {
+    pub fn of(entry: &Entry, ontology: &Ontology) -> Self {
+        let relations = entry
+            .all_relations(|label| {
+                ontology
+                    .relation_type_for_fact_label(label)
+                    .map(|t| t.key.as_str())
+            })
+            .into_iter()
+            .map(|r| {
+                (
+                    r.key.value,
+                    r.target.value,
+                    r.target.pos.line,
+                    r.target.pos.column,
+                )
+            })
+            .collect();
+        Self {
+            id: entry.id.clone(),
+            path: entry.path.clone(),
+            terms: entry
+                .terms
+                .iter()
+                .map(|t| (t.lang.clone(), t.value.clone(), t.pos.line, t.pos.column))
+                .collect(),
+            relations,
+            deprecated: entry.deprecated.as_ref().is_some_and(|d| d.value),
+        }
+    }
+}
+
+/// Collects quads into one graph.
+struct Graph {
+    name: GraphName,
+    quads: Vec<Quad>,
+}
+
+impl Graph {
+    fn new(name: NamedNode) -> Self {
+        Self {
+            name: name.into(),
+            quads: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, o: impl Into<Term>) {
+        self.quads.push(Quad::new(
+            s.clone(),
+            p.into_owned(),
+            o.into(),
+            self.name.clone(),
+        ));
+    }
+
+    fn iri(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, o: NamedNodeRef<'_>) {
+        self.add(s, p, o.into_owned());
+    }
+}
+
+fn iri(text: &str) -> NamedNode {
+    NamedNode::new_unchecked(text)
+}
+
+fn lang(value: &str, language: &str) -> Literal {
+    Literal::new_language_tagged_literal_unchecked(value, language)
+}
+
+fn integer(n: usize) -> Literal {
+    Literal::new_typed_literal(n.to_string(), xsd::INTEGER)
+}
+
+/// The quads of one entry, in the graph named by its concept IRI. Relations of
+/// unknown types and sources that cannot be resolved are left out: `check` reports them.
+pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Quad> {
+    let concept = iri(&config.concept_iri(&entry.id));
+    let scheme = iri(&config.base);
+    let mut g = Graph::new(concept.clone());
+    let body = entry.language.as_str();
+
+    g.iri(&concept, rdf::TYPE, skos::CONCEPT);
+    g.iri(&concept, rdf::TYPE, schema::DEFINED_TERM);
+    g.iri(&concept, skos::IN_SCHEME, scheme.as_ref());
+    g.iri(&concept, schema::IN_DEFINED_TERM_SET, scheme.as_ref());
+    g.add(
+        &concept,
+        schema::TERM_CODE,
+        Literal::new_simple_literal(&entry.id),
+    );
+    for t in &entry.terms {
+        g.add(&concept, skos::PREF_LABEL, lang(&t.value, &t.lang));
+        g.add(&concept, schema::NAME, lang(&t.value, &t.lang));
+    }
+    for t in &entry.alt_labels {
+        g.add(&concept, skos::ALT_LABEL, lang(&t.value, &t.lang));
+    }
+    for t in &entry.hidden_labels {
+        g.add(&concept, skos::HIDDEN_LABEL, lang(&t.value, &t.lang));
+    }
+    for t in &entry.definitions {
+        g.add(&concept, skos::DEFINITION, lang(&t.value, &t.lang));
+        g.add(&concept, schema::DESCRIPTION, lang(&t.value, &t.lang));
+    }
+    if let Some(register) = entry
+        .register
+        .as_ref()
+        .and_then(|r| ontology.register(&r.value))
+    {
+        g.iri(&concept, gg::REGISTER, register.iri.as_ref());
+    }
+    if let Some(notation) = &entry.notation {
+        g.add(
+            &concept,
+            skos::NOTATION,
+            Literal::new_simple_literal(&notation.value),
+        );
+    }
+
+    for (i, section) in entry.sections.iter().enumerate() {
+        let part = iri(&format!("{}#section-{}", concept.as_str(), i + 1));
+        g.iri(&concept, gg::SECTION, part.as_ref());
+        g.iri(&part, rdf::TYPE, gg::SECTION_CLASS);
+        g.add(&part, gg::POSITION, integer(i + 1));
+        g.add(&part, gg::TITLE, lang(&section.title, body));
+        g.add(&part, gg::TEXT, lang(&section.markdown, body));
+        // SKOS-only tools show notes: give them the prose as plain text.
+        g.add(
+            &concept,
+            skos::NOTE,
+            lang(&format!("{}\n\n{}", section.title, section.plain), body),
+        );
+    }
+    for (i, fact) in entry.key_facts.iter().enumerate() {
+        let part = iri(&format!("{}#fact-{}", concept.as_str(), i + 1));
+        g.iri(&concept, gg::KEY_FACT, part.as_ref());
+        g.iri(&part, rdf::TYPE, gg::KEY_FACT_CLASS);
+        g.add(&part, gg::POSITION, integer(i + 1));
+        g.add(&part, gg::FACT_LABEL, lang(&fact.label, body));
+        g.add(&part, gg::FACT_VALUE, lang(&fact.value, body));
+        if let Some(t) = ontology.relation_type_for_fact_label(&fact.label) {
+            g.iri(&part, gg::SIGNALS, t.iri.as_ref());
+        }
+        for target in &fact.targets {
+            g.add(&part, gg::MENTIONS, iri(&config.concept_iri(&target.value)));
+        }
+    }
+    for (i, m) in entry.misconceptions.iter().enumerate() {
+        let part = iri(&format!("{}#misconception-{}", concept.as_str(), i + 1));
+        g.iri(&concept, gg::MISCONCEPTION, part.as_ref());
+        g.iri(&part, rdf::TYPE, gg::MISCONCEPTION_CLASS);
+        g.add(&part, gg::POSITION, integer(i + 1));
+        g.add(&part, gg::CLAIM, lang(&m.claim, body));
+        g.add(&part, gg::CORRECTION, lang(&m.correction, body));
+    }
+
+    let relations = entry.all_relations(|label| {
+        ontology
+            .relation_type_for_fact_label(label)
+            .map(|t| t.key.as_str())
+    });
+    for relation in relations {
+        let Some(t) = ontology.relation_type(&relation.key.value) else {
+            continue;
+        };
+        let target = iri(&config.concept_iri(&relation.target.value));
+        let (forward, backward) = ontology.expand(t);
+        for p in forward {
+            g.add(&concept, p.as_ref(), target.clone());
+        }
+        for p in backward {
+            g.add(&target, p.as_ref(), concept.clone());
+        }
+    }
+
+    for source in &entry.sources {
+        let target = match &source.value {
+            Source::Article { number, .. } => config.citations.article_iri(*number),
+            Source::Iri(i) => Some(i.clone()),
+        };
+        if let Some(target) = target {
+            g.add(&concept, dcterms::SOURCE, iri(&target));
+        }
+    }
+    for m in &entry.mappings {
+        let p = match m.kind {
+            MatchKind::Exact => skos::EXACT_MATCH,
+            MatchKind::Close => skos::CLOSE_MATCH,
+            MatchKind::Broad => skos::BROAD_MATCH,
+            MatchKind::Narrow => skos::NARROW_MATCH,
+            MatchKind::Related => skos::RELATED_MATCH,
+        };
+        g.add(&concept, p, iri(&m.iri));
+    }
+    if entry.deprecated.as_ref().is_some_and(|d| d.value) {
+        g.add(&concept, owl::DEPRECATED, Literal::from(true));
+        if let Some(by) = &entry.replaced_by {
+            let by = iri(&config.concept_iri(&by.value));
+            g.add(&concept, dcterms::IS_REPLACED_BY, by.clone());
+            g.add(&by, dcterms::REPLACES, concept.clone());
+        }
+    }
+    dedup(g.quads)
+}
+
+fn dedup(mut quads: Vec<Quad>) -> Vec<Quad> {
+    let mut seen = HashSet::new();
+    quads.retain(|q| seen.insert(q.clone()));
+    quads
+}
+
+/// The ids of concepts with no broader concept: the scheme's top concepts.
+/// Deprecated concepts are never top concepts.
+pub fn top_concepts<'a>(summaries: &'a [Summary], ontology: &Ontology) -> Vec<&'a str> {
+    let mut has_broader = BTreeSet::new();
+    for s in summaries {
+        for (key, target, ..) in &s.relations {
+            match ontology.relation_type(key).map(|t| t.direction) {
+                Some(Direction::Broader) => {
+                    has_broader.insert(s.id.as_str());
+                }
+                Some(Direction::Narrower) => {
+                    has_broader.insert(target.as_str());
+                }
+                _ => {}
+            }
+        }
+    }
+    summaries
+        .iter()
+        .filter(|s| !s.deprecated && !has_broader.contains(s.id.as_str()))
+        .map(|s| s.id.as_str())
+        .collect()
+}
+
+/// The IRI of the dataset description (VoID and DCAT).
+pub fn dataset_iri(config: &Config) -> String {
+    format!("{}dataset", config.base)
+}
+
+/// Dumps the server offers, as (file name, media type).
+pub const DUMPS: &[(&str, &str)] = &[
+    ("dump.ttl", "text/turtle"),
+    ("dump.nt", "application/n-triples"),
+    ("dump.nq", "application/n-quads"),
+    ("dump.trig", "application/trig"),
+    ("dump.jsonld", "application/ld+json"),
+    ("dump.rdf", "application/rdf+xml"),
+];
+
+/// The scheme graph: the concept scheme, its top concepts and the dataset
+/// description. `triples` is the number of distinct triples in the rest of the
+/// dataset; the count written includes the triples of this graph.
+pub fn scheme(
+    config: &Config,
+    summaries: &[Summary],
+    ontology: &Ontology,
+    other_triples: usize,
+) -> Vec<Quad> {
+    let scheme = iri(&config.base);
+    let mut g = Graph::new(scheme.clone());
+    g.iri(&scheme, rdf::TYPE, skos::CONCEPT_SCHEME);
+    g.iri(&scheme, rdf::TYPE, schema::DEFINED_TERM_SET);
+    for (language, title) in &config.title {
+        g.add(&scheme, skos::PREF_LABEL, lang(title, language));
+        g.add(&scheme, dcterms::TITLE, lang(title, language));
+        g.add(&scheme, schema::NAME, lang(title, language));
+    }
+    for (language, description) in &config.description {
+        g.add(&scheme, dcterms::DESCRIPTION, lang(description, language));
+        g.add(&scheme, schema::DESCRIPTION, lang(description, language));
+    }
+    for id in top_concepts(summaries, ontology) {
+        let concept = iri(&config.concept_iri(id));
+        g.add(&scheme, skos::HAS_TOP_CONCEPT, concept.clone());
+        g.add(&concept, skos::TOP_CONCEPT_OF, scheme.clone());
+    }
+    for s in summaries {
+        g.add(
+            &scheme,
+            schema::HAS_DEFINED_TERM,
+            iri(&config.concept_iri(&s.id)),
+        );
+    }
+    describe(&mut g, &scheme, config);
+
+    let dataset = iri(&dataset_iri(config));
+    g.iri(&dataset, rdf::TYPE, void::DATASET);
+    g.iri(&dataset, rdf::TYPE, dcat::DATASET);
+    for (language, title) in &config.title {
+        g.add(&dataset, dcterms::TITLE, lang(title, language));
+    }
+    for (language, description) in &config.description {
+        g.add(&dataset, dcterms::DESCRIPTION, lang(description, language));
+    }
+    describe(&mut g, &dataset, config);
+    g.add(&dataset, void::ROOT_RESOURCE, scheme.clone());
+    g.add(
+        &dataset,
+        void::URI_SPACE,
+        Literal::new_simple_literal(config.concept_iri("")),
+    );
+    g.add(
+        &dataset,
+        void::SPARQL_ENDPOINT,
+        iri(&format!("{}sparql", config.base)),
+    );
+    g.add(&dataset, void::ENTITIES, integer(summaries.len()));
+    for vocabulary in [skos::NS, schema::NS, dcterms::NS, GG_ONTOLOGY] {
+        g.add(&dataset, void::VOCABULARY, iri(vocabulary));
+    }
+    for (file, media_type) in DUMPS {
+        let url = iri(&format!("{}{file}", config.base));
+        g.add(&dataset, void::DATA_DUMP, url.clone());
+        let distribution = iri(&format!(
+            "{}dataset#{}",
+            config.base,
+            file.replace('.', "-")
+        ));
+        g.add(&dataset, dcat::DISTRIBUTION, distribution.clone());
+        g.iri(&distribution, rdf::TYPE, dcat::DISTRIBUTION_CLASS);
+        g.add(&distribution, dcat::DOWNLOAD_URL, url);
+        g.add(
+            &distribution,
+            dcat::MEDIA_TYPE,
+            iri(&format!(
+                "https://www.iana.org/assignments/media-types/{media_type}"
+            )),
+        );
+    }
+    let mut quads = dedup(g.quads);
+    // The triple count, counting this graph and the count's own triple.
+    let total = other_triples + quads.len() + 1;
+    quads.push(Quad::new(
+        dataset,
+        void::TRIPLES,
+        integer(total),
+        GraphName::NamedNode(scheme),
+    ));
+    quads
+}
+
+/// Licence, publisher, version and dates, shared by the scheme and the dataset.
+fn describe(g: &mut Graph, subject: &NamedNode, config: &Config) {
+    if let Some(license) = &config.license {
+        g.add(subject, dcterms::LICENSE, iri(license));
+    }
+    if let Some(version) = &config.version {
+        g.add(
+            subject,
+            owl::VERSION_INFO,
+            Literal::new_simple_literal(version),
+        );
+    }
+    for (p, date) in [
+        (dcterms::CREATED, &config.created),
+        (dcterms::MODIFIED, &config.modified),
+    ] {
+        if let Some(date) = date {
+            g.add(subject, p, Literal::new_typed_literal(date, xsd::DATE));
+        }
+    }
+    if let Some(act) = &config.citations.act {
+        g.add(subject, dcterms::SOURCE, iri(act));
+    }
+    if let Some(publisher) = &config.publisher {
+        let node = iri(&format!("{}dataset#publisher", config.base));
+        g.add(subject, dcterms::PUBLISHER, node.clone());
+        g.iri(&node, rdf::TYPE, foaf::ORGANIZATION);
+        g.add(
+            &node,
+            foaf::NAME,
+            Literal::new_simple_literal(&publisher.name),
+        );
+        g.add(
+            &node,
+            rdfs::LABEL,
+            Literal::new_simple_literal(&publisher.name),
+        );
+        if let Some(url) = &publisher.url {
+            g.add(&node, foaf::HOMEPAGE, iri(url));
+        }
+    }
+}
+
+/// The vocabulary's triples, in the graph named by its IRI.
+pub fn ontology(ontology: &Ontology) -> Vec<Quad> {
+    let name = GraphName::NamedNode(graph_name());
+    ontology
+        .triples
+        .iter()
+        .map(|t| t.clone().in_graph(name.clone()))
+        .collect()
+}

@@ -1,0 +1,191 @@
+//! Writing the graph in every format glossgraph offers, deterministically: the same
+//! quads always give the same bytes (sorted statements, fixed prefixes, blank nodes
+//! relabelled canonically).
+
+mod jsonld;
+mod order;
+mod turtle;
+
+pub use jsonld::{Context, ContextError};
+pub use order::{natural_cmp, quad_cmp, triple_cmp};
+
+use crate::config::Config;
+use crate::ontology::CONTEXT_JSONLD;
+use crate::vocab::PREFIXES;
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::dataset::CanonicalizationAlgorithm;
+use oxigraph::model::{Dataset, Quad, Triple};
+use std::io::{self, Write};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Turtle,
+    JsonLd,
+    RdfXml,
+    NTriples,
+    NQuads,
+    TriG,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] = [
+        Format::Turtle,
+        Format::JsonLd,
+        Format::RdfXml,
+        Format::NTriples,
+        Format::NQuads,
+        Format::TriG,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Turtle => "turtle",
+            Format::JsonLd => "jsonld",
+            Format::RdfXml => "rdfxml",
+            Format::NTriples => "ntriples",
+            Format::NQuads => "nquads",
+            Format::TriG => "trig",
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Turtle => "text/turtle",
+            Format::JsonLd => "application/ld+json",
+            Format::RdfXml => "application/rdf+xml",
+            Format::NTriples => "application/n-triples",
+            Format::NQuads => "application/n-quads",
+            Format::TriG => "application/trig",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Turtle => "ttl",
+            Format::JsonLd => "jsonld",
+            Format::RdfXml => "rdf",
+            Format::NTriples => "nt",
+            Format::NQuads => "nq",
+            Format::TriG => "trig",
+        }
+    }
+
+    /// Whether the format keeps named graphs. The others hold the union of all graphs.
+    pub fn keeps_graphs(self) -> bool {
+        matches!(self, Format::NQuads | Format::TriG)
+    }
+}
+
+/// Writes quads in any format, with the glossary's prefixes and JSON-LD context.
+#[derive(Debug, Clone)]
+pub struct Exporter {
+    prefixes: Vec<(String, String)>,
+    context: Context,
+}
+
+impl Exporter {
+    /// An exporter using the shipped context and the standard prefixes, plus
+    /// `concept:` for the glossary's concepts.
+    pub fn new(config: &Config) -> Result<Self, ContextError> {
+        let mut prefixes: Vec<(String, String)> = PREFIXES
+            .iter()
+            .map(|(p, ns)| ((*p).to_owned(), (*ns).to_owned()))
+            .collect();
+        prefixes.push(("concept".to_owned(), config.concept_iri("")));
+        Ok(Self {
+            prefixes,
+            context: Context::parse(CONTEXT_JSONLD)?,
+        })
+    }
+
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    pub fn prefixes(&self) -> &[(String, String)] {
+        &self.prefixes
+    }
+
+    /// Writes `quads` in `format`. Formats without named graphs get the distinct
+    /// triples of all graphs.
+    pub fn write(&self, quads: Vec<Quad>, format: Format, out: &mut dyn Write) -> io::Result<()> {
+        let quads = canonical(quads);
+        if format.keeps_graphs() {
+            let mut quads = quads;
+            quads.sort_by(quad_cmp);
+            quads.dedup();
+            return match format {
+                Format::TriG => turtle::write_trig(&quads, &self.prefixes, out),
+                _ => self.serialize(quads.into_iter(), RdfFormat::NQuads, out),
+            };
+        }
+        let triples = sorted_triples(quads);
+        match format {
+            Format::Turtle => turtle::write_turtle(&triples, &self.prefixes, out),
+            Format::JsonLd => {
+                let document = jsonld::document(&triples, &self.context);
+                serde_json::to_writer_pretty(&mut *out, &document)?;
+                out.write_all(b"\n")
+            }
+            Format::RdfXml => self.serialize(
+                triples
+                    .into_iter()
+                    .map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph)),
+                RdfFormat::RdfXml,
+                out,
+            ),
+            _ => self.serialize(
+                triples
+                    .into_iter()
+                    .map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph)),
+                RdfFormat::NTriples,
+                out,
+            ),
+        }
+    }
+
+    fn serialize(
+        &self,
+        quads: impl Iterator<Item = Quad>,
+        format: RdfFormat,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let mut serializer = RdfSerializer::from_format(format);
+        if format == RdfFormat::RdfXml {
+            for (name, ns) in &self.prefixes {
+                serializer = serializer
+                    .with_prefix(name, ns)
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+            }
+        }
+        let mut writer = serializer.for_writer(out);
+        for q in quads {
+            writer.serialize_quad(&q)?;
+        }
+        writer.finish()?;
+        Ok(())
+    }
+}
+
+/// The distinct triples of `quads`, sorted.
+pub fn sorted_triples(quads: Vec<Quad>) -> Vec<Triple> {
+    let mut triples: Vec<Triple> = quads.into_iter().map(Triple::from).collect();
+    triples.sort_by(triple_cmp);
+    triples.dedup();
+    triples
+}
+
+/// Relabels blank nodes canonically so output does not depend on load order.
+fn canonical(quads: Vec<Quad>) -> Vec<Quad> {
+    let has_blank_nodes = quads.iter().any(|q| {
+        q.subject.is_blank_node() || q.object.is_blank_node() || q.graph_name.is_blank_node()
+    });
+    if !has_blank_nodes {
+        return quads;
+    }
+    let mut dataset: Dataset = quads.into_iter().collect();
+    dataset.canonicalize(CanonicalizationAlgorithm::Unstable);
+    dataset.iter().map(|q| q.into_owned()).collect()
+}

@@ -1,0 +1,70 @@
+//! Loading a glossary's entries and checking them together: the step every
+//! command shares before it converts or stores anything.
+
+use crate::check;
+use crate::convert::Summary;
+use crate::diagnostic::{self, Diagnostic};
+use crate::project::Project;
+use crate::source::{self, Entry};
+use std::path::PathBuf;
+
+/// Entries that parsed, with every finding about the sources.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub entries: Vec<Entry>,
+    pub summaries: Vec<Summary>,
+    /// Errors and warnings, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// The entries folder could not be listed.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot list the entries in {}: {source}", .path.display())]
+pub struct ListError {
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
+
+/// Parses and checks every entry of the project.
+pub fn load(project: &Project) -> Result<Loaded, ListError> {
+    let dir = project.entries_dir();
+    let files = source::entry_files(&dir).map_err(|source| ListError { path: dir, source })?;
+    let options = project.parse_options();
+    let mut entries = Vec::with_capacity(files.len());
+    let mut diagnostics = Vec::new();
+    for path in files {
+        match source::parse_file(&path, &options) {
+            Ok(entry) => entries.push(entry),
+            Err(found) => diagnostics.extend(found),
+        }
+    }
+    Ok(check_all(project, entries, diagnostics))
+}
+
+/// Runs the entry and glossary checks over parsed entries.
+pub fn check_all(
+    project: &Project,
+    entries: Vec<Entry>,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Loaded {
+    let summaries: Vec<Summary> = entries
+        .iter()
+        .map(|e| Summary::of(e, &project.ontology))
+        .collect();
+    for entry in &entries {
+        diagnostics.extend(check::entry(entry, &project.config, &project.ontology));
+    }
+    diagnostics.extend(check::glossary(&summaries, &project.ontology));
+    diagnostic::sort(&mut diagnostics);
+    Loaded {
+        entries,
+        summaries,
+        diagnostics,
+    }
+}

@@ -1,0 +1,158 @@
+//! The `glossgraph` binary: parses the command line and calls the library.
+
+mod cli;
+
+use clap::Parser;
+use cli::{Cli, Command, ExportFormat, QueryFormat};
+use glossgraph::commands::{self, CommandError, StoreChoice};
+use glossgraph::diagnostic::Diagnostic;
+use glossgraph::export::Format;
+use glossgraph::project::Project;
+use glossgraph::query;
+use glossgraph::results::ResultsFormat;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            print_diagnostics(err.diagnostics());
+            eprintln!("glossgraph: {err}");
+            ExitCode::from(err.exit_code() as u8)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, CommandError> {
+    let cwd = std::env::current_dir().map_err(|source| CommandError::Write {
+        path: ".".into(),
+        source,
+    })?;
+    let project = Project::locate(cli.data.as_deref(), &cwd)?;
+    let choice = match cli.store {
+        Some(dir) => StoreChoice::Persistent(dir),
+        None => StoreChoice::Memory,
+    };
+    match cli.command {
+        Command::Check => {
+            let diagnostics = commands::check(&project)?;
+            print_diagnostics(&diagnostics);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let warnings = diagnostics.len() - errors;
+            eprintln!("glossgraph: {errors} error(s), {warnings} warning(s)");
+            return Ok(if errors > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
+        Command::Build => {
+            let built = commands::open(&project, &choice)?;
+            print_diagnostics(&built.warnings);
+            println!(
+                "built {} entries ({} converted), {} quads",
+                built.stats.entries, built.stats.converted, built.stats.quads
+            );
+        }
+        Command::Export { format, output } => {
+            let built =
+                commands::export(&project, &choice, export_format(format), output.as_deref())?;
+            print_diagnostics(&built.warnings);
+        }
+        Command::Query {
+            query: text,
+            file,
+            name,
+            params,
+            format,
+        } => {
+            let named = match &name {
+                Some(name) => Some(query::named_query(&project.queries_dir(), name)?),
+                None => None,
+            };
+            let text = match (&named, file, text) {
+                (Some(q), _, _) => q.text.clone(),
+                (None, Some(path), _) => std::fs::read_to_string(&path)
+                    .map_err(|source| query::QueryError::Io { path, source })?,
+                (None, None, Some(text)) => text,
+                (None, None, None) => unreachable!("clap requires a query, --file or --name"),
+            };
+            let format = results_format(format);
+            let mut buffer = Vec::new();
+            let built = commands::query(
+                &project,
+                &choice,
+                &text,
+                named.as_ref(),
+                &params,
+                format,
+                &mut buffer,
+            )?;
+            print_diagnostics(&built.warnings);
+            commands::write_output(None, |out| out.write_all(&buffer))?;
+        }
+        Command::Queries => {
+            let queries = query::named_queries(&project.queries_dir())?;
+            commands::write_output(None, |out| {
+                for q in &queries {
+                    writeln!(out, "{}\n    {}", q.name, q.title)?;
+                    if !q.description.is_empty() {
+                        writeln!(out, "    {}", q.description)?;
+                    }
+                    for p in &q.params {
+                        let default = p
+                            .default
+                            .as_deref()
+                            .map(|d| format!(", default {d}"))
+                            .unwrap_or_default();
+                        writeln!(
+                            out,
+                            "    --param {}=<{}{default}>  {}",
+                            p.name,
+                            p.kind.name(),
+                            p.description
+                        )?;
+                    }
+                }
+                Ok(())
+            })?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for d in diagnostics {
+        let _ = writeln!(err, "{d}");
+    }
+}
+
+fn export_format(format: ExportFormat) -> Format {
+    match format {
+        ExportFormat::Turtle => Format::Turtle,
+        ExportFormat::Jsonld => Format::JsonLd,
+        ExportFormat::Rdfxml => Format::RdfXml,
+        ExportFormat::Ntriples => Format::NTriples,
+        ExportFormat::Nquads => Format::NQuads,
+        ExportFormat::Trig => Format::TriG,
+    }
+}
+
+fn results_format(format: Option<QueryFormat>) -> ResultsFormat {
+    match format {
+        None if std::io::stdout().is_terminal() => ResultsFormat::Table,
+        None => ResultsFormat::Tsv,
+        Some(QueryFormat::Table) => ResultsFormat::Table,
+        Some(QueryFormat::Json) => ResultsFormat::Json,
+        Some(QueryFormat::Xml) => ResultsFormat::Xml,
+        Some(QueryFormat::Csv) => ResultsFormat::Csv,
+        Some(QueryFormat::Tsv) => ResultsFormat::Tsv,
+        Some(QueryFormat::Turtle) => ResultsFormat::Rdf(Format::Turtle),
+        Some(QueryFormat::Ntriples) => ResultsFormat::Rdf(Format::NTriples),
+        Some(QueryFormat::Jsonld) => ResultsFormat::Rdf(Format::JsonLd),
+    }
+}

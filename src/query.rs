@@ -1,0 +1,385 @@
+//! SPARQL over the built graph, and the named queries in `queries/*.rq`.
+//!
+//! A named query starts with a comment header:
+//!
+//! ```sparql
+//! # title: What the EU AI Office works with
+//! # description: Concepts linked to a concept by "works with".
+//! # param: concept (iri) = concept/eu-ai-office -- the concept to start from
+//! ```
+//!
+//! Parameters are bound by substituting a term for the variable in the parsed
+//! query, never by editing the query text.
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Pos};
+use oxigraph::model::{Literal, NamedNode, Term, Variable};
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::store::Store;
+use std::path::{Path, PathBuf};
+
+/// A documented query from the queries folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedQuery {
+    /// The file name without `.rq`.
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub params: Vec<Param>,
+    pub text: String,
+    pub path: PathBuf,
+}
+
+/// A variable of a named query that callers may bind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    pub name: String,
+    pub kind: ParamKind,
+    pub default: Option<String>,
+    pub description: String,
+}
+
+/// What a parameter's value is turned into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// An IRI; a relative one is resolved against the glossary's base IRI.
+    Iri,
+    /// A plain string.
+    String,
+    /// An `xsd:integer`.
+    Integer,
+}
+
+impl ParamKind {
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "iri" => Some(Self::Iri),
+            "string" => Some(Self::String),
+            "integer" => Some(Self::Integer),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Iri => "iri",
+            Self::String => "string",
+            Self::Integer => "integer",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error("invalid SPARQL: {0}")]
+    Syntax(String),
+    #[error("query failed: {0}")]
+    Evaluation(String),
+    #[error("no named query `{name}` in {}; known: {}", .dir.display(), .known.join(", "))]
+    UnknownName {
+        name: String,
+        dir: PathBuf,
+        known: Vec<String>,
+    },
+    #[error("the query has no parameter `{name}`; its parameters: {known}")]
+    UnknownParam { name: String, known: String },
+    #[error("parameter `{name}` must be {expected}, not `{value}`")]
+    BadParam {
+        name: String,
+        expected: &'static str,
+        value: String,
+    },
+    #[error("{} has {} error(s)", .0.first().map(|d| d.path.display().to_string()).unwrap_or_default(), .0.len())]
+    Header(Vec<Diagnostic>),
+    #[error("cannot read {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl NamedQuery {
+    /// Reads a named query from its text; `path` names it in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, Vec<Diagnostic>> {
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let mut title = None;
+        let mut description = String::new();
+        let mut params = Vec::new();
+        let mut errors = Vec::new();
+        let mut last_key = "";
+        for (i, line) in text.lines().enumerate() {
+            let Some(comment) = line.strip_prefix('#') else {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                break;
+            };
+            let pos = Pos::new(i + 1, 1);
+            let comment = comment.trim();
+            if let Some(rest) = comment.strip_prefix("title:") {
+                title = Some(rest.trim().to_owned());
+                last_key = "title";
+            } else if let Some(rest) = comment.strip_prefix("description:") {
+                description = rest.trim().to_owned();
+                last_key = "description";
+            } else if let Some(rest) = comment.strip_prefix("param:") {
+                match parse_param(rest) {
+                    Some(param) => params.push(param),
+                    None => errors.push(
+                        Diagnostic::error("query/header", path, pos, format!("cannot read the parameter `{}`", rest.trim()))
+                            .with_help("write `# param: name (iri|string|integer) = default -- description`; the default is optional"),
+                    ),
+                }
+                last_key = "param";
+            } else if last_key == "description" && !comment.is_empty() {
+                description.push(' ');
+                description.push_str(comment);
+            } else {
+                last_key = "";
+            }
+        }
+        let Some(title) = title else {
+            errors.push(
+                Diagnostic::error(
+                    "query/header",
+                    path,
+                    Pos::new(1, 1),
+                    "the query has no `# title:` line",
+                )
+                .with_help("start the file with `# title: …` and `# description: …` comment lines"),
+            );
+            return Err(errors);
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Self {
+            name,
+            title,
+            description,
+            params,
+            text: text.to_owned(),
+            path: path.to_owned(),
+        })
+    }
+
+    /// The terms to bind for `values` (name, text) and the parameters' defaults.
+    pub fn bindings(
+        &self,
+        values: &[(String, String)],
+        config: &Config,
+    ) -> Result<Vec<(Variable, Term)>, QueryError> {
+        let known = || {
+            if self.params.is_empty() {
+                "none".to_owned()
+            } else {
+                self.params
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        for (name, _) in values {
+            if !self.params.iter().any(|p| &p.name == name) {
+                return Err(QueryError::UnknownParam {
+                    name: name.clone(),
+                    known: known(),
+                });
+            }
+        }
+        let mut out = Vec::new();
+        for param in &self.params {
+            let value = values
+                .iter()
+                .rev()
+                .find(|(name, _)| name == &param.name)
+                .map(|(_, v)| v.as_str())
+                .or(param.default.as_deref());
+            if let Some(value) = value {
+                out.push((
+                    Variable::new_unchecked(&param.name),
+                    param_term(&param.name, param.kind, value, config)?,
+                ));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn parse_param(text: &str) -> Option<Param> {
+    let (spec, description) = match text.split_once(" -- ") {
+        Some((spec, description)) => (spec.trim(), description.trim().to_owned()),
+        None => (text.trim(), String::new()),
+    };
+    let (head, default) = match spec.split_once('=') {
+        Some((head, default)) => (head.trim(), Some(default.trim().to_owned())),
+        None => (spec, None),
+    };
+    let (name, kind) = head.split_once('(')?;
+    let name = name.trim().trim_start_matches('?');
+    let kind = ParamKind::parse(kind.trim().strip_suffix(')')?.trim())?;
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    valid.then(|| Param {
+        name: name.to_owned(),
+        kind,
+        default,
+        description,
+    })
+}
+
+/// The term for a parameter's text value.
+pub fn param_term(
+    name: &str,
+    kind: ParamKind,
+    value: &str,
+    config: &Config,
+) -> Result<Term, QueryError> {
+    let bad = |expected| QueryError::BadParam {
+        name: name.to_owned(),
+        expected,
+        value: value.to_owned(),
+    };
+    match kind {
+        ParamKind::Iri => {
+            let iri = if value.contains(':') {
+                value.to_owned()
+            } else {
+                format!("{}{value}", config.base)
+            };
+            NamedNode::new(iri)
+                .map(Term::from)
+                .map_err(|_| bad("an IRI"))
+        }
+        ParamKind::String => Ok(Literal::new_simple_literal(value).into()),
+        ParamKind::Integer => value
+            .parse::<i64>()
+            .map(|n| Literal::from(n).into())
+            .map_err(|_| bad("an integer")),
+    }
+}
+
+/// The named queries in `dir`, sorted by name.
+pub fn named_queries(dir: &Path) -> Result<Vec<NamedQuery>, QueryError> {
+    let io = |source| QueryError::Io {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "rq"))
+        .collect();
+    paths.sort();
+    let mut queries = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(|source| QueryError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        match NamedQuery::parse(&text, &path) {
+            Ok(q) => queries.push(q),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(queries)
+    } else {
+        Err(QueryError::Header(errors))
+    }
+}
+
+/// The named query `name` in `dir`.
+pub fn named_query(dir: &Path, name: &str) -> Result<NamedQuery, QueryError> {
+    let queries = named_queries(dir)?;
+    let known: Vec<String> = queries.iter().map(|q| q.name.clone()).collect();
+    queries
+        .into_iter()
+        .find(|q| q.name == name)
+        .ok_or_else(|| QueryError::UnknownName {
+            name: name.to_owned(),
+            dir: dir.to_owned(),
+            known,
+        })
+}
+
+/// Runs a query over the union of all graphs (unless it names its own dataset),
+/// with `bindings` substituted for their variables.
+pub fn run<'a>(
+    store: &'a Store,
+    text: &str,
+    base: &str,
+    bindings: Vec<(Variable, Term)>,
+) -> Result<QueryResults<'a>, QueryError> {
+    let mut prepared = SparqlEvaluator::new()
+        .with_base_iri(base)
+        .map_err(|e| QueryError::Syntax(e.to_string()))?
+        .parse_query(text)
+        .map_err(|e| QueryError::Syntax(e.to_string()))?;
+    if prepared.dataset().is_default_dataset() {
+        prepared.dataset_mut().set_default_graph_as_union();
+    }
+    for (variable, term) in bindings {
+        prepared = prepared.substitute_variable(variable, term);
+    }
+    prepared
+        .on_store(store)
+        .execute()
+        .map_err(|e| QueryError::Evaluation(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_header() {
+        let text = "# title: Partners\n# description: Concepts that\n#   work together.\n# param: concept (iri) = concept/x -- where to start\nSELECT * {}\n";
+        let q = NamedQuery::parse(text, Path::new("queries/partners.rq")).unwrap();
+        assert_eq!(q.name, "partners");
+        assert_eq!(q.title, "Partners");
+        assert_eq!(q.description, "Concepts that work together.");
+        assert_eq!(
+            q.params,
+            [Param {
+                name: "concept".into(),
+                kind: ParamKind::Iri,
+                default: Some("concept/x".into()),
+                description: "where to start".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn a_query_without_title_or_with_a_bad_param_is_refused() {
+        let err = NamedQuery::parse("SELECT * {}", Path::new("q.rq")).unwrap_err();
+        assert!(err[0].message.contains("title"));
+        let err =
+            NamedQuery::parse("# title: x\n# param: n (number)\n", Path::new("q.rq")).unwrap_err();
+        assert_eq!(err[0].pos.line, 2);
+    }
+
+    #[test]
+    fn parameters_become_typed_terms_not_text() {
+        let config = crate::config::parse_str(
+            "base = \"https://g.example/\"\nlanguages = [\"en\"]\n[title]\nen = \"G\"\n",
+            Path::new("g.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            param_term("c", ParamKind::Iri, "concept/x", &config).unwrap(),
+            Term::from(NamedNode::new_unchecked("https://g.example/concept/x"))
+        );
+        assert!(param_term("c", ParamKind::Iri, "> } DROP ALL {", &config).is_err());
+        assert_eq!(
+            param_term("s", ParamKind::String, "\" } DROP ALL { \"", &config).unwrap(),
+            Term::from(Literal::new_simple_literal("\" } DROP ALL { \""))
+        );
+        assert!(param_term("n", ParamKind::Integer, "4x", &config).is_err());
+    }
+}

@@ -1,0 +1,200 @@
+//! Splits an entry's Markdown body into its `##` sections.
+
+use super::model::Section;
+use crate::diagnostic::Pos;
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+/// A problem in the body, at a position relative to the body's first line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyError {
+    pub pos: Pos,
+    pub message: String,
+    pub help: &'static str,
+}
+
+/// Reads the sections of `body`: each `##` heading starts one, running to the next.
+pub fn sections(body: &str) -> Result<Vec<Section>, Vec<BodyError>> {
+    let lines = LineIndex::new(body);
+    let mut errors = Vec::new();
+    // (title, heading start, content start) of each section.
+    let mut heads: Vec<(String, usize, usize)> = Vec::new();
+    let mut parser = Parser::new(body).into_offset_iter();
+    while let Some((event, range)) = parser.next() {
+        let Event::Start(Tag::Heading { level, .. }) = event else {
+            continue;
+        };
+        let mut title = String::new();
+        for (event, _) in parser.by_ref() {
+            match event {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => title.push_str(&t),
+                Event::SoftBreak | Event::HardBreak => title.push(' '),
+                _ => {}
+            }
+        }
+        match level {
+            HeadingLevel::H1 => errors.push(BodyError {
+                pos: lines.pos(range.start),
+                message: "a `#` heading in the body".into(),
+                help: "sections start with `##`; the term itself comes from `term:` in the front matter",
+            }),
+            HeadingLevel::H2 => {
+                let title = title.trim().to_owned();
+                if title.is_empty() {
+                    errors.push(BodyError {
+                        pos: lines.pos(range.start),
+                        message: "a section heading with no title".into(),
+                        help: "write the section's title after `## `",
+                    });
+                }
+                heads.push((title, range.start, range.end));
+            }
+            _ => {}
+        }
+    }
+    let first = heads.first().map_or(body.len(), |h| h.1);
+    if let Some(offset) = body[..first].find(|c: char| !c.is_whitespace()) {
+        errors.push(BodyError {
+            pos: lines.pos(offset),
+            message: "text before the first `##` section heading".into(),
+            help: "put it under a `## Heading`, or move a one-line definition to `definition:` in the front matter",
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut sections = Vec::with_capacity(heads.len());
+    for (i, (title, start, content_start)) in heads.iter().enumerate() {
+        let end = heads.get(i + 1).map_or(body.len(), |h| h.1);
+        let markdown = body[*content_start..end].trim().to_owned();
+        let pos = lines.pos(*start);
+        if markdown.is_empty() {
+            return Err(vec![BodyError {
+                pos,
+                message: format!("section `{title}` has no text"),
+                help: "write the section's prose under its heading, or remove the heading",
+            }]);
+        }
+        sections.push(Section {
+            title: title.clone(),
+            plain: plain_text(&markdown),
+            markdown,
+            pos,
+        });
+    }
+    Ok(sections)
+}
+
+/// The text of some Markdown without its markup: soft line breaks become spaces,
+/// blocks are separated by blank lines and list items start with `- `.
+pub fn plain_text(markdown: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push('\n'),
+            Event::Start(Tag::Item) => {
+                end_line(&mut out);
+                out.push_str("- ");
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::List(_),
+            ) => end_block(&mut out),
+            _ => {}
+        }
+    }
+    out.trim().to_owned()
+}
+
+fn end_line(out: &mut String) {
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+}
+
+fn end_block(out: &mut String) {
+    end_line(out);
+    if !out.is_empty() && !out.ends_with("\n\n") {
+        out.push('\n');
+    }
+}
+
+/// Converts byte offsets into 1-based lines and character columns.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self { text, starts }
+    }
+
+    pub fn pos(&self, offset: usize) -> Pos {
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        Pos::new(line, column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_at_level_two_headings() {
+        let body =
+            "\n## First\n\nOne line\nwrapped.\n\n### Detail\n\nMore.\n\n## Second\n\n- a\n- b\n";
+        let sections = sections(body).unwrap();
+        assert_eq!(sections.len(), 2);
+        assert_eq!(sections[0].title, "First");
+        assert_eq!(sections[0].pos, Pos::new(2, 1));
+        assert_eq!(
+            sections[0].markdown,
+            "One line\nwrapped.\n\n### Detail\n\nMore."
+        );
+        assert_eq!(sections[0].plain, "One line wrapped.\n\nDetail\n\nMore.");
+        assert_eq!(sections[1].plain, "- a\n- b");
+    }
+
+    #[test]
+    fn a_heading_inside_a_code_block_is_not_a_section() {
+        let body = "## Only\n\n```\n## not a heading\n```\n";
+        let sections = sections(body).unwrap();
+        assert_eq!(sections.len(), 1);
+        assert!(sections[0].markdown.contains("## not a heading"));
+    }
+
+    #[test]
+    fn rejects_text_before_the_first_section_and_level_one_headings() {
+        let errors = sections("Intro.\n\n# Title\n\n## A\n\ntext\n").unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].pos, Pos::new(3, 1));
+        assert!(errors[0].message.contains("`#` heading"));
+        assert_eq!(errors[1].pos, Pos::new(1, 1));
+    }
+
+    #[test]
+    fn rejects_an_empty_section() {
+        let errors = sections("## A\n\n## B\n\ntext\n").unwrap_err();
+        assert!(errors[0].message.contains("`A` has no text"));
+    }
+
+    #[test]
+    fn line_index_counts_characters_not_bytes() {
+        let index = LineIndex::new("ab\n’x y");
+        assert_eq!(index.pos(0), Pos::new(1, 1));
+        assert_eq!(index.pos(3), Pos::new(2, 1));
+        assert_eq!(index.pos(7), Pos::new(2, 3));
+    }
+}

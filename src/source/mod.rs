@@ -1,0 +1,71 @@
+//! Reading glossary sources: entry files into the `Entry` model.
+//!
+//! Parsing is per file and reports every problem it finds; checks that need
+//! the whole glossary (targets exist, no cycles) live in `crate::check`.
+
+mod entry;
+pub mod markdown;
+mod model;
+pub mod yaml;
+
+pub use entry::{KEYS, MAX_ENTRY_BYTES, ParseOptions, is_slug, parse_bytes, parse_str, slugify};
+pub use model::{
+    Entry, KeyFact, Mapping, MatchKind, Misconception, Relation, Section, Source, Spanned, Text,
+};
+
+use crate::diagnostic::{Diagnostic, Pos};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Parses the entry at `path`.
+pub fn parse_file(path: &Path, options: &ParseOptions) -> Result<Entry, Vec<Diagnostic>> {
+    let bytes = read(path).map_err(|d| vec![d])?;
+    parse_bytes(&bytes, path, options)
+}
+
+/// Reads a source file, refusing files too large to be entries before reading them.
+pub fn read(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    let unreadable = |e: io::Error| {
+        Diagnostic::error(
+            "source/io",
+            path,
+            Pos::new(1, 1),
+            format!("cannot read the file: {e}"),
+        )
+        .with_help("check that the file exists and is readable")
+    };
+    let len = std::fs::metadata(path).map_err(unreadable)?.len();
+    if len > MAX_ENTRY_BYTES as u64 {
+        return Err(Diagnostic::error(
+            "source/too-large",
+            path,
+            Pos::new(1, 1),
+            format!("entry file is {len} bytes; entries may be at most {MAX_ENTRY_BYTES} bytes"),
+        )
+        .with_help("split the entry, or move reference material out of the glossary"));
+    }
+    std::fs::read(path).map_err(unreadable)
+}
+
+/// The entry files under `dir` (recursively), sorted by path.
+pub fn entry_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for item in std::fs::read_dir(&dir)? {
+            let item = item?;
+            let path = item.path();
+            let name = item.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if item.file_type()?.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}

@@ -1,0 +1,134 @@
+//! Building the graph into an Oxigraph store, in memory (the default) or on disk
+//! (with the `rocksdb` feature), and reading it back.
+//!
+//! A build never leaves a half-written store: in memory the new store replaces
+//! nothing until it is complete; on disk it is built in a new directory that is
+//! swapped in only when complete.
+
+#[cfg(feature = "rocksdb")]
+mod persistent;
+
+#[cfg(feature = "rocksdb")]
+pub use persistent::build_persistent;
+
+use crate::convert::{self, Summary};
+use crate::diagnostic::Diagnostic;
+use crate::glossary::{self, ListError};
+use crate::project::Project;
+use crate::source::Entry;
+use oxigraph::model::{Quad, Term};
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::store::{StorageError, Store};
+
+/// A built store and what the build found.
+pub struct Built {
+    pub store: Store,
+    /// Warnings about the sources (errors stop the build).
+    pub warnings: Vec<Diagnostic>,
+    pub stats: Stats,
+}
+
+/// What a build did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    /// Entries in the glossary.
+    pub entries: usize,
+    /// Entries converted by this build (the others were unchanged).
+    pub converted: usize,
+    /// Quads in the store.
+    pub quads: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("the sources have {} error(s); nothing was built", count_errors(.0))]
+    Invalid(Vec<Diagnostic>),
+    #[error(transparent)]
+    List(#[from] ListError),
+    #[error("store error: {0}")]
+    Storage(#[from] StorageError),
+    #[error("cannot {action} {}: {source}", .path.display())]
+    Io {
+        action: &'static str,
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Store(String),
+}
+
+fn count_errors(diagnostics: &[Diagnostic]) -> usize {
+    diagnostics.iter().filter(|d| d.is_error()).count()
+}
+
+/// Builds the project's graph into a new in-memory store.
+pub fn build(project: &Project) -> Result<Built, BuildError> {
+    let loaded = glossary::load(project)?;
+    if loaded.has_errors() {
+        return Err(BuildError::Invalid(loaded.diagnostics));
+    }
+    let store = Store::new()?;
+    let mut loader = store.bulk_loader();
+    loader.load_quads(convert::ontology(&project.ontology))?;
+    for entry in &loaded.entries {
+        loader.load_quads(convert::entry(entry, &project.config, &project.ontology))?;
+    }
+    loader.commit()?;
+    write_scheme(&store, project, &loaded.summaries)?;
+    Ok(Built {
+        stats: Stats {
+            entries: loaded.entries.len(),
+            converted: loaded.entries.len(),
+            quads: store.len()?,
+        },
+        store,
+        warnings: loaded.diagnostics,
+    })
+}
+
+/// Replaces the scheme graph, which depends on every entry and on the size of the rest.
+fn write_scheme(store: &Store, project: &Project, summaries: &[Summary]) -> Result<(), BuildError> {
+    let scheme = oxigraph::model::NamedNode::new_unchecked(&project.config.base);
+    store.remove_named_graph(&scheme)?;
+    let triples = distinct_triples(store)?;
+    store.extend(convert::scheme(
+        &project.config,
+        summaries,
+        &project.ontology,
+        triples,
+    ))?;
+    Ok(())
+}
+
+/// The number of distinct triples across all graphs.
+pub fn distinct_triples(store: &Store) -> Result<usize, BuildError> {
+    let query = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }";
+    let results = SparqlEvaluator::new()
+        .parse_query(query)
+        .map_err(|e| BuildError::Store(e.to_string()))?
+        .on_store(store)
+        .execute()
+        .map_err(|e| BuildError::Store(e.to_string()))?;
+    if let QueryResults::Solutions(mut solutions) = results {
+        if let Some(solution) = solutions.next() {
+            let solution = solution.map_err(|e| BuildError::Store(e.to_string()))?;
+            if let Some(Term::Literal(n)) = solution.get("n") {
+                return n
+                    .value()
+                    .parse()
+                    .map_err(|_| BuildError::Store("bad count".into()));
+            }
+        }
+    }
+    Err(BuildError::Store("counting triples gave no answer".into()))
+}
+
+/// Every quad in the store.
+pub fn quads(store: &Store) -> Result<Vec<Quad>, StorageError> {
+    store.iter().collect()
+}
+
+/// The quads of one entry, converted (for tests and tools that work on one entry).
+pub fn entry_quads(project: &Project, entry: &Entry) -> Vec<Quad> {
+    convert::entry(entry, &project.config, &project.ontology)
+}

@@ -1,0 +1,76 @@
+"""Independent readers check glossgraph's exports.
+
+Usage: read_exports.py DIR, where DIR holds export.{ttl,jsonld,rdf,nt,nq,trig}
+written by `glossgraph export`. rdflib parses every format; each triple format
+must be isomorphic to the N-Triples, the dataset formats must hold the same
+quads as the N-Quads and the same triples once merged; pyld must expand the
+JSON-LD to the same graph, and the JSON-LD must be compact (short keys from
+the project's context). Exits non-zero with a message on the first failure.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from pyld import jsonld
+from rdflib import ConjunctiveGraph, Dataset, Graph
+from rdflib.compare import isomorphic, to_isomorphic
+
+
+def fail(message):
+    print(f"read_exports: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def main(folder):
+    folder = Path(folder)
+    reference = Graph().parse(folder / "export.nt", format="nt")
+    if len(reference) < 1000:
+        fail(f"export.nt holds only {len(reference)} triples")
+    print(f"N-Triples: {len(reference)} triples")
+
+    for name, fmt in [("export.ttl", "turtle"), ("export.rdf", "xml"), ("export.jsonld", "json-ld")]:
+        graph = Graph().parse(folder / name, format=fmt)
+        if not isomorphic(graph, reference):
+            only_a = set(to_isomorphic(graph)) - set(to_isomorphic(reference))
+            only_b = set(to_isomorphic(reference)) - set(to_isomorphic(graph))
+            fail(f"rdflib reads {name} as a different graph: {len(only_a)} extra, {len(only_b)} missing, e.g. {list(only_a)[:2]} {list(only_b)[:2]}")
+        print(f"rdflib {name}: {len(graph)} triples, isomorphic to the N-Triples")
+
+    quads = {}
+    for name, fmt in [("export.nq", "nquads"), ("export.trig", "trig")]:
+        dataset = Dataset()
+        dataset.parse(folder / name, format=fmt)
+        found = {(s, p, o, g) for s, p, o, g in dataset.quads((None, None, None, None))}
+        merged = Graph()
+        for s, p, o, _ in found:
+            merged.add((s, p, o))
+        if not isomorphic(merged, reference):
+            fail(f"the triples of {name} differ from the N-Triples")
+        quads[name] = found
+        graphs = {g for *_, g in found}
+        print(f"rdflib {name}: {len(found)} quads in {len(graphs)} graphs, merged isomorphic to the N-Triples")
+    if quads["export.nq"] != quads["export.trig"]:
+        fail("the TriG and N-Quads exports hold different quads")
+
+    document = json.loads((folder / "export.jsonld").read_text(encoding="utf-8"))
+    context = document.get("@context")
+    if not isinstance(context, dict) or "prefLabel" not in context:
+        fail("the JSON-LD has no inline context with the project's terms")
+    keys = {k for node in document["@graph"] for k in node}
+    for expected in ("prefLabel", "definition", "inScheme"):
+        if expected not in keys:
+            fail(f"the JSON-LD is not compact: no `{expected}` key")
+    if any(k.startswith("http://www.w3.org/2004/02/skos/core#") for k in keys):
+        fail("the JSON-LD uses full SKOS IRIs as keys where the context has terms")
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads"})
+    expanded = Graph().parse(data=nquads, format="nt")
+    if not isomorphic(expanded, reference):
+        fail("pyld expands the JSON-LD to a different graph than the N-Triples")
+    print(f"pyld: the compact JSON-LD expands to {len(expanded)} triples, isomorphic to the N-Triples")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        fail("usage: read_exports.py DIR")
+    main(sys.argv[1])
