@@ -38,19 +38,19 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Diagnos
             );
         }
     }
-    if let Some(register) = &entry.register {
-        if ontology.register(&register.value).is_none() {
-            let known: Vec<&str> = ontology.registers.iter().map(|r| r.key.as_str()).collect();
-            out.push(
-                Diagnostic::error(
-                    "check/unknown-register",
-                    path,
-                    register.pos,
-                    format!("unknown register `{}`", register.value),
-                )
-                .with_help(format!("registers: {}", known.join(", "))),
-            );
-        }
+    if let Some(register) = &entry.register
+        && ontology.register(&register.value).is_none()
+    {
+        let known: Vec<&str> = ontology.registers.iter().map(|r| r.key.as_str()).collect();
+        out.push(
+            Diagnostic::error(
+                "check/unknown-register",
+                path,
+                register.pos,
+                format!("unknown register `{}`", register.value),
+            )
+            .with_help(format!("registers: {}", known.join(", "))),
+        );
     }
     if config.citations.article.is_none() {
         for source in &entry.sources {
@@ -169,9 +169,8 @@ pub fn glossary(summaries: &[Summary], ontology: &Ontology) -> Vec<Diagnostic> {
                         &s.path,
                         Pos::new(*line, *column),
                         format!(
-                            "the term `{label}`@{lang} is also the term of `{}` ({}:{first_line})",
-                            first.id,
-                            first.path.display()
+                            "the term `{label}`@{lang} is also the term of `{}` (line {first_line})",
+                            first.id
                         ),
                     )
                     .with_help("two concepts cannot share a preferred term in one language; qualify one, like `Board (AI Act)`"),
@@ -220,6 +219,56 @@ pub fn glossary(summaries: &[Summary], ontology: &Ontology) -> Vec<Diagnostic> {
         }
     }
     out.extend(cycles(summaries, &by_id, ontology));
+    out.extend(restated_relations(summaries, &by_id));
+    out
+}
+
+/// Every relation is published in both directions from one statement, and all
+/// triples a relation gives rise to go into the graph of the entry that states
+/// it. So that no triple sits in two entries' graphs (where the published merge
+/// would count it twice), all relations between two entries are stated in one
+/// of them.
+fn restated_relations(summaries: &[Summary], by_id: &BTreeMap<&str, &Summary>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    // The entry (and first statement) that owns each pair of entries.
+    let mut owner: BTreeMap<(&str, &str), (&Summary, &str, &str, Pos)> = BTreeMap::new();
+    for s in summaries {
+        for (key, target, line, column) in &s.relations {
+            if !by_id.contains_key(target.as_str()) || target == &s.id {
+                continue;
+            }
+            let pos = Pos::new(*line, *column);
+            let pair = if s.id.as_str() < target.as_str() {
+                (s.id.as_str(), target.as_str())
+            } else {
+                (target.as_str(), s.id.as_str())
+            };
+            match owner.get(&pair) {
+                None => {
+                    owner.insert(pair, (s, key, target, pos));
+                }
+                Some((first, first_key, first_target, first_pos)) if first.id != s.id => {
+                    out.push(
+                        Diagnostic::error(
+                            "check/restated-relation",
+                            &s.path,
+                            pos,
+                            format!(
+                                "`{key}: {target}`: relations between `{}` and `{target}` are already stated in `{}` (line {}: `{first_key}: {first_target}`)",
+                                s.id,
+                                first.id,
+                                first_pos.line
+                            ),
+                        )
+                        .with_help(
+                            "state every relation between two entries in one of them; each relation is published in both directions, so the other entry shows it too",
+                        ),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+    }
     out
 }
 

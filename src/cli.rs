@@ -33,6 +33,9 @@ pub enum Command {
         /// The output format.
         #[arg(long, short, value_enum, default_value = "turtle")]
         format: ExportFormat,
+        /// Write only what the graph says about one concept (its id).
+        #[arg(long, value_name = "ID")]
+        concept: Option<String>,
         /// Write to FILE (atomically) instead of standard output.
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,

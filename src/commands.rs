@@ -8,6 +8,7 @@ use crate::project::{Project, ProjectError};
 use crate::query::{self, NamedQuery, QueryError};
 use crate::results::{self, ResultsFormat};
 use crate::store::{self, BuildError, Built};
+use oxigraph::model::{GraphName, NamedNode};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -32,6 +33,8 @@ pub enum CommandError {
     Export(#[from] crate::export::ContextError),
     #[error("cannot write {}: {source}", .path.display())]
     Write { path: PathBuf, source: io::Error },
+    #[error("there is no concept `{0}`; ids are entry file names without `.md`")]
+    UnknownConcept(String),
     #[error(
         "this glossgraph was built without the `rocksdb` feature, so it has no persistent store; rebuild it with `cargo install --path . --features rocksdb`, or leave out --store"
     )]
@@ -55,6 +58,7 @@ impl CommandError {
             Self::Build(BuildError::Invalid(_))
             | Self::Project(ProjectError::Config { .. } | ProjectError::NotFound(_))
             | Self::Query(_)
+            | Self::UnknownConcept(_)
             | Self::NoPersistentStore => 1,
             _ => 2,
         }
@@ -78,16 +82,32 @@ pub fn check(project: &Project) -> Result<Vec<Diagnostic>, CommandError> {
     Ok(loaded.diagnostics)
 }
 
-/// `export`: the whole graph in `format`, to `output` or standard output.
+/// `export`: the whole graph, or what it says about one concept, in `format`, to
+/// `output` or standard output.
 pub fn export(
     project: &Project,
     choice: &StoreChoice,
     format: Format,
+    concept: Option<&str>,
     output: Option<&Path>,
 ) -> Result<Built, CommandError> {
     let built = open(project, choice)?;
     let exporter = Exporter::new(&project.config)?;
-    let quads = store::quads(&built.store).map_err(BuildError::from)?;
+    let quads = match concept {
+        None => store::quads(&built.store).map_err(BuildError::from)?,
+        Some(id) => {
+            let unknown = || CommandError::UnknownConcept(id.to_owned());
+            let iri = NamedNode::new(project.config.concept_iri(id)).map_err(|_| unknown())?;
+            let triples = store::describe(&built.store, iri.as_ref()).map_err(BuildError::from)?;
+            if triples.is_empty() {
+                return Err(unknown());
+            }
+            triples
+                .into_iter()
+                .map(|t| t.in_graph(GraphName::DefaultGraph))
+                .collect()
+        }
+    };
     write_output(output, |out| exporter.write(quads, format, out))?;
     Ok(built)
 }

@@ -56,9 +56,18 @@ fn run(cli: Cli) -> Result<ExitCode, CommandError> {
                 built.stats.entries, built.stats.converted, built.stats.quads
             );
         }
-        Command::Export { format, output } => {
-            let built =
-                commands::export(&project, &choice, export_format(format), output.as_deref())?;
+        Command::Export {
+            format,
+            concept,
+            output,
+        } => {
+            let built = commands::export(
+                &project,
+                &choice,
+                export_format(format),
+                concept.as_deref(),
+                output.as_deref(),
+            )?;
             print_diagnostics(&built.warnings);
         }
         Command::Query {
@@ -123,10 +132,17 @@ fn run(cli: Cli) -> Result<ExitCode, CommandError> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Prints findings with paths relative to the current folder, as editors and
+/// terminals link them.
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    let cwd = std::env::current_dir().unwrap_or_default();
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     for d in diagnostics {
+        let mut d = d.clone();
+        if let Ok(relative) = d.path.strip_prefix(&cwd) {
+            d.path = relative.to_owned();
+        }
         let _ = writeln!(err, "{d}");
     }
 }

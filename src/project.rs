@@ -44,13 +44,18 @@ impl Project {
             return Self::open(dir);
         }
         for dir in cwd.ancestors() {
-            if dir.join(CONFIG_FILE).is_file() {
-                return Self::open(dir);
-            }
-            let nested = dir.join("data");
-            if nested.join(CONFIG_FILE).is_file() {
-                return Self::open(&nested);
-            }
+            let found = if dir.join(CONFIG_FILE).is_file() {
+                dir.to_owned()
+            } else if dir.join("data").join(CONFIG_FILE).is_file() {
+                dir.join("data")
+            } else {
+                continue;
+            };
+            // Paths in messages read best relative to where the user is.
+            let shown = found
+                .strip_prefix(cwd)
+                .map_or(found.clone(), Path::to_path_buf);
+            return Self::open(&shown);
         }
         Err(ProjectError::NotFound(cwd.to_owned()))
     }

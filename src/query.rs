@@ -8,14 +8,18 @@
 //! # param: concept (iri) = concept/eu-ai-office -- the concept to start from
 //! ```
 //!
-//! Parameters are bound by substituting a term for the variable in the parsed
-//! query, never by editing the query text.
+//! Parameters are bound in the parsed query, never by editing its text: as if a
+//! `VALUES` block opened the query's `WHERE` group, so filters and patterns in
+//! it see the value.
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos};
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
+use spargebra::algebra::GraphPattern;
+use spargebra::term::GroundTerm;
+use spargebra::{Query, SparqlParser};
 use std::path::{Path, PathBuf};
 
 /// A documented query from the queries folder.
@@ -309,28 +313,153 @@ pub fn named_query(dir: &Path, name: &str) -> Result<NamedQuery, QueryError> {
 }
 
 /// Runs a query over the union of all graphs (unless it names its own dataset),
-/// with `bindings` substituted for their variables.
+/// with `bindings` bound at the start of its `WHERE` group.
 pub fn run<'a>(
     store: &'a Store,
     text: &str,
     base: &str,
     bindings: Vec<(Variable, Term)>,
 ) -> Result<QueryResults<'a>, QueryError> {
-    let mut prepared = SparqlEvaluator::new()
+    let query = SparqlParser::new()
         .with_base_iri(base)
         .map_err(|e| QueryError::Syntax(e.to_string()))?
         .parse_query(text)
         .map_err(|e| QueryError::Syntax(e.to_string()))?;
+    let mut prepared = SparqlEvaluator::new().for_query(bind(query, &bindings)?);
     if prepared.dataset().is_default_dataset() {
         prepared.dataset_mut().set_default_graph_as_union();
-    }
-    for (variable, term) in bindings {
-        prepared = prepared.substitute_variable(variable, term);
     }
     prepared
         .on_store(store)
         .execute()
         .map_err(|e| QueryError::Evaluation(e.to_string()))
+}
+
+/// Joins a one-row `VALUES` of `bindings` into the query's top `WHERE` group,
+/// below its filters so they see the values.
+pub fn bind(query: Query, bindings: &[(Variable, Term)]) -> Result<Query, QueryError> {
+    if bindings.is_empty() {
+        return Ok(query);
+    }
+    let mut variables = Vec::new();
+    let mut row = Vec::new();
+    for (variable, term) in bindings {
+        let ground = match term {
+            Term::NamedNode(n) => GroundTerm::NamedNode(n.clone()),
+            Term::Literal(l) => GroundTerm::Literal(l.clone()),
+            Term::BlankNode(_) => {
+                return Err(QueryError::BadParam {
+                    name: variable.as_str().to_owned(),
+                    expected: "an IRI or a literal",
+                    value: term.to_string(),
+                });
+            }
+        };
+        variables.push(variable.clone());
+        row.push(Some(ground));
+    }
+    let values = GraphPattern::Values {
+        variables,
+        bindings: vec![row],
+    };
+    Ok(match query {
+        Query::Select {
+            dataset,
+            pattern,
+            base_iri,
+        } => Query::Select {
+            dataset,
+            pattern: inject(pattern, values),
+            base_iri,
+        },
+        Query::Construct {
+            template,
+            dataset,
+            pattern,
+            base_iri,
+        } => Query::Construct {
+            template,
+            dataset,
+            pattern: inject(pattern, values),
+            base_iri,
+        },
+        Query::Describe {
+            dataset,
+            pattern,
+            base_iri,
+        } => Query::Describe {
+            dataset,
+            pattern: inject(pattern, values),
+            base_iri,
+        },
+        Query::Ask {
+            dataset,
+            pattern,
+            base_iri,
+        } => Query::Ask {
+            dataset,
+            pattern: inject(pattern, values),
+            base_iri,
+        },
+    })
+}
+
+fn inject(pattern: GraphPattern, values: GraphPattern) -> GraphPattern {
+    let inner = |p: Box<GraphPattern>| Box::new(inject(*p, values.clone()));
+    match pattern {
+        // Solution modifiers and the WHERE group's filters and BINDs: go below them.
+        GraphPattern::Project {
+            inner: p,
+            variables,
+        } => GraphPattern::Project {
+            inner: inner(p),
+            variables,
+        },
+        GraphPattern::Distinct { inner: p } => GraphPattern::Distinct { inner: inner(p) },
+        GraphPattern::Reduced { inner: p } => GraphPattern::Reduced { inner: inner(p) },
+        GraphPattern::Slice {
+            inner: p,
+            start,
+            length,
+        } => GraphPattern::Slice {
+            inner: inner(p),
+            start,
+            length,
+        },
+        GraphPattern::OrderBy {
+            inner: p,
+            expression,
+        } => GraphPattern::OrderBy {
+            inner: inner(p),
+            expression,
+        },
+        GraphPattern::Group {
+            inner: p,
+            variables,
+            aggregates,
+        } => GraphPattern::Group {
+            inner: inner(p),
+            variables,
+            aggregates,
+        },
+        GraphPattern::Extend {
+            inner: p,
+            variable,
+            expression,
+        } => GraphPattern::Extend {
+            inner: inner(p),
+            variable,
+            expression,
+        },
+        GraphPattern::Filter { expr, inner: p } => GraphPattern::Filter {
+            expr,
+            inner: inner(p),
+        },
+        other => GraphPattern::Join {
+            left: Box::new(values),
+            right: Box::new(other),
+        },
+    }
 }
 
 #[cfg(test)]

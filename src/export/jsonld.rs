@@ -57,13 +57,12 @@ impl Context {
         let map = object.as_object().ok_or(ContextError::NoContext)?;
         let mut prefixes = Vec::new();
         for (name, value) in map {
-            if let Value::String(iri) = value {
-                if !name.contains(':')
-                    && (iri.ends_with('/') || iri.ends_with('#'))
-                    && iri.contains("://")
-                {
-                    prefixes.push((name.clone(), iri.clone()));
-                }
+            if let Value::String(iri) = value
+                && !name.contains(':')
+                && (iri.ends_with('/') || iri.ends_with('#'))
+                && iri.contains("://")
+            {
+                prefixes.push((name.clone(), iri.clone()));
             }
         }
         prefixes.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
@@ -119,13 +118,12 @@ impl Context {
     /// `prefix:local` for an IRI in a known namespace, else the IRI itself.
     fn compact_iri(&self, iri: &str) -> String {
         for (prefix, ns) in &self.prefixes {
-            if let Some(local) = iri.strip_prefix(ns.as_str()) {
-                if !local.is_empty()
-                    && !local.starts_with("//")
-                    && !self.is_term(&format!("{prefix}:{local}"))
-                {
-                    return format!("{prefix}:{local}");
-                }
+            if let Some(local) = iri.strip_prefix(ns.as_str())
+                && !local.is_empty()
+                && !local.starts_with("//")
+                && !self.is_term(&format!("{prefix}:{local}"))
+            {
+                return format!("{prefix}:{local}");
             }
         }
         iri.to_owned()
@@ -365,12 +363,12 @@ fn literal(l: LiteralRef<'_>, context: &Context) -> Value {
     if datatype == xsd::BOOLEAN && matches!(value, "true" | "false") {
         return Value::Bool(value == "true");
     }
-    if datatype == xsd::INTEGER {
-        if let Ok(n) = value.parse::<i64>() {
-            // JSON-LD writes native numbers back in canonical form only.
-            if n.to_string() == value && n.unsigned_abs() < 1 << 53 {
-                return Value::Number(n.into());
-            }
+    if datatype == xsd::INTEGER
+        && let Ok(n) = value.parse::<i64>()
+    {
+        // JSON-LD writes native numbers back in canonical form only.
+        if n.to_string() == value && n.unsigned_abs() < 1 << 53 {
+            return Value::Number(n.into());
         }
     }
     object([

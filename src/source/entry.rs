@@ -224,6 +224,13 @@ impl Reader<'_> {
 
     /// Splits the text into front matter, body and the body's first line number.
     fn split<'t>(&mut self, text: &'t str) -> Option<(&'t str, &'t str, usize)> {
+        if text.trim().is_empty() {
+            self.diagnostics.push(
+                Diagnostic::error("source/front-matter", self.path, Pos::new(1, 1), "the entry file is empty")
+                    .with_help("write the front matter (a `---` line, `term:`, `definition:`, a `---` line), then `## sections`"),
+            );
+            return None;
+        }
         let mut lines = text.split_inclusive('\n');
         let first = lines.next().unwrap_or_default();
         if first.trim_end() != "---" {
@@ -287,10 +294,10 @@ impl Reader<'_> {
             }
         };
         // The language comes first: it is the default for the other fields.
-        if let Some((_, node)) = pairs.iter().find(|(k, _)| k.text == "language") {
-            if let Some(lang) = self.language_tag(node) {
-                entry.language = lang;
-            }
+        if let Some((_, node)) = pairs.iter().find(|(k, _)| k.text == "language")
+            && let Some(lang) = self.language_tag(node)
+        {
+            entry.language = lang;
         }
         for (key, node) in pairs {
             match key.text.as_str() {

@@ -18,6 +18,8 @@ pub fn sections(body: &str) -> Result<Vec<Section>, Vec<BodyError>> {
     let mut errors = Vec::new();
     // (title, heading start, content start) of each section.
     let mut heads: Vec<(String, usize, usize)> = Vec::new();
+    // Level-one headings, reported once as such.
+    let mut h1: Vec<std::ops::Range<usize>> = Vec::new();
     let mut parser = Parser::new(body).into_offset_iter();
     while let Some((event, range)) = parser.next() {
         let Event::Start(Tag::Heading { level, .. }) = event else {
@@ -33,11 +35,14 @@ pub fn sections(body: &str) -> Result<Vec<Section>, Vec<BodyError>> {
             }
         }
         match level {
-            HeadingLevel::H1 => errors.push(BodyError {
-                pos: lines.pos(range.start),
-                message: "a `#` heading in the body".into(),
-                help: "sections start with `##`; the term itself comes from `term:` in the front matter",
-            }),
+            HeadingLevel::H1 => {
+                errors.push(BodyError {
+                    pos: lines.pos(range.start),
+                    message: "a `#` heading in the body".into(),
+                    help: "sections start with `##`; the term itself comes from `term:` in the front matter",
+                });
+                h1.push(range);
+            }
             HeadingLevel::H2 => {
                 let title = title.trim().to_owned();
                 if title.is_empty() {
@@ -53,7 +58,11 @@ pub fn sections(body: &str) -> Result<Vec<Section>, Vec<BodyError>> {
         }
     }
     let first = heads.first().map_or(body.len(), |h| h.1);
-    if let Some(offset) = body[..first].find(|c: char| !c.is_whitespace()) {
+    let stray = body[..first]
+        .char_indices()
+        .find(|(i, c)| !c.is_whitespace() && !h1.iter().any(|r| r.contains(i)))
+        .map(|(i, _)| i);
+    if let Some(offset) = stray {
         errors.push(BodyError {
             pos: lines.pos(offset),
             message: "text before the first `##` section heading".into(),
@@ -179,6 +188,7 @@ mod tests {
     fn rejects_text_before_the_first_section_and_level_one_headings() {
         let errors = sections("Intro.\n\n# Title\n\n## A\n\ntext\n").unwrap_err();
         assert_eq!(errors.len(), 2);
+        assert_eq!(sections("# Title\n\n## A\n\ntext\n").unwrap_err().len(), 1);
         assert_eq!(errors[0].pos, Pos::new(3, 1));
         assert!(errors[0].message.contains("`#` heading"));
         assert_eq!(errors[1].pos, Pos::new(1, 1));

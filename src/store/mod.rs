@@ -15,8 +15,7 @@ use crate::convert::{self, Summary};
 use crate::diagnostic::Diagnostic;
 use crate::glossary::{self, ListError};
 use crate::project::Project;
-use crate::source::Entry;
-use oxigraph::model::{Quad, Term};
+use oxigraph::model::{NamedNodeRef, Quad, Term, Triple};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::{StorageError, Store};
 
@@ -109,15 +108,15 @@ pub fn distinct_triples(store: &Store) -> Result<usize, BuildError> {
         .on_store(store)
         .execute()
         .map_err(|e| BuildError::Store(e.to_string()))?;
-    if let QueryResults::Solutions(mut solutions) = results {
-        if let Some(solution) = solutions.next() {
-            let solution = solution.map_err(|e| BuildError::Store(e.to_string()))?;
-            if let Some(Term::Literal(n)) = solution.get("n") {
-                return n
-                    .value()
-                    .parse()
-                    .map_err(|_| BuildError::Store("bad count".into()));
-            }
+    if let QueryResults::Solutions(mut solutions) = results
+        && let Some(solution) = solutions.next()
+    {
+        let solution = solution.map_err(|e| BuildError::Store(e.to_string()))?;
+        if let Some(Term::Literal(n)) = solution.get("n") {
+            return n
+                .value()
+                .parse()
+                .map_err(|_| BuildError::Store("bad count".into()));
         }
     }
     Err(BuildError::Store("counting triples gave no answer".into()))
@@ -128,7 +127,27 @@ pub fn quads(store: &Store) -> Result<Vec<Quad>, StorageError> {
     store.iter().collect()
 }
 
-/// The quads of one entry, converted (for tests and tools that work on one entry).
-pub fn entry_quads(project: &Project, entry: &Entry) -> Vec<Quad> {
-    convert::entry(entry, &project.config, &project.ontology)
+/// What the graph says about a concept: every triple whose subject is the concept
+/// or one of its parts (`…#section-1`), from every graph, sorted and distinct.
+pub fn describe(store: &Store, concept: NamedNodeRef<'_>) -> Result<Vec<Triple>, StorageError> {
+    let mut triples = Vec::new();
+    let mut parts = Vec::new();
+    let prefix = format!("{}#", concept.as_str());
+    for quad in store.quads_for_pattern(Some(concept.into()), None, None, None) {
+        let quad = quad?;
+        if let Term::NamedNode(part) = &quad.object
+            && part.as_str().starts_with(&prefix)
+        {
+            parts.push(part.clone());
+        }
+        triples.push(Triple::from(quad));
+    }
+    for part in &parts {
+        for quad in store.quads_for_pattern(Some(part.as_ref().into()), None, None, None) {
+            triples.push(Triple::from(quad?));
+        }
+    }
+    triples.sort_by(crate::export::triple_cmp);
+    triples.dedup();
+    Ok(triples)
 }

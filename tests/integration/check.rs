@@ -1,0 +1,91 @@
+//! `glossgraph check` on malformed sources: each fixture in
+//! `tests/fixtures/check/cases/` is laid over a small valid glossary
+//! (`tests/fixtures/check/base/`) and must give exactly the messages in its
+//! `expected.txt`, with exit code 1 (0 where it expects only warnings).
+
+use crate::util::{copy_tree, glossgraph, root, text};
+
+#[test]
+fn the_base_fixture_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("tests/fixtures/check/base"), dir.path());
+    let out = glossgraph(dir.path(), &["check"]);
+    assert_eq!(text(&out.stderr), "glossgraph: 0 error(s), 0 warning(s)\n");
+    assert!(out.status.success());
+}
+
+#[test]
+fn every_malformed_fixture_gives_its_located_message() {
+    let cases = root().join("tests/fixtures/check/cases");
+    let mut names: Vec<_> = std::fs::read_dir(&cases)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 15, "only {} fixtures", names.len());
+    let update = std::env::var_os("UPDATE_EXPECTED").is_some();
+    let mut failures = Vec::new();
+    for name in names {
+        let case = cases.join(&name);
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&root().join("tests/fixtures/check/base"), dir.path());
+        copy_tree(&case, dir.path());
+        let _ = std::fs::remove_file(dir.path().join("expected.txt"));
+        let out = glossgraph(dir.path(), &["check"]);
+        let stderr = text(&out.stderr);
+        let code = out.status.code();
+        let actual = format!(
+            "exit {}\n{stderr}",
+            code.map_or("signal".into(), |c| c.to_string())
+        );
+        let expected_path = case.join("expected.txt");
+        if update {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if actual != expected {
+            failures.push(format!(
+                "{}:\n--- expected\n{expected}--- actual\n{actual}",
+                name.to_string_lossy()
+            ));
+        }
+        assert!(
+            !stderr.contains("panicked"),
+            "{} panicked",
+            name.to_string_lossy()
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn errors_leave_no_partial_output() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("tests/fixtures/check/base"), dir.path());
+    copy_tree(
+        &root().join("tests/fixtures/check/cases/missing-target"),
+        dir.path(),
+    );
+    let target = dir.path().join("out.ttl");
+    std::fs::write(&target, "previous export\n").unwrap();
+    let out = glossgraph(dir.path(), &["export", "-o", "out.ttl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("entries/gamma.md:5:23: error[check/missing-target]"));
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "previous export\n"
+    );
+}
+
+#[test]
+fn a_missing_glossary_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = glossgraph(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).starts_with("glossgraph: no glossary.toml found in"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -1,0 +1,284 @@
+//! Exports: every format reads back as the same graph, output is deterministic,
+//! the `eu-ai-office` concept matches its golden Turtle, and the graph is
+//! SKOS-complete without a reasoner.
+
+use crate::util::{built, glossgraph, project, root, text};
+use glossgraph::export::{Exporter, Format};
+use glossgraph::store;
+use glossgraph::vocab::{gg, skos};
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad, Term, Triple};
+use std::collections::HashSet;
+
+fn export(format: Format) -> Vec<u8> {
+    let project = project();
+    let exporter = Exporter::new(&project.config).unwrap();
+    let mut out = Vec::new();
+    exporter
+        .write(store::quads(&built().store).unwrap(), format, &mut out)
+        .unwrap();
+    out
+}
+
+fn parse(bytes: &[u8], format: Format) -> HashSet<Quad> {
+    let rdf_format = match format {
+        Format::Turtle => RdfFormat::Turtle,
+        Format::JsonLd => RdfFormat::JsonLd {
+            profile: Default::default(),
+        },
+        Format::RdfXml => RdfFormat::RdfXml,
+        Format::NTriples => RdfFormat::NTriples,
+        Format::NQuads => RdfFormat::NQuads,
+        Format::TriG => RdfFormat::TriG,
+    };
+    RdfParser::from_format(rdf_format)
+        .for_slice(bytes)
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("{} does not parse: {e}", format.name()))
+}
+
+fn stored() -> HashSet<Quad> {
+    store::quads(&built().store).unwrap().into_iter().collect()
+}
+
+fn as_triples(quads: &HashSet<Quad>) -> HashSet<Triple> {
+    quads.iter().cloned().map(Triple::from).collect()
+}
+
+#[test]
+fn every_format_reads_back_as_the_stored_graph() {
+    let stored = stored();
+    assert!(
+        stored.len() > 4000,
+        "the glossary has {} quads",
+        stored.len()
+    );
+    for format in Format::ALL {
+        let read = parse(&export(format), format);
+        if format.keeps_graphs() {
+            assert_eq!(read, stored, "{} differs from the store", format.name());
+        } else {
+            assert_eq!(
+                as_triples(&read),
+                as_triples(&stored),
+                "{} differs from the store",
+                format.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn no_triple_is_in_two_graphs() {
+    // So the union of the graphs (what SPARQL and the triple formats show) has no duplicates.
+    let stored = stored();
+    assert_eq!(as_triples(&stored).len(), stored.len());
+}
+
+#[test]
+fn exports_are_byte_identical_across_runs() {
+    let dir = root();
+    for format in ["turtle", "jsonld", "rdfxml", "ntriples", "nquads", "trig"] {
+        let first = glossgraph(&dir, &["export", "--format", format]);
+        let second = glossgraph(&dir, &["export", "--format", format]);
+        assert!(first.status.success(), "{}", text(&first.stderr));
+        assert!(!first.stdout.is_empty());
+        assert_eq!(
+            first.stdout, second.stdout,
+            "{format} export differs between runs"
+        );
+    }
+}
+
+#[test]
+fn json_ld_is_compact_with_the_projects_context() {
+    let document: serde_json::Value = serde_json::from_slice(&export(Format::JsonLd)).unwrap();
+    let context = &document["@context"];
+    assert_eq!(context["prefLabel"]["@id"], "skos:prefLabel");
+    let office = document["@graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["@id"] == "https://eu-ai.glossgraph.org/concept/eu-ai-office")
+        .expect("the AI Office is in the JSON-LD");
+    assert_eq!(office["prefLabel"]["en"], "EU AI Office");
+    assert_eq!(
+        office["broader"],
+        "https://eu-ai.glossgraph.org/concept/european-commission"
+    );
+    assert_eq!(
+        office["@type"],
+        serde_json::json!(["Concept", "DefinedTerm"])
+    );
+    // Parts are embedded in their concept.
+    assert_eq!(office["misconception"].as_array().unwrap().len(), 3);
+    assert_eq!(office["keyFact"][1]["factLabel"]["en"], "Location");
+    assert_eq!(office["keyFact"][1]["position"], 2);
+}
+
+#[test]
+fn the_shipped_context_names_every_relation_type() {
+    let project = project();
+    let exporter = Exporter::new(&project.config).unwrap();
+    for t in &project.ontology.relation_types {
+        assert!(
+            exporter.context().term(t.iri.as_str()).is_some(),
+            "ontology/context.jsonld has no term for {}",
+            t.iri
+        );
+    }
+}
+
+fn concept(id: &str) -> NamedNode {
+    NamedNode::new(format!("https://eu-ai.glossgraph.org/concept/{id}")).unwrap()
+}
+
+fn objects(triples: &[Triple], subject: &NamedNode, predicate: NamedNodeRef<'_>) -> Vec<Term> {
+    triples
+        .iter()
+        .filter(|t| t.subject == subject.clone().into() && t.predicate.as_ref() == predicate)
+        .map(|t| t.object.clone())
+        .collect()
+}
+
+#[test]
+fn the_eu_ai_office_turtle_matches_its_golden_file() {
+    let project = project();
+    let exporter = Exporter::new(&project.config).unwrap();
+    let triples = store::describe(&built().store, concept("eu-ai-office").as_ref()).unwrap();
+    let quads = triples
+        .into_iter()
+        .map(|t| t.in_graph(GraphName::DefaultGraph))
+        .collect();
+    let mut out = Vec::new();
+    exporter.write(quads, Format::Turtle, &mut out).unwrap();
+    let golden_path = root().join("tests/golden/eu-ai-office.ttl");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden_path, &out).unwrap();
+    }
+    let golden = std::fs::read_to_string(&golden_path)
+        .expect("tests/golden/eu-ai-office.ttl exists (UPDATE_GOLDEN=1 writes it)");
+    assert_eq!(
+        text(&out),
+        golden,
+        "the eu-ai-office Turtle changed; if that is intended, run with UPDATE_GOLDEN=1"
+    );
+}
+
+#[test]
+fn the_eu_ai_office_has_everything_the_seed_page_has() {
+    let office = concept("eu-ai-office");
+    let triples = store::describe(&built().store, office.as_ref()).unwrap();
+    assert_eq!(objects(&triples, &office, gg::SECTION).len(), 3);
+    assert_eq!(objects(&triples, &office, gg::KEY_FACT).len(), 6);
+    assert_eq!(objects(&triples, &office, gg::MISCONCEPTION).len(), 3);
+    assert_eq!(
+        objects(&triples, &office, skos::BROADER),
+        [Term::from(concept("european-commission"))]
+    );
+    let related = objects(&triples, &office, skos::RELATED);
+    for partner in [
+        "national-competent-authority",
+        "european-ai-board",
+        "advisory-forum",
+        "scientific-panel",
+        "general-purpose-ai-model",
+        "gpai-model-with-systemic-risk",
+    ] {
+        assert!(
+            related.contains(&concept(partner).into()),
+            "eu-ai-office is not skos:related to {partner}"
+        );
+    }
+    let turtle = text(&export(Format::Turtle));
+    assert!(
+        !turtle.contains("CRediT") && !turtle.contains("ORCID"),
+        "the seed page's advert leaked into the graph"
+    );
+}
+
+#[test]
+fn relations_are_skos_complete_without_a_reasoner() {
+    let triples: HashSet<Triple> = as_triples(&stored());
+    let has = |s: &NamedNode, p: NamedNodeRef<'_>, o: &NamedNode| {
+        triples.contains(&Triple::new(s.clone(), p.into_owned(), o.clone()))
+    };
+    // The other side of eu-ai-office's relations.
+    assert!(has(
+        &concept("european-commission"),
+        skos::NARROWER,
+        &concept("eu-ai-office")
+    ));
+    assert!(has(
+        &concept("european-ai-board"),
+        skos::RELATED,
+        &concept("eu-ai-office")
+    ));
+    for t in &triples {
+        let (Term::NamedNode(o), oxigraph::model::NamedOrBlankNode::NamedNode(s)) =
+            (&t.object, &t.subject)
+        else {
+            continue;
+        };
+        if t.predicate.as_ref() == skos::BROADER {
+            assert!(has(o, skos::NARROWER, s), "{s} broader {o} has no inverse");
+        }
+        if t.predicate.as_ref() == skos::NARROWER {
+            assert!(has(o, skos::BROADER, s), "{s} narrower {o} has no inverse");
+        }
+        if t.predicate.as_ref() == skos::RELATED {
+            assert!(has(o, skos::RELATED, s), "{s} related {o} is one-way");
+        }
+    }
+    // Every concept is in the scheme, and is a top concept or has a broader one.
+    let scheme = NamedNode::new("https://eu-ai.glossgraph.org/").unwrap();
+    let concepts: Vec<&Triple> = triples
+        .iter()
+        .filter(|t| t.predicate == rdf::TYPE && t.object == skos::CONCEPT.into_owned().into())
+        .collect();
+    assert_eq!(concepts.len(), 44);
+    for c in concepts {
+        let oxigraph::model::NamedOrBlankNode::NamedNode(c) = &c.subject else {
+            continue;
+        };
+        assert!(has(c, skos::IN_SCHEME, &scheme), "{c} is not in the scheme");
+        let top = has(c, skos::TOP_CONCEPT_OF, &scheme);
+        let broader = triples
+            .iter()
+            .any(|t| t.subject == c.clone().into() && t.predicate.as_ref() == skos::BROADER);
+        assert!(
+            top != broader,
+            "{c} must be either a top concept or have a broader concept"
+        );
+        assert_eq!(top, has(&scheme, skos::HAS_TOP_CONCEPT, c));
+    }
+}
+
+#[test]
+fn export_writes_files_atomically_and_names_unknown_concepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out.ttl");
+    let out = glossgraph(
+        &root(),
+        &[
+            "export",
+            "--format",
+            "turtle",
+            "-o",
+            target.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("concept:eu-ai-office")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "temporary files left behind");
+
+    let out = glossgraph(&root(), &["export", "--concept", "no-such-thing"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("there is no concept `no-such-thing`"));
+}

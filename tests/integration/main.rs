@@ -1,0 +1,9 @@
+//! Integration tests: the library on the project's own glossary, and the
+//! `glossgraph` binary on fixtures, in one test binary.
+
+mod check;
+mod export;
+#[cfg(feature = "rocksdb")]
+mod persistent;
+mod queries;
+mod util;
