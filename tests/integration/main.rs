@@ -3,6 +3,7 @@
 
 mod check;
 mod export;
+mod interop;
 #[cfg(feature = "rocksdb")]
 mod persistent;
 mod queries;

@@ -1,14 +1,17 @@
 """Independent readers check glossgraph's exports.
 
-Usage: read_exports.py DIR, where DIR holds export.{ttl,jsonld,rdf,nt,nq,trig}
-written by `glossgraph export`. rdflib parses every format; each triple format
-must be isomorphic to the N-Triples, the dataset formats must hold the same
-quads as the N-Quads and the same triples once merged; pyld must expand the
-JSON-LD to the same graph, and the JSON-LD must be compact (short keys from
-the project's context). Exits non-zero with a message on the first failure.
+Usage: read_exports.py DIR [--rapper], where DIR holds
+export.{ttl,jsonld,rdf,nt,nq,trig} written by `glossgraph export`. rdflib parses
+every format; each triple format must be isomorphic to the N-Triples, the
+dataset formats must hold the same quads as the N-Quads and the same triples
+once merged; pyld must expand the JSON-LD to the same graph, and the JSON-LD
+must be compact (short keys from the project's context). With --rapper,
+raptor's rapper must read the Turtle and RDF/XML as the same graph too.
+Exits non-zero with a message on the first failure.
 """
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,7 +25,7 @@ def fail(message):
     sys.exit(1)
 
 
-def main(folder):
+def main(folder, rapper):
     folder = Path(folder)
     reference = Graph().parse(folder / "export.nt", format="nt")
     if len(reference) < 1000:
@@ -69,8 +72,23 @@ def main(folder):
         fail("pyld expands the JSON-LD to a different graph than the N-Triples")
     print(f"pyld: the compact JSON-LD expands to {len(expanded)} triples, isomorphic to the N-Triples")
 
+    if rapper:
+        for name, syntax in [("export.ttl", "turtle"), ("export.rdf", "rdfxml")]:
+            run = subprocess.run(
+                ["rapper", "--quiet", "-i", syntax, "-o", "ntriples", str(folder / name)],
+                capture_output=True,
+                text=True,
+            )
+            if run.returncode != 0:
+                fail(f"rapper cannot read {name}: {run.stderr.strip()}")
+            graph = Graph().parse(data=run.stdout, format="nt")
+            if not isomorphic(graph, reference):
+                fail(f"rapper reads {name} as a different graph ({len(graph)} triples)")
+            print(f"rapper {name}: {len(graph)} triples, isomorphic to the N-Triples")
+
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        fail("usage: read_exports.py DIR")
-    main(sys.argv[1])
+    args = [a for a in sys.argv[1:] if a != "--rapper"]
+    if len(args) != 1:
+        fail("usage: read_exports.py DIR [--rapper]")
+    main(args[0], "--rapper" in sys.argv[1:])
