@@ -61,6 +61,31 @@ pub enum Command {
     },
     /// List the named queries with their parameters.
     Queries,
+    /// Serve the glossary: pages, RDF by content negotiation, SPARQL, dumps.
+    Serve {
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:7878", value_name = "ADDRESS")]
+        bind: String,
+        /// Rebuild when the sources change and serve the new graph; a broken
+        /// edit is logged and the last good graph stays.
+        #[arg(long)]
+        watch: bool,
+        /// Stop SPARQL queries running longer than this many seconds.
+        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+        query_timeout: f64,
+        /// Refuse SPARQL answers with more rows than this.
+        #[arg(long, default_value_t = 100_000, value_name = "ROWS")]
+        max_results: usize,
+        /// The request log's format.
+        #[arg(long, value_enum, default_value = "text")]
+        log_format: LogFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -33,6 +33,8 @@ pub enum CommandError {
     Export(#[from] crate::export::ContextError),
     #[error("cannot write {}: {source}", .path.display())]
     Write { path: PathBuf, source: io::Error },
+    #[error("cannot listen on {address}: {source}; pass another --bind address")]
+    Bind { address: String, source: io::Error },
     #[error("there is no concept `{0}`; ids are entry file names without `.md`")]
     UnknownConcept(String),
     #[error(

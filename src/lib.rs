@@ -17,6 +17,8 @@ pub mod ontology;
 pub mod project;
 pub mod query;
 pub mod results;
+pub mod search;
+pub mod server;
 pub mod source;
 pub mod store;
 pub mod vocab;

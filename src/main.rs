@@ -3,13 +3,14 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Command, ExportFormat, QueryFormat};
+use cli::{Cli, Command, ExportFormat, LogFormat, QueryFormat};
 use glossgraph::commands::{self, CommandError, StoreChoice};
 use glossgraph::diagnostic::Diagnostic;
 use glossgraph::export::Format;
 use glossgraph::project::Project;
 use glossgraph::query;
 use glossgraph::results::ResultsFormat;
+use glossgraph::server;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -102,6 +103,65 @@ fn run(cli: Cli) -> Result<ExitCode, CommandError> {
             print_diagnostics(&built.warnings);
             commands::write_output(None, |out| out.write_all(&buffer))?;
         }
+        Command::Serve {
+            bind,
+            watch,
+            query_timeout,
+            max_results,
+            log_format,
+        } => {
+            init_log(log_format);
+            let limits = server::Limits {
+                query_timeout: std::time::Duration::from_secs_f64(
+                    query_timeout.clamp(0.001, 86_400.0),
+                ),
+                max_result_rows: max_results,
+                ..server::Limits::default()
+            };
+            let built = commands::open(&project, &choice)?;
+            print_diagnostics(&built.warnings);
+            let quads = built.stats.quads;
+            let snapshot =
+                server::snapshot_of(&project, built).map_err(|e| CommandError::Write {
+                    path: project.dir.clone(),
+                    source: std::io::Error::other(e.to_string()),
+                })?;
+            let state = server::AppState::new(snapshot, limits);
+            let runtime = tokio::runtime::Runtime::new().map_err(|source| CommandError::Write {
+                path: "the async runtime".into(),
+                source,
+            })?;
+            runtime.block_on(async {
+                let listener = tokio::net::TcpListener::bind(&bind)
+                    .await
+                    .map_err(|source| CommandError::Bind {
+                        address: bind.clone(),
+                        source,
+                    })?;
+                let address = listener
+                    .local_addr()
+                    .map_or(bind.clone(), |a| a.to_string());
+                eprintln!("glossgraph: serving {quads} quads at http://{address}/ (Ctrl-C stops)");
+                if watch {
+                    let rebuild_choice = choice.clone();
+                    let rebuild =
+                        std::sync::Arc::new(move |p: &Project| commands::open(p, &rebuild_choice));
+                    tokio::spawn(server::watch(
+                        state.clone(),
+                        project.clone(),
+                        rebuild,
+                        std::time::Duration::from_millis(500),
+                    ));
+                }
+                axum::serve(listener, server::app(state))
+                    .with_graceful_shutdown(server::shutdown_signal())
+                    .await
+                    .map_err(|source| CommandError::Write {
+                        path: "the network".into(),
+                        source,
+                    })
+            })?;
+        }
         Command::Queries => {
             let queries = query::named_queries(&project.queries_dir())?;
             commands::write_output(None, |out| {
@@ -170,5 +230,20 @@ fn results_format(format: Option<QueryFormat>) -> ResultsFormat {
         Some(QueryFormat::Turtle) => ResultsFormat::Rdf(Format::Turtle),
         Some(QueryFormat::Ntriples) => ResultsFormat::Rdf(Format::NTriples),
         Some(QueryFormat::Jsonld) => ResultsFormat::Rdf(Format::JsonLd),
+    }
+}
+
+/// The request log: one line per request on standard error, as text or JSON.
+/// `GLOSSGRAPH_LOG` sets the level (default `info`).
+fn init_log(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GLOSSGRAPH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().flatten_event(true).init(),
     }
 }

@@ -56,7 +56,7 @@ fn hash(bytes: &[u8]) -> String {
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
 }
 
-fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
+fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> BuildError + 'a {
     move |source| BuildError::Io {
         action,
         path: path.to_owned(),
@@ -324,11 +324,4 @@ fn remove_old_generations(dir: &Path, newest: u64) {
             }
         }
     }
-}
-
-/// Opens the live generation of `dir` without building (for readers).
-pub fn open_current(dir: &Path) -> Result<Store, BuildError> {
-    let link = dir.join("current");
-    let target = fs::read_link(&link).map_err(io("read", &link))?;
-    Ok(Store::open(dir.join(target).join("store"))?)
 }

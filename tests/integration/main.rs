@@ -7,4 +7,6 @@ mod interop;
 #[cfg(feature = "rocksdb")]
 mod persistent;
 mod queries;
+mod server;
+mod sparql;
 mod util;

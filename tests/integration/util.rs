@@ -51,3 +51,108 @@ pub fn copy_tree(from: &Path, to: &Path) {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// A real server on a free loopback port, stopped when dropped.
+pub struct TestServer {
+    pub url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub fn start(state: glossgraph::server::AppState) -> Self {
+        let (address_tx, address_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("a free port");
+                address_tx
+                    .send(listener.local_addr().expect("address"))
+                    .expect("test alive");
+                axum::serve(listener, glossgraph::server::app(state))
+                    .with_graceful_shutdown(async {
+                        let _ = stopped.await;
+                    })
+                    .await
+                    .expect("server runs");
+            });
+        });
+        let address = address_rx.recv().expect("server started");
+        Self {
+            url: format!("http://{address}"),
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    /// The project's glossary, served.
+    pub fn glossary() -> Self {
+        Self::start(state_of(
+            &project(),
+            built().store.clone(),
+            glossgraph::server::Limits::default(),
+        ))
+    }
+
+    pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::blocking::Response {
+        let mut request = client().get(format!("{}{path}", self.url));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().expect("the server answers")
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+pub fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("client")
+}
+
+/// Server state for a project and a store built from it.
+pub fn state_of(
+    project: &Project,
+    store: oxigraph::store::Store,
+    limits: glossgraph::server::Limits,
+) -> glossgraph::server::AppState {
+    let queries = glossgraph::query::named_queries(&project.queries_dir()).unwrap_or_default();
+    let snapshot = glossgraph::server::snapshot::Snapshot::new(
+        store,
+        project.config.clone(),
+        project.ontology.clone(),
+        queries,
+    )
+    .expect("snapshot");
+    glossgraph::server::AppState::new(snapshot, limits)
+}
+
+/// The small multi-language glossary in `tests/fixtures/server`, served.
+pub fn fixture_server() -> TestServer {
+    let project = Project::open(&root().join("tests/fixtures/server")).expect("fixture opens");
+    let built = store::build(&project).expect("fixture builds");
+    TestServer::start(state_of(
+        &project,
+        built.store,
+        glossgraph::server::Limits::default(),
+    ))
+}

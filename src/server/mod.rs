@@ -1,0 +1,402 @@
+//! The linked-data server: dereferenceable IRIs with content negotiation, HTML
+//! pages, the SPARQL 1.1 Protocol, dumps and dataset descriptions, all from one
+//! snapshot of the graph that a rebuild replaces atomically.
+//!
+//! `app` builds the router (tests drive it with `oneshot`; the binary serves it
+//! until `shutdown_signal`); `watch` rebuilds when sources change.
+
+pub mod html;
+pub mod negotiate;
+mod resource;
+pub mod respond;
+pub mod snapshot;
+mod sparql;
+
+use crate::project::Project;
+use crate::query;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use snapshot::Snapshot;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::Semaphore;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+
+/// The server's limits, each answered by a clear error when passed.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// A SPARQL query running longer is cancelled (503).
+    pub query_timeout: Duration,
+    /// Result rows (or triples) beyond this answer 413.
+    pub max_result_rows: usize,
+    /// Request bodies beyond this answer 413.
+    pub max_body_bytes: usize,
+    /// Queries running at once; others wait up to `queue_wait`, then get 503.
+    pub max_concurrent_queries: usize,
+    pub queue_wait: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            query_timeout: Duration::from_secs(10),
+            max_result_rows: 100_000,
+            max_body_bytes: 1024 * 1024,
+            max_concurrent_queries: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
+            queue_wait: Duration::from_secs(2),
+        }
+    }
+}
+
+/// What the handlers share: the current snapshot (swapped on rebuild) and limits.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+struct Shared {
+    snapshot: RwLock<Arc<Snapshot>>,
+    limits: Limits,
+    query_slots: Semaphore,
+    started_at: SystemTime,
+}
+
+impl AppState {
+    pub fn new(snapshot: Snapshot, limits: Limits) -> Self {
+        Self(Arc::new(Shared {
+            snapshot: RwLock::new(Arc::new(snapshot)),
+            query_slots: Semaphore::new(limits.max_concurrent_queries.max(1)),
+            limits,
+            started_at: SystemTime::now(),
+        }))
+    }
+
+    /// The graph being served now.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        match self.0.snapshot.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Serves `snapshot` from now on; requests already running keep theirs.
+    pub fn replace(&self, snapshot: Snapshot) {
+        let snapshot = Arc::new(snapshot);
+        match self.0.snapshot.write() {
+            Ok(mut guard) => *guard = snapshot,
+            Err(poisoned) => *poisoned.into_inner() = snapshot,
+        }
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.0.limits
+    }
+
+    fn query_slots(&self) -> &Semaphore {
+        &self.0.query_slots
+    }
+
+    fn started_at(&self) -> SystemTime {
+        self.0.started_at
+    }
+}
+
+/// The router for the glossary whose base IRI's path is `base_path` (such as `/`).
+pub fn app(state: AppState) -> Router {
+    let base_path = base_path(&state.snapshot().config.base);
+    let routes = Router::new()
+        .route("/", get(resource::home))
+        .route("/index.{ext}", get(resource::home_format))
+        .route("/concept/{file}", get(resource::concept))
+        .route("/dataset", get(|s, h| resource::dataset(s, h, None)))
+        .route(
+            "/dataset.{ext}",
+            get(|s, h, e| resource::dataset(s, h, Some(e))),
+        )
+        .route(
+            "/.well-known/void",
+            get(|s, h| resource::dataset(s, h, None)),
+        )
+        .route(
+            "/ontology",
+            get(|s, h, q| resource::ontology(s, h, None, q)),
+        )
+        .route("/{file}", get(root_file))
+        .route("/sparql", get(sparql::get).post(sparql::post))
+        .route("/sparql/", get(sparql::get).post(sparql::post))
+        .route("/yasgui/{file}", get(sparql::yasgui_asset))
+        .route("/queries", get(sparql::list))
+        .route("/queries/{name}", get(sparql::run_named))
+        .route("/store", get(resource::graph_store))
+        .route("/search", get(resource::search))
+        .route("/assets/style.css", get(resource::style))
+        .route("/robots.txt", get(resource::robots))
+        .route("/sitemap.xml", get(resource::sitemap));
+    // The vocabulary answers at its own IRI's path too, whatever the host.
+    let vocabulary = Router::new()
+        .route(
+            "/glossgraph/ns",
+            get(|s, h, q| resource::ontology(s, h, None, q)),
+        )
+        .route(
+            "/glossgraph/{file}",
+            get(|s, h, f, q| resource::ontology(s, h, Some(f), q)),
+        );
+    let routes = if base_path == "/" {
+        routes.merge(vocabulary)
+    } else {
+        Router::new()
+            .nest(base_path.trim_end_matches('/'), routes)
+            .merge(vocabulary)
+    };
+    let limits = state.limits().clone();
+    routes
+        .fallback(resource::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), html_errors))
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(CompressionLayer::new())
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::HEAD, Method::POST])
+                .allow_headers([
+                    header::ACCEPT,
+                    header::CONTENT_TYPE,
+                    header::ACCEPT_LANGUAGE,
+                ])
+                .expose_headers([header::LINK, header::ETAG, header::CONTENT_LOCATION]),
+        )
+        .layer(middleware::from_fn(log))
+        .with_state(state)
+}
+
+/// Files at the root with a dot: `dump.*`, `context.jsonld`, `ontology.{ext}`.
+async fn root_file(
+    state: State<AppState>,
+    file: axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+    raw: axum::extract::RawQuery,
+) -> Result<Response, respond::AppError> {
+    let name = file.0.as_str();
+    if name.starts_with("dump.") {
+        return resource::dump(state, file, headers)
+            .await
+            .map(IntoResponse::into_response);
+    }
+    if name == "context.jsonld" {
+        return resource::context(state, headers)
+            .await
+            .map(IntoResponse::into_response);
+    }
+    if name.starts_with("ontology.") {
+        return resource::ontology(state, headers, Some(file), raw)
+            .await
+            .map(IntoResponse::into_response);
+    }
+    Err(resource::not_found().await)
+}
+
+/// The path of a base IRI: `https://x.org/glossary/` → `/glossary/`.
+fn base_path(base: &str) -> String {
+    let after_scheme = base.split_once("://").map_or(base, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].to_owned(),
+        None => "/".to_owned(),
+    }
+}
+
+/// Errors come as problem+json; a browser gets the same message as a page.
+async fn html_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let wants_html = respond::prefers_html(request.headers());
+    let response = next.run(request).await;
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !wants_html || !is_problem {
+        return response;
+    }
+    let status = response.status();
+    let (parts, body) = response.into_parts();
+    let detail = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v["detail"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let snapshot = state.snapshot();
+    let lang = snapshot
+        .languages()
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "en".into());
+    let heading = status.canonical_reason().unwrap_or("Error").to_owned();
+    // Links on the page are relative to the root; error pages can be at any depth.
+    let root = base_path(&snapshot.config.base);
+    let layout = html::Layout::new(&snapshot, &lang, heading.clone(), &root, "");
+    let page = html::MessagePage {
+        layout,
+        heading,
+        detail,
+    };
+    let body = askama::Template::render(&page).unwrap_or_default();
+    let mut response = Response::from_parts(parts, Body::from(body));
+    respond::insert(
+        response.headers_mut(),
+        header::CONTENT_TYPE,
+        "text/html; charset=utf-8",
+    );
+    response.headers_mut().remove(header::CONTENT_LENGTH);
+    response
+}
+
+/// One structured log line per request.
+async fn log(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let accept = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .chars()
+        .take(80)
+        .collect::<String>();
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let micros = started.elapsed().as_micros() as u64;
+    if status >= 500 {
+        tracing::warn!(%method, path, status, micros, accept, "request");
+    } else {
+        tracing::info!(%method, path, status, micros, accept, "request");
+    }
+    response
+}
+
+/// A snapshot of a freshly built project.
+pub fn snapshot_of(
+    project: &Project,
+    built: crate::store::Built,
+) -> Result<Snapshot, snapshot::SnapshotError> {
+    let queries = match query::named_queries(&project.queries_dir()) {
+        Ok(queries) => queries,
+        Err(e) => {
+            tracing::warn!(error = %e, "named queries not loaded");
+            Vec::new()
+        }
+    };
+    Snapshot::new(
+        built.store,
+        project.config.clone(),
+        project.ontology.clone(),
+        queries,
+    )
+}
+
+/// Resolves on SIGINT or SIGTERM: serving stops taking requests and finishes
+/// those in flight.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// How `watch` builds a changed project (in memory or into a persistent store).
+pub type Rebuild =
+    dyn Fn(&Project) -> Result<crate::store::Built, crate::commands::CommandError> + Send + Sync;
+
+/// Rebuilds the project whenever its sources change and swaps the new graph in;
+/// a broken edit is logged with its location and the last good graph stays.
+pub async fn watch(state: AppState, project: Project, rebuild: Arc<Rebuild>, interval: Duration) {
+    let mut seen = sources_fingerprint(&project);
+    loop {
+        tokio::time::sleep(interval).await;
+        let now = sources_fingerprint(&project);
+        if now == seen {
+            continue;
+        }
+        seen = now;
+        let started = Instant::now();
+        let rebuild = rebuild.clone();
+        let building = project.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            // Settings may have changed too: reopen the project.
+            let project =
+                Project::open(&building.dir).map_err(crate::commands::CommandError::from)?;
+            let built = rebuild(&project)?;
+            for warning in &built.warnings {
+                tracing::warn!(%warning, "source");
+            }
+            snapshot_of(&project, built).map_err(|e| crate::commands::CommandError::Write {
+                path: project.dir.clone(),
+                source: std::io::Error::other(e.to_string()),
+            })
+        })
+        .await;
+        match result {
+            Ok(Ok(snapshot)) => {
+                let quads = snapshot.quads;
+                state.replace(snapshot);
+                tracing::info!(
+                    quads,
+                    millis = started.elapsed().as_millis() as u64,
+                    "rebuilt; serving the new graph"
+                );
+            }
+            Ok(Err(e)) => {
+                for d in e.diagnostics() {
+                    tracing::error!(diagnostic = %d, "source");
+                }
+                tracing::error!(error = %e, "rebuild failed; still serving the last good graph");
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "rebuild failed; still serving the last good graph")
+            }
+        }
+    }
+}
+
+/// Names, sizes and modification times of every source file.
+fn sources_fingerprint(project: &Project) -> u64 {
+    let mut files = vec![project.config_path()];
+    files.extend(crate::source::entry_files(&project.entries_dir()).unwrap_or_default());
+    if let Ok(entries) = std::fs::read_dir(project.queries_dir()) {
+        files.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+    }
+    let mut text = String::new();
+    for f in files {
+        let meta = std::fs::metadata(&f).ok();
+        let modified = meta
+            .as_ref()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok());
+        text.push_str(&format!(
+            "{}|{:?}|{:?}\n",
+            f.display(),
+            meta.map(|m| m.len()),
+            modified
+        ));
+    }
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}

@@ -1,0 +1,622 @@
+//! Dereferenceable resources: the scheme (home page), concepts, the dataset
+//! description, the vocabulary, the JSON-LD context, dumps, the Graph Store
+//! Protocol's reads, and the small files crawlers and browsers ask for.
+
+use super::AppState;
+use super::html::{self, ConceptPage, HomePage, Layout, OntologyPage, SearchPage, SearchResult};
+use super::negotiate::{choose_language, negotiate};
+use super::respond::{
+    self, AppError, Repr, Validators, alternates, alternates_link, content_type, representation,
+};
+use super::snapshot::Snapshot;
+use crate::export::Format;
+use crate::ontology::CONTEXT_JSONLD;
+use crate::vocab::GG_ONTOLOGY;
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::Response;
+use axum::http::header::{self, HeaderMap, HeaderName};
+use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad, Triple};
+
+const STYLE_CSS: &str = include_str!("../../assets/style.css");
+
+/// The query-string parameters pages use.
+#[derive(Debug, Default)]
+pub struct PageParams {
+    pub lang: Option<String>,
+    pub q: Option<String>,
+}
+
+impl PageParams {
+    pub fn parse(raw: Option<&str>) -> Self {
+        let mut params = Self::default();
+        for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+            match k.as_ref() {
+                "lang" => params.lang = Some(v.into_owned()),
+                "q" => params.q = Some(v.into_owned()),
+                _ => {}
+            }
+        }
+        params
+    }
+}
+
+/// What a request asked for: a representation (explicit by extension, or
+/// negotiated), and a language for pages.
+struct Wanted {
+    repr: Repr,
+    explicit: bool,
+    lang: String,
+}
+
+fn wanted(
+    snapshot: &Snapshot,
+    headers: &HeaderMap,
+    extension: Option<&str>,
+    params: &PageParams,
+) -> Result<Wanted, AppError> {
+    let (repr, explicit) = match extension {
+        Some(e) => (
+            Repr::from_extension(e)
+                .ok_or_else(|| AppError::not_found(format!("no format `.{e}`")))?,
+            true,
+        ),
+        None => (
+            respond::choose(headers).ok_or_else(|| {
+                AppError::not_acceptable(
+                    &respond::RESOURCE_OFFERS
+                        .iter()
+                        .take(7)
+                        .map(|(m, _)| *m)
+                        .collect::<Vec<_>>(),
+                )
+            })?,
+            false,
+        ),
+    };
+    let accept_language = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let lang = choose_language(
+        params.lang.as_deref(),
+        accept_language,
+        snapshot.languages(),
+    )
+    .to_owned();
+    Ok(Wanted {
+        repr,
+        explicit,
+        lang,
+    })
+}
+
+/// Splits `name.ext` into the name and a known extension.
+fn split_extension(file: &str) -> (&str, Option<&str>) {
+    match file.rsplit_once('.') {
+        Some((stem, ext)) if Repr::from_extension(ext).is_some() => (stem, Some(ext)),
+        _ => (file, None),
+    }
+}
+
+/// The headers of a resource with several representations.
+fn resource_headers(snapshot: &Snapshot, w: &Wanted, stem: &str) -> Vec<(HeaderName, String)> {
+    let mut extra = Vec::new();
+    if !w.explicit {
+        let vary = if snapshot.languages().len() > 1 {
+            "Accept, Accept-Language"
+        } else {
+            "Accept"
+        };
+        extra.push((header::VARY, vary.to_owned()));
+        extra.push((
+            header::CONTENT_LOCATION,
+            format!("{stem}.{}", w.repr.extension()),
+        ));
+    } else if w.repr == Repr::Html && snapshot.languages().len() > 1 {
+        extra.push((header::VARY, "Accept-Language".to_owned()));
+    }
+    extra.push((header::LINK, alternates_link(stem)));
+    extra
+}
+
+fn rdf(snapshot: &Snapshot, triples: Vec<Triple>, format: Format) -> Result<Vec<u8>, AppError> {
+    let quads: Vec<Quad> = triples
+        .into_iter()
+        .map(|t| t.in_graph(GraphName::DefaultGraph))
+        .collect();
+    let mut out = Vec::new();
+    snapshot
+        .exporter
+        .write(quads, format, &mut out)
+        .map_err(AppError::internal)?;
+    Ok(out)
+}
+
+fn render(page: &impl Template) -> Result<Vec<u8>, AppError> {
+    page.render()
+        .map(String::into_bytes)
+        .map_err(AppError::internal)
+}
+
+fn variant(w: &Wanted) -> String {
+    match w.repr {
+        Repr::Html => format!("html-{}", w.lang),
+        Repr::Rdf(f) => f.extension().to_owned(),
+    }
+}
+
+/// `GET /` and `/index.{ext}`: the concept scheme.
+pub async fn home(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    scheme(state, headers, None, raw).await
+}
+
+pub async fn home_format(
+    State(state): State<AppState>,
+    Path(ext): Path<String>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    scheme(state, headers, Some(ext), raw).await
+}
+
+async fn scheme(
+    state: AppState,
+    headers: HeaderMap,
+    ext: Option<String>,
+    raw: Option<String>,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let params = PageParams::parse(raw.as_deref());
+    let w = wanted(&snapshot, &headers, ext.as_deref(), &params)?;
+    let validators = Validators::new(
+        snapshot.fingerprint,
+        &format!("scheme-{}", variant(&w)),
+        snapshot.built_at,
+    );
+    let extra = resource_headers(&snapshot, &w, "index");
+    representation(
+        &headers,
+        &validators,
+        &w.repr.content_type(),
+        &extra,
+        || match w.repr {
+            Repr::Html => {
+                let title = snapshot
+                    .config
+                    .title
+                    .get(&w.lang)
+                    .or_else(|| snapshot.config.title.values().next())
+                    .cloned()
+                    .unwrap_or_default();
+                let mut layout = Layout::new(&snapshot, &w.lang, title, "", "");
+                layout.alternates = alternates("index");
+                render(&HomePage::build(&snapshot, layout, &w.lang))
+            }
+            Repr::Rdf(format) => {
+                let scheme = NamedNode::new_unchecked(&snapshot.config.base);
+                let triples = subject_triples(&snapshot, scheme.as_ref())?;
+                rdf(&snapshot, triples, format)
+            }
+        },
+    )
+}
+
+fn subject_triples(
+    snapshot: &Snapshot,
+    subject: NamedNodeRef<'_>,
+) -> Result<Vec<Triple>, AppError> {
+    let mut triples: Vec<Triple> = snapshot
+        .store
+        .quads_for_pattern(Some(subject.into()), None, None, None)
+        .map(|q| q.map(Triple::from))
+        .collect::<Result<_, _>>()
+        .map_err(AppError::internal)?;
+    triples.sort_by(crate::export::triple_cmp);
+    triples.dedup();
+    Ok(triples)
+}
+
+/// `GET /concept/{id}` and `/concept/{id}.{ext}`.
+pub async fn concept(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let (id, ext) = split_extension(&file);
+    let iri = snapshot.config.concept_iri(id);
+    let Some(i) = snapshot.concepts.get(&iri) else {
+        return Err(AppError::not_found(format!(
+            "there is no concept `{id}` in this glossary"
+        )));
+    };
+    let params = PageParams::parse(raw.as_deref());
+    let w = wanted(&snapshot, &headers, ext, &params)?;
+    let validators = Validators::new(
+        snapshot.fingerprint,
+        &format!("{id}-{}", variant(&w)),
+        snapshot.built_at,
+    );
+    let extra = resource_headers(&snapshot, &w, id);
+    let store = snapshot.clone();
+    // Reading the store blocks; keep it off the async workers.
+    let triples = tokio::task::spawn_blocking(move || {
+        crate::store::describe(&store.store, NamedNode::new_unchecked(iri).as_ref())
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)?;
+    representation(
+        &headers,
+        &validators,
+        &w.repr.content_type(),
+        &extra,
+        || match w.repr {
+            Repr::Html => {
+                let label = snapshot.concepts.label(i, &[w.lang.as_str()]).to_owned();
+                let mut layout =
+                    Layout::new(&snapshot, &w.lang, label, "../", &format!("concept/{id}"));
+                layout.alternates = alternates(id);
+                render(&ConceptPage::build(&snapshot, layout, i, &w.lang, &triples))
+            }
+            Repr::Rdf(format) => rdf(&snapshot, triples, format),
+        },
+    )
+}
+
+/// `GET /dataset`, `/dataset.{ext}` and `/.well-known/void`: the VoID and DCAT
+/// description of the dataset, as RDF.
+pub async fn dataset(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ext: Option<Path<String>>,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let format = match ext {
+        Some(Path(e)) => match Repr::from_extension(&e) {
+            Some(Repr::Rdf(f)) => f,
+            _ => {
+                return Err(AppError::not_found(format!(
+                    "no format `.{e}` for the dataset description"
+                )));
+            }
+        },
+        None => negotiate_rdf(&headers)?,
+    };
+    let iri = crate::convert::dataset_iri(&snapshot.config);
+    let triples = crate::store::describe(&snapshot.store, NamedNode::new_unchecked(iri).as_ref())
+        .map_err(AppError::internal)?;
+    let validators = Validators::new(
+        snapshot.fingerprint,
+        &format!("dataset-{}", format.extension()),
+        snapshot.built_at,
+    );
+    let extra = [
+        (header::VARY, "Accept".to_owned()),
+        (header::LINK, alternates_link("dataset")),
+    ];
+    representation(
+        &headers,
+        &validators,
+        &content_type(format.media_type()),
+        &extra,
+        || rdf(&snapshot, triples, format),
+    )
+}
+
+/// The RDF format an `Accept` header asks for (Turtle when it accepts anything).
+pub fn negotiate_rdf(headers: &HeaderMap) -> Result<Format, AppError> {
+    let offers: Vec<&str> = crate::export::Format::ALL
+        .iter()
+        .map(|f| f.media_type())
+        .chain(["application/json"])
+        .collect();
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let chosen = negotiate(accept, &offers).ok_or_else(|| AppError::not_acceptable(&offers))?;
+    Ok(Format::ALL
+        .into_iter()
+        .find(|f| f.media_type() == chosen)
+        .unwrap_or(Format::JsonLd))
+}
+
+/// `GET /ontology` (and the vocabulary's own IRI path): the glossgraph vocabulary.
+pub async fn ontology(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    file: Option<Path<String>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let ext = file
+        .as_ref()
+        .and_then(|Path(f)| split_extension(f).1.map(str::to_owned));
+    let params = PageParams::parse(raw.as_deref());
+    let w = wanted(&snapshot, &headers, ext.as_deref(), &params)?;
+    let validators = Validators::new(
+        snapshot.fingerprint,
+        &format!("ontology-{}", variant(&w)),
+        snapshot.built_at,
+    );
+    let extra = resource_headers(&snapshot, &w, "ontology");
+    representation(
+        &headers,
+        &validators,
+        &w.repr.content_type(),
+        &extra,
+        || match w.repr {
+            Repr::Html => {
+                let mut layout = Layout::new(
+                    &snapshot,
+                    &w.lang,
+                    "glossgraph vocabulary".into(),
+                    "",
+                    "ontology",
+                );
+                layout.alternates = alternates("ontology");
+                render(&OntologyPage::build(&snapshot, layout))
+            }
+            Repr::Rdf(format) => {
+                let graph = NamedNode::new_unchecked(GG_ONTOLOGY);
+                let triples = snapshot
+                    .store
+                    .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+                    .map(|q| q.map(Triple::from))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(AppError::internal)?;
+                rdf(&snapshot, triples, format)
+            }
+        },
+    )
+}
+
+/// `GET /context.jsonld`: the JSON-LD context of compact output.
+pub async fn context(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    static_file(
+        &headers,
+        snapshot.built_at,
+        "application/ld+json",
+        CONTEXT_JSONLD.as_bytes(),
+    )
+}
+
+/// `GET /assets/style.css`.
+pub async fn style(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response<Body>, AppError> {
+    static_file(
+        &headers,
+        state.started_at(),
+        "text/css",
+        STYLE_CSS.as_bytes(),
+    )
+}
+
+/// A file built into the binary, validated by its content hash.
+pub fn static_file(
+    headers: &HeaderMap,
+    modified: std::time::SystemTime,
+    media_type: &str,
+    bytes: &'static [u8],
+) -> Result<Response<Body>, AppError> {
+    let validators = Validators::new(xxhash_rust::xxh3::xxh3_64(bytes), "static", modified);
+    representation(headers, &validators, &content_type(media_type), &[], || {
+        Ok(bytes.to_vec())
+    })
+}
+
+/// `GET /dump.{ext}` and `/dump.{ext}.gz`: the whole dataset.
+pub async fn dump(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let (name, gzip) = match file.strip_suffix(".gz") {
+        Some(name) => (name, true),
+        None => (file.as_str(), false),
+    };
+    let format = match name.strip_prefix("dump.").and_then(Repr::from_extension) {
+        Some(Repr::Rdf(f)) => f,
+        _ => {
+            return Err(AppError::not_found(format!(
+                "no dump `{file}`; dumps are dump.ttl, dump.nt, dump.nq, dump.trig, dump.jsonld and dump.rdf, each also as .gz"
+            )));
+        }
+    };
+    let validators = Validators::new(
+        snapshot.fingerprint,
+        &format!("dump-{}-{gzip}", format.extension()),
+        snapshot.built_at,
+    );
+    let media = if gzip {
+        "application/gzip".to_owned()
+    } else {
+        content_type(format.media_type())
+    };
+    let extra = [(
+        header::CONTENT_DISPOSITION,
+        format!("inline; filename=\"{file}\""),
+    )];
+    let dumped = snapshot.clone();
+    let bytes = tokio::task::spawn_blocking(move || dumped.dump(format, gzip))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    representation(&headers, &validators, &media, &extra, || Ok(bytes.to_vec()))
+}
+
+/// `GET /store?graph=IRI` or `?default`: the Graph Store Protocol's read. The
+/// default graph is the union of all graphs, as SPARQL sees it.
+pub async fn graph_store(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let mut graph: Option<String> = None;
+    let mut default = false;
+    for (k, v) in form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes()) {
+        match k.as_ref() {
+            "graph" => graph = Some(v.into_owned()),
+            "default" => default = true,
+            _ => {}
+        }
+    }
+    let format = negotiate_rdf(&headers)?;
+    let quads: Vec<Quad> = match (graph, default) {
+        (Some(g), false) => {
+            let name = NamedNode::new(&g)
+                .map_err(|e| AppError::bad_request(format!("`{g}` is not an IRI: {e}")))?;
+            if !snapshot
+                .store
+                .contains_named_graph(&name)
+                .map_err(AppError::internal)?
+            {
+                return Err(AppError::not_found(format!("there is no graph <{g}>")));
+            }
+            snapshot
+                .store
+                .quads_for_pattern(None, None, None, Some(name.as_ref().into()))
+                .map(|q| q.map(|q| Triple::from(q).in_graph(GraphName::DefaultGraph)))
+                .collect::<Result<_, _>>()
+                .map_err(AppError::internal)?
+        }
+        (None, true) => crate::store::quads(&snapshot.store)
+            .map_err(AppError::internal)?
+            .into_iter()
+            .map(|q| Triple::from(q).in_graph(GraphName::DefaultGraph))
+            .collect(),
+        _ => {
+            return Err(AppError::bad_request(
+                "give exactly one of `graph=IRI` and `default`",
+            ));
+        }
+    };
+    let validators = Validators::new(
+        snapshot.fingerprint,
+        &format!(
+            "store-{}-{}",
+            raw.as_deref().unwrap_or_default(),
+            format.extension()
+        ),
+        snapshot.built_at,
+    );
+    let extra = [(header::VARY, "Accept".to_owned())];
+    representation(
+        &headers,
+        &validators,
+        &content_type(format.media_type()),
+        &extra,
+        || {
+            let mut out = Vec::new();
+            snapshot
+                .exporter
+                .write(quads, format, &mut out)
+                .map_err(AppError::internal)?;
+            Ok(out)
+        },
+    )
+}
+
+/// `GET /search?q=`: a results page (the form works without JavaScript).
+pub async fn search(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let params = PageParams::parse(raw.as_deref());
+    let accept_language = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let lang = choose_language(
+        params.lang.as_deref(),
+        accept_language,
+        snapshot.languages(),
+    )
+    .to_owned();
+    let query = params.q.unwrap_or_default();
+    let query = query.trim();
+    if query.chars().count() > 200 {
+        return Err(AppError::bad_request(
+            "search text is limited to 200 characters",
+        ));
+    }
+    let mut layout = Layout::new(&snapshot, &lang, format!("Search: {query}"), "", "search");
+    layout.query = query.to_owned();
+    let results = crate::search::find(&snapshot.concepts, query, &lang, 50)
+        .into_iter()
+        .map(|hit| SearchResult {
+            link: html::concept_link(&snapshot, hit.concept, &lang, ""),
+            matched: hit.alternative,
+        })
+        .collect();
+    let page = SearchPage { layout, results };
+    let mut response = Response::new(Body::from(render(&page)?));
+    respond::insert(
+        response.headers_mut(),
+        header::CONTENT_TYPE,
+        "text/html; charset=utf-8",
+    );
+    Ok(response)
+}
+
+/// `GET /robots.txt`.
+pub async fn robots(State(state): State<AppState>) -> Response<Body> {
+    let snapshot = state.snapshot();
+    let mut response = Response::new(Body::from(format!(
+        "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+        snapshot.config.base
+    )));
+    respond::insert(
+        response.headers_mut(),
+        header::CONTENT_TYPE,
+        "text/plain; charset=utf-8",
+    );
+    response
+}
+
+/// `GET /sitemap.xml`: the home page and every concept page.
+pub async fn sitemap(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let validators = Validators::new(snapshot.fingerprint, "sitemap", snapshot.built_at);
+    representation(
+        &headers,
+        &validators,
+        "application/xml; charset=utf-8",
+        &[],
+        || {
+            let mut urls = vec![snapshot.config.base.clone()];
+            urls.extend(
+                snapshot
+                    .concepts
+                    .concepts
+                    .iter()
+                    .filter(|c| snapshot.config.concept_id(&c.iri).is_some())
+                    .map(|c| c.iri.clone()),
+            );
+            urls[1..].sort();
+            let page = html::Sitemap { urls };
+            render(&page)
+        },
+    )
+}
+
+/// Unknown paths: 404, a page for browsers.
+pub async fn not_found() -> AppError {
+    AppError::not_found("there is nothing at this address")
+}

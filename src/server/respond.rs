@@ -1,0 +1,303 @@
+//! Building responses: representations with their validators and links,
+//! conditional requests (304), and errors as problem+json (or a page, for
+//! browsers).
+
+use super::negotiate::negotiate;
+use crate::export::Format;
+use axum::body::Body;
+use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::http::{Response, StatusCode};
+use axum::response::IntoResponse;
+use std::time::SystemTime;
+
+/// What a resource can be sent as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Repr {
+    Html,
+    Rdf(Format),
+}
+
+/// Media types a resource is offered in, the server's preference first, with the
+/// representation each gives. `application/json` is served as JSON-LD.
+pub const RESOURCE_OFFERS: &[(&str, Repr)] = &[
+    ("text/html", Repr::Html),
+    ("text/turtle", Repr::Rdf(Format::Turtle)),
+    ("application/ld+json", Repr::Rdf(Format::JsonLd)),
+    ("application/rdf+xml", Repr::Rdf(Format::RdfXml)),
+    ("application/n-triples", Repr::Rdf(Format::NTriples)),
+    ("application/n-quads", Repr::Rdf(Format::NQuads)),
+    ("application/trig", Repr::Rdf(Format::TriG)),
+    ("application/json", Repr::Rdf(Format::JsonLd)),
+    ("application/xhtml+xml", Repr::Html),
+];
+
+/// The file extensions of explicit format URLs.
+pub const EXTENSIONS: &[(&str, Repr)] = &[
+    ("html", Repr::Html),
+    ("ttl", Repr::Rdf(Format::Turtle)),
+    ("jsonld", Repr::Rdf(Format::JsonLd)),
+    ("rdf", Repr::Rdf(Format::RdfXml)),
+    ("nt", Repr::Rdf(Format::NTriples)),
+    ("nq", Repr::Rdf(Format::NQuads)),
+    ("trig", Repr::Rdf(Format::TriG)),
+];
+
+impl Repr {
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Repr::Html => "text/html",
+            Repr::Rdf(f) => f.media_type(),
+        }
+    }
+
+    /// The `Content-Type` value, with a charset for text types.
+    pub fn content_type(self) -> String {
+        content_type(self.media_type())
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Repr::Html => "html",
+            Repr::Rdf(f) => f.extension(),
+        }
+    }
+
+    pub fn from_extension(extension: &str) -> Option<Self> {
+        EXTENSIONS
+            .iter()
+            .find(|(e, _)| *e == extension)
+            .map(|(_, r)| *r)
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Repr::Html => "HTML",
+            Repr::Rdf(Format::Turtle) => "Turtle",
+            Repr::Rdf(Format::JsonLd) => "JSON-LD",
+            Repr::Rdf(Format::RdfXml) => "RDF/XML",
+            Repr::Rdf(Format::NTriples) => "N-Triples",
+            Repr::Rdf(Format::NQuads) => "N-Quads",
+            Repr::Rdf(Format::TriG) => "TriG",
+        }
+    }
+}
+
+pub fn content_type(media_type: &str) -> String {
+    if media_type.starts_with("text/")
+        || media_type.ends_with("+xml")
+        || media_type.contains("json")
+        || media_type == "application/n-triples"
+        || media_type == "application/n-quads"
+        || media_type == "application/trig"
+    {
+        format!("{media_type}; charset=utf-8")
+    } else {
+        media_type.to_owned()
+    }
+}
+
+/// The representation an `Accept` header gets, or `None` (406).
+pub fn choose(headers: &HeaderMap) -> Option<Repr> {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let offers: Vec<&str> = RESOURCE_OFFERS.iter().map(|(m, _)| *m).collect();
+    let chosen = negotiate(accept, &offers)?;
+    RESOURCE_OFFERS
+        .iter()
+        .find(|(m, _)| *m == chosen)
+        .map(|(_, r)| *r)
+}
+
+/// Whether an error for this request should be a page rather than problem+json.
+pub fn prefers_html(headers: &HeaderMap) -> bool {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    accept.is_some()
+        && negotiate(
+            accept,
+            &["application/problem+json", "application/json", "text/html"],
+        ) == Some("text/html")
+}
+
+/// The `<x.ttl>; rel="alternate"; type="text/turtle"` links of a resource whose
+/// explicit format URLs are `{stem}.{extension}` (relative to the request path).
+pub fn alternates_link(stem: &str) -> String {
+    EXTENSIONS
+        .iter()
+        .map(|(e, r)| {
+            format!(
+                "<{stem}.{e}>; rel=\"alternate\"; type=\"{}\"; title=\"{}\"",
+                r.media_type(),
+                r.label()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The alternates as page links.
+pub fn alternates(stem: &str) -> Vec<super::html::Alternate> {
+    EXTENSIONS
+        .iter()
+        .filter(|(_, r)| *r != Repr::Html)
+        .map(|(e, r)| super::html::Alternate {
+            href: format!("{stem}.{e}"),
+            media_type: r.media_type(),
+            label: r.label(),
+        })
+        .collect()
+}
+
+/// Validators of a representation.
+pub struct Validators {
+    pub etag: String,
+    pub last_modified: SystemTime,
+}
+
+impl Validators {
+    pub fn new(fingerprint: u64, variant: &str, last_modified: SystemTime) -> Self {
+        Self {
+            // Weak: compression changes the bytes, not the representation.
+            etag: format!("W/\"{fingerprint:016x}-{variant}\""),
+            last_modified,
+        }
+    }
+
+    /// Whether the client's copy is current (answer 304).
+    pub fn not_modified(&self, headers: &HeaderMap) -> bool {
+        if let Some(tags) = headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+        {
+            let ours = self.etag.trim_start_matches("W/");
+            return tags
+                .split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.trim_start_matches("W/") == ours);
+        }
+        if let Some(since) = headers
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+        {
+            // HTTP dates have whole seconds.
+            let modified = httpdate::parse_http_date(&httpdate::fmt_http_date(self.last_modified))
+                .unwrap_or(self.last_modified);
+            return modified <= since;
+        }
+        false
+    }
+
+    fn apply(&self, headers: &mut HeaderMap) {
+        insert(headers, header::ETAG, &self.etag);
+        insert(
+            headers,
+            header::LAST_MODIFIED,
+            &httpdate::fmt_http_date(self.last_modified),
+        );
+    }
+}
+
+pub fn insert(headers: &mut HeaderMap, name: HeaderName, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        headers.insert(name, value);
+    }
+}
+
+/// A successful representation, or 304 when the client has it already.
+pub fn representation(
+    request: &HeaderMap,
+    validators: &Validators,
+    content_type: &str,
+    extra: &[(HeaderName, String)],
+    body: impl FnOnce() -> Result<Vec<u8>, AppError>,
+) -> Result<Response<Body>, AppError> {
+    let mut response = if validators.not_modified(request) {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        r
+    } else {
+        let mut r = Response::new(Body::from(body()?));
+        insert(r.headers_mut(), header::CONTENT_TYPE, content_type);
+        r
+    };
+    let headers = response.headers_mut();
+    validators.apply(headers);
+    insert(headers, header::CACHE_CONTROL, "public, max-age=60");
+    for (name, value) in extra {
+        insert(headers, name.clone(), value);
+    }
+    Ok(response)
+}
+
+/// An error answered as problem+json (RFC 9457); browsers get a page instead
+/// (see `server::html_errors`). 5xx details stay in the log.
+#[derive(Debug)]
+pub struct AppError {
+    pub status: StatusCode,
+    pub detail: String,
+    pub extra: Vec<(HeaderName, String)>,
+}
+
+impl AppError {
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            detail: detail.into(),
+            extra: Vec::new(),
+        }
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, detail)
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, detail)
+    }
+
+    /// 406, listing what is available.
+    pub fn not_acceptable(offers: &[&str]) -> Self {
+        Self::new(
+            StatusCode::NOT_ACCEPTABLE,
+            format!(
+                "none of the requested media types is available; this resource is available as {}",
+                offers.join(", ")
+            ),
+        )
+    }
+
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %detail, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the server failed to answer; the error is in its log",
+        )
+    }
+
+    #[must_use]
+    pub fn with_header(mut self, name: HeaderName, value: impl Into<String>) -> Self {
+        self.extra.push((name, value.into()));
+        self
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let title = self.status.canonical_reason().unwrap_or("Error");
+        let body = serde_json::json!({
+            "type": "about:blank",
+            "title": title,
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+        });
+        let mut response = (self.status, body.to_string()).into_response();
+        insert(
+            response.headers_mut(),
+            header::CONTENT_TYPE,
+            "application/problem+json",
+        );
+        for (name, value) in self.extra {
+            insert(response.headers_mut(), name, &value);
+        }
+        response
+    }
+}

@@ -1,0 +1,269 @@
+//! One built graph as the server sees it: the store plus what every page needs
+//! at hand (labels and hierarchy of every concept), read once when the graph is
+//! built and replaced whole when it is rebuilt.
+
+use crate::config::Config;
+use crate::export::{Exporter, Format, natural_cmp};
+use crate::ontology::Ontology;
+use crate::query::NamedQuery;
+use crate::vocab::{owl, skos};
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, Term};
+use oxigraph::store::{StorageError, Store};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+/// A concept's labels and place in the hierarchy.
+#[derive(Debug, Clone)]
+pub struct ConceptInfo {
+    pub iri: String,
+    /// Preferred labels as (language, text), sorted by language.
+    pub labels: Vec<(String, String)>,
+    pub alt_labels: Vec<(String, String)>,
+    pub broader: Vec<usize>,
+    pub narrower: Vec<usize>,
+    pub deprecated: bool,
+}
+
+/// Every concept, by position and by IRI.
+#[derive(Debug, Clone, Default)]
+pub struct ConceptIndex {
+    pub concepts: Vec<ConceptInfo>,
+    by_iri: HashMap<String, usize>,
+    /// Top concepts of the scheme, sorted by label.
+    pub top: Vec<usize>,
+}
+
+impl ConceptIndex {
+    pub fn get(&self, iri: &str) -> Option<usize> {
+        self.by_iri.get(iri).copied()
+    }
+
+    /// The label of concept `i` in the first of `languages` it has, else any label,
+    /// else the end of its IRI.
+    pub fn label(&self, i: usize, languages: &[&str]) -> &str {
+        let c = &self.concepts[i];
+        languages
+            .iter()
+            .find_map(|l| c.labels.iter().find(|(lang, _)| lang == l))
+            .or_else(|| c.labels.first())
+            .map(|(_, text)| text.as_str())
+            .unwrap_or_else(|| c.iri.rsplit(['/', '#']).next().unwrap_or(&c.iri))
+    }
+
+    fn read(store: &Store, scheme: &str) -> Result<Self, StorageError> {
+        let mut index = Self::default();
+        for quad in store.quads_for_pattern(None, Some(rdf::TYPE), Some(skos::CONCEPT.into()), None)
+        {
+            if let NamedOrBlankNodeRef::NamedNode(n) = quad?.subject.as_ref()
+                && !index.by_iri.contains_key(n.as_str())
+            {
+                index
+                    .by_iri
+                    .insert(n.as_str().to_owned(), index.concepts.len());
+                index.concepts.push(ConceptInfo {
+                    iri: n.as_str().to_owned(),
+                    labels: Vec::new(),
+                    alt_labels: Vec::new(),
+                    broader: Vec::new(),
+                    narrower: Vec::new(),
+                    deprecated: false,
+                });
+            }
+        }
+        let each = |predicate: NamedNodeRef<'_>| {
+            store.quads_for_pattern(None, Some(predicate), None, None)
+        };
+        for (predicate, alt) in [(skos::PREF_LABEL, false), (skos::ALT_LABEL, true)] {
+            for quad in each(predicate) {
+                let quad = quad?;
+                let (Some(i), Term::Literal(l)) = (index.subject(&quad.subject), &quad.object)
+                else {
+                    continue;
+                };
+                let entry = (
+                    l.language().unwrap_or_default().to_owned(),
+                    l.value().to_owned(),
+                );
+                let list = if alt {
+                    &mut index.concepts[i].alt_labels
+                } else {
+                    &mut index.concepts[i].labels
+                };
+                if !list.contains(&entry) {
+                    list.push(entry);
+                }
+            }
+        }
+        for quad in each(skos::BROADER) {
+            let quad = quad?;
+            if let (Some(child), Term::NamedNode(parent)) =
+                (index.subject(&quad.subject), &quad.object)
+                && let Some(parent) = index.get(parent.as_str())
+                && !index.concepts[child].broader.contains(&parent)
+            {
+                index.concepts[child].broader.push(parent);
+                index.concepts[parent].narrower.push(child);
+            }
+        }
+        for quad in each(owl::DEPRECATED) {
+            let quad = quad?;
+            if let (Some(i), Term::Literal(l)) = (index.subject(&quad.subject), &quad.object) {
+                index.concepts[i].deprecated = l.value() == "true";
+            }
+        }
+        let scheme_node = oxigraph::model::NamedNode::new_unchecked(scheme);
+        for quad in store.quads_for_pattern(
+            Some(scheme_node.as_ref().into()),
+            Some(skos::HAS_TOP_CONCEPT),
+            None,
+            None,
+        ) {
+            if let Term::NamedNode(top) = &quad?.object
+                && let Some(i) = index.get(top.as_str())
+            {
+                index.top.push(i);
+            }
+        }
+        // A vocabulary without declared top concepts: those with no broader one.
+        if index.top.is_empty() {
+            index.top = (0..index.concepts.len())
+                .filter(|i| index.concepts[*i].broader.is_empty())
+                .collect();
+        }
+        for c in &mut index.concepts {
+            c.labels.sort();
+            c.alt_labels.sort();
+        }
+        let by_label = |index: &Self, list: &mut Vec<usize>| {
+            list.sort_by(|a, b| {
+                natural_cmp(
+                    &index.label(*a, &[]).to_lowercase(),
+                    &index.label(*b, &[]).to_lowercase(),
+                )
+            });
+            list.dedup();
+        };
+        let mut top = std::mem::take(&mut index.top);
+        by_label(&index, &mut top);
+        index.top = top;
+        for i in 0..index.concepts.len() {
+            let mut narrower = std::mem::take(&mut index.concepts[i].narrower);
+            by_label(&index, &mut narrower);
+            index.concepts[i].narrower = narrower;
+        }
+        Ok(index)
+    }
+
+    fn subject(&self, subject: &oxigraph::model::NamedOrBlankNode) -> Option<usize> {
+        match subject {
+            oxigraph::model::NamedOrBlankNode::NamedNode(n) => self.get(n.as_str()),
+            oxigraph::model::NamedOrBlankNode::BlankNode(_) => None,
+        }
+    }
+}
+
+/// A dump's format and whether it is gzipped.
+type DumpKey = (Format, bool);
+
+/// The graph being served and what is derived from it.
+pub struct Snapshot {
+    pub store: Store,
+    pub config: Config,
+    pub ontology: Ontology,
+    pub exporter: Exporter,
+    pub queries: Vec<NamedQuery>,
+    pub concepts: ConceptIndex,
+    /// A hash of the content, the same for the same graph: the base of every ETag.
+    pub fingerprint: u64,
+    /// When this snapshot was made: every response's `Last-Modified`.
+    pub built_at: SystemTime,
+    pub quads: usize,
+    /// Dumps, made on first request: (format, gzipped) → bytes.
+    dumps: Mutex<HashMap<DumpKey, Arc<Vec<u8>>>>,
+}
+
+impl Snapshot {
+    pub fn new(
+        store: Store,
+        config: Config,
+        ontology: Ontology,
+        queries: Vec<NamedQuery>,
+    ) -> Result<Self, SnapshotError> {
+        let exporter = Exporter::new(&config).map_err(|e| SnapshotError(e.to_string()))?;
+        let concepts =
+            ConceptIndex::read(&store, &config.base).map_err(|e| SnapshotError(e.to_string()))?;
+        let mut fingerprint: u64 = 0;
+        let mut quads = 0;
+        for quad in store.iter() {
+            let quad = quad.map_err(|e| SnapshotError(e.to_string()))?;
+            // Order-independent: the same quads give the same sum in any order.
+            fingerprint =
+                fingerprint.wrapping_add(xxhash_rust::xxh3::xxh3_64(quad.to_string().as_bytes()));
+            quads += 1;
+        }
+        Ok(Self {
+            store,
+            config,
+            ontology,
+            exporter,
+            queries,
+            concepts,
+            fingerprint,
+            built_at: SystemTime::now(),
+            quads,
+            dumps: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The whole graph in `format`, gzipped if asked; made once per snapshot.
+    pub fn dump(&self, format: Format, gzip: bool) -> Result<Arc<Vec<u8>>, SnapshotError> {
+        let key = (format, gzip);
+        if let Some(bytes) = self
+            .dumps
+            .lock()
+            .map_err(|_| SnapshotError("dump cache poisoned".into()))?
+            .get(&key)
+        {
+            return Ok(bytes.clone());
+        }
+        let plain = if gzip {
+            self.dump(format, false)?
+        } else {
+            let quads =
+                crate::store::quads(&self.store).map_err(|e| SnapshotError(e.to_string()))?;
+            let mut out = Vec::new();
+            self.exporter
+                .write(quads, format, &mut out)
+                .map_err(|e| SnapshotError(e.to_string()))?;
+            Arc::new(out)
+        };
+        let bytes = if gzip {
+            use std::io::Write;
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            encoder
+                .write_all(&plain)
+                .map_err(|e| SnapshotError(e.to_string()))?;
+            Arc::new(encoder.finish().map_err(|e| SnapshotError(e.to_string()))?)
+        } else {
+            plain
+        };
+        self.dumps
+            .lock()
+            .map_err(|_| SnapshotError("dump cache poisoned".into()))?
+            .insert(key, bytes.clone());
+        Ok(bytes)
+    }
+
+    /// The languages pages are offered in, in fallback order.
+    pub fn languages(&self) -> &[String] {
+        &self.config.languages
+    }
+}
+
+/// A snapshot could not be made from a store.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot prepare the graph for serving: {0}")]
+pub struct SnapshotError(pub String);

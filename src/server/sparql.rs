@@ -1,0 +1,629 @@
+//! The SPARQL 1.1 Protocol endpoint (read-only), its service description, the
+//! YASGUI query page, and the named queries as an API.
+//!
+//! Every query runs on a blocking thread under a time limit (it is cancelled
+//! when the limit passes), a cap on result rows and a limit on how many run at
+//! once; each limit answers with a clear error and the server stays up.
+
+use super::AppState;
+use super::html::{Layout, ParamView, QueriesPage, QueryView};
+use super::negotiate::{choose_language, negotiate};
+use super::resource::{negotiate_rdf, static_file};
+use super::respond::{AppError, content_type, insert};
+use crate::export::Format;
+use crate::query::{NamedQuery, bind};
+use askama::Template;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header::{self, HeaderMap};
+use axum::http::{Response, StatusCode};
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Triple};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use spargebra::{Query, SparqlParser};
+
+const YASGUI_HTML: &str = include_str!("../../assets/yasgui/index.html");
+const YASGUI_JS: &[u8] = include_bytes!("../../assets/yasgui/yasgui.min.js");
+const YASGUI_CSS: &[u8] = include_bytes!("../../assets/yasgui/yasgui.min.css");
+
+/// Result formats for SELECT and ASK, the default first, with aliases clients use.
+const RESULT_OFFERS: &[(&str, QueryResultsFormat)] = &[
+    ("application/sparql-results+json", QueryResultsFormat::Json),
+    ("application/sparql-results+xml", QueryResultsFormat::Xml),
+    ("text/csv", QueryResultsFormat::Csv),
+    ("text/tab-separated-values", QueryResultsFormat::Tsv),
+    ("application/json", QueryResultsFormat::Json),
+    ("application/xml", QueryResultsFormat::Xml),
+    ("text/xml", QueryResultsFormat::Xml),
+];
+
+/// A protocol request, read from the query string and body.
+#[derive(Debug, Default)]
+struct Operation {
+    query: Option<String>,
+    update: bool,
+    default_graphs: Vec<String>,
+    named_graphs: Vec<String>,
+}
+
+/// Decodes `application/x-www-form-urlencoded` text, refusing bytes that are
+/// not UTF-8 once decoded.
+fn form(bytes: &[u8]) -> Result<Vec<(String, String)>, AppError> {
+    let decode = |part: &[u8]| -> Result<String, AppError> {
+        let plus: Vec<u8> = part
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        percent_encoding::percent_decode(&plus)
+            .decode_utf8()
+            .map(|s| s.into_owned())
+            .map_err(|_| AppError::bad_request("the request is not valid UTF-8"))
+    };
+    bytes
+        .split(|&b| b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = match pair.iter().position(|&b| b == b'=') {
+                Some(i) => (&pair[..i], &pair[i + 1..]),
+                None => (pair, &[][..]),
+            };
+            Ok((decode(k)?, decode(v)?))
+        })
+        .collect()
+}
+
+impl Operation {
+    fn add(&mut self, params: Vec<(String, String)>) -> Result<(), AppError> {
+        for (k, v) in params {
+            match k.as_str() {
+                "query" if self.query.is_some() => {
+                    return Err(AppError::bad_request("more than one `query` parameter"));
+                }
+                "query" => self.query = Some(v),
+                "update" => self.update = true,
+                "default-graph-uri" => self.default_graphs.push(v),
+                "named-graph-uri" => self.named_graphs.push(v),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn read_only() -> AppError {
+    AppError::new(
+        StatusCode::FORBIDDEN,
+        "this SPARQL endpoint is read-only: updates are not accepted",
+    )
+}
+
+/// `GET /sparql`: a query in the URL, else the service description (or, for a
+/// browser, the query page).
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let mut operation = Operation::default();
+    operation.add(form(raw.as_deref().unwrap_or_default().as_bytes())?)?;
+    if operation.update {
+        return Err(AppError::bad_request(
+            "updates must be sent with POST, and this endpoint is read-only",
+        ));
+    }
+    match operation.query.take() {
+        Some(text) => run(&state, &headers, &text, operation).await,
+        None => description(&state, &headers),
+    }
+}
+
+/// `POST /sparql`: a form (`query=`) or a query as the body.
+pub async fn post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Result<Response<Body>, AppError> {
+    let mut operation = Operation::default();
+    operation.add(form(raw.as_deref().unwrap_or_default().as_bytes())?)?;
+    let content_type_header = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let media_type = (!content_type_header.is_empty()).then(|| {
+        content_type_header
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    });
+    let charset = content_type_header
+        .split(';')
+        .skip(1)
+        .filter_map(|p| p.split_once('='))
+        .find(|(n, _)| n.trim().eq_ignore_ascii_case("charset"))
+        .map(|(_, v)| v.trim().trim_matches('"').to_ascii_lowercase());
+    if charset
+        .as_deref()
+        .is_some_and(|c| c != "utf-8" && c != "utf8")
+    {
+        return Err(AppError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "requests must be encoded as UTF-8",
+        ));
+    }
+    match media_type.as_deref() {
+        Some("application/x-www-form-urlencoded") => {
+            let query_in_url = operation.query.take();
+            operation.add(form(&body)?)?;
+            if query_in_url.is_some() && operation.query.is_some() {
+                return Err(AppError::bad_request(
+                    "the query is given both in the URL and in the body",
+                ));
+            }
+            operation.query = operation.query.or(query_in_url);
+        }
+        Some("application/sparql-query") => {
+            if operation.query.is_some() {
+                return Err(AppError::bad_request(
+                    "the query is given both in the URL and in the body",
+                ));
+            }
+            let text = String::from_utf8(body.to_vec())
+                .map_err(|_| AppError::bad_request("the query is not valid UTF-8"))?;
+            operation.query = Some(text);
+        }
+        Some("application/sparql-update") => return Err(read_only()),
+        Some(other) => {
+            return Err(AppError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!(
+                    "a query is sent as application/x-www-form-urlencoded or application/sparql-query, not {other}"
+                ),
+            ));
+        }
+        None => {
+            return Err(AppError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "the request has no Content-Type; send the query as application/x-www-form-urlencoded or application/sparql-query",
+            ));
+        }
+    }
+    if operation.update {
+        return Err(read_only());
+    }
+    let Some(text) = operation.query.take() else {
+        return Err(AppError::bad_request("no `query` parameter"));
+    };
+    run(&state, &headers, &text, operation).await
+}
+
+async fn run(
+    state: &AppState,
+    headers: &HeaderMap,
+    text: &str,
+    operation: Operation,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let query = SparqlParser::new()
+        .with_base_iri(&snapshot.config.base)
+        .map_err(AppError::internal)?
+        .parse_query(text)
+        .map_err(|e| {
+            // An update sent where a query goes is still refused as an update.
+            if SparqlParser::new().parse_update(text).is_ok() {
+                read_only()
+            } else {
+                AppError::bad_request(format!("invalid SPARQL query: {e}"))
+            }
+        })?;
+    let parse = |iris: &[String]| -> Result<Vec<NamedNode>, AppError> {
+        iris.iter()
+            .map(|i| {
+                NamedNode::new(i)
+                    .map_err(|e| AppError::bad_request(format!("`{i}` is not an IRI: {e}")))
+            })
+            .collect()
+    };
+    let dataset = Dataset {
+        default_graphs: parse(&operation.default_graphs)?,
+        named_graphs: parse(&operation.named_graphs)?,
+    };
+    execute(state, headers, query, dataset).await
+}
+
+/// The dataset a request names with `default-graph-uri` and `named-graph-uri`.
+#[derive(Debug, Default)]
+pub struct Dataset {
+    default_graphs: Vec<NamedNode>,
+    named_graphs: Vec<NamedNode>,
+}
+
+enum Serialization {
+    Results(QueryResultsFormat),
+    Rdf(Format),
+}
+
+/// Runs a parsed query under the server's limits and answers in the format
+/// the client asks for.
+pub async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: Query,
+    dataset: Dataset,
+) -> Result<Response<Body>, AppError> {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let serialization = match query {
+        Query::Select { .. } | Query::Ask { .. } => {
+            let offers: Vec<&str> = RESULT_OFFERS.iter().map(|(m, _)| *m).collect();
+            // Clients that list RDF formats first (rdflib's SPARQLStore) still get
+            // results; with no acceptable results format, SPARQL JSON.
+            let format = negotiate(accept, &offers)
+                .and_then(|m| RESULT_OFFERS.iter().find(|(o, _)| *o == m))
+                .map_or(QueryResultsFormat::Json, |(_, f)| *f);
+            Serialization::Results(format)
+        }
+        Query::Construct { .. } | Query::Describe { .. } => {
+            Serialization::Rdf(negotiate_rdf(headers).unwrap_or(Format::Turtle))
+        }
+    };
+    let limits = state.limits().clone();
+    let _permit = match tokio::time::timeout(limits.queue_wait, state.query_slots().acquire()).await
+    {
+        Ok(Ok(permit)) => permit,
+        _ => {
+            return Err(AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too many queries are running; try again shortly",
+            )
+            .with_header(header::RETRY_AFTER, "1"));
+        }
+    };
+    let snapshot = state.snapshot();
+    let token = CancellationToken::new();
+    let cancel = token.clone();
+    let max_rows = limits.max_result_rows;
+    let task = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, &'static str), AppError> {
+        let mut prepared = SparqlEvaluator::new()
+            .with_cancellation_token(token)
+            .for_query(query);
+        if !dataset.default_graphs.is_empty() || !dataset.named_graphs.is_empty() {
+            let spec = prepared.dataset_mut();
+            spec.set_default_graph(
+                dataset
+                    .default_graphs
+                    .into_iter()
+                    .map(GraphName::NamedNode)
+                    .collect(),
+            );
+            spec.set_available_named_graphs(
+                dataset
+                    .named_graphs
+                    .into_iter()
+                    .map(NamedOrBlankNode::NamedNode)
+                    .collect(),
+            );
+        } else if prepared.dataset().is_default_dataset() {
+            prepared.dataset_mut().set_default_graph_as_union();
+        }
+        let results = prepared
+            .on_store(&snapshot.store)
+            .execute()
+            .map_err(evaluation_error)?;
+        serialize(results, &serialization, &snapshot.exporter, max_rows)
+    });
+    match tokio::time::timeout(limits.query_timeout, task).await {
+        Ok(joined) => {
+            let (body, media_type) = joined.map_err(AppError::internal)??;
+            let mut response = Response::new(Body::from(body));
+            insert(
+                response.headers_mut(),
+                header::CONTENT_TYPE,
+                &content_type(media_type),
+            );
+            insert(response.headers_mut(), header::VARY, "Accept");
+            insert(response.headers_mut(), header::CACHE_CONTROL, "no-cache");
+            Ok(response)
+        }
+        Err(_) => {
+            cancel.cancel();
+            Err(AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "the query took longer than {} s and was stopped; narrow it or add a LIMIT",
+                    limits.query_timeout.as_secs_f32()
+                ),
+            ))
+        }
+    }
+}
+
+fn evaluation_error(error: QueryEvaluationError) -> AppError {
+    match error {
+        QueryEvaluationError::UnsupportedService(_)
+        | QueryEvaluationError::UnboundService
+        | QueryEvaluationError::InvalidServiceName(_) => AppError::bad_request(
+            "SERVICE is not available on this endpoint: it would make the server fetch other addresses",
+        ),
+        QueryEvaluationError::Cancelled => {
+            AppError::new(StatusCode::SERVICE_UNAVAILABLE, "the query was stopped")
+        }
+        QueryEvaluationError::UnsupportedCustomFunction(f) => {
+            AppError::bad_request(format!("unknown function <{f}>"))
+        }
+        other => AppError::bad_request(format!("the query failed: {other}")),
+    }
+}
+
+fn too_many(max_rows: usize) -> AppError {
+    AppError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("the answer has more than {max_rows} results; add a LIMIT or use the dumps"),
+    )
+}
+
+fn serialize(
+    results: QueryResults<'_>,
+    serialization: &Serialization,
+    exporter: &crate::export::Exporter,
+    max_rows: usize,
+) -> Result<(Vec<u8>, &'static str), AppError> {
+    match (results, serialization) {
+        (QueryResults::Solutions(solutions), Serialization::Results(format)) => {
+            let mut writer = QueryResultsSerializer::from_format(*format)
+                .serialize_solutions_to_writer(Vec::new(), solutions.variables().to_vec())
+                .map_err(AppError::internal)?;
+            for (n, solution) in solutions.enumerate() {
+                if n >= max_rows {
+                    return Err(too_many(max_rows));
+                }
+                writer
+                    .serialize(&solution.map_err(evaluation_error)?)
+                    .map_err(AppError::internal)?;
+            }
+            Ok((
+                writer.finish().map_err(AppError::internal)?,
+                format.media_type(),
+            ))
+        }
+        (QueryResults::Boolean(value), Serialization::Results(format)) => {
+            let body = QueryResultsSerializer::from_format(*format)
+                .serialize_boolean_to_writer(Vec::new(), value)
+                .map_err(AppError::internal)?;
+            Ok((body, format.media_type()))
+        }
+        (QueryResults::Graph(triples), Serialization::Rdf(format)) => {
+            let mut quads = Vec::new();
+            for (n, triple) in triples.enumerate() {
+                if n >= max_rows {
+                    return Err(too_many(max_rows));
+                }
+                quads.push(
+                    triple
+                        .map_err(evaluation_error)?
+                        .in_graph(GraphName::DefaultGraph),
+                );
+            }
+            let mut out = Vec::new();
+            exporter
+                .write(quads, *format, &mut out)
+                .map_err(AppError::internal)?;
+            Ok((out, format.media_type()))
+        }
+        _ => Err(AppError::internal("query results of an unexpected kind")),
+    }
+}
+
+/// The service description (SPARQL 1.1 Service Description), or for a browser
+/// the YASGUI query page.
+fn description(state: &AppState, headers: &HeaderMap) -> Result<Response<Body>, AppError> {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let mut offers = vec!["text/html"];
+    offers.extend(Format::ALL.iter().map(|f| f.media_type()));
+    if accept.is_some() && negotiate(accept, &offers) == Some("text/html") {
+        let mut response = Response::new(Body::from(YASGUI_HTML));
+        insert(
+            response.headers_mut(),
+            header::CONTENT_TYPE,
+            "text/html; charset=utf-8",
+        );
+        insert(response.headers_mut(), header::VARY, "Accept");
+        return Ok(response);
+    }
+    let format = negotiate_rdf(headers)?;
+    let snapshot = state.snapshot();
+    let sd = |local: &str| {
+        NamedNode::new_unchecked(format!(
+            "http://www.w3.org/ns/sparql-service-description#{local}"
+        ))
+    };
+    let formats =
+        |local: &str| NamedNode::new_unchecked(format!("http://www.w3.org/ns/formats/{local}"));
+    let endpoint = NamedNode::new_unchecked(format!("{}sparql", snapshot.config.base));
+    let dataset = NamedNode::new_unchecked(crate::convert::dataset_iri(&snapshot.config));
+    let default_graph = NamedNode::new_unchecked(format!("{}#default-graph", dataset.as_str()));
+    let mut triples = vec![
+        Triple::new(endpoint.clone(), rdf::TYPE, sd("Service")),
+        Triple::new(endpoint.clone(), sd("endpoint"), endpoint.clone()),
+        Triple::new(
+            endpoint.clone(),
+            sd("supportedLanguage"),
+            sd("SPARQL11Query"),
+        ),
+        Triple::new(endpoint.clone(), sd("feature"), sd("UnionDefaultGraph")),
+        Triple::new(endpoint.clone(), sd("defaultDataset"), dataset.clone()),
+        Triple::new(dataset.clone(), rdf::TYPE, sd("Dataset")),
+        Triple::new(dataset.clone(), sd("defaultGraph"), default_graph.clone()),
+        Triple::new(default_graph.clone(), rdf::TYPE, sd("Graph")),
+        Triple::new(
+            default_graph,
+            NamedNode::new_unchecked("http://rdfs.org/ns/void#triples"),
+            Literal::from(snapshot.quads as i64),
+        ),
+    ];
+    for local in [
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "N-Quads",
+        "TriG",
+        "JSON-LD",
+        "RDF_XML",
+    ] {
+        triples.push(Triple::new(
+            endpoint.clone(),
+            sd("resultFormat"),
+            formats(local),
+        ));
+    }
+    for graph in snapshot.store.named_graphs() {
+        if let NamedOrBlankNode::NamedNode(g) = graph.map_err(AppError::internal)? {
+            let node = NamedNode::new_unchecked(format!(
+                "{}#graph-{}",
+                dataset.as_str(),
+                xxhash_rust::xxh3::xxh3_64(g.as_str().as_bytes())
+            ));
+            triples.push(Triple::new(dataset.clone(), sd("namedGraph"), node.clone()));
+            triples.push(Triple::new(node, sd("name"), g));
+        }
+    }
+    let quads: Vec<Quad> = triples
+        .into_iter()
+        .map(|t| t.in_graph(GraphName::DefaultGraph))
+        .collect();
+    let mut out = Vec::new();
+    snapshot
+        .exporter
+        .write(quads, format, &mut out)
+        .map_err(AppError::internal)?;
+    let mut response = Response::new(Body::from(out));
+    insert(
+        response.headers_mut(),
+        header::CONTENT_TYPE,
+        &content_type(format.media_type()),
+    );
+    insert(response.headers_mut(), header::VARY, "Accept");
+    Ok(response)
+}
+
+/// `GET /yasgui/{file}`: the vendored YASGUI files.
+pub async fn yasgui_asset(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response<Body>, AppError> {
+    let (bytes, media) = match file.as_str() {
+        "yasgui.min.js" => (YASGUI_JS, "text/javascript"),
+        "yasgui.min.css" => (YASGUI_CSS, "text/css"),
+        _ => return Err(AppError::not_found(format!("no file `{file}`"))),
+    };
+    static_file(&headers, state.started_at(), media, bytes)
+}
+
+/// `GET /queries`: the named queries, as a page or JSON.
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let chosen = negotiate(accept, &["text/html", "application/json"])
+        .ok_or_else(|| AppError::not_acceptable(&["text/html", "application/json"]))?;
+    let views: Vec<QueryView> = snapshot.queries.iter().map(view).collect();
+    let body = if chosen == "text/html" {
+        let params = super::resource::PageParams::parse(raw.as_deref());
+        let accept_language = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
+        let lang = choose_language(
+            params.lang.as_deref(),
+            accept_language,
+            snapshot.languages(),
+        )
+        .to_owned();
+        let layout = Layout::new(&snapshot, &lang, "Named queries".into(), "", "queries");
+        QueriesPage {
+            layout,
+            queries: views,
+        }
+        .render()
+        .map_err(AppError::internal)?
+    } else {
+        let list: Vec<serde_json::Value> = snapshot
+            .queries
+            .iter()
+            .map(|q| {
+                serde_json::json!({
+                    "name": q.name,
+                    "title": q.title,
+                    "description": q.description,
+                    "href": format!("queries/{}", q.name),
+                    "params": q.params.iter().map(|p| serde_json::json!({
+                        "name": p.name, "type": p.kind.name(), "default": p.default, "description": p.description,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::Value::Array(list).to_string()
+    };
+    let mut response = Response::new(Body::from(body));
+    insert(
+        response.headers_mut(),
+        header::CONTENT_TYPE,
+        &content_type(chosen),
+    );
+    insert(response.headers_mut(), header::VARY, "Accept");
+    Ok(response)
+}
+
+fn view(q: &NamedQuery) -> QueryView {
+    QueryView {
+        href: format!("queries/{}", q.name),
+        title: q.title.clone(),
+        description: q.description.clone(),
+        params: q
+            .params
+            .iter()
+            .map(|p| ParamView {
+                name: p.name.clone(),
+                kind: p.kind.name(),
+                default: p.default.clone(),
+                description: p.description.clone(),
+            })
+            .collect(),
+        text: q.text.clone(),
+    }
+}
+
+/// `GET /queries/{name}?param=value`: runs a named query; parameters are bound
+/// as typed terms in the parsed query.
+pub async fn run_named(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let Some(named) = snapshot.queries.iter().find(|q| q.name == name) else {
+        return Err(AppError::not_found(format!(
+            "there is no named query `{name}`; see queries"
+        )));
+    };
+    let values = form(raw.as_deref().unwrap_or_default().as_bytes())?;
+    let bindings = named
+        .bindings(&values, &snapshot.config)
+        .map_err(|e| AppError::bad_request(e.to_string()))?;
+    let query = SparqlParser::new()
+        .with_base_iri(&snapshot.config.base)
+        .map_err(AppError::internal)?
+        .parse_query(&named.text)
+        .map_err(|e| AppError::internal(format!("the named query `{name}` does not parse: {e}")))?;
+    let query = bind(query, &bindings).map_err(|e| AppError::bad_request(e.to_string()))?;
+    execute(&state, &headers, query, Dataset::default()).await
+}

@@ -1,0 +1,485 @@
+//! The SPARQL endpoint: formats, limits, refusals, named queries, and the W3C
+//! SPARQL 1.1 Protocol tests from `../shared/conformance/sparql11/protocol/`.
+
+use crate::util::{TestServer, built, client, project, root, state_of};
+use glossgraph::server::Limits;
+use oxigraph::io::RdfFormat;
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term};
+use oxigraph::store::Store;
+use reqwest::StatusCode;
+use std::time::Duration;
+
+const COUNT: &str =
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://www.w3.org/2004/02/skos/core#Concept> }";
+
+fn query_url(server: &TestServer, query: &str) -> String {
+    let encoded: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();
+    format!("{}/sparql?query={encoded}", server.url)
+}
+
+#[test]
+fn results_come_in_the_format_asked_for() {
+    let server = TestServer::glossary();
+    let cases = [
+        (
+            "application/sparql-results+json",
+            "application/sparql-results+json",
+            "\"44\"",
+        ),
+        (
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+            ">44<",
+        ),
+        ("text/csv", "text/csv", "n\r\n44"),
+        (
+            "text/tab-separated-values",
+            "text/tab-separated-values",
+            "?n\n44",
+        ),
+        // rdflib's SPARQLStore lists RDF/XML first.
+        (
+            "application/rdf+xml, application/sparql-results+xml",
+            "application/sparql-results+xml",
+            ">44<",
+        ),
+        ("*/*", "application/sparql-results+json", "\"44\""),
+    ];
+    for (accept, media, body) in cases {
+        let response = client()
+            .get(query_url(&server, COUNT))
+            .header("accept", accept)
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{accept}");
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(content_type.starts_with(media), "{accept}: {content_type}");
+        let text = response.text().unwrap();
+        assert!(text.contains(body), "{accept}: {text}");
+    }
+    // POST as a form and directly.
+    let form = client()
+        .post(format!("{}/sparql", server.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "query={}",
+            form_urlencoded::byte_serialize(COUNT.as_bytes()).collect::<String>()
+        ))
+        .send()
+        .unwrap();
+    assert!(form.text().unwrap().contains("\"44\""));
+    let direct = client()
+        .post(format!("{}/sparql", server.url))
+        .header("content-type", "application/sparql-query")
+        .header("accept", "text/csv")
+        .body(COUNT)
+        .send()
+        .unwrap();
+    assert_eq!(direct.text().unwrap(), "n\r\n44\r\n");
+    // Graph results as RDF.
+    let construct = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://eu-ai.glossgraph.org/concept/eu-ai-office> { ?s ?p ?o } }";
+    let response = client()
+        .get(query_url(&server, construct))
+        .header("accept", "application/n-triples")
+        .send()
+        .unwrap();
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/n-triples")
+    );
+    assert!(response.text().unwrap().lines().count() > 50);
+}
+
+#[test]
+fn updates_service_and_bad_queries_are_refused_clearly() {
+    let server = TestServer::glossary();
+    let update = client()
+        .post(format!("{}/sparql", server.url))
+        .header("content-type", "application/sparql-update")
+        .body("DELETE WHERE { ?s ?p ?o }")
+        .send()
+        .unwrap();
+    assert_eq!(update.status(), StatusCode::FORBIDDEN);
+    assert!(update.text().unwrap().contains("read-only"));
+    let update = client()
+        .post(format!("{}/sparql", server.url))
+        .header("content-type", "application/sparql-query")
+        .body("LOAD <http://example.org/x>")
+        .send()
+        .unwrap();
+    assert_eq!(update.status(), StatusCode::FORBIDDEN);
+    let service = client()
+        .get(query_url(
+            &server,
+            "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        ))
+        .send()
+        .unwrap();
+    assert_eq!(service.status(), StatusCode::BAD_REQUEST);
+    assert!(service.text().unwrap().contains("SERVICE is not available"));
+    let bad = client()
+        .get(query_url(&server, "SELECT * WHERE { ?s ?p }"))
+        .send()
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(bad.text().unwrap().contains("invalid SPARQL query"));
+    let huge = client()
+        .post(format!("{}/sparql", server.url))
+        .header("content-type", "application/sparql-query")
+        .body(vec![b' '; 2 * 1024 * 1024])
+        .send()
+        .unwrap();
+    assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // The server is still there.
+    assert_eq!(
+        client()
+            .get(query_url(&server, COUNT))
+            .send()
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[test]
+fn slow_queries_are_stopped_and_big_answers_refused() {
+    let limits = Limits {
+        query_timeout: Duration::from_millis(300),
+        max_result_rows: 1000,
+        ..Limits::default()
+    };
+    let server = TestServer::start(state_of(&project(), built().store.clone(), limits));
+    let slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
+    let started = std::time::Instant::now();
+    let response = client().get(query_url(&server, slow)).send().unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(response.text().unwrap().contains("took longer than 0.3 s"));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let big = client()
+        .get(query_url(&server, "SELECT * WHERE { ?s ?p ?o }"))
+        .send()
+        .unwrap();
+    assert_eq!(big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(big.text().unwrap().contains("more than 1000 results"));
+    assert_eq!(
+        client()
+            .get(query_url(&server, COUNT))
+            .send()
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[test]
+fn the_service_description_and_query_page() {
+    let server = TestServer::glossary();
+    let description = server
+        .get("/sparql", &[("accept", "text/turtle")])
+        .text()
+        .unwrap();
+    assert!(
+        description.contains("http://www.w3.org/ns/sparql-service-description#Service"),
+        "{description}"
+    );
+    assert!(description.contains("SPARQL11Query"));
+    let page = server
+        .get("/sparql", &[("accept", "text/html")])
+        .text()
+        .unwrap();
+    assert!(page.contains("yasgui/yasgui.min.js"));
+    let js = server.get("/yasgui/yasgui.min.js", &[]);
+    assert_eq!(js.status(), StatusCode::OK);
+    assert!(js.bytes().unwrap().len() > 500_000);
+}
+
+#[test]
+fn named_queries_answer_with_typed_parameters() {
+    let server = TestServer::glossary();
+    let list: serde_json::Value = serde_json::from_slice(
+        &server
+            .get("/queries", &[("accept", "application/json")])
+            .bytes()
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(list.as_array().unwrap().len() >= 8);
+    let html = server
+        .get("/queries", &[("accept", "text/html")])
+        .text()
+        .unwrap();
+    assert!(html.contains("What a concept works with"));
+    let answer = server
+        .get(
+            "/queries/works-with?concept=concept/european-ai-board",
+            &[("accept", "text/csv")],
+        )
+        .text()
+        .unwrap();
+    assert!(answer.contains("eu-ai-office"), "{answer}");
+    let bad = server.get("/queries/citing-article?article=64%20OR%201", &[]);
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let unknown = server.get("/queries/works-with?nonsense=1", &[]);
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        server.get("/queries/no-such-query", &[]).status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+/// The W3C SPARQL 1.1 Protocol tests, read from their manifest and run over HTTP.
+#[test]
+fn w3c_protocol_tests() {
+    let dir = root().join("../shared/conformance/sparql11/protocol");
+    if !dir.join("manifest.ttl").is_file() {
+        crate::interop::require(&dir.display().to_string(), "the shared conformance suites");
+        return;
+    }
+    let manifest = Store::new().unwrap();
+    let base = "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest.ttl";
+    manifest
+        .load_from_reader(
+            oxigraph::io::RdfParser::from_format(RdfFormat::Turtle)
+                .with_base_iri(base)
+                .unwrap(),
+            std::fs::read(dir.join("manifest.ttl")).unwrap().as_slice(),
+        )
+        .unwrap();
+    let m = Manifest { store: &manifest };
+    let tests = m.list(m.one_iri(
+        &NamedNode::new_unchecked(base).into(),
+        "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#entries",
+    ));
+    assert_eq!(tests.len(), 34);
+    let (mut query_passed, mut query_failed, mut update_refused) =
+        (Vec::new(), Vec::new(), Vec::new());
+    for test in tests {
+        let name = test.to_string();
+        let update_side = name
+            .rsplit('#')
+            .next()
+            .is_some_and(|local| local.contains("update"));
+        let result = m.run(&test, &dir);
+        match (update_side, result) {
+            (false, Ok(())) => query_passed.push(name),
+            (false, Err(e)) => query_failed.push(format!("{name}: {e}")),
+            // Updates that should succeed are refused; malformed ones get the 4xx they expect.
+            (true, Err(e)) if e.starts_with("refused") => update_refused.push(name),
+            (true, Ok(())) => update_refused.push(name),
+            (true, Err(e)) => query_failed.push(format!("{name}: an update was not refused: {e}")),
+        }
+    }
+    eprintln!(
+        "SPARQL 1.1 Protocol: {} of 20 query-side tests pass; {} update-side tests refused (read-only service)",
+        query_passed.len(),
+        update_refused.len()
+    );
+    assert!(
+        query_failed.is_empty(),
+        "failed:\n{}",
+        query_failed.join("\n")
+    );
+    assert_eq!(query_passed.len(), 20);
+    assert_eq!(update_refused.len(), 14);
+}
+
+struct Manifest<'a> {
+    store: &'a Store,
+}
+
+const HT: &str = "http://www.w3.org/2011/http#";
+const MF: &str = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#";
+
+impl Manifest<'_> {
+    fn objects(&self, subject: &Term, predicate: &str) -> Vec<Term> {
+        let subject = match subject {
+            Term::NamedNode(n) => NamedOrBlankNode::from(n.clone()),
+            Term::BlankNode(b) => NamedOrBlankNode::from(b.clone()),
+            Term::Literal(_) => return Vec::new(),
+        };
+        self.store
+            .quads_for_pattern(
+                Some(subject.as_ref()),
+                Some(NamedNode::new_unchecked(predicate).as_ref()),
+                None,
+                None,
+            )
+            .map(|q| q.unwrap().object)
+            .collect()
+    }
+
+    fn one_iri(&self, subject: &Term, predicate: &str) -> Term {
+        self.objects(subject, predicate)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("{subject} has no {predicate}"))
+    }
+
+    fn text(&self, subject: &Term, predicate: &str) -> Option<String> {
+        self.objects(subject, predicate)
+            .into_iter()
+            .find_map(|o| match o {
+                Term::Literal(l) => Some(l.value().to_owned()),
+                _ => None,
+            })
+    }
+
+    fn list(&self, mut node: Term) -> Vec<Term> {
+        let mut items = Vec::new();
+        while node
+            != Term::from(NamedNode::new_unchecked(
+                "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil",
+            ))
+        {
+            items.push(self.one_iri(&node, "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"));
+            node = self.one_iri(&node, "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest");
+        }
+        items
+    }
+
+    /// Runs one test: its data in a fresh store, its requests against a fresh server.
+    fn run(&self, test: &Term, dir: &std::path::Path) -> Result<(), String> {
+        let store = Store::new().unwrap();
+        for data in self.objects(
+            test,
+            "http://www.w3.org/2009/sparql/tests/test-update#graphData",
+        ) {
+            let file = self.one_iri(
+                &data,
+                "http://www.w3.org/2009/sparql/tests/test-update#graph",
+            );
+            let label = self
+                .text(&data, "http://www.w3.org/2000/01/rdf-schema#label")
+                .unwrap();
+            let Term::NamedNode(file) = file else {
+                unreachable!()
+            };
+            let path = dir.join(file.as_str().rsplit('/').next().unwrap());
+            let graph = GraphName::NamedNode(NamedNode::new(label).unwrap());
+            for quad in oxigraph::io::RdfParser::from_format(RdfFormat::NTriples)
+                .for_slice(&std::fs::read(path).unwrap())
+            {
+                store
+                    .insert(&oxigraph::model::Triple::from(quad.unwrap()).in_graph(graph.clone()))
+                    .unwrap();
+            }
+        }
+        let project =
+            glossgraph::project::Project::open(&root().join("tests/fixtures/server")).unwrap();
+        let server = TestServer::start(state_of(&project, store, Limits::default()));
+        let action = self.one_iri(test, &format!("{MF}action"));
+        for request in self.list(self.one_iri(&action, &format!("{HT}requests"))) {
+            self.request(&server, &request)?;
+        }
+        Ok(())
+    }
+
+    fn request(&self, server: &TestServer, request: &Term) -> Result<(), String> {
+        let path = self.text(request, &format!("{HT}absolutePath")).unwrap();
+        let path = path.replacen("/sparql/", "/sparql", 1);
+        let method = self.text(request, &format!("{HT}methodName")).unwrap();
+        let mut builder = client().request(
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+            format!("{}{path}", server.url),
+        );
+        for header in self
+            .objects(request, &format!("{HT}headers"))
+            .into_iter()
+            .flat_map(|h| self.list(h))
+        {
+            let name = self.text(&header, &format!("{HT}fieldName")).unwrap();
+            let value = self.text(&header, &format!("{HT}fieldValue")).unwrap();
+            builder = builder.header(name, value);
+        }
+        if let Some(body) = self.objects(request, &format!("{HT}body")).first() {
+            let chars = self
+                .text(body, "http://www.w3.org/2011/content#chars")
+                .unwrap();
+            let encoding = self
+                .text(body, "http://www.w3.org/2011/content#characterEncoding")
+                .unwrap_or_default();
+            let bytes: Vec<u8> = if encoding.eq_ignore_ascii_case("UTF-16") {
+                chars.encode_utf16().flat_map(u16::to_be_bytes).collect()
+            } else {
+                chars.into_bytes()
+            };
+            builder = builder.body(bytes);
+        }
+        let response = builder.send().map_err(|e| e.to_string())?;
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response.text().unwrap_or_default();
+        let expected = self.one_iri(request, &format!("{HT}resp"));
+        let statuses: Vec<String> = self
+            .objects(&expected, &format!("{MF}expectedStatus"))
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let class = status / 100;
+        if !statuses
+            .iter()
+            .any(|s| s.contains(&format!("StatusCode{class}xx")))
+        {
+            if (400..500).contains(&status) && statuses.iter().any(|s| s.contains("2xx")) {
+                return Err(format!("refused with {status}: {body}"));
+            }
+            return Err(format!("expected {statuses:?}, got {status}: {body}"));
+        }
+        match self
+            .text(&expected, &format!("{MF}expectedFormat"))
+            .as_deref()
+        {
+            Some("boolean") => {
+                if !(content_type.starts_with("application/sparql-results+xml")
+                    || content_type.starts_with("application/sparql-results+json"))
+                {
+                    return Err(format!("boolean results as {content_type}"));
+                }
+                if let Some(expected) = self.text(&expected, &format!("{MF}expectedBoolean")) {
+                    let found = body.contains(&format!("<boolean>{expected}</boolean>"))
+                        || body.contains(&format!("\"boolean\":{expected}"));
+                    if !found {
+                        return Err(format!("expected {expected}, got {body}"));
+                    }
+                }
+            }
+            Some("tabular") => {
+                let ok = [
+                    "application/sparql-results+xml",
+                    "application/sparql-results+json",
+                    "text/csv",
+                    "text/tab-separated-values",
+                ]
+                .iter()
+                .any(|m| content_type.starts_with(m));
+                if !ok {
+                    return Err(format!("tabular results as {content_type}"));
+                }
+            }
+            Some("RDF") => {
+                let ok = [
+                    "application/rdf+xml",
+                    "text/turtle",
+                    "application/n-triples",
+                ]
+                .iter()
+                .any(|m| content_type.starts_with(m));
+                if !ok {
+                    return Err(format!("RDF as {content_type}"));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
