@@ -118,6 +118,7 @@ fn run(cli: Cli) -> Result<ExitCode, CommandError> {
                 max_result_rows: max_results,
                 ..server::Limits::default()
             };
+            let sources = server::sources_fingerprint(&project);
             let built = commands::open(&project, &choice)?;
             print_diagnostics(&built.warnings);
             let quads = built.stats.quads;
@@ -151,6 +152,7 @@ fn run(cli: Cli) -> Result<ExitCode, CommandError> {
                         project.clone(),
                         rebuild,
                         std::time::Duration::from_millis(500),
+                        sources,
                     ));
                 }
                 axum::serve(listener, server::app(state))

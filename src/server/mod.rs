@@ -328,8 +328,15 @@ pub type Rebuild =
 
 /// Rebuilds the project whenever its sources change and swaps the new graph in;
 /// a broken edit is logged with its location and the last good graph stays.
-pub async fn watch(state: AppState, project: Project, rebuild: Arc<Rebuild>, interval: Duration) {
-    let mut seen = sources_fingerprint(&project);
+/// `seen` is the sources' fingerprint taken before the graph being served was
+/// built, so an edit made during that build is not missed.
+pub async fn watch(
+    state: AppState,
+    project: Project,
+    rebuild: Arc<Rebuild>,
+    interval: Duration,
+    mut seen: u64,
+) {
     loop {
         tokio::time::sleep(interval).await;
         let now = sources_fingerprint(&project);
@@ -377,8 +384,8 @@ pub async fn watch(state: AppState, project: Project, rebuild: Arc<Rebuild>, int
     }
 }
 
-/// Names, sizes and modification times of every source file.
-fn sources_fingerprint(project: &Project) -> u64 {
+/// A hash of the names, sizes and modification times of every source file.
+pub fn sources_fingerprint(project: &Project) -> u64 {
     let mut files = vec![project.config_path()];
     files.extend(crate::source::entry_files(&project.entries_dir()).unwrap_or_default());
     if let Ok(entries) = std::fs::read_dir(project.queries_dir()) {

@@ -116,7 +116,7 @@ fn resource_headers(snapshot: &Snapshot, w: &Wanted, stem: &str) -> Vec<(HeaderN
     } else if w.repr == Repr::Html && snapshot.languages().len() > 1 {
         extra.push((header::VARY, "Accept-Language".to_owned()));
     }
-    extra.push((header::LINK, alternates_link(stem)));
+    extra.push((header::LINK, alternates_link(stem, w.repr)));
     extra
 }
 
@@ -299,7 +299,7 @@ pub async fn dataset(
     );
     let extra = [
         (header::VARY, "Accept".to_owned()),
-        (header::LINK, alternates_link("dataset")),
+        (header::LINK, alternates_link("dataset", Repr::Rdf(format))),
     ];
     representation(
         &headers,

@@ -118,10 +118,16 @@ pub fn prefers_html(headers: &HeaderMap) -> bool {
 }
 
 /// The `<x.ttl>; rel="alternate"; type="text/turtle"` links of a resource whose
-/// explicit format URLs are `{stem}.{extension}` (relative to the request path).
-pub fn alternates_link(stem: &str) -> String {
+/// explicit format URLs are `{stem}.{extension}` (relative to the request path),
+/// for a response sent as `sent`.
+///
+/// A JSON-LD response names only the HTML page: pyld's document loader fails on
+/// a response with more than one `rel="alternate"` link (it expects one), and a
+/// JSON-LD processor has no use for the other formats.
+pub fn alternates_link(stem: &str, sent: Repr) -> String {
     EXTENSIONS
         .iter()
+        .filter(|(_, r)| sent != Repr::Rdf(crate::export::Format::JsonLd) || *r == Repr::Html)
         .map(|(e, r)| {
             format!(
                 "<{stem}.{e}>; rel=\"alternate\"; type=\"{}\"; title=\"{}\"",

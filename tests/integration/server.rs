@@ -406,3 +406,66 @@ impl JsonValue for reqwest::blocking::Response {
         serde_json::from_slice(&self.bytes().unwrap()).unwrap()
     }
 }
+
+/// `--watch`: an edit is served after a rebuild; a broken edit keeps the last
+/// good graph.
+#[test]
+fn watch_swaps_in_rebuilt_graphs_and_survives_broken_edits() {
+    use glossgraph::commands::{self, StoreChoice};
+    use glossgraph::project::Project;
+    let dir = tempfile::tempdir().unwrap();
+    crate::util::copy_tree(
+        &crate::util::root().join("tests/fixtures/server"),
+        dir.path(),
+    );
+    let project = Project::open(dir.path()).unwrap();
+    let sources = glossgraph::server::sources_fingerprint(&project);
+    let built = glossgraph::store::build(&project).unwrap();
+    let state = crate::util::state_of(&project, built.store, glossgraph::server::Limits::default());
+    let server = TestServer::start(state.clone());
+    let watcher = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let rebuild = std::sync::Arc::new(|p: &Project| commands::open(p, &StoreChoice::Memory));
+        // Runs until the test ends (the thread is detached).
+        runtime.block_on(glossgraph::server::watch(
+            state,
+            project,
+            rebuild,
+            std::time::Duration::from_millis(100),
+            sources,
+        ));
+    });
+    let wait_for = |expected: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let page = server
+                .get("/concept/board", &[("accept", "text/html")])
+                .text()
+                .unwrap();
+            if page.contains(expected) {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the page never showed {expected}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    let entry = dir.path().join("entries/board.md");
+    let original = std::fs::read_to_string(&entry).unwrap();
+    std::fs::write(&entry, original.replace("en: Board", "en: Advisory board")).unwrap();
+    wait_for("<h1>Advisory board</h1>");
+    // A broken edit: the last good graph stays.
+    std::fs::write(&entry, "---\nterm: [unclosed\n---\n").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    wait_for("<h1>Advisory board</h1>");
+    assert_eq!(server.get("/concept/office", &[]).status(), StatusCode::OK);
+    // Fixed again: served again.
+    std::fs::write(&entry, original).unwrap();
+    wait_for("<h1>Board</h1>");
+    drop(watcher);
+}
