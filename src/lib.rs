@@ -13,6 +13,8 @@ pub mod convert;
 pub mod diagnostic;
 pub mod export;
 pub mod glossary;
+pub mod import;
+pub mod lint;
 pub mod ontology;
 pub mod project;
 pub mod query;

@@ -1,0 +1,1 @@
+//! Importers: glossary pages, SKOS vocabularies and spreadsheets become glossgraph sources.
