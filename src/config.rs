@@ -27,6 +27,9 @@ pub struct Config {
     /// Relative to the directory holding `glossary.toml`.
     pub entries_dir: String,
     pub queries_dir: String,
+    /// RDF vocabulary files published beside the entries, as they are
+    /// (relative to the folder holding `glossary.toml`).
+    pub vocabularies: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +90,8 @@ struct Raw {
     citations: RawCitations,
     #[serde(default)]
     paths: RawPaths,
+    #[serde(default)]
+    vocabularies: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -283,6 +288,15 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, Vec<Diagnostic>> {
     };
     let created = date(raw.created, "created");
     let modified = date(raw.modified, "modified");
+    for file in &raw.vocabularies {
+        if crate::store::vocabulary_format(file.get_ref()).is_none() {
+            error(
+                file.span(),
+                format!("`{}` is not an RDF file glossgraph reads", file.get_ref()),
+                "list Turtle (.ttl), N-Triples (.nt), N-Quads (.nq), TriG (.trig), RDF/XML (.rdf, .owl, .xml) or JSON-LD (.jsonld) files",
+            );
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -302,6 +316,11 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, Vec<Diagnostic>> {
         citations: Citations { act, article },
         entries_dir: raw.paths.entries,
         queries_dir: raw.paths.queries,
+        vocabularies: raw
+            .vocabularies
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
     })
 }
 

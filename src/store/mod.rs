@@ -13,9 +13,11 @@ pub use persistent::build_persistent;
 
 use crate::convert::{self, Summary};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Pos;
 use crate::glossary::{self, ListError};
 use crate::project::Project;
-use oxigraph::model::{NamedNodeRef, Quad, Term, Triple};
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad, Term, Triple};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::{StorageError, Store};
 
@@ -66,9 +68,11 @@ pub fn build(project: &Project) -> Result<Built, BuildError> {
     if loaded.has_errors() {
         return Err(BuildError::Invalid(loaded.diagnostics));
     }
+    let vocabularies = vocabulary_quads(project).map_err(BuildError::Invalid)?;
     let store = Store::new()?;
     let mut loader = store.bulk_loader();
     loader.load_quads(convert::ontology(&project.ontology))?;
+    loader.load_quads(vocabularies)?;
     for entry in &loaded.entries {
         loader.load_quads(convert::entry(entry, &project.config, &project.ontology))?;
     }
@@ -83,6 +87,85 @@ pub fn build(project: &Project) -> Result<Built, BuildError> {
         store,
         warnings: loaded.diagnostics,
     })
+}
+
+/// The RDF format of a vocabulary file, from its extension.
+pub fn vocabulary_format(path: &str) -> Option<RdfFormat> {
+    let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    match extension.as_str() {
+        "ttl" => Some(RdfFormat::Turtle),
+        "nt" => Some(RdfFormat::NTriples),
+        "nq" => Some(RdfFormat::NQuads),
+        "trig" => Some(RdfFormat::TriG),
+        "rdf" | "owl" | "xml" => Some(RdfFormat::RdfXml),
+        "jsonld" | "json" => Some(RdfFormat::JsonLd {
+            profile: Default::default(),
+        }),
+        _ => None,
+    }
+}
+
+/// The graph a vocabulary file listed in `glossary.toml` is published in:
+/// `{base}graph/{file name}`.
+pub fn vocabulary_graph(config: &crate::config::Config, path: &str) -> NamedNode {
+    let name = std::path::Path::new(path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(path);
+    NamedNode::new_unchecked(format!(
+        "{}graph/{}",
+        config.base,
+        crate::source::slugify(name)
+    ))
+}
+
+/// The triples of the vocabulary files listed in `glossary.toml`, each in its
+/// own graph. Syntax errors are located findings.
+pub fn vocabulary_quads(project: &Project) -> Result<Vec<Quad>, Vec<Diagnostic>> {
+    let mut quads = Vec::new();
+    let mut errors = Vec::new();
+    for file in &project.config.vocabularies {
+        let path = project.dir.join(file);
+        let graph = GraphName::NamedNode(vocabulary_graph(&project.config, file));
+        let Some(format) = vocabulary_format(file) else {
+            continue;
+        };
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                errors.push(
+                    Diagnostic::error(
+                        "source/io",
+                        &path,
+                        Pos::new(1, 1),
+                        format!("cannot read the vocabulary: {e}"),
+                    )
+                    .with_help("fix the path under `vocabularies` in glossary.toml"),
+                );
+                continue;
+            }
+        };
+        for quad in RdfParser::from_format(format).for_slice(&bytes) {
+            match quad {
+                Ok(quad) => quads.push(Triple::from(quad).in_graph(graph.clone())),
+                Err(e) => {
+                    let pos = e.location().map_or(Pos::new(1, 1), |l| {
+                        Pos::new(l.start.line as usize + 1, l.start.column as usize + 1)
+                    });
+                    errors.push(
+                        Diagnostic::error("source/rdf-syntax", &path, pos, e.to_string())
+                            .with_help("fix the RDF file, or remove it from `vocabularies`"),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(quads)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Replaces the scheme graph, which depends on every entry and on the size of the rest.

@@ -17,13 +17,13 @@
 //! the previous one is removed.
 
 use super::{BuildError, Built, Stats, write_scheme};
-use crate::check;
 use crate::convert::{self, Summary};
 use crate::diagnostic::{self, Diagnostic};
 use crate::glossary;
 use crate::ontology::GLOSSARY_TTL;
 use crate::project::Project;
 use crate::source::{self, Entry};
+use crate::{check, store};
 use oxigraph::model::NamedNode;
 use oxigraph::store::Store;
 use serde::{Deserialize, Serialize};
@@ -79,8 +79,13 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
         Some(generation) => read_manifest(generation)?,
         None => None,
     };
-    let config_bytes =
+    // The settings and the vocabulary files they list: if any changes, everything is rebuilt.
+    let mut config_bytes =
         fs::read(project.config_path()).map_err(io("read", &project.config_path()))?;
+    for file in &project.config.vocabularies {
+        let path = project.dir.join(file);
+        config_bytes.extend(fs::read(&path).map_err(io("read", &path))?);
+    }
     let fresh = Manifest {
         format: FORMAT,
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -137,9 +142,11 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
                 store
             }
             _ => {
+                let vocabularies = store::vocabulary_quads(project).map_err(BuildError::Invalid)?;
                 let store = Store::open(&store_dir)?;
                 let mut loader = store.bulk_loader();
                 loader.load_quads(convert::ontology(&project.ontology))?;
+                loader.load_quads(vocabularies)?;
                 loader.commit()?;
                 store
             }

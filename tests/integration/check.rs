@@ -89,3 +89,48 @@ fn a_missing_glossary_is_a_clear_error() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn vocabulary_files_are_published_beside_the_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("tests/fixtures/check/base"), dir.path());
+    let config = std::fs::read_to_string(dir.path().join("glossary.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("glossary.toml"),
+        format!("vocabularies = [\"extra.ttl\"]\n{config}"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("extra.ttl"),
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<https://other.example/c1> a skos:Concept ; skos:prefLabel \"Other\"@en .\n",
+    )
+    .unwrap();
+    let out = glossgraph(
+        dir.path(),
+        &[
+            "query",
+            "--format",
+            "tsv",
+            "SELECT ?g WHERE { GRAPH ?g { <https://other.example/c1> a ?t } }",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("<https://test.example/graph/extra-ttl>"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    std::fs::write(
+        dir.path().join("extra.ttl"),
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<a> skos:prefLabel \"unclosed .\n",
+    )
+    .unwrap();
+    let out = glossgraph(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).starts_with("extra.ttl:2:"),
+        "{}",
+        text(&out.stderr)
+    );
+}
