@@ -18,6 +18,7 @@ pub mod lint;
 pub mod ontology;
 pub mod project;
 pub mod query;
+pub mod remote;
 pub mod results;
 pub mod search;
 pub mod server;

@@ -107,6 +107,11 @@ fn explicit_format_urls_never_negotiate_and_every_format_is_linked() {
         assert_eq!(media_type(&response), media, "{ext}");
         assert!(header(&response, "content-location").is_empty());
         let link = header(&response, "link");
+        if ext == "jsonld" {
+            // Only the page: pyld fails on several alternates.
+            assert_eq!(link.matches("rel=\"alternate\"").count(), 1, "{link}");
+            continue;
+        }
         assert!(
             link.contains(&format!(
                 "<eu-ai-office.{ext}>; rel=\"alternate\"; type=\"{media}\""

@@ -122,7 +122,10 @@ impl Drop for TestServer {
 }
 
 pub fn client() -> reqwest::blocking::Client {
+    glossgraph::remote::install_crypto();
+    // Tests see the bytes the server sends: no automatic decompression.
     reqwest::blocking::Client::builder()
+        .no_gzip()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(30))
         .build()
