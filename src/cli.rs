@@ -61,6 +61,17 @@ pub enum Command {
     },
     /// List the named queries with their parameters.
     Queries,
+    /// Find concepts by label (exact, prefix, words, infix, typos).
+    Search {
+        /// What to look for.
+        term: String,
+        /// Prefer labels in this language.
+        #[arg(long)]
+        lang: Option<String>,
+        /// How many concepts to list.
+        #[arg(long, short = 'n', default_value_t = 10)]
+        limit: usize,
+    },
     /// Serve the glossary: pages, RDF by content negotiation, SPARQL, dumps.
     Serve {
         /// The address to listen on.

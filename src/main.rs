@@ -164,6 +164,55 @@ fn run(cli: Cli) -> Result<ExitCode, CommandError> {
                     })
             })?;
         }
+        Command::Search { term, lang, limit } => {
+            let built = commands::open(&project, &choice)?;
+            print_diagnostics(&built.warnings);
+            let snapshot =
+                server::snapshot_of(&project, built).map_err(|e| CommandError::Write {
+                    path: project.dir.clone(),
+                    source: std::io::Error::other(e.to_string()),
+                })?;
+            let lang = lang.unwrap_or_else(|| project.config.default_language().to_owned());
+            let mut languages: Vec<&str> = vec![lang.as_str()];
+            languages.extend(
+                snapshot
+                    .languages()
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|l| *l != lang),
+            );
+            let hits = snapshot.search.search(&glossgraph::search::Query {
+                text: &term,
+                languages: &languages,
+                limit: limit.clamp(1, 1000),
+                deprecated: true,
+            });
+            commands::write_output(None, |out| {
+                for hit in &hits {
+                    let concept = &snapshot.concepts.concepts[hit.concept as usize];
+                    let (text, label_lang, kind) = snapshot.search.label(hit.label);
+                    let label = snapshot.concepts.label(hit.concept as usize, &languages);
+                    writeln!(
+                        out,
+                        "{:>5.1}  {label}  <{}>  ({} {}: {text}{})",
+                        hit.score,
+                        concept.iri,
+                        hit.matched.name(),
+                        kind.name(),
+                        if label_lang.is_empty() {
+                            String::new()
+                        } else {
+                            format!("@{label_lang}")
+                        }
+                    )?;
+                }
+                Ok(())
+            })?;
+            if hits.is_empty() {
+                eprintln!("glossgraph: nothing matches `{term}`");
+                return Ok(ExitCode::from(1));
+            }
+        }
         Command::Queries => {
             let queries = query::named_queries(&project.queries_dir())?;
             commands::write_output(None, |out| {

@@ -57,7 +57,10 @@ impl Layout {
             .iter()
             .map(|code| LanguageLink {
                 code: code.clone(),
-                href: format!("{root}{path}?lang={code}"),
+                href: format!(
+                    "{root}{path}{}lang={code}",
+                    if path.contains('?') { '&' } else { '?' }
+                ),
                 current: code == lang,
             })
             .collect();
@@ -104,7 +107,14 @@ pub fn concept_link(snapshot: &Snapshot, i: usize, lang: &str, root: &str) -> Li
     let iri = &snapshot.concepts.concepts[i].iri;
     let href = match snapshot.config.concept_id(iri) {
         Some(id) => format!("{root}concept/{id}{}", lang_query(snapshot, lang)),
-        None => iri.clone(),
+        // A concept of a published vocabulary: its page here.
+        None => {
+            let query = lang_query(snapshot, lang).replacen('?', "&", 1);
+            format!(
+                "{root}resource?iri={}{query}",
+                form_urlencoded::byte_serialize(iri.as_bytes()).collect::<String>()
+            )
+        }
     };
     Link {
         href,
@@ -806,4 +816,14 @@ mod tests {
 #[template(path = "sitemap.xml", escape = "html")]
 pub struct Sitemap {
     pub urls: Vec<String>,
+}
+
+/// The reconciliation service's preview of a concept.
+#[derive(Template)]
+#[template(path = "preview.html")]
+pub struct PreviewCard {
+    pub iri: String,
+    pub label: String,
+    pub definition: Option<String>,
+    pub broader: Vec<String>,
 }

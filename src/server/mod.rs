@@ -7,8 +7,10 @@
 
 pub mod html;
 pub mod negotiate;
+mod reconcile;
 mod resource;
 pub mod respond;
+mod search;
 pub mod snapshot;
 mod sparql;
 
@@ -132,8 +134,21 @@ pub fn app(state: AppState) -> Router {
         .route("/queries", get(sparql::list))
         .route("/queries/{name}", get(sparql::run_named))
         .route("/store", get(resource::graph_store))
-        .route("/search", get(resource::search))
+        .route("/resource", get(resource::resource))
+        .route("/search", get(search::page))
+        .route("/api/search", get(search::api))
+        .route("/reconcile", get(reconcile::get).post(reconcile::post))
+        .route("/reconcile/suggest/entity", get(reconcile::suggest_entity))
+        .route("/reconcile/suggest/type", get(reconcile::suggest_type))
+        .route(
+            "/reconcile/suggest/property",
+            get(reconcile::suggest_property),
+        )
+        .route("/reconcile/preview", get(reconcile::preview))
+        .route("/reconcile/extend", axum::routing::post(reconcile::extend))
+        .route("/reconcile/extend/propose", get(reconcile::propose))
         .route("/assets/style.css", get(resource::style))
+        .route("/assets/autocomplete.js", get(resource::autocomplete))
         .route("/robots.txt", get(resource::robots))
         .route("/sitemap.xml", get(resource::sitemap));
     // The vocabulary answers at its own IRI's path too, whatever the host.

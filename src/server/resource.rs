@@ -3,10 +3,11 @@
 //! Protocol's reads, and the small files crawlers and browsers ask for.
 
 use super::AppState;
-use super::html::{self, ConceptPage, HomePage, Layout, OntologyPage, SearchPage, SearchResult};
+use super::html::{self, ConceptPage, HomePage, Layout, OntologyPage};
 use super::negotiate::{choose_language, negotiate};
 use super::respond::{
-    self, AppError, Repr, Validators, alternates, alternates_link, content_type, representation,
+    self, AppError, FormatUrls, Repr, Validators, alternates, alternates_link, content_type,
+    representation,
 };
 use super::snapshot::Snapshot;
 use crate::export::Format;
@@ -20,6 +21,7 @@ use axum::http::header::{self, HeaderMap, HeaderName};
 use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad, Triple};
 
 const STYLE_CSS: &str = include_str!("../../assets/style.css");
+const AUTOCOMPLETE_JS: &str = include_str!("../../assets/autocomplete.js");
 
 /// The query-string parameters pages use.
 #[derive(Debug, Default)]
@@ -100,7 +102,11 @@ fn split_extension(file: &str) -> (&str, Option<&str>) {
 }
 
 /// The headers of a resource with several representations.
-fn resource_headers(snapshot: &Snapshot, w: &Wanted, stem: &str) -> Vec<(HeaderName, String)> {
+fn resource_headers(
+    snapshot: &Snapshot,
+    w: &Wanted,
+    urls: FormatUrls<'_>,
+) -> Vec<(HeaderName, String)> {
     let mut extra = Vec::new();
     if !w.explicit {
         let vary = if snapshot.languages().len() > 1 {
@@ -109,14 +115,11 @@ fn resource_headers(snapshot: &Snapshot, w: &Wanted, stem: &str) -> Vec<(HeaderN
             "Accept"
         };
         extra.push((header::VARY, vary.to_owned()));
-        extra.push((
-            header::CONTENT_LOCATION,
-            format!("{stem}.{}", w.repr.extension()),
-        ));
+        extra.push((header::CONTENT_LOCATION, urls.href(w.repr.extension())));
     } else if w.repr == Repr::Html && snapshot.languages().len() > 1 {
         extra.push((header::VARY, "Accept-Language".to_owned()));
     }
-    extra.push((header::LINK, alternates_link(stem, w.repr)));
+    extra.push((header::LINK, alternates_link(urls, w.repr)));
     extra
 }
 
@@ -178,7 +181,7 @@ async fn scheme(
         &format!("scheme-{}", variant(&w)),
         snapshot.built_at,
     );
-    let extra = resource_headers(&snapshot, &w, "index");
+    let extra = resource_headers(&snapshot, &w, FormatUrls::Extension("index"));
     representation(
         &headers,
         &validators,
@@ -194,7 +197,7 @@ async fn scheme(
                     .cloned()
                     .unwrap_or_default();
                 let mut layout = Layout::new(&snapshot, &w.lang, title, "", "");
-                layout.alternates = alternates("index");
+                layout.alternates = alternates(FormatUrls::Extension("index"));
                 render(&HomePage::build(&snapshot, layout, &w.lang))
             }
             Repr::Rdf(format) => {
@@ -230,20 +233,91 @@ pub async fn concept(
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
     let (id, ext) = split_extension(&file);
-    let iri = snapshot.config.concept_iri(id);
-    let Some(i) = snapshot.concepts.get(&iri) else {
+    let Some(i) = snapshot.concepts.get(&snapshot.config.concept_iri(id)) else {
         return Err(AppError::not_found(format!(
             "there is no concept `{id}` in this glossary"
         )));
     };
     let params = PageParams::parse(raw.as_deref());
-    let w = wanted(&snapshot, &headers, ext, &params)?;
+    let page = format!("concept/{id}");
+    concept_response(
+        snapshot,
+        headers,
+        i,
+        ext,
+        &params,
+        FormatUrls::Extension(id),
+        "../",
+        &page,
+    )
+    .await
+}
+
+/// `GET /resource?iri=…[&format=ttl]`: a concept of a published vocabulary whose
+/// IRI is not under this glossary's base, shown and served like a concept.
+pub async fn resource(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let mut iri = None;
+    let mut format = None;
+    for (k, v) in form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes()) {
+        match k.as_ref() {
+            "iri" => iri = Some(v.into_owned()),
+            "format" => format = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    let iri = iri.ok_or_else(|| AppError::bad_request("give the concept's IRI as `iri=`"))?;
+    let i = snapshot
+        .concepts
+        .get(&iri)
+        .ok_or_else(|| AppError::not_found(format!("there is no concept <{iri}> here")))?;
+    let params = PageParams::parse(raw.as_deref());
+    let page = format!(
+        "resource?iri={}",
+        form_urlencoded::byte_serialize(iri.as_bytes()).collect::<String>()
+    );
+    concept_response(
+        snapshot.clone(),
+        headers,
+        i,
+        format.as_deref(),
+        &params,
+        FormatUrls::Query(&page),
+        "",
+        &page,
+    )
+    .await
+}
+
+/// A concept's page or RDF. `page` is its path relative to `root`, the path
+/// back to the glossary's root.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the parts of one response, each used once"
+)]
+async fn concept_response(
+    snapshot: std::sync::Arc<Snapshot>,
+    headers: HeaderMap,
+    i: usize,
+    ext: Option<&str>,
+    params: &PageParams,
+    urls: FormatUrls<'_>,
+    root: &str,
+    page: &str,
+) -> Result<Response<Body>, AppError> {
+    let w = wanted(&snapshot, &headers, ext, params)?;
+    let iri = snapshot.concepts.concepts[i].iri.clone();
+    let tag = xxhash_rust::xxh3::xxh3_64(iri.as_bytes());
     let validators = Validators::new(
         snapshot.fingerprint,
-        &format!("{id}-{}", variant(&w)),
+        &format!("{tag:x}-{}", variant(&w)),
         snapshot.built_at,
     );
-    let extra = resource_headers(&snapshot, &w, id);
+    let extra = resource_headers(&snapshot, &w, urls);
     let store = snapshot.clone();
     // Reading the store blocks; keep it off the async workers.
     let triples = tokio::task::spawn_blocking(move || {
@@ -260,9 +334,8 @@ pub async fn concept(
         || match w.repr {
             Repr::Html => {
                 let label = snapshot.concepts.label(i, &[w.lang.as_str()]).to_owned();
-                let mut layout =
-                    Layout::new(&snapshot, &w.lang, label, "../", &format!("concept/{id}"));
-                layout.alternates = alternates(id);
+                let mut layout = Layout::new(&snapshot, &w.lang, label, root, page);
+                layout.alternates = alternates(urls);
                 render(&ConceptPage::build(&snapshot, layout, i, &w.lang, &triples))
             }
             Repr::Rdf(format) => rdf(&snapshot, triples, format),
@@ -299,7 +372,10 @@ pub async fn dataset(
     );
     let extra = [
         (header::VARY, "Accept".to_owned()),
-        (header::LINK, alternates_link("dataset", Repr::Rdf(format))),
+        (
+            header::LINK,
+            alternates_link(FormatUrls::Extension("dataset"), Repr::Rdf(format)),
+        ),
     ];
     representation(
         &headers,
@@ -343,7 +419,7 @@ pub async fn ontology(
         &format!("ontology-{}", variant(&w)),
         snapshot.built_at,
     );
-    let extra = resource_headers(&snapshot, &w, "ontology");
+    let extra = resource_headers(&snapshot, &w, FormatUrls::Extension("ontology"));
     representation(
         &headers,
         &validators,
@@ -358,7 +434,7 @@ pub async fn ontology(
                     "",
                     "ontology",
                 );
-                layout.alternates = alternates("ontology");
+                layout.alternates = alternates(FormatUrls::Extension("ontology"));
                 render(&OntologyPage::build(&snapshot, layout))
             }
             Repr::Rdf(format) => {
@@ -399,6 +475,19 @@ pub async fn style(
         state.started_at(),
         "text/css",
         STYLE_CSS.as_bytes(),
+    )
+}
+
+/// `GET /assets/autocomplete.js`: the search box's suggestions.
+pub async fn autocomplete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response<Body>, AppError> {
+    static_file(
+        &headers,
+        state.started_at(),
+        "text/javascript",
+        AUTOCOMPLETE_JS.as_bytes(),
     )
 }
 
@@ -527,49 +616,6 @@ pub async fn graph_store(
             Ok(out)
         },
     )
-}
-
-/// `GET /search?q=`: a results page (the form works without JavaScript).
-pub async fn search(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Result<Response<Body>, AppError> {
-    let snapshot = state.snapshot();
-    let params = PageParams::parse(raw.as_deref());
-    let accept_language = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    let lang = choose_language(
-        params.lang.as_deref(),
-        accept_language,
-        snapshot.languages(),
-    )
-    .to_owned();
-    let query = params.q.unwrap_or_default();
-    let query = query.trim();
-    if query.chars().count() > 200 {
-        return Err(AppError::bad_request(
-            "search text is limited to 200 characters",
-        ));
-    }
-    let mut layout = Layout::new(&snapshot, &lang, format!("Search: {query}"), "", "search");
-    layout.query = query.to_owned();
-    let results = crate::search::find(&snapshot.concepts, query, &lang, 50)
-        .into_iter()
-        .map(|hit| SearchResult {
-            link: html::concept_link(&snapshot, hit.concept, &lang, ""),
-            matched: hit.alternative,
-        })
-        .collect();
-    let page = SearchPage { layout, results };
-    let mut response = Response::new(Body::from(render(&page)?));
-    respond::insert(
-        response.headers_mut(),
-        header::CONTENT_TYPE,
-        "text/html; charset=utf-8",
-    );
-    Ok(response)
 }
 
 /// `GET /robots.txt`.

@@ -117,20 +117,38 @@ pub fn prefers_html(headers: &HeaderMap) -> bool {
         ) == Some("text/html")
 }
 
-/// The `<x.ttl>; rel="alternate"; type="text/turtle"` links of a resource whose
-/// explicit format URLs are `{stem}.{extension}` (relative to the request path),
-/// for a response sent as `sent`.
+/// How a resource's explicit format URLs are written, relative to its page.
+#[derive(Debug, Clone, Copy)]
+pub enum FormatUrls<'a> {
+    /// `{stem}.{extension}`, as for `concept/eu-ai-office.ttl`.
+    Extension(&'a str),
+    /// `{page}&format={extension}`, for resources named in a query string.
+    Query(&'a str),
+}
+
+impl FormatUrls<'_> {
+    pub fn href(self, extension: &str) -> String {
+        match self {
+            FormatUrls::Extension(stem) => format!("{stem}.{extension}"),
+            FormatUrls::Query(page) => format!("{page}&format={extension}"),
+        }
+    }
+}
+
+/// The `<x.ttl>; rel="alternate"; type="text/turtle"` links of a resource, for
+/// a response sent as `sent`.
 ///
 /// A JSON-LD response names only the HTML page: pyld's document loader fails on
 /// a response with more than one `rel="alternate"` link (it expects one), and a
 /// JSON-LD processor has no use for the other formats.
-pub fn alternates_link(stem: &str, sent: Repr) -> String {
+pub fn alternates_link(urls: FormatUrls<'_>, sent: Repr) -> String {
     EXTENSIONS
         .iter()
         .filter(|(_, r)| sent != Repr::Rdf(crate::export::Format::JsonLd) || *r == Repr::Html)
         .map(|(e, r)| {
             format!(
-                "<{stem}.{e}>; rel=\"alternate\"; type=\"{}\"; title=\"{}\"",
+                "<{}>; rel=\"alternate\"; type=\"{}\"; title=\"{}\"",
+                urls.href(e),
                 r.media_type(),
                 r.label()
             )
@@ -140,12 +158,12 @@ pub fn alternates_link(stem: &str, sent: Repr) -> String {
 }
 
 /// The alternates as page links.
-pub fn alternates(stem: &str) -> Vec<super::html::Alternate> {
+pub fn alternates(urls: FormatUrls<'_>) -> Vec<super::html::Alternate> {
     EXTENSIONS
         .iter()
         .filter(|(_, r)| *r != Repr::Html)
         .map(|(e, r)| super::html::Alternate {
-            href: format!("{stem}.{e}"),
+            href: urls.href(e),
             media_type: r.media_type(),
             label: r.label(),
         })

@@ -21,6 +21,11 @@ pub struct ConceptInfo {
     /// Preferred labels as (language, text), sorted by language.
     pub labels: Vec<(String, String)>,
     pub alt_labels: Vec<(String, String)>,
+    /// Labels for search only, and notations: (language, text).
+    pub hidden_labels: Vec<(String, String)>,
+    pub notations: Vec<String>,
+    /// The schemes the concept is in (positions in `ConceptIndex::schemes`).
+    pub schemes: Vec<u16>,
     pub broader: Vec<usize>,
     pub narrower: Vec<usize>,
     pub deprecated: bool,
@@ -33,6 +38,8 @@ pub struct ConceptIndex {
     by_iri: HashMap<String, usize>,
     /// Top concepts of the scheme, sorted by label.
     pub top: Vec<usize>,
+    /// Every concept scheme a concept is in.
+    pub schemes: Vec<String>,
 }
 
 impl ConceptIndex {
@@ -66,6 +73,9 @@ impl ConceptIndex {
                     iri: n.as_str().to_owned(),
                     labels: Vec::new(),
                     alt_labels: Vec::new(),
+                    hidden_labels: Vec::new(),
+                    notations: Vec::new(),
+                    schemes: Vec::new(),
                     broader: Vec::new(),
                     narrower: Vec::new(),
                     deprecated: false,
@@ -75,7 +85,11 @@ impl ConceptIndex {
         let each = |predicate: NamedNodeRef<'_>| {
             store.quads_for_pattern(None, Some(predicate), None, None)
         };
-        for (predicate, alt) in [(skos::PREF_LABEL, false), (skos::ALT_LABEL, true)] {
+        for (predicate, kind) in [
+            (skos::PREF_LABEL, 0),
+            (skos::ALT_LABEL, 1),
+            (skos::HIDDEN_LABEL, 2),
+        ] {
             for quad in each(predicate) {
                 let quad = quad?;
                 let (Some(i), Term::Literal(l)) = (index.subject(&quad.subject), &quad.object)
@@ -86,10 +100,11 @@ impl ConceptIndex {
                     l.language().unwrap_or_default().to_owned(),
                     l.value().to_owned(),
                 );
-                let list = if alt {
-                    &mut index.concepts[i].alt_labels
-                } else {
-                    &mut index.concepts[i].labels
+                let c = &mut index.concepts[i];
+                let list = match kind {
+                    0 => &mut c.labels,
+                    1 => &mut c.alt_labels,
+                    _ => &mut c.hidden_labels,
                 };
                 if !list.contains(&entry) {
                     list.push(entry);
@@ -105,6 +120,26 @@ impl ConceptIndex {
             {
                 index.concepts[child].broader.push(parent);
                 index.concepts[parent].narrower.push(child);
+            }
+        }
+        for quad in each(skos::IN_SCHEME) {
+            let quad = quad?;
+            if let (Some(i), Term::NamedNode(scheme)) = (index.subject(&quad.subject), &quad.object)
+            {
+                let s = match index.schemes.iter().position(|x| x == scheme.as_str()) {
+                    Some(s) => s,
+                    None => {
+                        index.schemes.push(scheme.as_str().to_owned());
+                        index.schemes.len() - 1
+                    }
+                } as u16;
+                index.concepts[i].schemes.push(s);
+            }
+        }
+        for quad in each(skos::NOTATION) {
+            let quad = quad?;
+            if let (Some(i), Term::Literal(l)) = (index.subject(&quad.subject), &quad.object) {
+                index.concepts[i].notations.push(l.value().to_owned());
             }
         }
         for quad in each(owl::DEPRECATED) {
@@ -156,6 +191,35 @@ impl ConceptIndex {
         Ok(index)
     }
 
+    /// The search index of every concept's labels and notations.
+    pub fn search_index(&self) -> crate::search::Index {
+        use crate::search::{LabelInput, LabelKind};
+        let mut labels = Vec::new();
+        for (i, c) in self.concepts.iter().enumerate() {
+            let concept = i as u32;
+            for (list, kind) in [
+                (&c.labels, LabelKind::Preferred),
+                (&c.alt_labels, LabelKind::Alternative),
+                (&c.hidden_labels, LabelKind::Hidden),
+            ] {
+                labels.extend(list.iter().map(|(lang, text)| LabelInput {
+                    concept,
+                    lang,
+                    kind,
+                    text,
+                }));
+            }
+            labels.extend(c.notations.iter().map(|text| LabelInput {
+                concept,
+                lang: "",
+                kind: LabelKind::Notation,
+                text,
+            }));
+        }
+        let deprecated = self.concepts.iter().map(|c| c.deprecated).collect();
+        crate::search::Index::build(labels, deprecated)
+    }
+
     fn subject(&self, subject: &oxigraph::model::NamedOrBlankNode) -> Option<usize> {
         match subject {
             oxigraph::model::NamedOrBlankNode::NamedNode(n) => self.get(n.as_str()),
@@ -175,11 +239,14 @@ pub struct Snapshot {
     pub exporter: Exporter,
     pub queries: Vec<NamedQuery>,
     pub concepts: ConceptIndex,
+    /// Every label, for search and reconciliation.
+    pub search: crate::search::Index,
     /// A hash of the content, the same for the same graph: the base of every ETag.
     pub fingerprint: u64,
     /// When this snapshot was made: every response's `Last-Modified`.
     pub built_at: SystemTime,
     pub quads: usize,
+    languages: Vec<String>,
     /// Dumps, made on first request: (format, gzipped) → bytes.
     dumps: Mutex<HashMap<DumpKey, Arc<Vec<u8>>>>,
 }
@@ -194,6 +261,26 @@ impl Snapshot {
         let exporter = Exporter::new(&config).map_err(|e| SnapshotError(e.to_string()))?;
         let concepts =
             ConceptIndex::read(&store, &config.base).map_err(|e| SnapshotError(e.to_string()))?;
+        let search = concepts.search_index();
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for c in &concepts.concepts {
+            for (lang, _) in &c.labels {
+                if !lang.is_empty() {
+                    *counts.entry(lang).or_default() += 1;
+                }
+            }
+        }
+        let mut others: Vec<(&str, usize)> = counts
+            .into_iter()
+            .filter(|(l, _)| !config.languages.iter().any(|c| c == l))
+            .collect();
+        others.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let languages: Vec<String> = config
+            .languages
+            .iter()
+            .cloned()
+            .chain(others.into_iter().map(|(l, _)| l.to_owned()))
+            .collect();
         let mut fingerprint: u64 = 0;
         let mut quads = 0;
         for quad in store.iter() {
@@ -210,9 +297,11 @@ impl Snapshot {
             exporter,
             queries,
             concepts,
+            search,
             fingerprint,
             built_at: SystemTime::now(),
             quads,
+            languages,
             dumps: Mutex::new(HashMap::new()),
         })
     }
@@ -257,9 +346,11 @@ impl Snapshot {
         Ok(bytes)
     }
 
-    /// The languages pages are offered in, in fallback order.
+    /// The languages pages are offered in, in fallback order: those of
+    /// `glossary.toml`, then the other languages of preferred labels, most used
+    /// first (a published vocabulary brings its own).
     pub fn languages(&self) -> &[String] {
-        &self.config.languages
+        &self.languages
     }
 }
 

@@ -7,6 +7,8 @@ mod interop;
 #[cfg(feature = "rocksdb")]
 mod persistent;
 mod queries;
+mod reconcile;
+mod search;
 mod server;
 mod sparql;
 mod util;

@@ -1,0 +1,751 @@
+//! The label index: every label of every concept, normalised, in three finite
+//! state transducers (`fst`): whole labels, words, and word suffixes.
+//!
+//! Why this structure: whole-label and word lookups, prefixes and Levenshtein
+//! automata are what autocomplete needs, and an `fst` answers all of them from
+//! one compact sorted set in microseconds. Infixes come from a second set of
+//! word suffixes. A full-text engine (tantivy) would add a large dependency and
+//! a second copy of the data for features (phrase queries, BM25) that labels do
+//! not need; a SPARQL `CONTAINS` scan is linear in the labels. Measured figures
+//! are in BENCHMARKS.md.
+
+use super::normalize::{is_stopword, normalise, stem, variants};
+use crate::diagnostic::edit_distance;
+use fst::automaton::Str;
+use fst::{Automaton, IntoStreamer, Map, MapBuilder, Streamer};
+use std::collections::HashMap;
+
+/// Candidates a query examines at most in each stage, so a one-letter query
+/// over a million labels stays bounded.
+const CANDIDATE_CAP: usize = 20_000;
+
+/// What kind of label a label is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LabelKind {
+    Preferred,
+    Alternative,
+    /// Found by search, never shown.
+    Hidden,
+    Notation,
+}
+
+impl LabelKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Preferred => "preferred",
+            Self::Alternative => "alternative",
+            Self::Hidden => "hidden",
+            Self::Notation => "notation",
+        }
+    }
+}
+
+/// A label to index.
+#[derive(Debug, Clone)]
+pub struct LabelInput<'a> {
+    pub concept: u32,
+    /// A language tag, or empty.
+    pub lang: &'a str,
+    pub kind: LabelKind,
+    pub text: &'a str,
+}
+
+/// How a label matched, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Match {
+    /// The whole preferred label.
+    ExactPreferred,
+    /// The whole alternative or hidden label, or the notation.
+    ExactAlternative,
+    /// The label starts with the query.
+    Prefix,
+    /// Every word of the query starts a word of the label.
+    Words,
+    /// Some word of the query is inside a word of the label.
+    Infix,
+    /// Some word of the query is a word of the label with a typo or two.
+    Fuzzy,
+    /// At least half the words of the query match words of the label.
+    Partial,
+}
+
+impl Match {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ExactPreferred => "exact-preferred",
+            Self::ExactAlternative => "exact-alternative",
+            Self::Prefix => "prefix",
+            Self::Words => "words",
+            Self::Infix => "infix",
+            Self::Fuzzy => "fuzzy",
+            Self::Partial => "partial",
+        }
+    }
+
+    fn base_score(self) -> f64 {
+        match self {
+            Self::ExactPreferred => 100.0,
+            Self::ExactAlternative => 92.0,
+            Self::Prefix => 78.0,
+            Self::Words => 66.0,
+            Self::Infix => 48.0,
+            Self::Fuzzy => 36.0,
+            Self::Partial => 30.0,
+        }
+    }
+}
+
+struct Label {
+    concept: u32,
+    lang: u16,
+    kind: LabelKind,
+    text: Box<str>,
+    /// The normalised form, and the written-out umlaut form if there is one.
+    norm: Box<str>,
+    variant: Option<Box<str>>,
+}
+
+/// The labels found so far, each with its best match and the share of the
+/// query's words it matched.
+#[derive(Default)]
+struct Found(HashMap<u32, (Match, f32)>);
+
+impl Found {
+    fn note(&mut self, label: u32, m: Match, coverage: f32) {
+        let best = self.0.entry(label).or_insert((m, coverage));
+        if (m, std::cmp::Reverse(coverage.to_bits()))
+            < (best.0, std::cmp::Reverse(best.1.to_bits()))
+        {
+            *best = (m, coverage);
+        }
+    }
+
+    /// How many distinct concepts the labels found belong to.
+    fn concepts(&self, index: &Index) -> usize {
+        let mut concepts: Vec<u32> = self
+            .0
+            .keys()
+            .map(|l| index.labels[*l as usize].concept)
+            .collect();
+        concepts.sort_unstable();
+        concepts.dedup();
+        concepts.len()
+    }
+}
+
+/// A concept that matched, through its best label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub concept: u32,
+    /// The label that matched (see `Index::label`).
+    pub label: u32,
+    pub matched: Match,
+    /// 0 to 100; higher is better.
+    pub score: f64,
+}
+
+/// What to search for.
+#[derive(Debug, Clone)]
+pub struct Query<'a> {
+    pub text: &'a str,
+    /// Languages to prefer, best first (the requested one, then the fallbacks).
+    pub languages: &'a [&'a str],
+    pub limit: usize,
+    /// Whether deprecated concepts are returned (last) or left out.
+    pub deprecated: bool,
+}
+
+/// Every label, searchable.
+pub struct Index {
+    labels: Vec<Label>,
+    languages: Vec<String>,
+    deprecated: Vec<bool>,
+    full: Map<Vec<u8>>,
+    full_groups: Vec<Vec<u32>>,
+    words: Map<Vec<u8>>,
+    postings: Vec<Vec<u32>>,
+    suffixes: Map<Vec<u8>>,
+    suffix_groups: Vec<Vec<u32>>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("labels", &self.labels.len())
+            .finish()
+    }
+}
+
+/// Builds an fst map from unsorted (key, value) pairs, grouping values by key.
+fn grouped_map(mut pairs: Vec<(Box<str>, u32)>) -> (Map<Vec<u8>>, Vec<Vec<u32>>) {
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut builder = MapBuilder::memory();
+    let mut groups: Vec<Vec<u32>> = Vec::new();
+    let mut i = 0;
+    while i < pairs.len() {
+        let key = &pairs[i].0;
+        let mut group = Vec::new();
+        while i < pairs.len() && &pairs[i].0 == key {
+            group.push(pairs[i].1);
+            i += 1;
+        }
+        // Keys are sorted and distinct, so insertion cannot fail.
+        if builder.insert(key.as_bytes(), groups.len() as u64).is_ok() {
+            groups.push(group);
+        }
+    }
+    let bytes = builder.into_inner().unwrap_or_default();
+    (Map::new(bytes).unwrap_or_default(), groups)
+}
+
+impl Index {
+    /// Indexes `labels`; `deprecated[c]` says whether concept `c` is deprecated.
+    pub fn build<'a>(
+        labels: impl IntoIterator<Item = LabelInput<'a>>,
+        deprecated: Vec<bool>,
+    ) -> Self {
+        let mut languages: Vec<String> = Vec::new();
+        let mut stored = Vec::new();
+        for input in labels {
+            let lang = match languages.iter().position(|l| l == input.lang) {
+                Some(i) => i,
+                None => {
+                    languages.push(input.lang.to_owned());
+                    languages.len() - 1
+                }
+            } as u16;
+            let norm = normalise(input.text);
+            if norm.is_empty() {
+                continue;
+            }
+            stored.push(Label {
+                concept: input.concept,
+                lang,
+                kind: input.kind,
+                variant: variants(input.text).map(String::into_boxed_str),
+                text: input.text.into(),
+                norm: norm.into_boxed_str(),
+            });
+        }
+        let mut full_pairs = Vec::with_capacity(stored.len());
+        let mut word_pairs = Vec::new();
+        for (id, label) in stored.iter().enumerate() {
+            let id = id as u32;
+            for form in std::iter::once(&label.norm).chain(label.variant.as_ref()) {
+                full_pairs.push((form.clone(), id));
+                if label.kind != LabelKind::Notation {
+                    for word in form.split(' ') {
+                        word_pairs.push((Box::<str>::from(word), id));
+                    }
+                }
+            }
+        }
+        let (full, full_groups) = grouped_map(full_pairs);
+        let (words, postings) = grouped_map(word_pairs);
+        // Every proper suffix of three or more characters of every word.
+        let mut suffix_pairs = Vec::new();
+        let mut stream = words.stream();
+        while let Some((word, word_id)) = stream.next() {
+            let Ok(word) = std::str::from_utf8(word) else {
+                continue;
+            };
+            for (i, _) in word.char_indices().skip(1) {
+                let suffix = &word[i..];
+                if suffix.chars().count() >= 3 {
+                    suffix_pairs.push((Box::<str>::from(suffix), word_id as u32));
+                }
+            }
+        }
+        let (suffixes, suffix_groups) = grouped_map(suffix_pairs);
+        Self {
+            labels: stored,
+            languages,
+            deprecated,
+            full,
+            full_groups,
+            words,
+            postings,
+            suffixes,
+            suffix_groups,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// A label's text, language and kind.
+    pub fn label(&self, id: u32) -> (&str, &str, LabelKind) {
+        let l = &self.labels[id as usize];
+        (&l.text, &self.languages[l.lang as usize], l.kind)
+    }
+
+    /// Approximate heap bytes held by the index.
+    pub fn heap_bytes(&self) -> usize {
+        let labels: usize = self
+            .labels
+            .iter()
+            .map(|l| {
+                std::mem::size_of::<Label>()
+                    + l.text.len()
+                    + l.norm.len()
+                    + l.variant.as_ref().map_or(0, |v| v.len())
+            })
+            .sum();
+        let groups = |g: &Vec<Vec<u32>>| g.iter().map(|v| 24 + v.len() * 4).sum::<usize>();
+        labels
+            + self.full.as_fst().as_bytes().len()
+            + self.words.as_fst().as_bytes().len()
+            + self.suffixes.as_fst().as_bytes().len()
+            + groups(&self.full_groups)
+            + groups(&self.postings)
+            + groups(&self.suffix_groups)
+    }
+
+    /// The best labels for `query`, one hit per concept, best first.
+    pub fn search(&self, query: &Query<'_>) -> Vec<Hit> {
+        let norm = normalise(query.text);
+        if norm.is_empty() || query.limit == 0 {
+            return Vec::new();
+        }
+        let all: Vec<&str> = norm.split(' ').collect();
+        // Articles and prepositions need not match; a query of only those must.
+        let mut tokens: Vec<&str> = all.iter().copied().filter(|t| !is_stopword(t)).collect();
+        if tokens.is_empty() {
+            tokens = all.clone();
+        }
+        let mut found = Found::default();
+        // The whole label (with or without the query's stopwords), then labels
+        // starting with the query.
+        let content = tokens.join(" ");
+        for key in [norm.as_str(), content.as_str()] {
+            if let Some(group) = self.full.get(key) {
+                for &l in &self.full_groups[group as usize] {
+                    let m = if self.labels[l as usize].kind == LabelKind::Preferred {
+                        Match::ExactPreferred
+                    } else {
+                        Match::ExactAlternative
+                    };
+                    found.note(l, m, 1.0);
+                }
+            }
+        }
+        let mut stream = self
+            .full
+            .search(Str::new(&norm).starts_with())
+            .into_stream();
+        let mut examined = 0;
+        while let Some((_, group)) = stream.next() {
+            for &l in &self.full_groups[group as usize] {
+                found.note(l, Match::Prefix, 1.0);
+            }
+            examined += self.full_groups[group as usize].len();
+            if examined >= CANDIDATE_CAP {
+                break;
+            }
+        }
+        // Word by word: the longest word of the query finds candidates, and each
+        // candidate is checked against the other words. Looser stages run only
+        // while too few concepts are found.
+        let mut drivers = tokens.clone();
+        drivers.sort_by_key(|t| std::cmp::Reverse(t.chars().count()));
+        let wanted = query.limit.max(10);
+        for stage in [Match::Words, Match::Infix, Match::Fuzzy, Match::Partial] {
+            if found.concepts(self) >= wanted {
+                break;
+            }
+            // Partial matches may start from any word; the others from the longest.
+            let stage_drivers = if stage == Match::Partial {
+                &drivers[..]
+            } else {
+                &drivers[..1]
+            };
+            for driver in stage_drivers {
+                let driver_stage = if stage == Match::Partial {
+                    Match::Fuzzy
+                } else {
+                    stage
+                };
+                let mut examined = 0;
+                'words: for word in self.driver_words(driver, driver_stage) {
+                    for &l in &self.postings[word as usize] {
+                        if let Some((m, coverage)) = self.check_words(l, &tokens, stage) {
+                            found.note(l, m, coverage);
+                        }
+                        examined += 1;
+                        if examined >= CANDIDATE_CAP {
+                            break 'words;
+                        }
+                    }
+                }
+            }
+        }
+        self.rank(found.0, query)
+    }
+
+    /// Words the driver word can match in a stage.
+    fn driver_words(&self, driver: &str, stage: Match) -> Vec<u32> {
+        let mut out = Vec::new();
+        let length = driver.chars().count();
+        match stage {
+            Match::Infix if length >= 3 => {
+                let mut stream = self
+                    .suffixes
+                    .search(Str::new(driver).starts_with())
+                    .into_stream();
+                while let Some((_, group)) = stream.next() {
+                    out.extend_from_slice(&self.suffix_groups[group as usize]);
+                    if out.len() >= CANDIDATE_CAP {
+                        break;
+                    }
+                }
+                out.sort_unstable();
+                out.dedup();
+            }
+            Match::Fuzzy if typo_budget(length) > 0 => {
+                // Byte edits bound character edits: a character is at most as many
+                // bytes as the longest in the word. Candidates are checked by
+                // character later.
+                let widest = driver.chars().map(char::len_utf8).max().unwrap_or(1) as u32;
+                let automaton = ByteLevenshtein {
+                    query: driver.as_bytes(),
+                    budget: typo_budget(length) * widest,
+                };
+                let mut stream = self.words.search(automaton).into_stream();
+                while let Some((_, word)) = stream.next() {
+                    out.push(word as u32);
+                    if out.len() >= CANDIDATE_CAP {
+                        break;
+                    }
+                }
+            }
+            Match::Words => {
+                // The stem finds both the singular and the plural.
+                let mut stream = self
+                    .words
+                    .search(Str::new(stem(driver)).starts_with())
+                    .into_stream();
+                while let Some((_, word)) = stream.next() {
+                    out.push(word as u32);
+                    if out.len() >= CANDIDATE_CAP {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// How well the query words match the words of label `l` at a stage no
+    /// looser than `stage`, and the share of query words that matched; `None`
+    /// if the label does not match at that stage.
+    fn check_words(&self, l: u32, tokens: &[&str], stage: Match) -> Option<(Match, f32)> {
+        let label = &self.labels[l as usize];
+        let word_stage = if stage == Match::Partial {
+            Match::Fuzzy
+        } else {
+            stage
+        };
+        let mut worst = Match::Words;
+        let mut matched = 0;
+        for token in tokens {
+            let best = std::iter::once(&label.norm)
+                .chain(label.variant.as_ref())
+                .flat_map(|form| form.split(' '))
+                .filter_map(|word| word_match(token, word, word_stage))
+                .min();
+            match best {
+                Some(m) => {
+                    worst = worst.max(m);
+                    matched += 1;
+                }
+                None if stage == Match::Partial => {}
+                None => return None,
+            }
+        }
+        if stage == Match::Partial {
+            // At least half the words, and at least one.
+            return (matched > 0 && matched * 2 >= tokens.len())
+                .then(|| (Match::Partial, matched as f32 / tokens.len() as f32));
+        }
+        Some((worst, 1.0))
+    }
+
+    fn rank(&self, found: HashMap<u32, (Match, f32)>, query: &Query<'_>) -> Vec<Hit> {
+        let norm_len = normalise(query.text).chars().count() as f64;
+        let mut best: HashMap<u32, Hit> = HashMap::new();
+        for (l, (matched, coverage)) in found {
+            let label = &self.labels[l as usize];
+            let deprecated = self
+                .deprecated
+                .get(label.concept as usize)
+                .copied()
+                .unwrap_or(false);
+            if deprecated && !query.deprecated {
+                continue;
+            }
+            let lang = &self.languages[label.lang as usize];
+            let language_bonus = match query
+                .languages
+                .iter()
+                .position(|q| q == lang || lang.split('-').next() == Some(q))
+            {
+                Some(0) => 6.0,
+                Some(i) => (4.0 - i as f64).max(1.0),
+                None => 0.0,
+            };
+            let kind_bonus = if label.kind == LabelKind::Preferred {
+                2.0
+            } else {
+                0.0
+            };
+            let extra = (label.norm.chars().count() as f64 - norm_len).max(0.0);
+            let mut score =
+                matched.base_score() * f64::from(coverage) + language_bonus + kind_bonus
+                    - (extra * 0.25).min(10.0);
+            if deprecated {
+                score -= 60.0;
+            }
+            let score = score.clamp(0.0, 100.0);
+            let hit = Hit {
+                concept: label.concept,
+                label: l,
+                matched,
+                score,
+            };
+            match best.get(&label.concept) {
+                Some(current)
+                    if current.score > score
+                        || (current.score == score
+                            && self.labels[current.label as usize].text <= label.text) => {}
+                _ => {
+                    best.insert(label.concept, hit);
+                }
+            }
+        }
+        let mut hits: Vec<Hit> = best.into_values().collect();
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| {
+                    self.labels[a.label as usize]
+                        .text
+                        .len()
+                        .cmp(&self.labels[b.label as usize].text.len())
+                })
+                .then_with(|| {
+                    self.labels[a.label as usize]
+                        .text
+                        .cmp(&self.labels[b.label as usize].text)
+                })
+                .then(a.concept.cmp(&b.concept))
+        });
+        hits.truncate(query.limit);
+        hits
+    }
+}
+
+/// Words within `budget` byte edits of `query`: a Levenshtein automaton run
+/// over the words' bytes, one row of the edit-distance table per state.
+/// (`fst`'s own Levenshtein automaton finds nothing for Cyrillic queries.)
+struct ByteLevenshtein<'a> {
+    query: &'a [u8],
+    budget: u32,
+}
+
+impl Automaton for ByteLevenshtein<'_> {
+    type State = Option<Vec<u32>>;
+
+    fn start(&self) -> Self::State {
+        Some((0..=self.query.len() as u32).collect())
+    }
+
+    fn is_match(&self, state: &Self::State) -> bool {
+        state
+            .as_ref()
+            .and_then(|row| row.last())
+            .is_some_and(|d| *d <= self.budget)
+    }
+
+    fn can_match(&self, state: &Self::State) -> bool {
+        state.is_some()
+    }
+
+    fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
+        let row = state.as_ref()?;
+        let mut next = Vec::with_capacity(row.len());
+        next.push(row[0] + 1);
+        for (i, &q) in self.query.iter().enumerate() {
+            let cost = u32::from(q != byte);
+            next.push((row[i] + cost).min(row[i + 1] + 1).min(next[i] + 1));
+        }
+        // Dead once every cell is over budget.
+        next.iter().any(|d| *d <= self.budget).then_some(next)
+    }
+}
+
+/// Typos allowed in a word of `length` characters: none below 4, one up to 5, two above.
+fn typo_budget(length: usize) -> u32 {
+    match length {
+        0..=3 => 0,
+        4..=5 => 1,
+        _ => 2,
+    }
+}
+
+/// How `token` matches `word`, if it does at a stage no better than `stage`.
+fn word_match(token: &str, word: &str, stage: Match) -> Option<Match> {
+    if word.starts_with(token) || stem(word) == stem(token) {
+        return Some(Match::Words);
+    }
+    if stage >= Match::Infix && token.chars().count() >= 3 && word.contains(token) {
+        return Some(Match::Infix);
+    }
+    if stage >= Match::Fuzzy {
+        let length = token.chars().count();
+        let budget = typo_budget(length) as usize;
+        if budget > 0 && word.chars().count().abs_diff(length) <= budget + 2 {
+            let (t, w) = (stem(token), stem(word));
+            if edit_distance(token, word) <= budget || edit_distance(t, w) <= budget {
+                return Some(Match::Fuzzy);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> Index {
+        let labels = [
+            (0, "en", LabelKind::Preferred, "EU AI Office"),
+            (0, "en", LabelKind::Alternative, "European AI Office"),
+            (1, "en", LabelKind::Preferred, "European Commission"),
+            (1, "es", LabelKind::Preferred, "Comisión Europea"),
+            (2, "de", LabelKind::Preferred, "Marktüberwachungsbehörde"),
+            (
+                2,
+                "en",
+                LabelKind::Preferred,
+                "market surveillance authority",
+            ),
+            (3, "en", LabelKind::Preferred, "Office furniture"),
+            (4, "en", LabelKind::Preferred, "Old office"),
+            (5, "en", LabelKind::Notation, "AI-5"),
+        ];
+        let deprecated = vec![false, false, false, false, true, false];
+        Index::build(
+            labels.iter().map(|(c, lang, kind, text)| LabelInput {
+                concept: *c,
+                lang,
+                kind: *kind,
+                text,
+            }),
+            deprecated,
+        )
+    }
+
+    fn search(index: &Index, text: &str) -> Vec<(u32, Match)> {
+        index
+            .search(&Query {
+                text,
+                languages: &["en"],
+                limit: 10,
+                deprecated: false,
+            })
+            .into_iter()
+            .map(|h| (h.concept, h.matched))
+            .collect()
+    }
+
+    #[test]
+    fn ranks_exact_then_alternative_then_prefix_then_words() {
+        let index = index();
+        assert_eq!(
+            search(&index, "eu ai office")[0],
+            (0, Match::ExactPreferred)
+        );
+        assert_eq!(
+            search(&index, "European AI office")[0],
+            (0, Match::ExactAlternative)
+        );
+        assert_eq!(
+            search(&index, "europ")[..2]
+                .iter()
+                .map(|h| h.1)
+                .collect::<Vec<_>>(),
+            [Match::Prefix, Match::Prefix]
+        );
+        let office = search(&index, "office");
+        assert_eq!(
+            office[0].0, 3,
+            "a label starting with the word ranks first: {office:?}"
+        );
+        assert!(office.iter().any(|h| *h == (0, Match::Words)));
+        assert!(
+            office.iter().all(|h| h.0 != 4),
+            "deprecated concepts are left out"
+        );
+    }
+
+    #[test]
+    fn folds_accents_umlauts_and_finds_infixes_and_typos() {
+        let index = index();
+        assert_eq!(
+            search(&index, "comision europea")[0],
+            (1, Match::ExactPreferred)
+        );
+        assert_eq!(
+            search(&index, "Marktueberwachungsbehoerde")[0],
+            (2, Match::ExactPreferred)
+        );
+        assert_eq!(search(&index, "überwachung")[0], (2, Match::Infix));
+        assert_eq!(search(&index, "survelance")[0], (2, Match::Fuzzy));
+        assert_eq!(search(&index, "comission")[0], (1, Match::Fuzzy));
+        assert_eq!(search(&index, "ai-5")[0], (5, Match::ExactAlternative));
+        assert!(search(&index, "zzzz").is_empty());
+        assert!(search(&index, "  ").is_empty());
+    }
+
+    #[test]
+    fn typos_are_found_in_any_script() {
+        let labels = [
+            (0u32, "ru", LabelKind::Preferred, "Искусственный интеллект"),
+            (1, "ru", LabelKind::Preferred, "Беженцы"),
+        ];
+        let index = Index::build(
+            labels.iter().map(|(c, lang, kind, text)| LabelInput {
+                concept: *c,
+                lang,
+                kind: *kind,
+                text,
+            }),
+            vec![false, false],
+        );
+        assert_eq!(
+            search(&index, "искуственный интеллект")[0],
+            (0, Match::Fuzzy)
+        );
+        assert_eq!(search(&index, "беженец")[0].0, 1);
+    }
+
+    #[test]
+    fn deprecated_concepts_come_last_when_asked_for() {
+        let index = index();
+        let hits = index.search(&Query {
+            text: "office",
+            languages: &["en"],
+            limit: 10,
+            deprecated: true,
+        });
+        assert_eq!(hits.last().map(|h| h.concept), Some(4));
+    }
+}

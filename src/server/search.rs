@@ -1,0 +1,185 @@
+//! Search over HTTP: the results page (the search form works without
+//! JavaScript) and `/api/search`, the JSON the autocomplete uses.
+
+use super::AppState;
+use super::html::{self, Layout, SearchPage, SearchResult};
+use super::negotiate::choose_language;
+use super::resource::PageParams;
+use super::respond::{AppError, insert};
+use super::snapshot::Snapshot;
+use crate::search::{Hit, Query};
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::Response;
+use axum::http::header::{self, HeaderMap};
+
+/// Longest search text accepted (characters).
+pub const MAX_QUERY_CHARS: usize = 200;
+/// Most results one request returns.
+pub const MAX_LIMIT: usize = 100;
+
+/// Searches the snapshot's labels: `lang` first, then the glossary's fallback
+/// order; only concepts of `scheme` if one is given.
+pub fn find(
+    snapshot: &Snapshot,
+    text: &str,
+    lang: &str,
+    limit: usize,
+    scheme: Option<&str>,
+) -> Vec<Hit> {
+    let mut languages: Vec<&str> = vec![lang];
+    languages.extend(
+        snapshot
+            .languages()
+            .iter()
+            .map(String::as_str)
+            .filter(|l| *l != lang),
+    );
+    let scheme = scheme.map(|s| {
+        snapshot
+            .concepts
+            .schemes
+            .iter()
+            .position(|x| x == s)
+            .map(|p| p as u16)
+    });
+    let wanted = if scheme.is_some() {
+        limit.saturating_mul(4).max(50)
+    } else {
+        limit
+    };
+    let hits = snapshot.search.search(&Query {
+        text,
+        languages: &languages,
+        limit: wanted,
+        deprecated: true,
+    });
+    hits.into_iter()
+        .filter(|h| match scheme {
+            None => true,
+            Some(None) => false,
+            Some(Some(s)) => snapshot.concepts.concepts[h.concept as usize]
+                .schemes
+                .contains(&s),
+        })
+        .take(limit)
+        .collect()
+}
+
+fn checked(text: Option<String>) -> Result<String, AppError> {
+    let text = text.unwrap_or_default();
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(AppError::bad_request(format!(
+            "search text is limited to {MAX_QUERY_CHARS} characters"
+        )));
+    }
+    Ok(text.trim().to_owned())
+}
+
+fn language(snapshot: &Snapshot, params: &PageParams, headers: &HeaderMap) -> String {
+    let accept_language = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    choose_language(
+        params.lang.as_deref(),
+        accept_language,
+        snapshot.languages(),
+    )
+    .to_owned()
+}
+
+/// `GET /search?q=`: a results page.
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let params = PageParams::parse(raw.as_deref());
+    let lang = language(&snapshot, &params, &headers);
+    let query = checked(params.q.clone())?;
+    let mut layout = Layout::new(&snapshot, &lang, format!("Search: {query}"), "", "search");
+    layout.query = query.clone();
+    let results = find(&snapshot, &query, &lang, 50, None)
+        .into_iter()
+        .map(|hit| {
+            let (text, _, kind) = snapshot.search.label(hit.label);
+            let link = html::concept_link(&snapshot, hit.concept as usize, &lang, "");
+            let matched = (kind != crate::search::LabelKind::Preferred || text != link.label)
+                .then(|| text.to_owned());
+            SearchResult { link, matched }
+        })
+        .collect();
+    let body = SearchPage { layout, results }
+        .render()
+        .map_err(AppError::internal)?;
+    let mut response = Response::new(Body::from(body));
+    insert(
+        response.headers_mut(),
+        header::CONTENT_TYPE,
+        "text/html; charset=utf-8",
+    );
+    Ok(response)
+}
+
+/// `GET /api/search?q=&lang=&limit=&scheme=`: concepts as JSON, best first.
+pub async fn api(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let params = PageParams::parse(raw.as_deref());
+    let lang = language(&snapshot, &params, &headers);
+    let query = checked(params.q.clone())?;
+    let mut limit = 10;
+    let mut scheme = None;
+    for (k, v) in form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes()) {
+        match k.as_ref() {
+            "limit" => {
+                limit = v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=MAX_LIMIT).contains(n))
+                    .ok_or_else(|| {
+                        AppError::bad_request(format!(
+                            "`limit` must be a number from 1 to {MAX_LIMIT}"
+                        ))
+                    })?;
+            }
+            "scheme" => scheme = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    let results: Vec<serde_json::Value> = find(&snapshot, &query, &lang, limit, scheme.as_deref())
+        .into_iter()
+        .map(|hit| {
+            let (text, label_lang, kind) = snapshot.search.label(hit.label);
+            let concept = &snapshot.concepts.concepts[hit.concept as usize];
+            let link = html::concept_link(&snapshot, hit.concept as usize, &lang, "");
+            serde_json::json!({
+                "iri": concept.iri,
+                "label": link.label,
+                "href": link.href,
+                "matched": { "text": text, "lang": label_lang, "kind": kind.name() },
+                "match": hit.matched.name(),
+                "score": (hit.score * 100.0).round() / 100.0,
+                "deprecated": concept.deprecated,
+            })
+        })
+        .collect();
+    let body = serde_json::json!({ "query": query, "lang": lang, "results": results });
+    let mut response = Response::new(Body::from(body.to_string()));
+    insert(
+        response.headers_mut(),
+        header::CONTENT_TYPE,
+        "application/json",
+    );
+    insert(
+        response.headers_mut(),
+        header::CACHE_CONTROL,
+        "public, max-age=60",
+    );
+    Ok(response)
+}
