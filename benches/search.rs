@@ -1,0 +1,182 @@
+//! Search benchmark: builds the label index over generated labels (default one
+//! million), then times a mix of autocomplete queries, and for comparison the
+//! same kind of lookup as a SPARQL `CONTAINS` scan in Oxigraph.
+//!
+//! `cargo bench --bench search` (release). `GLOSSGRAPH_BENCH_LABELS=N` sets the
+//! number of labels; `GLOSSGRAPH_BENCH_SPARQL=0` skips the SPARQL comparison.
+//! Prints a Markdown table for BENCHMARKS.md.
+
+use glossgraph::search::{Index, LabelInput, LabelKind, Query};
+use std::time::{Duration, Instant};
+
+/// A small deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const SYLLABLES: &[&str] = &[
+    "ad", "al", "an", "ar", "as", "at", "ba", "be", "bi", "bo", "ca", "ce", "ci", "co", "cu", "da", "de", "di", "do", "du", "el", "em", "en", "er", "es",
+    "et", "fa", "fe", "fi", "fo", "ga", "ge", "gi", "go", "gu", "ha", "he", "hi", "ho", "ic", "id", "il", "im", "in", "ir", "is", "it", "ja", "ka", "ke",
+    "la", "le", "li", "lo", "lu", "ma", "me", "mi", "mo", "mu", "na", "ne", "ni", "no", "nu", "ob", "od", "ol", "om", "on", "or", "os", "pa", "pe", "pi",
+    "po", "pu", "ra", "re", "ri", "ro", "ru", "sa", "se", "si", "so", "su", "ta", "te", "ti", "to", "tu", "ul", "um", "un", "ur", "us", "va", "ve", "vi",
+    "vo", "za", "ze", "zi", "zo", "ment", "tion", "ance", "ity", "ism", "ure", "ogy", "ics", "ship", "hood",
+];
+
+fn word(rng: &mut Rng) -> String {
+    let n = 2 + rng.below(3);
+    (0..n).map(|_| SYLLABLES[rng.below(SYLLABLES.len())]).collect()
+}
+
+/// Labels of `concepts` concepts: a preferred label in three languages and an
+/// alternative one, one to four words each, from a vocabulary with a Zipf-like
+/// spread (a few common words, a long tail).
+fn labels(count: usize) -> (Vec<(u32, &'static str, LabelKind, String)>, usize) {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let vocabulary: Vec<String> = (0..60_000).map(|_| word(&mut rng)).collect();
+    let pick = |rng: &mut Rng| -> String {
+        // Squaring a uniform number favours the start of the vocabulary.
+        let u = rng.below(1 << 20) as f64 / f64::from(1 << 20);
+        vocabulary[((u * u) * vocabulary.len() as f64) as usize].clone()
+    };
+    let mut out = Vec::with_capacity(count);
+    let mut concept = 0u32;
+    while out.len() < count {
+        for (lang, kind) in [("en", LabelKind::Preferred), ("fr", LabelKind::Preferred), ("de", LabelKind::Preferred), ("en", LabelKind::Alternative)] {
+            let words = 1 + rng.below(4);
+            let text: Vec<String> = (0..words).map(|_| pick(&mut rng)).collect();
+            out.push((concept, lang, kind, text.join(" ")));
+        }
+        concept += 1;
+    }
+    out.truncate(count);
+    (out, concept as usize)
+}
+
+/// Queries as people type them: prefixes of labels, whole labels, a word from
+/// the middle, a typo.
+fn queries(labels: &[(u32, &'static str, LabelKind, String)], n: usize) -> Vec<String> {
+    let mut rng = Rng(42);
+    (0..n)
+        .map(|i| {
+            let label = &labels[rng.below(labels.len())].3;
+            match i % 5 {
+                0 | 1 => label.chars().take(2 + rng.below(8)).collect(),
+                2 => label.clone(),
+                3 => label.split(' ').last().unwrap_or(label).chars().skip(1).collect(),
+                _ => {
+                    let mut chars: Vec<char> = label.chars().collect();
+                    if chars.len() > 4 {
+                        let at = 1 + rng.below(chars.len() - 2);
+                        chars.swap(at, at + 1);
+                    }
+                    chars.into_iter().collect()
+                }
+            }
+        })
+        .collect()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn main() {
+    let count: usize = std::env::var("GLOSSGRAPH_BENCH_LABELS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let (labels, concepts) = labels(count);
+    let before = rss_kib().unwrap_or(0);
+    let started = Instant::now();
+    let index = Index::build(
+        labels.iter().map(|(concept, lang, kind, text)| LabelInput { concept: *concept, lang, kind: *kind, text }),
+        vec![false; concepts],
+    );
+    let build = started.elapsed();
+    let after = rss_kib().unwrap_or(0);
+    let queries = queries(&labels, 20_000);
+    // Warm up, then time every query.
+    for q in queries.iter().take(1000) {
+        index.search(&Query { text: q, languages: &["en", "fr"], limit: 10, deprecated: false });
+    }
+    let mut times = Vec::with_capacity(queries.len());
+    let mut found = 0usize;
+    for q in &queries {
+        let t = Instant::now();
+        let hits = index.search(&Query { text: q, languages: &["en", "fr"], limit: 10, deprecated: false });
+        times.push(t.elapsed());
+        found += usize::from(!hits.is_empty());
+    }
+    times.sort();
+    println!("| labels | concepts | index build | index heap | process RSS growth | queries | found | p50 | p90 | p99 | max |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "| {} | {} | {:.2} s | {:.0} MiB | {:.0} MiB | {} | {:.1}% | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms |",
+        index.len(),
+        concepts,
+        build.as_secs_f64(),
+        index.heap_bytes() as f64 / 1048576.0,
+        after.saturating_sub(before) as f64 / 1024.0,
+        queries.len(),
+        100.0 * found as f64 / queries.len() as f64,
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        percentile(&times, 0.9).as_secs_f64() * 1e3,
+        percentile(&times, 0.99).as_secs_f64() * 1e3,
+        times.last().map_or(0.0, |t| t.as_secs_f64() * 1e3),
+    );
+    if std::env::var("GLOSSGRAPH_BENCH_SPARQL").is_ok_and(|v| v == "0") {
+        return;
+    }
+    // The same lookups as a SPARQL CONTAINS scan over the same labels.
+    use oxigraph::model::{GraphName, Literal, NamedNode, Quad};
+    let store = oxigraph::store::Store::new().expect("store");
+    let label = NamedNode::new_unchecked("http://www.w3.org/2004/02/skos/core#prefLabel");
+    let mut loader = store.bulk_loader();
+    loader
+        .load_quads(labels.iter().map(|(concept, lang, _, text)| {
+            Quad::new(
+                NamedNode::new_unchecked(format!("http://example.org/c{concept}")),
+                label.clone(),
+                Literal::new_language_tagged_literal_unchecked(text, *lang),
+                GraphName::DefaultGraph,
+            )
+        }))
+        .expect("load");
+    loader.commit().expect("commit");
+    let mut sparql = Vec::new();
+    let mut ours = Vec::new();
+    for q in queries.iter().step_by(queries.len() / 20).take(20) {
+        let escaped = q.replace('\\', "\\\\").replace('"', "\\\"").to_lowercase();
+        let text = format!("SELECT ?c WHERE {{ ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?l FILTER(CONTAINS(LCASE(STR(?l)), \"{escaped}\")) }} LIMIT 10");
+        let t = Instant::now();
+        let results = oxigraph::sparql::SparqlEvaluator::new().parse_query(&text).expect("query").on_store(&store).execute().expect("runs");
+        if let oxigraph::sparql::QueryResults::Solutions(s) = results {
+            let _ = s.count();
+        }
+        sparql.push(t.elapsed());
+        let t = Instant::now();
+        index.search(&Query { text: q, languages: &["en"], limit: 10, deprecated: false });
+        ours.push(t.elapsed());
+    }
+    sparql.sort();
+    ours.sort();
+    let (s, o) = (percentile(&sparql, 0.5), percentile(&ours, 0.5));
+    println!();
+    println!("| lookup over {} labels | median | ratio |", index.len());
+    println!("|---|---|---|");
+    println!("| SPARQL `CONTAINS(LCASE(…))` scan, Oxigraph in memory | {:.2} ms | 1× |", s.as_secs_f64() * 1e3);
+    println!("| glossgraph label index | {:.3} ms | {:.0}× faster |", o.as_secs_f64() * 1e3, s.as_secs_f64() / o.as_secs_f64().max(1e-9));
+}
