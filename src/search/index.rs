@@ -15,9 +15,14 @@ use fst::automaton::Str;
 use fst::{Automaton, IntoStreamer, Map, MapBuilder, Streamer};
 use std::collections::HashMap;
 
-/// Candidates a query examines at most in each stage, so a one-letter query
-/// over a million labels stays bounded.
-const CANDIDATE_CAP: usize = 20_000;
+/// Labels a query takes at most from the whole-label prefix search, and
+/// candidate labels it examines at most in each word stage: a two-letter
+/// query over a million labels stays well under a millisecond. The labels
+/// come in sorted order, so short labels sharing the prefix come first.
+const PREFIX_CAP: usize = 1_000;
+const STAGE_CAP: usize = 2_000;
+/// Words a driver word expands to at most (prefixes, suffixes, typos).
+const WORD_CAP: usize = 2_000;
 
 /// What kind of label a label is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -345,7 +350,7 @@ impl Index {
                 found.note(l, Match::Prefix, 1.0);
             }
             examined += self.full_groups[group as usize].len();
-            if examined >= CANDIDATE_CAP {
+            if examined >= PREFIX_CAP {
                 break;
             }
         }
@@ -378,7 +383,7 @@ impl Index {
                             found.note(l, m, coverage);
                         }
                         examined += 1;
-                        if examined >= CANDIDATE_CAP {
+                        if examined >= STAGE_CAP {
                             break 'words;
                         }
                     }
@@ -400,7 +405,7 @@ impl Index {
                     .into_stream();
                 while let Some((_, group)) = stream.next() {
                     out.extend_from_slice(&self.suffix_groups[group as usize]);
-                    if out.len() >= CANDIDATE_CAP {
+                    if out.len() >= WORD_CAP {
                         break;
                     }
                 }
@@ -419,7 +424,7 @@ impl Index {
                 let mut stream = self.words.search(automaton).into_stream();
                 while let Some((_, word)) = stream.next() {
                     out.push(word as u32);
-                    if out.len() >= CANDIDATE_CAP {
+                    if out.len() >= WORD_CAP {
                         break;
                     }
                 }
@@ -432,7 +437,7 @@ impl Index {
                     .into_stream();
                 while let Some((_, word)) = stream.next() {
                     out.push(word as u32);
-                    if out.len() >= CANDIDATE_CAP {
+                    if out.len() >= WORD_CAP {
                         break;
                     }
                 }
