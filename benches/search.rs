@@ -113,14 +113,23 @@ fn main() {
         index.search(&Query { text: q, languages: &["en", "fr"], limit: 10, deprecated: false });
     }
     let mut times = Vec::with_capacity(queries.len());
+    let mut by_kind: [Vec<Duration>; 5] = Default::default();
     let mut found = 0usize;
-    for q in &queries {
+    for (i, q) in queries.iter().enumerate() {
         let t = Instant::now();
         let hits = index.search(&Query { text: q, languages: &["en", "fr"], limit: 10, deprecated: false });
-        times.push(t.elapsed());
+        let elapsed = t.elapsed();
+        times.push(elapsed);
+        by_kind[i % 5].push(elapsed);
         found += usize::from(!hits.is_empty());
     }
     times.sort();
+    if std::env::var("GLOSSGRAPH_BENCH_DETAIL").is_ok() {
+        for (kind, mut t) in ["prefix", "prefix", "whole label", "word inside", "typo"].into_iter().zip(by_kind) {
+            t.sort();
+            eprintln!("{kind}: p50 {:?} p99 {:?} max {:?}", percentile(&t, 0.5), percentile(&t, 0.99), t.last().copied().unwrap_or_default());
+        }
+    }
     println!("| labels | concepts | index build | index heap | process RSS growth | queries | found | p50 | p90 | p99 | max |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
     println!(

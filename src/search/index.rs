@@ -361,7 +361,9 @@ impl Index {
         drivers.sort_by_key(|t| std::cmp::Reverse(t.chars().count()));
         let wanted = query.limit.max(10);
         for stage in [Match::Words, Match::Infix, Match::Fuzzy, Match::Partial] {
-            if found.concepts(self) >= wanted {
+            let concepts = found.concepts(self);
+            // Partial matches are the last resort: only when nothing else matched.
+            if concepts >= wanted || (stage == Match::Partial && concepts > 0) {
                 break;
             }
             // Partial matches may start from any word; the others from the longest.
@@ -412,14 +414,14 @@ impl Index {
                 out.sort_unstable();
                 out.dedup();
             }
-            Match::Fuzzy if typo_budget(length) > 0 => {
+            Match::Fuzzy if typo_budget(length) > 0 && driver.len() <= FUZZY_MAX_BYTES => {
                 // Byte edits bound character edits: a character is at most as many
                 // bytes as the longest in the word. Candidates are checked by
                 // character later.
                 let widest = driver.chars().map(char::len_utf8).max().unwrap_or(1) as u32;
                 let automaton = ByteLevenshtein {
                     query: driver.as_bytes(),
-                    budget: typo_budget(length) * widest,
+                    budget: (typo_budget(length) * widest) as u8,
                 };
                 let mut stream = self.words.search(automaton).into_stream();
                 while let Some((_, word)) = stream.next() {
@@ -556,26 +558,31 @@ impl Index {
     }
 }
 
+/// Longest word (in bytes) typo matching is tried for.
+const FUZZY_MAX_BYTES: usize = 47;
+
 /// Words within `budget` byte edits of `query`: a Levenshtein automaton run
-/// over the words' bytes, one row of the edit-distance table per state.
-/// (`fst`'s own Levenshtein automaton finds nothing for Cyrillic queries.)
+/// over the words' bytes, one row of the edit-distance table per state, kept
+/// in a fixed array so a transition allocates nothing. (`fst`'s own Levenshtein
+/// automaton finds nothing for Cyrillic queries.)
 struct ByteLevenshtein<'a> {
     query: &'a [u8],
-    budget: u32,
+    budget: u8,
 }
 
 impl Automaton for ByteLevenshtein<'_> {
-    type State = Option<Vec<u32>>;
+    type State = Option<[u8; FUZZY_MAX_BYTES + 1]>;
 
     fn start(&self) -> Self::State {
-        Some((0..=self.query.len() as u32).collect())
+        let mut row = [0u8; FUZZY_MAX_BYTES + 1];
+        for (i, cell) in row.iter_mut().enumerate().take(self.query.len() + 1) {
+            *cell = i as u8;
+        }
+        Some(row)
     }
 
     fn is_match(&self, state: &Self::State) -> bool {
-        state
-            .as_ref()
-            .and_then(|row| row.last())
-            .is_some_and(|d| *d <= self.budget)
+        state.is_some_and(|row| row[self.query.len()] <= self.budget)
     }
 
     fn can_match(&self, state: &Self::State) -> bool {
@@ -584,14 +591,16 @@ impl Automaton for ByteLevenshtein<'_> {
 
     fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
         let row = state.as_ref()?;
-        let mut next = Vec::with_capacity(row.len());
-        next.push(row[0] + 1);
+        let mut next = [0u8; FUZZY_MAX_BYTES + 1];
+        next[0] = row[0].saturating_add(1);
+        let mut alive = next[0] <= self.budget;
         for (i, &q) in self.query.iter().enumerate() {
-            let cost = u32::from(q != byte);
-            next.push((row[i] + cost).min(row[i + 1] + 1).min(next[i] + 1));
+            let cost = u8::from(q != byte);
+            next[i + 1] = row[i].saturating_add(cost).min(row[i + 1].saturating_add(1)).min(next[i].saturating_add(1));
+            alive |= next[i + 1] <= self.budget;
         }
         // Dead once every cell is over budget.
-        next.iter().any(|d| *d <= self.budget).then_some(next)
+        alive.then_some(next)
     }
 }
 
