@@ -58,8 +58,14 @@ pub fn write(dir: &Path, entries: usize, seed: u64) -> std::io::Result<()> {
                 relations.push((types[rng.below(types.len())], other));
             }
         }
-        for (kind, target) in &relations {
-            let _ = writeln!(text, "  {kind}: {}", ids[*target]);
+        // One key per type, its targets in a list.
+        relations.sort();
+        let mut at = 0;
+        while at < relations.len() {
+            let kind = relations[at].0;
+            let targets: Vec<&str> = relations[at..].iter().take_while(|r| r.0 == kind).map(|r| ids[r.1].as_str()).collect();
+            at += targets.len();
+            let _ = writeln!(text, "  {kind}: [{}]", targets.join(", "));
         }
         text.push_str("key-facts:\n");
         let facts = 4 + rng.below(3);
