@@ -40,7 +40,7 @@ pub fn write(dir: &Path, entries: usize, seed: u64) -> std::io::Result<()> {
         for lang in &terms {
             let _ = writeln!(text, "  {lang}: {}", vocabulary.sentence(&mut rng, 12, 10));
         }
-        text.push_str("register: plain-language\nrelations:\n");
+        text.push_str("register: plain-language\n");
         // A hierarchy: most entries sit under an earlier one; then associative
         // relations to earlier entries, each pair stated once.
         let mut relations: Vec<(&str, usize)> = Vec::new();
@@ -59,6 +59,9 @@ pub fn write(dir: &Path, entries: usize, seed: u64) -> std::io::Result<()> {
             }
         }
         // One key per type, its targets in a list.
+        if !relations.is_empty() {
+            text.push_str("relations:\n");
+        }
         relations.sort();
         let mut at = 0;
         while at < relations.len() {

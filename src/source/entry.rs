@@ -436,6 +436,9 @@ impl Reader<'_> {
     /// Text in the default language (`key: text`), or per language (`key: {en: text}`).
     /// With `many`, each language may have a list.
     fn texts(&mut self, node: &Node, default_language: &str, field: &str, many: bool) -> Vec<Text> {
+        if many && node.value == Value::Null {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         match &node.value {
             Value::Map(pairs) => {
@@ -521,6 +524,10 @@ impl Reader<'_> {
     }
 
     fn relations(&mut self, node: &Node) -> Vec<Relation> {
+        // An optional list left empty (`key:` with nothing after it) is just empty.
+        if node.value == Value::Null {
+            return Vec::new();
+        }
         let Value::Map(pairs) = &node.value else {
             self.error(
                 "source/type",
@@ -548,6 +555,10 @@ impl Reader<'_> {
     }
 
     fn key_facts(&mut self, node: &Node) -> Vec<KeyFact> {
+        // An optional list left empty (`key:` with nothing after it) is just empty.
+        if node.value == Value::Null {
+            return Vec::new();
+        }
         let Value::Seq(items) = &node.value else {
             self.error(
                 "source/type",
@@ -622,6 +633,10 @@ impl Reader<'_> {
     }
 
     fn misconceptions(&mut self, node: &Node) -> Vec<Misconception> {
+        // An optional list left empty (`key:` with nothing after it) is just empty.
+        if node.value == Value::Null {
+            return Vec::new();
+        }
         const KEYS: &[&str] = &["often-heard", "actually"];
         let Value::Seq(items) = &node.value else {
             self.error(
@@ -676,6 +691,10 @@ impl Reader<'_> {
     }
 
     fn sources(&mut self, node: &Node) -> Vec<Spanned<Source>> {
+        // An optional list left empty (`key:` with nothing after it) is just empty.
+        if node.value == Value::Null {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         for item in self.list(node, "sources") {
             let Some(text) = self.text(item, "source") else {
@@ -709,6 +728,10 @@ impl Reader<'_> {
     }
 
     fn mappings(&mut self, node: &Node) -> Vec<Mapping> {
+        // An optional list left empty (`key:` with nothing after it) is just empty.
+        if node.value == Value::Null {
+            return Vec::new();
+        }
         let kinds: Vec<&str> = MatchKind::ALL.iter().map(|(k, _)| *k).collect();
         let Value::Map(pairs) = &node.value else {
             self.error(
