@@ -5,8 +5,12 @@
 mod support;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
-    let (Some(entries), Some(dir)) = (args.first().and_then(|n| n.parse().ok()), args.get(1)) else {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let (Some(entries), Some(dir)) = (args.first().and_then(|n| n.parse().ok()), args.get(1))
+    else {
         eprintln!("usage: cargo bench --bench generate -- ENTRIES DIR [SEED]");
         std::process::exit(2);
     };

@@ -26,16 +26,21 @@ impl Rng {
 }
 
 const SYLLABLES: &[&str] = &[
-    "ad", "al", "an", "ar", "as", "at", "ba", "be", "bi", "bo", "ca", "ce", "ci", "co", "cu", "da", "de", "di", "do", "du", "el", "em", "en", "er", "es",
-    "et", "fa", "fe", "fi", "fo", "ga", "ge", "gi", "go", "gu", "ha", "he", "hi", "ho", "ic", "id", "il", "im", "in", "ir", "is", "it", "ja", "ka", "ke",
-    "la", "le", "li", "lo", "lu", "ma", "me", "mi", "mo", "mu", "na", "ne", "ni", "no", "nu", "ob", "od", "ol", "om", "on", "or", "os", "pa", "pe", "pi",
-    "po", "pu", "ra", "re", "ri", "ro", "ru", "sa", "se", "si", "so", "su", "ta", "te", "ti", "to", "tu", "ul", "um", "un", "ur", "us", "va", "ve", "vi",
-    "vo", "za", "ze", "zi", "zo", "ment", "tion", "ance", "ity", "ism", "ure", "ogy", "ics", "ship", "hood",
+    "ad", "al", "an", "ar", "as", "at", "ba", "be", "bi", "bo", "ca", "ce", "ci", "co", "cu", "da",
+    "de", "di", "do", "du", "el", "em", "en", "er", "es", "et", "fa", "fe", "fi", "fo", "ga", "ge",
+    "gi", "go", "gu", "ha", "he", "hi", "ho", "ic", "id", "il", "im", "in", "ir", "is", "it", "ja",
+    "ka", "ke", "la", "le", "li", "lo", "lu", "ma", "me", "mi", "mo", "mu", "na", "ne", "ni", "no",
+    "nu", "ob", "od", "ol", "om", "on", "or", "os", "pa", "pe", "pi", "po", "pu", "ra", "re", "ri",
+    "ro", "ru", "sa", "se", "si", "so", "su", "ta", "te", "ti", "to", "tu", "ul", "um", "un", "ur",
+    "us", "va", "ve", "vi", "vo", "za", "ze", "zi", "zo", "ment", "tion", "ance", "ity", "ism",
+    "ure", "ogy", "ics", "ship", "hood",
 ];
 
 fn word(rng: &mut Rng) -> String {
     let n = 2 + rng.below(3);
-    (0..n).map(|_| SYLLABLES[rng.below(SYLLABLES.len())]).collect()
+    (0..n)
+        .map(|_| SYLLABLES[rng.below(SYLLABLES.len())])
+        .collect()
 }
 
 /// Labels of `concepts` concepts: a preferred label in three languages and an
@@ -52,7 +57,12 @@ fn labels(count: usize) -> (Vec<(u32, &'static str, LabelKind, String)>, usize) 
     let mut out = Vec::with_capacity(count);
     let mut concept = 0u32;
     while out.len() < count {
-        for (lang, kind) in [("en", LabelKind::Preferred), ("fr", LabelKind::Preferred), ("de", LabelKind::Preferred), ("en", LabelKind::Alternative)] {
+        for (lang, kind) in [
+            ("en", LabelKind::Preferred),
+            ("fr", LabelKind::Preferred),
+            ("de", LabelKind::Preferred),
+            ("en", LabelKind::Alternative),
+        ] {
             let words = 1 + rng.below(4);
             let text: Vec<String> = (0..words).map(|_| pick(&mut rng)).collect();
             out.push((concept, lang, kind, text.join(" ")));
@@ -73,7 +83,13 @@ fn queries(labels: &[(u32, &'static str, LabelKind, String)], n: usize) -> Vec<S
             match i % 5 {
                 0 | 1 => label.chars().take(2 + rng.below(8)).collect(),
                 2 => label.clone(),
-                3 => label.split(' ').last().unwrap_or(label).chars().skip(1).collect(),
+                3 => label
+                    .split(' ')
+                    .last()
+                    .unwrap_or(label)
+                    .chars()
+                    .skip(1)
+                    .collect(),
                 _ => {
                     let mut chars: Vec<char> = label.chars().collect();
                     if chars.len() > 4 {
@@ -93,16 +109,30 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 fn main() {
-    let count: usize = std::env::var("GLOSSGRAPH_BENCH_LABELS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let count: usize = std::env::var("GLOSSGRAPH_BENCH_LABELS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
     let (labels, concepts) = labels(count);
     let before = rss_kib().unwrap_or(0);
     let started = Instant::now();
     let index = Index::build(
-        labels.iter().map(|(concept, lang, kind, text)| LabelInput { concept: *concept, lang, kind: *kind, text }),
+        labels.iter().map(|(concept, lang, kind, text)| LabelInput {
+            concept: *concept,
+            lang,
+            kind: *kind,
+            text,
+        }),
         vec![false; concepts],
     );
     let build = started.elapsed();
@@ -110,27 +140,66 @@ fn main() {
     let queries = queries(&labels, 20_000);
     // Warm up, then time every query.
     for q in queries.iter().take(1000) {
-        index.search(&Query { text: q, languages: &["en", "fr"], limit: 10, deprecated: false });
+        index.search(&Query {
+            text: q,
+            languages: &["en", "fr"],
+            limit: 10,
+            deprecated: false,
+        });
     }
     let mut times = Vec::with_capacity(queries.len());
     let mut by_kind: [Vec<Duration>; 5] = Default::default();
     let mut found = 0usize;
     for (i, q) in queries.iter().enumerate() {
         let t = Instant::now();
-        let hits = index.search(&Query { text: q, languages: &["en", "fr"], limit: 10, deprecated: false });
+        let hits = index.search(&Query {
+            text: q,
+            languages: &["en", "fr"],
+            limit: 10,
+            deprecated: false,
+        });
         let elapsed = t.elapsed();
         times.push(elapsed);
         by_kind[i % 5].push(elapsed);
         found += usize::from(!hits.is_empty());
     }
-    times.sort();
     if std::env::var("GLOSSGRAPH_BENCH_DETAIL").is_ok() {
-        for (kind, mut t) in ["prefix", "prefix", "whole label", "word inside", "typo"].into_iter().zip(by_kind) {
-            t.sort();
-            eprintln!("{kind}: p50 {:?} p99 {:?} max {:?}", percentile(&t, 0.5), percentile(&t, 0.99), t.last().copied().unwrap_or_default());
+        let mut slowest: Vec<(Duration, &String)> = times.iter().copied().zip(&queries).collect();
+        slowest.sort_by(|a, b| b.0.cmp(&a.0));
+        for (t, q) in slowest.iter().take(12) {
+            let again = Instant::now();
+            let hits = index.search(&Query {
+                text: q,
+                languages: &["en", "fr"],
+                limit: 10,
+                deprecated: false,
+            });
+            eprintln!(
+                "slow: {t:?} (again {:?}, {} hits, best {:?}) {q:?}",
+                again.elapsed(),
+                hits.len(),
+                hits.first().map(|h| h.matched)
+            );
         }
     }
-    println!("| labels | concepts | index build | index heap | process RSS growth | queries | found | p50 | p90 | p99 | max |");
+    times.sort();
+    if std::env::var("GLOSSGRAPH_BENCH_DETAIL").is_ok() {
+        for (kind, mut t) in ["prefix", "prefix", "whole label", "word inside", "typo"]
+            .into_iter()
+            .zip(by_kind)
+        {
+            t.sort();
+            eprintln!(
+                "{kind}: p50 {:?} p99 {:?} max {:?}",
+                percentile(&t, 0.5),
+                percentile(&t, 0.99),
+                t.last().copied().unwrap_or_default()
+            );
+        }
+    }
+    println!(
+        "| labels | concepts | index build | index heap | process RSS growth | queries | found | p50 | p90 | p99 | max |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
     println!(
         "| {} | {} | {:.2} s | {:.0} MiB | {:.0} MiB | {} | {:.1}% | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms |",
@@ -169,15 +238,27 @@ fn main() {
     let mut ours = Vec::new();
     for q in queries.iter().step_by(queries.len() / 20).take(20) {
         let escaped = q.replace('\\', "\\\\").replace('"', "\\\"").to_lowercase();
-        let text = format!("SELECT ?c WHERE {{ ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?l FILTER(CONTAINS(LCASE(STR(?l)), \"{escaped}\")) }} LIMIT 10");
+        let text = format!(
+            "SELECT ?c WHERE {{ ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?l FILTER(CONTAINS(LCASE(STR(?l)), \"{escaped}\")) }} LIMIT 10"
+        );
         let t = Instant::now();
-        let results = oxigraph::sparql::SparqlEvaluator::new().parse_query(&text).expect("query").on_store(&store).execute().expect("runs");
+        let results = oxigraph::sparql::SparqlEvaluator::new()
+            .parse_query(&text)
+            .expect("query")
+            .on_store(&store)
+            .execute()
+            .expect("runs");
         if let oxigraph::sparql::QueryResults::Solutions(s) = results {
             let _ = s.count();
         }
         sparql.push(t.elapsed());
         let t = Instant::now();
-        index.search(&Query { text: q, languages: &["en"], limit: 10, deprecated: false });
+        index.search(&Query {
+            text: q,
+            languages: &["en"],
+            limit: 10,
+            deprecated: false,
+        });
         ours.push(t.elapsed());
     }
     sparql.sort();
@@ -186,6 +267,13 @@ fn main() {
     println!();
     println!("| lookup over {} labels | median | ratio |", index.len());
     println!("|---|---|---|");
-    println!("| SPARQL `CONTAINS(LCASE(…))` scan, Oxigraph in memory | {:.2} ms | 1× |", s.as_secs_f64() * 1e3);
-    println!("| glossgraph label index | {:.3} ms | {:.0}× faster |", o.as_secs_f64() * 1e3, s.as_secs_f64() / o.as_secs_f64().max(1e-9));
+    println!(
+        "| SPARQL `CONTAINS(LCASE(…))` scan, Oxigraph in memory | {:.2} ms | 1× |",
+        s.as_secs_f64() * 1e3
+    );
+    println!(
+        "| glossgraph label index | {:.3} ms | {:.0}× faster |",
+        o.as_secs_f64() * 1e3,
+        s.as_secs_f64() / o.as_secs_f64().max(1e-9)
+    );
 }

@@ -16,9 +16,19 @@ pub fn write(dir: &Path, entries: usize, seed: u64) -> std::io::Result<()> {
         dir.join("glossary.toml"),
         "base = \"https://bench.glossgraph.example/\"\nlanguages = [\"en\", \"de\", \"fr\"]\nversion = \"1\"\n\n[title]\nen = \"Generated glossary\"\n\n[citations]\narticle = \"http://data.europa.eu/eli/reg/2024/1689/art_{}/oj\"\n",
     )?;
-    let ids: Vec<String> = (0..entries).map(|i| format!("{}-{i}", vocabulary.pick(&mut rng))).collect();
+    let ids: Vec<String> = (0..entries)
+        .map(|i| format!("{}-{i}", vocabulary.pick(&mut rng)))
+        .collect();
     let mut pairs: HashSet<(usize, usize)> = HashSet::new();
-    let types = ["works-with", "related", "supervises", "advises", "designated-by", "enforced-by", "established-by"];
+    let types = [
+        "works-with",
+        "related",
+        "supervises",
+        "advises",
+        "designated-by",
+        "enforced-by",
+        "established-by",
+    ];
     for (i, id) in ids.iter().enumerate() {
         let mut text = String::from("---\nterm:\n");
         let mut terms = Vec::new();
@@ -34,7 +44,14 @@ pub fn write(dir: &Path, entries: usize, seed: u64) -> std::io::Result<()> {
         text.push_str("alt-labels:\n");
         for lang in &terms {
             let count = 1 + rng.below(2);
-            let _ = writeln!(text, "  {lang}: [{}]", (0..count).map(|_| vocabulary.phrase(&mut rng, 2, 1)).collect::<Vec<_>>().join(", "));
+            let _ = writeln!(
+                text,
+                "  {lang}: [{}]",
+                (0..count)
+                    .map(|_| vocabulary.phrase(&mut rng, 2, 1))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
         }
         text.push_str("definition:\n");
         for lang in &terms {
@@ -66,7 +83,11 @@ pub fn write(dir: &Path, entries: usize, seed: u64) -> std::io::Result<()> {
         let mut at = 0;
         while at < relations.len() {
             let kind = relations[at].0;
-            let targets: Vec<&str> = relations[at..].iter().take_while(|r| r.0 == kind).map(|r| ids[r.1].as_str()).collect();
+            let targets: Vec<&str> = relations[at..]
+                .iter()
+                .take_while(|r| r.0 == kind)
+                .map(|r| ids[r.1].as_str())
+                .collect();
             at += targets.len();
             let _ = writeln!(text, "  {kind}: [{}]", targets.join(", "));
         }
@@ -79,16 +100,34 @@ pub fn write(dir: &Path, entries: usize, seed: u64) -> std::io::Result<()> {
         text.push_str("misconceptions:\n");
         let misconceptions = 1 + rng.below(3);
         for _ in 0..misconceptions {
-            let _ = writeln!(text, "  - often-heard: {}\n    actually: {}", vocabulary.sentence(&mut rng, 8, 1), vocabulary.sentence(&mut rng, 16, 1));
+            let _ = writeln!(
+                text,
+                "  - often-heard: {}\n    actually: {}",
+                vocabulary.sentence(&mut rng, 8, 1),
+                vocabulary.sentence(&mut rng, 16, 1)
+            );
         }
         let sources = 2 + rng.below(3);
-        let _ = writeln!(text, "sources: [{}]", (0..sources).map(|_| format!("Article {}", 1 + rng.below(113))).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            text,
+            "sources: [{}]",
+            (0..sources)
+                .map(|_| format!("Article {}", 1 + rng.below(113)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         text.push_str("---\n");
         let sections = 2 + rng.below(2);
         for _ in 0..sections {
-            let _ = write!(text, "\n## {}\n\n", capitalised(&vocabulary.phrase(&mut rng, 3, 1)));
+            let _ = write!(
+                text,
+                "\n## {}\n\n",
+                capitalised(&vocabulary.phrase(&mut rng, 3, 1))
+            );
             for _ in 0..2 {
-                let paragraph: Vec<String> = (0..4).map(|_| vocabulary.sentence(&mut rng, 10, 8)).collect();
+                let paragraph: Vec<String> = (0..4)
+                    .map(|_| vocabulary.sentence(&mut rng, 10, 8))
+                    .collect();
                 let _ = writeln!(text, "{}\n", paragraph.join(" "));
             }
         }
@@ -99,5 +138,8 @@ pub fn write(dir: &Path, entries: usize, seed: u64) -> std::io::Result<()> {
 
 fn capitalised(word: &str) -> String {
     let mut chars = word.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

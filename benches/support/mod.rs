@@ -27,17 +27,22 @@ impl Rng {
 }
 
 const SYLLABLES: &[&str] = &[
-    "ad", "al", "an", "ar", "as", "at", "ba", "be", "bi", "bo", "ca", "ce", "ci", "co", "cu", "da", "de", "di", "do", "du", "el", "em", "en", "er", "es",
-    "et", "fa", "fe", "fi", "fo", "ga", "ge", "gi", "go", "gu", "ha", "he", "hi", "ho", "ic", "id", "il", "im", "in", "ir", "is", "it", "ja", "ka", "ke",
-    "la", "le", "li", "lo", "lu", "ma", "me", "mi", "mo", "mu", "na", "ne", "ni", "no", "nu", "ob", "od", "ol", "om", "on", "or", "os", "pa", "pe", "pi",
-    "po", "pu", "ra", "re", "ri", "ro", "ru", "sa", "se", "si", "so", "su", "ta", "te", "ti", "to", "tu", "ul", "um", "un", "ur", "us", "va", "ve", "vi",
-    "vo", "za", "ze", "zi", "zo", "ment", "tion", "ance", "ity", "ism", "ure", "ogy", "ics", "ship", "hood",
+    "ad", "al", "an", "ar", "as", "at", "ba", "be", "bi", "bo", "ca", "ce", "ci", "co", "cu", "da",
+    "de", "di", "do", "du", "el", "em", "en", "er", "es", "et", "fa", "fe", "fi", "fo", "ga", "ge",
+    "gi", "go", "gu", "ha", "he", "hi", "ho", "ic", "id", "il", "im", "in", "ir", "is", "it", "ja",
+    "ka", "ke", "la", "le", "li", "lo", "lu", "ma", "me", "mi", "mo", "mu", "na", "ne", "ni", "no",
+    "nu", "ob", "od", "ol", "om", "on", "or", "os", "pa", "pe", "pi", "po", "pu", "ra", "re", "ri",
+    "ro", "ru", "sa", "se", "si", "so", "su", "ta", "te", "ti", "to", "tu", "ul", "um", "un", "ur",
+    "us", "va", "ve", "vi", "vo", "za", "ze", "zi", "zo", "ment", "tion", "ance", "ity", "ism",
+    "ure", "ogy", "ics", "ship", "hood",
 ];
 
 /// A made-up word of two to four syllables.
 pub fn word(rng: &mut Rng) -> String {
     let n = 2 + rng.below(3);
-    (0..n).map(|_| SYLLABLES[rng.below(SYLLABLES.len())]).collect()
+    (0..n)
+        .map(|_| SYLLABLES[rng.below(SYLLABLES.len())])
+        .collect()
 }
 
 /// A vocabulary of `n` words; `pick` draws from it with a Zipf-like spread.
@@ -57,7 +62,10 @@ impl Vocabulary {
     /// `least` to `least + spread - 1` words joined by spaces.
     pub fn phrase(&self, rng: &mut Rng, least: usize, spread: usize) -> String {
         let n = least + rng.below(spread.max(1));
-        (0..n).map(|_| self.pick(rng).to_owned()).collect::<Vec<_>>().join(" ")
+        (0..n)
+            .map(|_| self.pick(rng).to_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// A sentence of `least` to `least + spread - 1` words, with a capital and a full stop.

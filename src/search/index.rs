@@ -10,7 +10,6 @@
 //! are in BENCHMARKS.md.
 
 use super::normalize::{is_stopword, normalise, stem, variants};
-use crate::diagnostic::edit_distance;
 use fst::automaton::Str;
 use fst::{Automaton, IntoStreamer, Map, MapBuilder, Streamer};
 use std::collections::HashMap;
@@ -95,7 +94,7 @@ impl Match {
             Self::Words => 66.0,
             Self::Infix => 48.0,
             Self::Fuzzy => 36.0,
-            Self::Partial => 30.0,
+            Self::Partial => 42.0,
         }
     }
 }
@@ -361,9 +360,7 @@ impl Index {
         drivers.sort_by_key(|t| std::cmp::Reverse(t.chars().count()));
         let wanted = query.limit.max(10);
         for stage in [Match::Words, Match::Infix, Match::Fuzzy, Match::Partial] {
-            let concepts = found.concepts(self);
-            // Partial matches are the last resort: only when nothing else matched.
-            if concepts >= wanted || (stage == Match::Partial && concepts > 0) {
+            if found.concepts(self) >= wanted {
                 break;
             }
             // Partial matches may start from any word; the others from the longest.
@@ -373,8 +370,9 @@ impl Index {
                 &drivers[..1]
             };
             for driver in stage_drivers {
+                // Partial matches start from whole words (prefixes and stems).
                 let driver_stage = if stage == Match::Partial {
-                    Match::Fuzzy
+                    Match::Words
                 } else {
                     stage
                 };
@@ -419,7 +417,7 @@ impl Index {
                 // bytes as the longest in the word. Candidates are checked by
                 // character later.
                 let widest = driver.chars().map(char::len_utf8).max().unwrap_or(1) as u32;
-                let automaton = ByteLevenshtein {
+                let automaton = TypoAutomaton {
                     query: driver.as_bytes(),
                     budget: (typo_budget(length) * widest) as u8,
                 };
@@ -477,9 +475,26 @@ impl Index {
             }
         }
         if stage == Match::Partial {
-            // At least half the words, and at least one.
-            return (matched > 0 && matched * 2 >= tokens.len())
-                .then(|| (Match::Partial, matched as f32 / tokens.len() as f32));
+            // At least half the query's words, and at least one; the label whose
+            // own words the query covers ranks first among equals.
+            if matched == 0 || matched * 2 < tokens.len() {
+                return None;
+            }
+            let words: Vec<&str> = label.norm.split(' ').filter(|w| !is_stopword(w)).collect();
+            let covered = words
+                .iter()
+                .filter(|w| {
+                    tokens
+                        .iter()
+                        .any(|t| word_match(t, w, word_stage).is_some())
+                })
+                .count();
+            let query_share = matched as f32 / tokens.len() as f32;
+            let label_share = covered as f32 / words.len().max(1) as f32;
+            return Some((
+                Match::Partial,
+                (0.7 * query_share + 0.3 * label_share).min(1.0),
+            ));
         }
         Some((worst, 1.0))
     }
@@ -561,28 +576,45 @@ impl Index {
 /// Longest word (in bytes) typo matching is tried for.
 const FUZZY_MAX_BYTES: usize = 47;
 
-/// Words within `budget` byte edits of `query`: a Levenshtein automaton run
-/// over the words' bytes, one row of the edit-distance table per state, kept
-/// in a fixed array so a transition allocates nothing. (`fst`'s own Levenshtein
-/// automaton finds nothing for Cyrillic queries.)
-struct ByteLevenshtein<'a> {
+/// One row of the edit-distance table.
+type Row = [u8; FUZZY_MAX_BYTES + 1];
+
+/// Words within `budget` byte edits of `query`, where swapping two neighbours
+/// is one edit (optimal string alignment): an automaton run over the words'
+/// bytes. A state is the last two rows of the table and the last byte, in fixed
+/// arrays so a transition allocates nothing. (`fst`'s own Levenshtein
+/// automaton finds nothing for Cyrillic queries, and counts a swap as two.)
+struct TypoAutomaton<'a> {
     query: &'a [u8],
     budget: u8,
 }
 
-impl Automaton for ByteLevenshtein<'_> {
-    type State = Option<[u8; FUZZY_MAX_BYTES + 1]>;
+#[derive(Clone)]
+struct TypoState {
+    previous: Row,
+    row: Row,
+    last: u8,
+}
+
+impl Automaton for TypoAutomaton<'_> {
+    type State = Option<Box<TypoState>>;
 
     fn start(&self) -> Self::State {
         let mut row = [0u8; FUZZY_MAX_BYTES + 1];
         for (i, cell) in row.iter_mut().enumerate().take(self.query.len() + 1) {
             *cell = i as u8;
         }
-        Some(row)
+        Some(Box::new(TypoState {
+            previous: [u8::MAX; FUZZY_MAX_BYTES + 1],
+            row,
+            last: 0,
+        }))
     }
 
     fn is_match(&self, state: &Self::State) -> bool {
-        state.is_some_and(|row| row[self.query.len()] <= self.budget)
+        state
+            .as_ref()
+            .is_some_and(|s| s.row[self.query.len()] <= self.budget)
     }
 
     fn can_match(&self, state: &Self::State) -> bool {
@@ -590,27 +622,62 @@ impl Automaton for ByteLevenshtein<'_> {
     }
 
     fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
-        let row = state.as_ref()?;
+        let s = state.as_ref()?;
+        let (previous, row) = (&s.previous, &s.row);
         let mut next = [0u8; FUZZY_MAX_BYTES + 1];
         next[0] = row[0].saturating_add(1);
         let mut alive = next[0] <= self.budget;
         for (i, &q) in self.query.iter().enumerate() {
             let cost = u8::from(q != byte);
-            next[i + 1] = row[i].saturating_add(cost).min(row[i + 1].saturating_add(1)).min(next[i].saturating_add(1));
-            alive |= next[i + 1] <= self.budget;
+            let mut cell = row[i]
+                .saturating_add(cost)
+                .min(row[i + 1].saturating_add(1))
+                .min(next[i].saturating_add(1));
+            if i > 0 && q == s.last && self.query[i - 1] == byte {
+                cell = cell.min(previous[i - 1].saturating_add(1));
+            }
+            next[i + 1] = cell;
+            alive |= cell <= self.budget;
         }
         // Dead once every cell is over budget.
-        alive.then_some(next)
+        alive.then(|| {
+            Box::new(TypoState {
+                previous: *row,
+                row: next,
+                last: byte,
+            })
+        })
     }
 }
 
-/// Typos allowed in a word of `length` characters: none below 4, one up to 5, two above.
+/// Typos allowed in a word of `length` characters: none up to three, one for
+/// four or five, two beyond (a swap of neighbours counts as one).
 fn typo_budget(length: usize) -> u32 {
     match length {
         0..=3 => 0,
         4..=5 => 1,
         _ => 2,
     }
+}
+
+/// Edits between two words, a swap of neighbouring characters counting as one.
+fn typo_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = vec![0; b.len() + 1];
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut next = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            next[j] = (row[j - 1] + cost).min(row[j] + 1).min(next[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                next[j] = next[j].min(previous[j - 2] + 1);
+            }
+        }
+        previous = std::mem::replace(&mut row, next);
+    }
+    row[b.len()]
 }
 
 /// How `token` matches `word`, if it does at a stage no better than `stage`.
@@ -626,7 +693,7 @@ fn word_match(token: &str, word: &str, stage: Match) -> Option<Match> {
         let budget = typo_budget(length) as usize;
         if budget > 0 && word.chars().count().abs_diff(length) <= budget + 2 {
             let (t, w) = (stem(token), stem(word));
-            if edit_distance(token, word) <= budget || edit_distance(t, w) <= budget {
+            if typo_distance(token, word) <= budget || typo_distance(t, w) <= budget {
                 return Some(Match::Fuzzy);
             }
         }
@@ -727,6 +794,25 @@ mod tests {
         assert_eq!(search(&index, "ai-5")[0], (5, Match::ExactAlternative));
         assert!(search(&index, "zzzz").is_empty());
         assert!(search(&index, "  ").is_empty());
+    }
+
+    #[test]
+    fn a_swap_of_neighbours_is_one_typo() {
+        assert_eq!(typo_distance("chnage", "change"), 1);
+        assert_eq!(typo_distance("change", "change"), 0);
+        assert_eq!(typo_distance("chang", "change"), 1);
+        assert_eq!(typo_distance("kitten", "sitting"), 3);
+        let labels = [(0u32, "en", LabelKind::Preferred, "Climate change")];
+        let index = Index::build(
+            labels.iter().map(|(c, lang, kind, text)| LabelInput {
+                concept: *c,
+                lang,
+                kind: *kind,
+                text,
+            }),
+            vec![false],
+        );
+        assert_eq!(search(&index, "climate chnage")[0], (0, Match::Fuzzy));
     }
 
     #[test]
