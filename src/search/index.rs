@@ -20,8 +20,12 @@ use std::collections::HashMap;
 /// come in sorted order, so short labels sharing the prefix come first.
 const PREFIX_CAP: usize = 1_000;
 const STAGE_CAP: usize = 2_000;
-/// Words a driver word expands to at most (prefixes, suffixes, typos).
+/// Words a driver word expands to at most (prefixes, suffixes).
 const WORD_CAP: usize = 2_000;
+/// Words a misspelt driver word expands to at most, and the number of
+/// one-typo neighbours after which two-typo ones are not looked for.
+const FUZZY_WORD_CAP: usize = 300;
+const FUZZY_ENOUGH: usize = 20;
 
 /// What kind of label a label is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -122,6 +126,11 @@ impl Found {
         {
             *best = (m, coverage);
         }
+    }
+
+    /// The best match found so far.
+    fn best(&self) -> Option<Match> {
+        self.0.values().map(|(m, _)| *m).min()
     }
 
     /// How many distinct concepts the labels found belong to.
@@ -356,11 +365,17 @@ impl Index {
         // Word by word: the longest word of the query finds candidates, and each
         // candidate is checked against the other words. Looser stages run only
         // while too few concepts are found.
+        // Every word must match, so the rarest word finds the fewest candidates;
+        // partial matches try each word, rarest first.
         let mut drivers = tokens.clone();
-        drivers.sort_by_key(|t| std::cmp::Reverse(t.chars().count()));
+        drivers.sort_by_cached_key(|t| (self.frequency(t), std::cmp::Reverse(t.chars().count())));
         let wanted = query.limit.max(10);
         for stage in [Match::Words, Match::Infix, Match::Fuzzy, Match::Partial] {
             if found.concepts(self) >= wanted {
+                break;
+            }
+            // Typos and partial matches only when nothing matches as typed.
+            if stage >= Match::Fuzzy && found.best().is_some_and(|m| m <= Match::Infix) {
                 break;
             }
             // Partial matches may start from any word; the others from the longest.
@@ -393,6 +408,23 @@ impl Index {
         self.rank(found.0, query)
     }
 
+    /// How many labels have a word starting with `token`'s stem (counted up to
+    /// a cap): a measure of how common the word is.
+    fn frequency(&self, token: &str) -> usize {
+        let mut total = 0;
+        let mut stream = self
+            .words
+            .search(Str::new(stem(token)).starts_with())
+            .into_stream();
+        while let Some((_, word)) = stream.next() {
+            total += self.postings[word as usize].len();
+            if total >= STAGE_CAP {
+                break;
+            }
+        }
+        total
+    }
+
     /// Words the driver word can match in a stage.
     fn driver_words(&self, driver: &str, stage: Match) -> Vec<u32> {
         let mut out = Vec::new();
@@ -416,15 +448,23 @@ impl Index {
                 // Byte edits bound character edits: a character is at most as many
                 // bytes as the longest in the word. Candidates are checked by
                 // character later.
+                // One typo first; two only if one finds few words (it is
+                // cheaper, and closer words are better candidates).
                 let widest = driver.chars().map(char::len_utf8).max().unwrap_or(1) as u32;
-                let automaton = TypoAutomaton {
-                    query: driver.as_bytes(),
-                    budget: (typo_budget(length) * widest) as u8,
-                };
-                let mut stream = self.words.search(automaton).into_stream();
-                while let Some((_, word)) = stream.next() {
-                    out.push(word as u32);
-                    if out.len() >= WORD_CAP {
+                for typos in 1..=typo_budget(length) {
+                    out.clear();
+                    let automaton = TypoAutomaton {
+                        query: driver.as_bytes(),
+                        budget: (typos * widest) as u8,
+                    };
+                    let mut stream = self.words.search(automaton).into_stream();
+                    while let Some((_, word)) = stream.next() {
+                        out.push(word as u32);
+                        if out.len() >= FUZZY_WORD_CAP {
+                            break;
+                        }
+                    }
+                    if out.len() >= FUZZY_ENOUGH {
                         break;
                     }
                 }
@@ -452,8 +492,10 @@ impl Index {
     /// if the label does not match at that stage.
     fn check_words(&self, l: u32, tokens: &[&str], stage: Match) -> Option<(Match, f32)> {
         let label = &self.labels[l as usize];
+        // Partial matches take words as typed (prefixes, stems, infixes): a
+        // typo in some words and others missing is too loose to be useful.
         let word_stage = if stage == Match::Partial {
-            Match::Fuzzy
+            Match::Infix
         } else {
             stage
         };
@@ -594,20 +636,24 @@ struct TypoState {
     previous: Row,
     row: Row,
     last: u8,
+    /// Bytes read so far.
+    depth: usize,
 }
 
 impl Automaton for TypoAutomaton<'_> {
     type State = Option<Box<TypoState>>;
 
     fn start(&self) -> Self::State {
-        let mut row = [0u8; FUZZY_MAX_BYTES + 1];
+        let over = self.budget.saturating_add(1);
+        let mut row = [over; FUZZY_MAX_BYTES + 1];
         for (i, cell) in row.iter_mut().enumerate().take(self.query.len() + 1) {
-            *cell = i as u8;
+            *cell = (i as u8).min(over);
         }
         Some(Box::new(TypoState {
-            previous: [u8::MAX; FUZZY_MAX_BYTES + 1],
+            previous: [over; FUZZY_MAX_BYTES + 1],
             row,
             last: 0,
+            depth: 0,
         }))
     }
 
@@ -624,20 +670,28 @@ impl Automaton for TypoAutomaton<'_> {
     fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
         let s = state.as_ref()?;
         let (previous, row) = (&s.previous, &s.row);
-        let mut next = [0u8; FUZZY_MAX_BYTES + 1];
-        next[0] = row[0].saturating_add(1);
+        // Only cells within `budget` of the diagonal can stay within budget;
+        // the others are "over" and need no computing.
+        let over = self.budget.saturating_add(1);
+        let depth = s.depth + 1;
+        let budget = usize::from(self.budget);
+        let mut next = [over; FUZZY_MAX_BYTES + 1];
+        next[0] = depth.min(usize::from(over)) as u8;
         let mut alive = next[0] <= self.budget;
-        for (i, &q) in self.query.iter().enumerate() {
+        let first = depth.saturating_sub(budget).max(1);
+        let last = (depth + budget).min(self.query.len());
+        for j in first..=last {
+            let q = self.query[j - 1];
             let cost = u8::from(q != byte);
-            let mut cell = row[i]
+            let mut cell = row[j - 1]
                 .saturating_add(cost)
-                .min(row[i + 1].saturating_add(1))
-                .min(next[i].saturating_add(1));
-            if i > 0 && q == s.last && self.query[i - 1] == byte {
-                cell = cell.min(previous[i - 1].saturating_add(1));
+                .min(row[j].saturating_add(1))
+                .min(next[j - 1].saturating_add(1));
+            if j > 1 && q == s.last && self.query[j - 2] == byte {
+                cell = cell.min(previous[j - 2].saturating_add(1));
             }
-            next[i + 1] = cell;
-            alive |= cell <= self.budget;
+            next[j] = cell.min(over);
+            alive |= next[j] <= self.budget;
         }
         // Dead once every cell is over budget.
         alive.then(|| {
@@ -645,6 +699,7 @@ impl Automaton for TypoAutomaton<'_> {
                 previous: *row,
                 row: next,
                 last: byte,
+                depth,
             })
         })
     }
@@ -661,23 +716,46 @@ fn typo_budget(length: usize) -> u32 {
 }
 
 /// Edits between two words, a swap of neighbouring characters counting as one.
+/// Rows live on the stack for words of up to 32 characters.
 fn typo_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = vec![0; b.len() + 1];
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut next = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
+    const MAX: usize = 32;
+    let mut a_chars = ['\0'; MAX];
+    let mut b_chars = ['\0'; MAX];
+    let (mut n, mut m) = (0, 0);
+    for c in a.chars() {
+        if n == MAX {
+            return usize::MAX;
+        }
+        a_chars[n] = c;
+        n += 1;
+    }
+    for c in b.chars() {
+        if m == MAX {
+            return usize::MAX;
+        }
+        b_chars[m] = c;
+        m += 1;
+    }
+    let (a, b) = (&a_chars[..n], &b_chars[..m]);
+    let mut previous = [0usize; MAX + 1];
+    let mut row = [0usize; MAX + 1];
+    for (j, cell) in row.iter_mut().enumerate().take(m + 1) {
+        *cell = j;
+    }
+    for i in 1..=n {
+        let mut next = [0usize; MAX + 1];
+        next[0] = i;
+        for j in 1..=m {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             next[j] = (row[j - 1] + cost).min(row[j] + 1).min(next[j - 1] + 1);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 next[j] = next[j].min(previous[j - 2] + 1);
             }
         }
-        previous = std::mem::replace(&mut row, next);
+        previous = row;
+        row = next;
     }
-    row[b.len()]
+    row[m]
 }
 
 /// How `token` matches `word`, if it does at a stage no better than `stage`.
