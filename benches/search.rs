@@ -85,7 +85,7 @@ fn queries(labels: &[(u32, &'static str, LabelKind, String)], n: usize) -> Vec<S
                 2 => label.clone(),
                 3 => label
                     .split(' ')
-                    .last()
+                    .next_back()
                     .unwrap_or(label)
                     .chars()
                     .skip(1)
@@ -165,7 +165,7 @@ fn main() {
     }
     if std::env::var("GLOSSGRAPH_BENCH_DETAIL").is_ok() {
         let mut slowest: Vec<(Duration, &String)> = times.iter().copied().zip(&queries).collect();
-        slowest.sort_by(|a, b| b.0.cmp(&a.0));
+        slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
         for (t, q) in slowest.iter().take(12) {
             let again = Instant::now();
             let hits = index.search(&Query {

@@ -3,7 +3,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Command, ExportFormat, LogFormat, QueryFormat};
+use cli::{Cli, Command, ExportFormat, LintFailOn, LintFormat, LogFormat, QueryFormat};
 use glossgraph::commands::{self, CommandError, StoreChoice};
 use glossgraph::diagnostic::Diagnostic;
 use glossgraph::export::Format;
@@ -15,8 +15,38 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    let Cli {
+        data,
+        store,
+        command,
+    } = Cli::parse();
+    // Lint runs before a glossary is opened: SOURCEs need none.
+    let command = match command {
+        Command::Lint {
+            sources,
+            format,
+            fail_on,
+            check_links,
+            shapes,
+            output,
+        } => {
+            return lint(
+                data.as_deref(),
+                sources,
+                format,
+                fail_on,
+                check_links,
+                shapes,
+                output.as_deref(),
+            );
+        }
+        other => other,
+    };
+    match run(Cli {
+        data,
+        store,
+        command,
+    }) {
         Ok(code) => code,
         Err(err) => {
             print_diagnostics(err.diagnostics());
@@ -37,6 +67,7 @@ fn run(cli: Cli) -> Result<ExitCode, CommandError> {
         None => StoreChoice::Memory,
     };
     match cli.command {
+        Command::Lint { .. } => unreachable!("lint runs before a glossary is opened"),
         Command::Check => {
             let diagnostics = commands::check(&project)?;
             print_diagnostics(&diagnostics);
@@ -297,4 +328,61 @@ fn init_log(format: LogFormat) {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),
     }
+}
+
+/// `glossgraph lint`: the report on standard output (or FILE), the summary on
+/// standard error for the JSON and SARIF formats; exit 0, 1 (findings at or
+/// above --fail-on, or no glossary) or 2 (lint could not run).
+fn lint(
+    data: Option<&std::path::Path>,
+    sources: Vec<String>,
+    format: LintFormat,
+    fail_on: LintFailOn,
+    check_links: bool,
+    shapes: Vec<std::path::PathBuf>,
+    output: Option<&std::path::Path>,
+) -> ExitCode {
+    use glossgraph::lint;
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(e) => {
+            eprintln!("glossgraph: cannot read the current folder: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = lint::Options {
+        check_links,
+        shapes,
+        ..lint::Options::default()
+    };
+    let result = if sources.is_empty() {
+        lint::lint_located(data, &cwd, &options)
+    } else {
+        lint::lint_sources(&sources, &options)
+    };
+    let mut report = match result {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("glossgraph: {e}");
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    report.relative_to(&cwd);
+    let format = match format {
+        LintFormat::Text => lint::ReportFormat::Text,
+        LintFormat::Json => lint::ReportFormat::Json,
+        LintFormat::Sarif => lint::ReportFormat::Sarif,
+    };
+    if let Err(e) = commands::write_output(output, |out| report.write(format, out)) {
+        eprintln!("glossgraph: {e}");
+        return ExitCode::from(2);
+    }
+    if format != lint::ReportFormat::Text || output.is_some() {
+        eprintln!("{}", report.summary());
+    }
+    let fail_on = match fail_on {
+        LintFailOn::Error => lint::FailOn::Error,
+        LintFailOn::Warning => lint::FailOn::Warning,
+    };
+    ExitCode::from(report.exit_code(fail_on) as u8)
 }

@@ -848,7 +848,7 @@ mod tests {
             office[0].0, 3,
             "a label starting with the word ranks first: {office:?}"
         );
-        assert!(office.iter().any(|h| *h == (0, Match::Words)));
+        assert!(office.contains(&(0, Match::Words)));
         assert!(
             office.iter().all(|h| h.0 != 4),
             "deprecated concepts are left out"

@@ -135,10 +135,10 @@ pub fn stem(word: &str) -> &str {
             "ь",
         ];
         for ending in ENDINGS {
-            if let Some(s) = word.strip_suffix(ending) {
-                if s.chars().count() >= 3 {
-                    return s;
-                }
+            if let Some(s) = word.strip_suffix(ending)
+                && s.chars().count() >= 3
+            {
+                return s;
             }
         }
         return word;
@@ -146,10 +146,10 @@ pub fn stem(word: &str) -> &str {
     let singular = plural_stem(word);
     // Final vowels of singular forms ("authority", "biblioteca", "musée").
     for (ending, shortest) in [("y", 3), ("e", 4), ("a", 4), ("o", 4)] {
-        if let Some(s) = singular.strip_suffix(ending) {
-            if s.chars().count() >= shortest {
-                return s;
-            }
+        if let Some(s) = singular.strip_suffix(ending)
+            && s.chars().count() >= shortest
+        {
+            return s;
         }
     }
     singular

@@ -93,7 +93,7 @@ pub fn parse_str(
     let Some((front, body, body_line)) = r.split(text) else {
         return Err(r.diagnostics);
     };
-    let root = match yaml::parse(front) {
+    let root = match yaml::parse_at(front, r.line_offset) {
         Ok(root) => root,
         Err(e) => {
             let pos = r.at(e.pos);

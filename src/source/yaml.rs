@@ -68,11 +68,19 @@ pub struct YamlError {
     pub help: &'static str,
 }
 
-/// Parses one YAML document. An empty document is `Value::Null`.
+/// Parses one YAML document. An empty document is `Value::Null`. Positions are
+/// relative to the text.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
+    parse_at(text, 1)
+}
+
+/// `parse` for text that starts on line `first_line` of its file: positions are
+/// still relative to the text, line numbers written in messages are the file's.
+pub fn parse_at(text: &str, first_line: usize) -> Result<Node, YamlError> {
     let mut reader = Reader {
         parser: Parser::new_from_str(text),
         nodes: 0,
+        first_line,
     };
     let mut root = None;
     loop {
@@ -102,6 +110,7 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
 struct Reader<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
     nodes: usize,
+    first_line: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -204,7 +213,8 @@ impl<'a> Reader<'a> {
                             pos: key.pos,
                             message: format!(
                                 "key `{}` is written twice (first at line {})",
-                                key.text, first.pos.line
+                                key.text,
+                                first.pos.line + self.first_line - 1
                             ),
                             help: "keep one of them; YAML would silently drop the first",
                         });
