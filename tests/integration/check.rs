@@ -134,3 +134,32 @@ fn vocabulary_files_are_published_beside_the_entries() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn lint_runs_from_the_command_line() {
+    let out = glossgraph(&root(), &["lint", "--fail-on", "warning"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).contains("glossgraph lint: 0 error(s), 0 warning(s)"), "{}", text(&out.stdout));
+
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("tests/fixtures/check/base"), dir.path());
+    copy_tree(&root().join("tests/fixtures/check/cases/missing-target"), dir.path());
+    let out = glossgraph(dir.path(), &["lint", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let missing = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "check/missing-target").expect("the dangling target is found");
+    assert_eq!(missing["location"]["source"], "entries/gamma.md");
+    assert_eq!(missing["location"]["line"], 5);
+
+    let vocabulary = dir.path().join("clash.ttl");
+    std::fs::write(
+        &vocabulary,
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@prefix : <http://example.org/> .\n:a a skos:Concept ; skos:prefLabel \"A\"@en ; skos:broader :b ; skos:related :b .\n:b a skos:Concept ; skos:prefLabel \"B\"@en .\n",
+    )
+    .unwrap();
+    let out = glossgraph(dir.path(), &["lint", "--format", "sarif", "clash.ttl"]);
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(sarif["runs"][0]["results"].as_array().unwrap().iter().any(|r| r["ruleId"] == "skos/S27"), "{sarif}");
+}
