@@ -138,16 +138,34 @@ fn vocabulary_files_are_published_beside_the_entries() {
 #[test]
 fn lint_runs_from_the_command_line() {
     let out = glossgraph(&root(), &["lint", "--fail-on", "warning"]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
-    assert!(text(&out.stdout).contains("glossgraph lint: 0 error(s), 0 warning(s)"), "{}", text(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stdout).contains("glossgraph lint: 0 error(s), 0 warning(s)"),
+        "{}",
+        text(&out.stdout)
+    );
 
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&root().join("tests/fixtures/check/base"), dir.path());
-    copy_tree(&root().join("tests/fixtures/check/cases/missing-target"), dir.path());
+    copy_tree(
+        &root().join("tests/fixtures/check/cases/missing-target"),
+        dir.path(),
+    );
     let out = glossgraph(dir.path(), &["lint", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let missing = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "check/missing-target").expect("the dangling target is found");
+    let missing = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "check/missing-target")
+        .expect("the dangling target is found");
     assert_eq!(missing["location"]["source"], "entries/gamma.md");
     assert_eq!(missing["location"]["line"], 5);
 
@@ -161,5 +179,12 @@ fn lint_runs_from_the_command_line() {
     assert_eq!(out.status.code(), Some(1));
     let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
-    assert!(sarif["runs"][0]["results"].as_array().unwrap().iter().any(|r| r["ruleId"] == "skos/S27"), "{sarif}");
+    assert!(
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["ruleId"] == "skos/S27"),
+        "{sarif}"
+    );
 }
