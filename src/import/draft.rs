@@ -1,0 +1,146 @@
+//! An entry an importer has made, before it is a file: plain values, no positions.
+//!
+//! [`Draft::to_text`] writes it in the entry format (YAML front matter and a
+//! Markdown body) that `crate::source` reads back.
+
+use super::markdown;
+use super::yaml::Yaml;
+
+/// Text in one language.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Tagged {
+    /// A lowercase BCP 47 language tag.
+    pub lang: String,
+    pub text: String,
+}
+
+impl Tagged {
+    pub fn new(lang: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            lang: lang.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// A key fact: `Label: value`, with the ids of the entries the value names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftFact {
+    pub label: String,
+    pub value: String,
+    pub targets: Vec<String>,
+}
+
+/// A section: its title and its body as CommonMark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftSection {
+    pub title: String,
+    pub markdown: String,
+}
+
+/// An entry to be written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Draft {
+    /// The id: the file name without `.md`.
+    pub id: String,
+    /// The language of the body and of text without a language, when it is not
+    /// the glossary's default.
+    pub language: Option<String>,
+    pub terms: Vec<Tagged>,
+    pub alt_labels: Vec<Tagged>,
+    pub hidden_labels: Vec<Tagged>,
+    pub definitions: Vec<Tagged>,
+    /// A register's key, such as `plain-language`.
+    pub register: Option<String>,
+    pub notation: Option<String>,
+    /// Relation type key and target ids, in the order written.
+    pub relations: Vec<(String, Vec<String>)>,
+    pub key_facts: Vec<DraftFact>,
+    /// (often heard, actually)
+    pub misconceptions: Vec<(String, String)>,
+    /// `Article N` or IRIs.
+    pub sources: Vec<String>,
+    /// Mapping kind (`exact`, `close`, …) and IRIs.
+    pub mappings: Vec<(String, Vec<String>)>,
+    pub deprecated: bool,
+    pub replaced_by: Option<String>,
+    pub sections: Vec<DraftSection>,
+}
+
+impl Draft {
+    /// The file text: front matter between `---` lines, then the sections.
+    /// `default_language` is the glossary's; text in it is written without a tag.
+    pub fn to_text(&self, default_language: &str) -> String {
+        let body_language = self.language.as_deref().unwrap_or(default_language);
+        let mut y = Yaml::default();
+        y.line("---");
+        y.texts("term", &self.terms, body_language, false);
+        y.texts("alt-labels", &self.alt_labels, body_language, true);
+        y.texts("hidden-labels", &self.hidden_labels, body_language, true);
+        y.texts("definition", &self.definitions, body_language, false);
+        if let Some(register) = &self.register {
+            y.pair(0, "register", register);
+        }
+        if let Some(notation) = &self.notation {
+            y.pair(0, "notation", notation);
+        }
+        if let Some(language) = &self.language {
+            y.pair(0, "language", language);
+        }
+        let relations: Vec<_> = self
+            .relations
+            .iter()
+            .filter(|(_, ids)| !ids.is_empty())
+            .collect();
+        if !relations.is_empty() {
+            y.line("relations:");
+            for (key, ids) in relations {
+                y.list(2, key, ids);
+            }
+        }
+        if !self.key_facts.is_empty() {
+            y.line("key-facts:");
+            for fact in &self.key_facts {
+                y.fact(fact);
+            }
+        }
+        if !self.misconceptions.is_empty() {
+            y.line("misconceptions:");
+            for (claim, correction) in &self.misconceptions {
+                y.item_pair(2, "often-heard", claim);
+                y.pair(4, "actually", correction);
+            }
+        }
+        if !self.sources.is_empty() {
+            y.list(0, "sources", &self.sources);
+        }
+        let mappings: Vec<_> = self
+            .mappings
+            .iter()
+            .filter(|(_, iris)| !iris.is_empty())
+            .collect();
+        if !mappings.is_empty() {
+            y.line("mappings:");
+            for (kind, iris) in mappings {
+                y.list(2, kind, iris);
+            }
+        }
+        if self.deprecated {
+            y.line("deprecated: true");
+        }
+        if let Some(by) = &self.replaced_by {
+            y.pair(0, "replaced-by", by);
+        }
+        y.line("---");
+        let mut text = y.finish();
+        for section in &self.sections {
+            text.push('\n');
+            text.push_str("## ");
+            text.push_str(&markdown::heading(&section.title));
+            text.push_str("\n\n");
+            text.push_str(section.markdown.trim());
+            text.push('\n');
+        }
+        text
+    }
+}

@@ -1,0 +1,421 @@
+//! Glossary pages (plain text or HTML, files or URLs) to entries.
+//!
+//! A page is read into lines (`lines`, `html`), its layout into parts
+//! (`layout`), with site furniture set aside (`furniture`). Key facts whose
+//! label names a relation type become relations to the existing concepts their
+//! value mentions; what cannot be matched stays text and is reported.
+
+mod furniture;
+mod html;
+mod layout;
+mod lines;
+mod report;
+
+pub use furniture::FurnitureRules;
+pub use layout::Dropped;
+pub use report::{Linked, PageOutcome, PageReport, SkippedRelation, UnresolvedMention};
+
+use super::draft::{Draft, DraftFact, DraftSection, Tagged};
+use super::error::ImportError;
+use super::fetch::{self, FetchLimits, Fetched};
+use super::labels::{LabelIndex, Unmatched};
+use super::markdown;
+use super::target::Target;
+use super::write;
+use crate::convert::Summary;
+use crate::diagnostic::Diagnostic;
+use crate::project::Project;
+use crate::source::slugify;
+use layout::{Block, Page};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// How to import pages.
+#[derive(Debug, Clone)]
+pub struct PageOptions {
+    /// The folder entries are written to.
+    pub out_dir: PathBuf,
+    /// Overwrite entry files that exist.
+    pub force: bool,
+    /// Extra signs of site furniture.
+    pub rules: FurnitureRules,
+    /// Limits on reading each input.
+    pub limits: FetchLimits,
+}
+
+impl PageOptions {
+    /// Options writing to `out_dir` with the default limits and no extra rules.
+    pub fn new(out_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            out_dir: out_dir.into(),
+            force: false,
+            rules: FurnitureRules::default(),
+            limits: FetchLimits::PAGE,
+        }
+    }
+}
+
+/// Imports each page in `inputs` (file paths or http(s) URLs) as an entry of
+/// `project`, written to `options.out_dir`. Nothing is written unless every
+/// page imports and the new entries pass `glossgraph check`.
+pub fn import(
+    inputs: &[String],
+    project: &Project,
+    options: &PageOptions,
+) -> Result<PageReport, ImportError> {
+    let selectors = options
+        .rules
+        .selectors
+        .iter()
+        .map(|s| {
+            scraper::Selector::parse(s)
+                .map(|parsed| (s.clone(), parsed))
+                .map_err(|e| {
+                    ImportError::Options(format!(
+                        "`{s}` is not a CSS selector ({e}); give selectors like `div.promo` or `aside[data-ad]`"
+                    ))
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let target = Target::load(project, &options.out_dir)?;
+    let ontology = &project.ontology;
+    // Relations the existing entries state: id → (relation key, target).
+    let stated: BTreeMap<String, Vec<(String, String)>> = target
+        .entries
+        .iter()
+        .map(|e| {
+            let s = Summary::of(e, ontology);
+            (
+                s.id,
+                s.relations.into_iter().map(|(k, t, ..)| (k, t)).collect(),
+            )
+        })
+        .collect();
+
+    let texts: Vec<String> = target
+        .entries
+        .iter()
+        .map(|e| {
+            e.terms
+                .iter()
+                .chain(&e.definitions)
+                .map(|t| t.value.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let common = furniture::common_words(texts.iter().map(String::as_str));
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut outcomes: Vec<PageOutcome> = Vec::new();
+    let mut sources_of: BTreeMap<String, String> = BTreeMap::new();
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut failed: Vec<&str> = Vec::new();
+    for input in inputs {
+        let fetched = fetch::fetch(input, &options.limits, accepts_page, "an HTML or text page")?;
+        let text = fetch::decode(&fetched)?;
+        let lines = if is_html(&fetched, &text) {
+            if let Some(line) = html::too_deep(&text) {
+                errors.push(super::error::located(
+                    input,
+                    line,
+                    1,
+                    "import/too-deep",
+                    format!(
+                        "the HTML nests elements more than {} deep from here",
+                        html::MAX_DEPTH
+                    ),
+                    "give the page as the site serves it, or as plain text",
+                ));
+                failed.push(input);
+                continue;
+            }
+            html::html_lines(&text, &selectors, fetched.url.as_deref())
+        } else {
+            lines::text_lines(&text)
+        };
+        let page = match layout::read(input, lines, |term, definition| {
+            furniture::Detector::new(&options.rules, term, definition, &common)
+        }) {
+            Ok(page) => page,
+            Err(found) => {
+                errors.extend(found);
+                failed.push(input);
+                continue;
+            }
+        };
+        let id = slugify(&page.term);
+        if id.is_empty() {
+            errors.push(super::error::located(
+                input,
+                page.term_line,
+                1,
+                "import/id",
+                format!("cannot make an entry id from the term `{}`", page.term),
+                "ids are made of the term's ASCII letters and digits; import a page whose term has some, then rename the file",
+            ));
+            failed.push(input);
+            continue;
+        }
+        if let Some(first) = sources_of.insert(id.clone(), input.clone()) {
+            return Err(ImportError::Collision {
+                id,
+                first,
+                second: input.clone(),
+            });
+        }
+        let (draft, outcome) = make_draft(&page, &id, &fetched, &target, &drafts, &stated);
+        drafts.push(draft);
+        outcomes.push(outcome);
+    }
+    if !errors.is_empty() {
+        let input = match failed.as_slice() {
+            [one] => (*one).to_owned(),
+            many => format!("{} pages", many.len()),
+        };
+        return Err(ImportError::Input {
+            input,
+            diagnostics: errors,
+        });
+    }
+    let (planned, warnings) = target.prepare(&drafts)?;
+    for (outcome, file) in outcomes.iter_mut().zip(&planned) {
+        outcome.path = file.path.clone();
+        outcome.replaced = file.path.exists();
+    }
+    write::write_all(&planned, options.force)?;
+    Ok(PageReport {
+        pages: outcomes,
+        warnings,
+    })
+}
+
+/// Media types a page may have.
+fn accepts_page(media_type: &str) -> bool {
+    matches!(
+        media_type,
+        "text/html" | "application/xhtml+xml" | "text/plain" | "text/markdown"
+    )
+}
+
+/// Whether the page is HTML: by its media type, its file extension or its start.
+fn is_html(fetched: &Fetched, text: &str) -> bool {
+    if let Some(media_type) = &fetched.media_type {
+        return media_type.contains("html");
+    }
+    let lower_name = fetched.name.to_ascii_lowercase();
+    if [".html", ".htm", ".xhtml"]
+        .iter()
+        .any(|e| lower_name.ends_with(e))
+    {
+        return true;
+    }
+    let start: String = text
+        .trim_start()
+        .chars()
+        .take(1024)
+        .collect::<String>()
+        .to_lowercase();
+    start.starts_with('<')
+        && [
+            "<!doctype html",
+            "<html",
+            "<body",
+            "<head",
+            "<h1",
+            "<p>",
+            "<div",
+            "<article",
+        ]
+        .iter()
+        .any(|tag| start.contains(tag))
+}
+
+/// The entry for a page, and what the report says about it.
+fn make_draft(
+    page: &Page,
+    id: &str,
+    fetched: &Fetched,
+    target: &Target<'_>,
+    earlier: &[Draft],
+    stated: &BTreeMap<String, Vec<(String, String)>>,
+) -> (Draft, PageOutcome) {
+    let project = target.project;
+    let ontology = &project.ontology;
+    let lang = target.language().to_owned();
+    let mut outcome = PageOutcome {
+        input: fetched.name.clone(),
+        id: id.to_owned(),
+        term: page.term.clone(),
+        shadows: target
+            .entry(id)
+            .map(|e| e.path.clone())
+            .filter(|p| *p != target.path_for(id)),
+        dropped: {
+            let mut dropped = page.dropped.clone();
+            dropped.sort_by_key(|d| d.first_line);
+            dropped
+        },
+        ..PageOutcome::default()
+    };
+    let mut draft = Draft {
+        id: id.to_owned(),
+        terms: vec![Tagged::new(&lang, &page.term)],
+        definitions: vec![Tagged::new(&lang, &page.definition)],
+        ..Draft::default()
+    };
+    if let Some((written, line)) = &page.register {
+        let key = normal(written);
+        match ontology
+            .registers
+            .iter()
+            .find(|r| normal(&r.key) == key || normal(&r.label) == key)
+        {
+            Some(register) => {
+                draft.register = Some(register.key.clone());
+                outcome.register = Some(register.key.clone());
+            }
+            None => outcome.notes.push(format!(
+                "line {line}: the register `{written}` is not one glossgraph knows ({}); left out",
+                ontology
+                    .registers
+                    .iter()
+                    .map(|r| r.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+    for section in &page.sections {
+        let markdown = section
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(spans) => markdown::paragraph(spans),
+                Block::List(items) => markdown::list(items),
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        draft.sections.push(DraftSection {
+            title: section.title.clone(),
+            markdown,
+        });
+    }
+
+    // Concepts a key fact can name: the glossary's, and the pages imported before.
+    let mut index = LabelIndex::of_entries(target.entries.iter().filter(|e| e.id != id));
+    for d in earlier {
+        index.add(
+            &d.id,
+            d.terms.iter().chain(&d.alt_labels).map(|t| t.text.as_str()),
+        );
+    }
+    for fact in &page.facts {
+        let mut targets = Vec::new();
+        if let Some(t) = ontology.relation_type_for_fact_label(&fact.label) {
+            let mentions = index.mentions(&fact.value);
+            for found in mentions.found {
+                if let Some(reason) = owned_elsewhere(id, &found.id, stated, earlier) {
+                    outcome.skipped.push(SkippedRelation {
+                        key: t.key.clone(),
+                        target: found.id.clone(),
+                        fact: fact.label.clone(),
+                        line: fact.line,
+                        reason,
+                    });
+                    continue;
+                }
+                targets.push(found.id.clone());
+                outcome.relations.push(Linked {
+                    key: t.key.clone(),
+                    target: found.id,
+                    fact: fact.label.clone(),
+                    line: fact.line,
+                    mention: found.mention,
+                    label: found.label,
+                    partial: found.partial,
+                });
+            }
+            for u in mentions.unresolved {
+                outcome.unresolved.push(UnresolvedMention {
+                    fact: fact.label.clone(),
+                    line: fact.line,
+                    mention: u.mention,
+                    why: match u.why {
+                        Unmatched::NoConcept => "no concept has a label with these words".into(),
+                        Unmatched::Ambiguous(ids) => {
+                            format!("several concepts could be meant: {}", ids.join(", "))
+                        }
+                        Unmatched::Negated => "it says what the concept is not".into(),
+                    },
+                });
+            }
+        }
+        draft.key_facts.push(DraftFact {
+            label: fact.label.clone(),
+            value: fact.value.clone(),
+            targets,
+        });
+    }
+    draft.misconceptions = page
+        .misconceptions
+        .iter()
+        .map(|m| (m.claim.clone(), m.correction.clone()))
+        .collect();
+    for (_, href, _) in &page.links {
+        if oxigraph::model::NamedNode::new(href).is_ok() && !draft.sources.contains(href) {
+            draft.sources.push(href.clone());
+        }
+    }
+    for (text, line) in &page.unlinked {
+        outcome.notes.push(format!(
+            "line {line}: `Going deeper` item without a link left out: {}",
+            layout::snippet(text)
+        ));
+    }
+    outcome.sections = draft.sections.len();
+    outcome.facts = draft.key_facts.len();
+    outcome.misconceptions = draft.misconceptions.len();
+    outcome.sources = draft.sources.len();
+    (draft, outcome)
+}
+
+/// Why `id` may not state a relation to `other`: `other` (an existing entry, or
+/// a page imported before) already states one to `id`.
+fn owned_elsewhere(
+    id: &str,
+    other: &str,
+    stated: &BTreeMap<String, Vec<(String, String)>>,
+    earlier: &[Draft],
+) -> Option<String> {
+    let because = |key: &str| {
+        format!(
+            "`{other}` already states `{key}: {id}`, and all relations between two entries are stated in one of them"
+        )
+    };
+    if let Some(d) = earlier.iter().find(|d| d.id == other) {
+        for fact in &d.key_facts {
+            if fact.targets.iter().any(|t| t == id) {
+                return Some(because(&fact.label));
+            }
+        }
+        for (key, targets) in &d.relations {
+            if targets.iter().any(|t| t == id) {
+                return Some(because(key));
+            }
+        }
+        return None;
+    }
+    stated
+        .get(other)?
+        .iter()
+        .find(|(_, t)| t == id)
+        .map(|(key, _)| because(key))
+}
+
+/// Lowercase letters and digits only, to compare register names.
+fn normal(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}

@@ -1,0 +1,594 @@
+//! SKOS vocabularies (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD; files
+//! or URLs) to entries that convert back to the same SKOS statements.
+//!
+//! Every `skos:Concept` with an IRI, a preferred label and a definition becomes
+//! an entry (a placeholder definition can be given for concepts without one).
+//! What round-trips, for a converted concept `c` that becomes `{base}concept/{id}`:
+//!
+//! - `c a skos:Concept`;
+//! - `skos:prefLabel`, `skos:altLabel`, `skos:hiddenLabel` and `skos:definition`
+//!   (one per language), with whitespace runs collapsed and text without a
+//!   language tag in the glossary's default language;
+//! - `skos:notation` (one, as a plain literal);
+//! - `skos:broader`, `skos:narrower`, `skos:related` (and glossgraph's typed
+//!   relations) between converted concepts, in both directions;
+//! - `skos:exactMatch`, `closeMatch`, `broadMatch`, `narrowMatch`,
+//!   `relatedMatch`, with converted concepts' IRIs replaced by their new ones;
+//! - for glossgraph's own exports, sections, key facts, misconceptions, the
+//!   register, sources, deprecation and replacement as well.
+//!
+//! Anything else is listed in the report: changed (second preferred labels
+//! become alternative labels, relations to concepts not converted become
+//! mappings, hierarchy cycles are broken, notes become sections…) or not
+//! converted (with counts per property).
+
+mod concept;
+mod graph;
+mod report;
+
+pub use report::{Converted, Count, InputSummary, SkosReport, Tally};
+
+use super::draft::{Draft, DraftFact, Tagged};
+use super::error::ImportError;
+use super::fetch::{self, FetchLimits};
+use super::relations::{self, Stated};
+use super::target::Target;
+use super::write;
+use crate::ontology::Direction;
+use crate::project::Project;
+use crate::source::slugify;
+use crate::vocab::skos;
+use oxigraph::model::{NamedNode, NamedOrBlankNode};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+/// Longest id made from a label or an IRI.
+const MAX_ID: usize = 64;
+/// Warnings kept in the report.
+const WARNINGS_SHOWN: usize = 10;
+
+/// Where entry ids come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IdSource {
+    /// The IRI's last part when it reads as words (`AIOffice` → `ai-office`),
+    /// else the preferred label (`concept10` → `right-to-education`).
+    #[default]
+    Auto,
+    /// The preferred label in the glossary's default language (or any).
+    Label,
+    /// The IRI's last part.
+    LocalName,
+}
+
+/// How to convert vocabularies.
+#[derive(Debug, Clone)]
+pub struct SkosOptions {
+    /// The folder entries are written to.
+    pub out_dir: PathBuf,
+    /// Overwrite entry files that exist.
+    pub force: bool,
+    /// A definition for concepts that have none; without it they are skipped.
+    pub placeholder_definition: Option<String>,
+    pub ids: IdSource,
+    pub limits: FetchLimits,
+}
+
+impl SkosOptions {
+    pub fn new(out_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            out_dir: out_dir.into(),
+            force: false,
+            placeholder_definition: None,
+            ids: IdSource::Auto,
+            limits: FetchLimits::VOCABULARY,
+        }
+    }
+}
+
+/// Media types a vocabulary may have.
+fn accepts_rdf(media_type: &str) -> bool {
+    oxigraph::io::RdfFormat::from_media_type(media_type).is_some()
+        || matches!(
+            media_type,
+            "text/plain"
+                | "application/octet-stream"
+                | "binary/octet-stream"
+                | "application/xml"
+                | "text/xml"
+                | "application/json"
+        )
+}
+
+/// What a vocabulary holds, for publishing it as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inspection {
+    pub inputs: Vec<InputSummary>,
+    pub concepts: usize,
+    pub schemes: usize,
+    pub languages: BTreeSet<String>,
+}
+
+impl std::fmt::Display for Inspection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for input in &self.inputs {
+            writeln!(f, "read {}: {} triples", input.input, input.triples)?;
+        }
+        let languages: Vec<&str> = self.languages.iter().map(String::as_str).collect();
+        writeln!(
+            f,
+            "{} concept(s) in {} scheme(s); label languages: {}",
+            self.concepts,
+            self.schemes,
+            if languages.is_empty() {
+                "none".to_owned()
+            } else {
+                languages.join(", ")
+            }
+        )
+    }
+}
+
+/// Reads vocabularies and says what they hold, writing nothing.
+pub fn inspect(inputs: &[String], limits: &FetchLimits) -> Result<Inspection, ImportError> {
+    let (graph, summaries) = read_all(inputs, limits)?;
+    let mut languages = BTreeSet::new();
+    for t in graph.triples() {
+        if let oxigraph::model::Term::Literal(l) = &t.object
+            && t.predicate.as_ref() == skos::PREF_LABEL
+            && let Some(lang) = l.language()
+        {
+            languages.insert(lang.to_ascii_lowercase());
+        }
+    }
+    Ok(Inspection {
+        inputs: summaries,
+        concepts: graph.instances(skos::CONCEPT).len(),
+        schemes: graph.instances(skos::CONCEPT_SCHEME).len(),
+        languages,
+    })
+}
+
+fn read_all(
+    inputs: &[String],
+    limits: &FetchLimits,
+) -> Result<(graph::Graph, Vec<InputSummary>), ImportError> {
+    let mut triples = Vec::new();
+    let mut summaries = Vec::new();
+    for input in inputs {
+        let fetched = fetch::fetch(input, limits, accepts_rdf, "an RDF vocabulary")?;
+        if fetched.bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ImportError::Fetch {
+                input: input.clone(),
+                problem: super::FetchProblem::Empty,
+            });
+        }
+        let read = graph::parse(&fetched)?;
+        summaries.push(InputSummary {
+            input: input.clone(),
+            triples: read.len(),
+        });
+        triples.extend(read);
+    }
+    Ok((graph::Graph::new(triples), summaries))
+}
+
+/// Converts the concepts of the vocabularies in `inputs` (read together, so
+/// relations across them resolve) to entries of `project` in `options.out_dir`.
+/// Nothing is written unless all of them pass `glossgraph check`.
+pub fn to_entries(
+    inputs: &[String],
+    project: &Project,
+    options: &SkosOptions,
+) -> Result<SkosReport, ImportError> {
+    let (graph, summaries) = read_all(inputs, &options.limits)?;
+    let target = Target::load(project, &options.out_dir)?;
+    let language = target.language().to_owned();
+    let ctx = concept::Context {
+        graph: &graph,
+        ontology: &project.ontology,
+        config: &project.config,
+        language: &language,
+    };
+    let mut report = SkosReport {
+        inputs: summaries,
+        triples: graph.len(),
+        out_dir: options.out_dir.clone(),
+        ..SkosReport::default()
+    };
+    let mut tally = Tally::default();
+
+    // Concepts that can be entries.
+    let subjects = graph.instances(skos::CONCEPT);
+    report.concepts = subjects.len();
+    let mut candidates: Vec<(NamedNode, concept::Concept)> = Vec::new();
+    for subject in subjects {
+        let iri = match subject {
+            NamedOrBlankNode::NamedNode(n) => n,
+            NamedOrBlankNode::BlankNode(b) => {
+                report.skipped.push((
+                    b.to_string(),
+                    "a blank node: a concept needs an IRI to become an entry".into(),
+                ));
+                continue;
+            }
+        };
+        let mut c = concept::read(&ctx, &iri, &mut tally);
+        if c.terms.is_empty() {
+            report
+                .skipped
+                .push((iri.to_string(), "no preferred label".into()));
+            continue;
+        }
+        if c.definitions.is_empty() {
+            match &options.placeholder_definition {
+                Some(text) if !text.trim().is_empty() => {
+                    c.definitions
+                        .push(Tagged::new(&language, super::markdown::collapse(text)));
+                    tally.change(
+                        "concepts without a definition given the placeholder definition",
+                        &iri,
+                    );
+                }
+                _ => {
+                    report.skipped.push((
+                        iri.to_string(),
+                        "no definition; pass a placeholder definition (--placeholder-definition TEXT) to convert it anyway and write one later".into(),
+                    ));
+                    continue;
+                }
+            }
+        }
+        candidates.push((iri, c));
+    }
+
+    // Ids, then concepts whose term another concept already has.
+    let outside: BTreeSet<String> = target
+        .entries
+        .iter()
+        .filter(|e| e.path != target.path_for(&e.id))
+        .map(|e| e.id.clone())
+        .collect();
+    let ids = assign_ids(&candidates, options.ids, &language, &outside, &mut tally);
+    let new_ids: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+    let mut taken: BTreeMap<(String, String), String> = BTreeMap::new();
+    for e in target
+        .entries
+        .iter()
+        .filter(|e| !new_ids.contains(e.id.as_str()))
+    {
+        for t in &e.terms {
+            taken.insert(
+                (t.lang.clone(), t.value.to_lowercase()),
+                format!("existing entry `{}`", e.id),
+            );
+        }
+    }
+    let mut kept: Vec<(NamedNode, concept::Concept, String)> = Vec::new();
+    for ((iri, mut c), id) in candidates.into_iter().zip(ids) {
+        // Two concepts cannot share a term: a label another concept has as its
+        // term becomes an alternative label.
+        let mut clashes = Vec::new();
+        c.terms.retain(
+            |t| match taken.get(&(t.lang.clone(), t.text.to_lowercase())) {
+                Some(other) => {
+                    clashes.push((t.clone(), other.clone()));
+                    false
+                }
+                None => true,
+            },
+        );
+        if c.terms.is_empty() {
+            let others: Vec<&str> = clashes.iter().map(|(_, o)| o.as_str()).collect();
+            report.skipped.push((
+                iri.to_string(),
+                format!(
+                    "its preferred labels are those of {} (two concepts cannot share a term)",
+                    others.join(", ")
+                ),
+            ));
+            continue;
+        }
+        for (label, other) in clashes {
+            tally.change(
+                "preferred labels another concept has as its term became alternative labels",
+                format!(
+                    "{iri} “{}”@{} (the term of {other})",
+                    label.text, label.lang
+                ),
+            );
+            c.alt_labels.push(label);
+        }
+        for t in &c.terms {
+            taken.insert(
+                (t.lang.clone(), t.text.to_lowercase()),
+                format!("<{}>", iri.as_str()),
+            );
+        }
+        kept.push((iri, c, id));
+    }
+    let id_of: BTreeMap<&str, &str> = kept
+        .iter()
+        .map(|(iri, _, id)| (iri.as_str(), id.as_str()))
+        .collect();
+
+    // Relations between converted concepts; the others become mappings.
+    let ontology = &project.ontology;
+    let mut stated: Vec<Stated> = Vec::new();
+    let mut pinned: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut external: BTreeMap<String, Vec<(String, NamedNode)>> = BTreeMap::new();
+    let mut fact_relations: BTreeSet<(String, String, String)> = BTreeSet::new();
+    for (iri, c, id) in &kept {
+        for (key, other) in &c.relations {
+            match id_of.get(other.as_str()) {
+                Some(to) => stated.push(Stated {
+                    from: id.clone(),
+                    key: key.clone(),
+                    to: (*to).to_owned(),
+                }),
+                None => {
+                    let kind = match ontology.relation_type(key).map(|t| t.direction) {
+                        Some(Direction::Broader) => "broad",
+                        Some(Direction::Narrower) => "narrow",
+                        _ => "related",
+                    };
+                    tally.change(
+                        "relations to concepts not converted became mappings (broader → broad match, narrower → narrow match, others → related match)",
+                        format!("{iri} {key} {other}"),
+                    );
+                    external
+                        .entry(id.clone())
+                        .or_default()
+                        .push((kind.to_owned(), other.clone()));
+                }
+            }
+        }
+        for fact in &c.facts {
+            if let Some(t) = ontology.relation_type_for_fact_label(&fact.label) {
+                for m in &fact.mentions {
+                    if let Some(to) = id_of.get(m.as_str()) {
+                        pinned.insert((id.clone(), (*to).to_owned()), id.clone());
+                        fact_relations.insert((id.clone(), t.key.clone(), (*to).to_owned()));
+                    }
+                }
+            }
+        }
+    }
+    let arranged = relations::arrange(&stated, ontology, &pinned);
+    for (s, why) in &arranged.dropped {
+        tally.change(
+            &format!("relations left out: {why}"),
+            format!("{} {} {}", s.from, s.key, s.to),
+        );
+    }
+
+    // Entries.
+    let mut drafts = Vec::with_capacity(kept.len());
+    for (iri, c, id) in &kept {
+        let mut draft = Draft {
+            id: id.clone(),
+            terms: c.terms.clone(),
+            alt_labels: c.alt_labels.clone(),
+            hidden_labels: c.hidden_labels.clone(),
+            definitions: c.definitions.clone(),
+            register: c.register.clone(),
+            notation: c.notation.clone(),
+            misconceptions: c.misconceptions.clone(),
+            sources: dedup(c.sources.clone()),
+            deprecated: c.deprecated,
+            sections: c.sections.clone(),
+            ..Draft::default()
+        };
+        if let Some(by) = &c.replaced_by {
+            match id_of.get(by.as_str()) {
+                Some(by) => draft.replaced_by = Some((*by).to_owned()),
+                None => tally.change("replacements by concepts not converted left out", iri),
+            }
+        }
+        let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (key, to) in arranged
+            .by_owner
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            if !fact_relations.contains(&(id.clone(), key.clone(), to.clone())) {
+                grouped.entry(key.clone()).or_default().push(to.clone());
+            }
+        }
+        draft.relations = grouped.into_iter().collect();
+        for fact in &c.facts {
+            let mut targets: Vec<String> = Vec::new();
+            for m in &fact.mentions {
+                match id_of.get(m.as_str()) {
+                    Some(to) if !targets.iter().any(|t| t == to) => targets.push((*to).to_owned()),
+                    Some(_) => {}
+                    None => tally.change("key-fact mentions of concepts not converted left out", m),
+                }
+            }
+            draft.key_facts.push(DraftFact {
+                label: fact.label.clone(),
+                value: fact.value.clone(),
+                targets,
+            });
+        }
+        let mut mappings: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let all = c
+            .mappings
+            .iter()
+            .chain(external.get(id).map(Vec::as_slice).unwrap_or_default());
+        for (kind, to) in all {
+            let to = match id_of.get(to.as_str()) {
+                Some(other) => project.config.concept_iri(other),
+                None => to.as_str().to_owned(),
+            };
+            mappings.entry(kind.clone()).or_default().push(to);
+        }
+        let order = ["exact", "close", "broad", "narrow", "related"];
+        draft.mappings = order
+            .iter()
+            .filter_map(|k| Some(((*k).to_owned(), dedup(mappings.remove(*k)?))))
+            .collect();
+        for t in draft
+            .terms
+            .iter()
+            .chain(&draft.alt_labels)
+            .chain(&draft.hidden_labels)
+            .chain(&draft.definitions)
+        {
+            if !project.config.languages.contains(&t.lang) {
+                report.unlisted_languages.insert(t.lang.clone());
+            }
+        }
+        report.converted.push(Converted {
+            iri: iri
+                .to_string()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned(),
+            id: id.clone(),
+            path: target.path_for(id),
+        });
+        drafts.push(draft);
+    }
+    let (planned, warnings) = target.prepare(&drafts)?;
+    write::write_all(&planned, options.force)?;
+    report.warning_count = warnings.len();
+    report.warnings = warnings.into_iter().take(WARNINGS_SHOWN).collect();
+    report.tally = tally;
+    Ok(report)
+}
+
+fn dedup(mut items: Vec<String>) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    items.retain(|i| seen.insert(i.clone()));
+    items
+}
+
+/// The last part of an IRI: after the last `#`, else the last `/` (ignoring a
+/// final one).
+fn local_name(iri: &str) -> &str {
+    if let Some((_, fragment)) = iri.rsplit_once('#')
+        && !fragment.is_empty()
+    {
+        return fragment;
+    }
+    iri.trim_end_matches('/')
+        .rsplit_once('/')
+        .map_or(iri, |(_, last)| last)
+}
+
+/// A slug of a local name, splitting camel case (`AIOffice` → `ai-office`).
+fn local_slug(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut spaced = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if i > 0 && c.is_uppercase() {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                spaced.push(' ');
+            }
+        }
+        spaced.push(c);
+    }
+    slugify(&spaced)
+}
+
+/// Whether a local name reads as words rather than a code (`concept10`, `c1`).
+fn reads_as_words(slug: &str) -> bool {
+    let letters = slug.chars().filter(char::is_ascii_alphabetic).count();
+    let trailing_digits = slug.chars().rev().take_while(char::is_ascii_digit).count();
+    letters >= 4 && trailing_digits < 2
+}
+
+/// At most [`MAX_ID`] characters, cut at a hyphen.
+fn shorten(slug: String) -> String {
+    if slug.len() <= MAX_ID {
+        return slug;
+    }
+    let cut = &slug[..MAX_ID];
+    cut.rsplit_once('-')
+        .map_or(cut, |(head, _)| head)
+        .trim_end_matches('-')
+        .to_owned()
+}
+
+/// An id for each candidate: from its IRI or label as `source` says, unique
+/// among them and not one of `taken`.
+fn assign_ids(
+    candidates: &[(NamedNode, concept::Concept)],
+    source: IdSource,
+    language: &str,
+    taken: &BTreeSet<String>,
+    tally: &mut Tally,
+) -> Vec<String> {
+    let mut used: BTreeSet<String> = taken.clone();
+    let mut out = Vec::with_capacity(candidates.len());
+    for (iri, c) in candidates {
+        let local = shorten(local_slug(local_name(iri.as_str())));
+        let label = c
+            .terms
+            .iter()
+            .find(|t| t.lang == language)
+            .or(c.terms.first())
+            .map(|t| shorten(slugify(&t.text)))
+            .unwrap_or_default();
+        let preferred = match source {
+            IdSource::LocalName => [local, label],
+            IdSource::Label => [label, local],
+            IdSource::Auto if reads_as_words(&local) => [local, label],
+            IdSource::Auto => [label, local],
+        };
+        let options: Vec<&String> = preferred.iter().filter(|s| !s.is_empty()).collect();
+        let base = options
+            .first()
+            .map_or_else(|| "concept".to_owned(), |s| (*s).clone());
+        let id = match options.iter().find(|s| !used.contains(**s)) {
+            Some(free) => (*free).clone(),
+            None => (2..)
+                .map(|n| format!("{base}-{n}"))
+                .find(|candidate| !used.contains(candidate))
+                .unwrap_or(base.clone()),
+        };
+        if id != base {
+            tally.change(
+                "ids that would have clashed were made unique",
+                format!("{iri} → {id}"),
+            );
+        }
+        used.insert(id.clone());
+        out.push(id);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_from_iris_and_labels() {
+        assert_eq!(
+            local_name("https://w3id.org/dpv/legal/eu/aiact#AIOffice"),
+            "AIOffice"
+        );
+        assert_eq!(
+            local_name("http://vocabularies.unesco.org/thesaurus/concept10"),
+            "concept10"
+        );
+        assert_eq!(local_name("http://example.org/a/b/"), "b");
+        assert_eq!(local_slug("AIOffice"), "ai-office");
+        assert_eq!(
+            local_slug("ProhibitedAISystem-A5-1-f"),
+            "prohibited-ai-system-a5-1-f"
+        );
+        assert_eq!(
+            local_slug("gpaiModelWithSystemicRisk"),
+            "gpai-model-with-systemic-risk"
+        );
+        assert!(reads_as_words("ai-office"));
+        assert!(!reads_as_words("concept10"));
+        assert!(!reads_as_words("c1"));
+        assert_eq!(shorten("a-".repeat(40) + "end").len(), 63);
+    }
+}

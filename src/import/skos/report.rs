@@ -1,0 +1,232 @@
+//! What converting a vocabulary did: the entries written, the concepts left
+//! out and why, what changed on the way (so does not convert back exactly),
+//! and what has no place in an entry.
+
+use crate::diagnostic::Diagnostic;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::PathBuf;
+
+/// Examples kept per kind of finding.
+const EXAMPLES: usize = 3;
+
+/// A count, with the first few examples.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Count {
+    pub count: usize,
+    pub examples: Vec<String>,
+}
+
+impl Count {
+    fn add(&mut self, example: String) {
+        self.count += 1;
+        if self.examples.len() < EXAMPLES && !self.examples.contains(&example) {
+            self.examples.push(example);
+        }
+    }
+}
+
+/// Findings counted while reading.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// What was changed or left out, by kind.
+    pub changes: BTreeMap<String, Count>,
+    /// Statements about concepts with no place in an entry, by property.
+    pub not_converted: BTreeMap<String, usize>,
+    /// Statements glossgraph writes itself when it builds, by property.
+    pub regenerated: BTreeMap<String, usize>,
+}
+
+impl Tally {
+    pub fn change(&mut self, what: &str, example: impl fmt::Display) {
+        self.changes
+            .entry(what.to_owned())
+            .or_default()
+            .add(example.to_string());
+    }
+
+    pub fn not_converted(&mut self, property: &str) {
+        *self.not_converted.entry(short(property)).or_default() += 1;
+    }
+
+    pub fn regenerated(&mut self, property: &str) {
+        *self.regenerated.entry(short(property)).or_default() += 1;
+    }
+}
+
+/// A property with a known prefix, else in angle brackets.
+fn short(iri: &str) -> String {
+    const EXTRA: &[(&str, &str)] = &[
+        ("dc", "http://purl.org/dc/elements/1.1/"),
+        ("skosxl", "http://www.w3.org/2008/05/skos-xl#"),
+    ];
+    for (prefix, ns) in crate::vocab::PREFIXES.iter().chain(EXTRA) {
+        if let Some(local) = iri.strip_prefix(ns)
+            && !local.is_empty()
+            && local
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
+            return format!("{prefix}:{local}");
+        }
+    }
+    if iri.starts_with('<') || iri.contains(' ') {
+        iri.to_owned()
+    } else {
+        format!("<{iri}>")
+    }
+}
+
+/// One vocabulary file read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputSummary {
+    pub input: String,
+    pub triples: usize,
+}
+
+/// A concept converted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Converted {
+    pub iri: String,
+    pub id: String,
+    pub path: PathBuf,
+}
+
+/// What converting vocabularies to entries did.
+#[derive(Debug, Clone, Default)]
+pub struct SkosReport {
+    pub inputs: Vec<InputSummary>,
+    /// Distinct triples across the inputs.
+    pub triples: usize,
+    /// Concepts found (`skos:Concept` subjects).
+    pub concepts: usize,
+    /// Concepts written, in IRI order.
+    pub converted: Vec<Converted>,
+    /// Concepts not written: IRI (or blank node) and why.
+    pub skipped: Vec<(String, String)>,
+    pub tally: Tally,
+    /// Languages of the new entries that `glossary.toml` does not list.
+    pub unlisted_languages: BTreeSet<String>,
+    /// What `glossgraph check` warns about in the new entries (first few).
+    pub warnings: Vec<Diagnostic>,
+    /// How many warnings there were in all.
+    pub warning_count: usize,
+    /// The folder written to.
+    pub out_dir: PathBuf,
+}
+
+impl SkosReport {
+    /// The id each converted concept's IRI became.
+    pub fn ids(&self) -> BTreeMap<&str, &str> {
+        self.converted
+            .iter()
+            .map(|c| (c.iri.as_str(), c.id.as_str()))
+            .collect()
+    }
+}
+
+impl fmt::Display for SkosReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for input in &self.inputs {
+            writeln!(f, "read {}: {} triples", input.input, input.triples)?;
+        }
+        writeln!(
+            f,
+            "{} concept(s) found, {} written to {}, {} skipped",
+            self.concepts,
+            self.converted.len(),
+            self.out_dir.display(),
+            self.skipped.len()
+        )?;
+        let mut reasons: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (iri, why) in &self.skipped {
+            reasons.entry(why.as_str()).or_default().push(iri.as_str());
+        }
+        for (why, iris) in reasons {
+            write!(f, "  skipped {}: {why}", iris.len())?;
+            let shown: Vec<&str> = iris.iter().take(EXAMPLES).copied().collect();
+            writeln!(f, " (e.g. {})", shown.join(", "))?;
+        }
+        if !self.tally.changes.is_empty() {
+            writeln!(f, "changed on the way (these do not convert back exactly):")?;
+            for (what, count) in &self.tally.changes {
+                writeln!(
+                    f,
+                    "  {}: {what} (e.g. {})",
+                    count.count,
+                    count.examples.join("; ")
+                )?;
+            }
+        }
+        if !self.tally.not_converted.is_empty() {
+            let list: Vec<String> = self
+                .tally
+                .not_converted
+                .iter()
+                .map(|(p, n)| format!("{p} ×{n}"))
+                .collect();
+            writeln!(
+                f,
+                "not converted (no place in an entry): {}",
+                list.join(", ")
+            )?;
+        }
+        if !self.tally.regenerated.is_empty() {
+            let list: Vec<String> = self
+                .tally
+                .regenerated
+                .iter()
+                .map(|(p, n)| format!("{p} ×{n}"))
+                .collect();
+            writeln!(
+                f,
+                "written anew by glossgraph for this glossary: {}",
+                list.join(", ")
+            )?;
+        }
+        if !self.unlisted_languages.is_empty() {
+            let list: Vec<&str> = self.unlisted_languages.iter().map(String::as_str).collect();
+            writeln!(
+                f,
+                "languages not listed in glossary.toml: {}; add them to `languages` to publish them",
+                list.join(", ")
+            )?;
+        }
+        for warning in &self.warnings {
+            writeln!(f, "{warning}")?;
+        }
+        if self.warning_count > self.warnings.len() {
+            writeln!(
+                f,
+                "… and {} more warning(s); run `glossgraph check`",
+                self.warning_count - self.warnings.len()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn properties_are_shortened_with_known_prefixes() {
+        assert_eq!(
+            short("http://purl.org/dc/terms/modified"),
+            "dcterms:modified"
+        );
+        assert_eq!(short("http://example.org/p"), "<http://example.org/p>");
+        assert_eq!(short("rdf:type <http://x>"), "rdf:type <http://x>");
+    }
+
+    #[test]
+    fn counts_keep_a_few_distinct_examples() {
+        let mut tally = Tally::default();
+        for i in 0..10 {
+            tally.change("x", i % 2);
+        }
+        assert_eq!(tally.changes["x"].count, 10);
+        assert_eq!(tally.changes["x"].examples, ["0", "1"]);
+    }
+}

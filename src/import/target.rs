@@ -1,0 +1,138 @@
+//! The glossary an import adds to: its existing entries (to match mentions,
+//! avoid collisions and restated relations) and the folder new entries go to.
+//! New entries are read back and checked with the existing ones before any is
+//! written.
+
+use super::draft::Draft;
+use super::error::ImportError;
+use super::write::Planned;
+use crate::check;
+use crate::convert::Summary;
+use crate::diagnostic::Diagnostic;
+use crate::glossary;
+use crate::project::Project;
+use crate::source::{self, Entry};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The glossary and the folder an import writes to.
+pub struct Target<'p> {
+    pub project: &'p Project,
+    /// Where new entry files go.
+    pub out_dir: PathBuf,
+    /// Entries already there: the glossary's, then those in `out_dir` if it is
+    /// another folder; one per id.
+    pub entries: Vec<Entry>,
+}
+
+impl<'p> Target<'p> {
+    /// Reads the existing entries of `project` and of `out_dir`. Entries that do
+    /// not parse are left out (`glossgraph check` reports them).
+    pub fn load(project: &'p Project, out_dir: &Path) -> Result<Self, ImportError> {
+        // A new glossary may have no entries folder yet.
+        let mut entries = if project.entries_dir().exists() {
+            glossary::load(project)
+                .map_err(|e| ImportError::Io {
+                    action: "list the entries in",
+                    path: e.path.clone(),
+                    source: e.source,
+                })?
+                .entries
+        } else {
+            Vec::new()
+        };
+        let same = same_dir(&project.entries_dir(), out_dir);
+        if !same && out_dir.is_dir() {
+            let files = source::entry_files(out_dir).map_err(|source| ImportError::Io {
+                action: "list the entries in",
+                path: out_dir.to_owned(),
+                source,
+            })?;
+            let options = project.parse_options();
+            for path in files {
+                if let Ok(entry) = source::parse_file(&path, &options) {
+                    entries.push(entry);
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        entries.retain(|e| seen.insert(e.id.clone()));
+        Ok(Self {
+            project,
+            out_dir: out_dir.to_owned(),
+            entries,
+        })
+    }
+
+    /// The existing entry with `id`.
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// Where the entry `id` is written.
+    pub fn path_for(&self, id: &str) -> PathBuf {
+        self.out_dir.join(format!("{id}.md"))
+    }
+
+    /// The glossary's default language.
+    pub fn language(&self) -> &str {
+        self.project.config.default_language()
+    }
+
+    /// The files for `drafts`, each read back with the glossary's parser and
+    /// checked with the existing entries (those the drafts replace left out).
+    /// Returns the files and the warnings `glossgraph check` would give them.
+    pub fn prepare(
+        &self,
+        drafts: &[Draft],
+    ) -> Result<(Vec<Planned>, Vec<Diagnostic>), ImportError> {
+        let options = self.project.parse_options();
+        let ontology = &self.project.ontology;
+        let mut planned = Vec::with_capacity(drafts.len());
+        let mut parsed = Vec::with_capacity(drafts.len());
+        let mut problems = Vec::new();
+        for draft in drafts {
+            let path = self.path_for(&draft.id);
+            let text = draft.to_text(self.language());
+            match source::parse_str(&text, &path, &options) {
+                Ok(entry) => {
+                    problems.extend(check::entry(&entry, &self.project.config, ontology));
+                    parsed.push(entry);
+                }
+                Err(found) => problems.extend(found),
+            }
+            planned.push(Planned { path, text });
+        }
+        let new_ids: BTreeSet<&str> = drafts.iter().map(|d| d.id.as_str()).collect();
+        let kept: Vec<Summary> = self
+            .entries
+            .iter()
+            .filter(|e| !new_ids.contains(e.id.as_str()))
+            .map(|e| Summary::of(e, ontology))
+            .collect();
+        let before = check::glossary(&kept, ontology);
+        let mut all = kept;
+        all.extend(parsed.iter().map(|e| Summary::of(e, ontology)));
+        problems.extend(
+            check::glossary(&all, ontology)
+                .into_iter()
+                .filter(|d| !before.contains(d)),
+        );
+        crate::diagnostic::sort(&mut problems);
+        let (errors, warnings): (Vec<_>, Vec<_>) =
+            problems.into_iter().partition(Diagnostic::is_error);
+        if errors.is_empty() {
+            Ok((planned, warnings))
+        } else {
+            Err(ImportError::Invalid(errors))
+        }
+    }
+}
+
+/// Whether two paths name the same folder.
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}

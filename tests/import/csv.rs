@@ -1,0 +1,320 @@
+//! Spreadsheets to entries: the round trip from rows to entries and back, the
+//! README template, separators, and every bad cell reported with its line.
+
+use crate::util::{files_in, fixture, parse};
+use glossgraph::import::ImportError;
+use glossgraph::import::csv::{self, CsvOptions};
+use glossgraph::project::Project;
+use glossgraph::source::{Entry, Source};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A new glossary in English and German that cites the AI Act.
+fn fresh_glossary() -> (tempfile::TempDir, Project) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("glossary.toml"),
+        "base = \"https://test.example/\"\nlanguages = [\"en\", \"de\"]\n[title]\nen = \"Test\"\n[citations]\narticle = \"http://data.europa.eu/eli/reg/2024/1689/art_{}/oj\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("entries")).unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    (dir, project)
+}
+
+/// The cells of each row, by lowercase column name, with its line.
+fn rows(file: &str) -> Vec<BTreeMap<String, String>> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(file)
+        .unwrap();
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(|h| h.to_lowercase().replace(' ', "-"))
+        .collect();
+    reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+        .map(|r| {
+            headers
+                .iter()
+                .cloned()
+                .zip(
+                    r.iter()
+                        .map(|c| c.split_whitespace().collect::<Vec<_>>().join(" ")),
+                )
+                .filter(|(_, v)| !v.is_empty())
+                .collect()
+        })
+        .collect()
+}
+
+fn values(cell: Option<&String>) -> BTreeSet<String> {
+    cell.map(|c| {
+        c.split(';')
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn texts<'a>(
+    list: impl IntoIterator<Item = &'a glossgraph::source::Text>,
+    lang: &str,
+) -> BTreeSet<String> {
+    list.into_iter()
+        .filter(|t| t.lang == lang)
+        .map(|t| t.value.clone())
+        .collect()
+}
+
+/// Every relation as (a, key, b) with a < b, whichever entry states it.
+fn canonical(entries: &[Entry], project: &Project) -> BTreeSet<(String, String, String)> {
+    let mut out = BTreeSet::new();
+    for e in entries {
+        for r in &e.relations {
+            let (a, b) = (e.id.clone(), r.target.value.clone());
+            if a < b {
+                out.insert((a, r.key.value.clone(), b));
+            } else {
+                let t = project.ontology.relation_type(&r.key.value).unwrap();
+                let inverse = project
+                    .ontology
+                    .relation_type_by_iri(t.inverse.as_ref())
+                    .unwrap();
+                out.insert((b, inverse.key.clone(), a));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn rows_become_entries_that_read_back_as_the_same_rows() {
+    let (_dir, project) = fresh_glossary();
+    let input = fixture("glossary.csv");
+    let report = csv::import(&input, &project, &CsvOptions::new(project.entries_dir())).unwrap();
+    assert_eq!(report.written.len(), 5, "{report}");
+    let entries: Vec<Entry> = files_in(&project.entries_dir())
+        .iter()
+        .map(|f| parse(&project.entries_dir().join(f), &project))
+        .collect();
+    let by_id: BTreeMap<&str, &Entry> = entries.iter().map(|e| (e.id.as_str(), e)).collect();
+    let term_ids: BTreeMap<String, String> = rows(&input)
+        .iter()
+        .map(|r| (r["term"].clone(), r["id"].clone()))
+        .collect();
+    let to_id = |v: &str| term_ids.get(v).cloned().unwrap_or_else(|| v.to_owned());
+    let mut expected_relations = BTreeSet::new();
+    for row in rows(&input) {
+        let e = by_id[row["id"].as_str()];
+        for (column, lang) in [("term", "en"), ("term@de", "de")] {
+            assert_eq!(
+                e.term(lang).map(str::to_owned),
+                row.get(column).cloned(),
+                "{column} of {}",
+                e.id
+            );
+        }
+        for (column, lang) in [("definition", "en"), ("definition@de", "de")] {
+            assert_eq!(
+                texts(&e.definitions, lang),
+                values(row.get(column)),
+                "{column} of {}",
+                e.id
+            );
+        }
+        assert_eq!(texts(&e.alt_labels, "en"), values(row.get("alt-labels")));
+        assert_eq!(texts(&e.alt_labels, "de"), values(row.get("alt-labels@de")));
+        assert_eq!(
+            texts(&e.hidden_labels, "en"),
+            values(row.get("hidden-labels"))
+        );
+        assert_eq!(
+            e.register.as_ref().map(|r| r.value.clone()),
+            row.get("register").cloned()
+        );
+        assert_eq!(
+            e.notation.as_ref().map(|r| r.value.clone()),
+            row.get("notation").cloned()
+        );
+        let sources: BTreeSet<String> = e
+            .sources
+            .iter()
+            .map(|s| match &s.value {
+                Source::Article { text, .. } => text.clone(),
+                Source::Iri(i) => i.clone(),
+            })
+            .collect();
+        assert_eq!(sources, values(row.get("sources")));
+        for (column, kind) in [("exact-match", "Exact"), ("close-match", "Close")] {
+            let found: BTreeSet<String> = e
+                .mappings
+                .iter()
+                .filter(|m| format!("{:?}", m.kind) == kind)
+                .map(|m| m.iri.clone())
+                .collect();
+            assert_eq!(found, values(row.get(column)), "{column} of {}", e.id);
+        }
+        assert_eq!(
+            e.deprecated.as_ref().is_some_and(|d| d.value),
+            row.contains_key("deprecated")
+        );
+        assert_eq!(
+            e.replaced_by.as_ref().map(|r| r.value.clone()),
+            row.get("replaced-by").cloned()
+        );
+        for key in ["broader", "narrower", "related", "part-of", "works-with"] {
+            for target in values(row.get(key)) {
+                let target = to_id(&target);
+                let e_id = e.id.clone();
+                expected_relations.insert(if e_id < target {
+                    (e_id, key.to_owned(), target)
+                } else {
+                    let t = project.ontology.relation_type(key).unwrap();
+                    let inverse = project
+                        .ontology
+                        .relation_type_by_iri(t.inverse.as_ref())
+                        .unwrap();
+                    (target, inverse.key.clone(), e_id)
+                });
+            }
+        }
+    }
+    // `related` between the Board and the Office is implied by `works-with`.
+    expected_relations.remove(&(
+        "ai-board".to_owned(),
+        "related".to_owned(),
+        "ai-office".to_owned(),
+    ));
+    assert_eq!(canonical(&entries, &project), expected_relations);
+    let shown = report.to_string();
+    assert!(shown.contains("not stated separately `related: ai-office` (row of `ai-board`): implied by `works-with`"), "{shown}");
+    assert!(
+        shown.contains(
+            "`works-with: ai-office` (row of `national-authority`) is stated in `ai-office`"
+        ),
+        "{shown}"
+    );
+    // And it builds.
+    let built = glossgraph::store::build(&project).unwrap();
+    assert_eq!(built.stats.entries, 5);
+}
+
+#[test]
+fn the_readme_template_imports_and_builds() {
+    let (_dir, project) = fresh_glossary();
+    let report = csv::import(
+        &fixture("template.csv"),
+        &project,
+        &CsvOptions::new(project.entries_dir()),
+    )
+    .unwrap();
+    assert_eq!(report.written.len(), 4);
+    let skos = parse(&project.entries_dir().join("skos.md"), &project);
+    let related: Vec<&str> = skos
+        .relations
+        .iter()
+        .map(|r| r.target.value.as_str())
+        .collect();
+    assert_eq!(related, ["rdf", "sparql"], "relations named by term");
+    glossgraph::store::build(&project).unwrap();
+}
+
+#[test]
+fn semicolon_separated_files_use_bars_between_values() {
+    let (_dir, project) = fresh_glossary();
+    csv::import(
+        &fixture("semicolon.csv"),
+        &project,
+        &CsvOptions::new(project.entries_dir()),
+    )
+    .unwrap();
+    let one = parse(&project.entries_dir().join("one.md"), &project);
+    assert_eq!(one.term("en"), Some("First, with a comma"));
+    assert_eq!(one.definitions[0].value, "The first concept; of two.");
+    assert_eq!(
+        texts(&one.alt_labels, "en"),
+        ["Erster".to_owned(), "Primary".to_owned()].into()
+    );
+}
+
+#[test]
+fn every_bad_cell_is_reported_with_its_line_and_column_and_nothing_is_written() {
+    let (_dir, project) = fresh_glossary();
+    let err = csv::import(
+        &fixture("bad.csv"),
+        &project,
+        &CsvOptions::new(project.entries_dir()),
+    )
+    .unwrap_err();
+    let found: Vec<(usize, usize, String)> = err
+        .diagnostics()
+        .iter()
+        .map(|d| (d.pos.line, d.pos.column, d.message.clone()))
+        .collect();
+    let expected = [
+        (1, 3, "unknown column `defintion`"),
+        (2, 1, "`Bad Id` is not an entry id"),
+        (4, 1, "`Something` has no definition"),
+        (5, 5, "no concept `nothing-like-this`"),
+        (6, 1, "the id `dup` is also the id of the row on line 5"),
+    ];
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+    for ((line, column, message), (l, c, m)) in found.iter().zip(expected) {
+        assert_eq!((*line, *column, message.as_str()), (l, c, m));
+    }
+    assert!(
+        err.diagnostics()[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("did you mean `definition`?")
+    );
+    assert_eq!(err.exit_code(), 1);
+    assert!(files_in(&project.entries_dir()).is_empty());
+}
+
+#[test]
+fn empty_and_binary_spreadsheets_are_refused() {
+    let (_dir, project) = fresh_glossary();
+    let options = CsvOptions::new(project.entries_dir());
+    assert!(matches!(
+        csv::import(&fixture("empty.txt"), &project, &options),
+        Err(ImportError::Fetch { .. })
+    ));
+    assert!(matches!(
+        csv::import(&fixture("pixel.png"), &project, &options),
+        Err(ImportError::Fetch { .. })
+    ));
+    let err = csv::import(&fixture("ai-pact.txt"), &project, &options).unwrap_err();
+    assert!(
+        err.to_string().contains("there is no `term` column")
+            || err
+                .diagnostics()
+                .iter()
+                .any(|d| d.message.contains("no `term` column")),
+        "{err}"
+    );
+}
+
+#[test]
+fn existing_entries_are_kept_unless_forced() {
+    let (_dir, project) = fresh_glossary();
+    let input = fixture("template.csv");
+    let options = CsvOptions::new(project.entries_dir());
+    csv::import(&input, &project, &options).unwrap();
+    let err = csv::import(&input, &project, &options).unwrap_err();
+    assert!(
+        matches!(err, ImportError::Exists(ref p) if p.len() == 4),
+        "{err}"
+    );
+    let forced = CsvOptions {
+        force: true,
+        ..options
+    };
+    csv::import(&input, &project, &forced).unwrap();
+}

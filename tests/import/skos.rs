@@ -1,0 +1,747 @@
+//! SKOS vocabularies to entries: the round trip back to the same SKOS
+//! statements (on a small thesaurus, the DPV AI Act vocabulary in three
+//! formats, UNESCO and glossgraph's own export), and every shared vocabulary
+//! file imported or refused cleanly.
+//!
+//! What round-trips, for each converted concept `c` (now `φ(c)`, its concept
+//! IRI in the glossary):
+//! - `c a skos:Concept`;
+//! - `skos:prefLabel`, `altLabel`, `hiddenLabel`, `definition` literals (SKOS-XL
+//!   labels as their literal forms), whitespace collapsed, untagged text in the
+//!   glossary's default language;
+//! - `skos:notation` as a plain literal;
+//! - `skos:broader`, `narrower`, `related` and ISO 25964's typed broader and
+//!   narrower relations between converted concepts, in both directions (typed
+//!   ones also as their SKOS super-property);
+//! - the same relations to resources not converted, as `skos:broadMatch`,
+//!   `narrowMatch` or `relatedMatch` from the converted concept;
+//! - `skos:exactMatch`, `closeMatch`, `broadMatch`, `narrowMatch`,
+//!   `relatedMatch`, targets that are converted concepts replaced by `φ`.
+
+use crate::util::{files_in, fixture, project, root, shared};
+use glossgraph::import::ImportError;
+use glossgraph::import::skos::{self, IdSource, SkosOptions, SkosReport};
+use glossgraph::project::Project;
+use oxigraph::io::RdfParser;
+use oxigraph::model::vocab::{rdf, xsd};
+use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::Path;
+
+const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
+const ISO: &str = "http://purl.org/iso25964/skos-thes#";
+const SKOSXL: &str = "http://www.w3.org/2008/05/skos-xl#";
+
+/// A new, empty glossary in a temporary folder.
+fn fresh_glossary(languages: &[&str]) -> (tempfile::TempDir, Project) {
+    let dir = tempfile::tempdir().unwrap();
+    let languages: Vec<String> = languages.iter().map(|l| format!("\"{l}\"")).collect();
+    std::fs::write(
+        dir.path().join("glossary.toml"),
+        format!(
+            "base = \"https://test.example/\"\nlanguages = [{}]\n[title]\nen = \"Test\"\n",
+            languages.join(", ")
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("entries")).unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    (dir, project)
+}
+
+fn options(project: &Project) -> SkosOptions {
+    SkosOptions::new(project.entries_dir())
+}
+
+fn iri(text: &str) -> NamedNode {
+    NamedNode::new(text).unwrap()
+}
+
+fn skos(local: &str) -> NamedNode {
+    iri(&format!("{SKOS}{local}"))
+}
+
+/// The triples of RDF files, as Oxigraph reads them.
+fn read(files: &[&Path]) -> Vec<Triple> {
+    let mut out = Vec::new();
+    for file in files {
+        let format = glossgraph::store::vocabulary_format(&file.to_string_lossy()).unwrap();
+        let bytes = std::fs::read(file).unwrap();
+        for quad in RdfParser::from_format(format).for_slice(&bytes) {
+            out.push(Triple::from(quad.unwrap()));
+        }
+    }
+    out
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// How to compare label statements.
+#[derive(Clone, Copy, PartialEq)]
+enum Labels {
+    /// Preferred and alternative labels exactly.
+    Exact,
+    /// Preferred and alternative labels as one set (a preferred label another
+    /// concept also has becomes an alternative label).
+    Merged,
+}
+
+/// The statements the converted concepts should have, computed from the
+/// source statements by the rules in this file's header.
+fn expected(
+    source: &[Triple],
+    report: &SkosReport,
+    project: &Project,
+    placeholder: Option<&str>,
+) -> HashSet<Triple> {
+    let ids = report.ids();
+    let phi = |node: &NamedNode| -> Option<NamedNode> {
+        ids.get(node.as_str())
+            .map(|id| iri(&project.config.concept_iri(id)))
+    };
+    let default = project.config.default_language();
+    let literal = |term: &Term| -> Option<Term> {
+        let Term::Literal(l) = term else { return None };
+        let value = collapse(l.value());
+        let lang = l.language().unwrap_or(default).to_ascii_lowercase();
+        Some(Literal::new_language_tagged_literal_unchecked(value, lang).into())
+    };
+    let forms: BTreeMap<String, Vec<Term>> = {
+        let mut forms: BTreeMap<String, Vec<Term>> = BTreeMap::new();
+        for t in source {
+            if t.predicate.as_str() == format!("{SKOSXL}literalForm") {
+                forms
+                    .entry(t.subject.to_string())
+                    .or_default()
+                    .push(t.object.clone());
+            }
+        }
+        forms
+    };
+    let values: BTreeMap<String, Vec<Term>> = {
+        let mut values: BTreeMap<String, Vec<Term>> = BTreeMap::new();
+        for t in source {
+            if t.predicate == rdf::VALUE {
+                values
+                    .entry(t.subject.to_string())
+                    .or_default()
+                    .push(t.object.clone());
+            }
+        }
+        values
+    };
+    let inverse = |p: &str| -> Option<String> {
+        let local = p.strip_prefix(SKOS).or_else(|| p.strip_prefix(ISO))?;
+        let ns = if p.starts_with(SKOS) { SKOS } else { ISO };
+        let inverse = match local {
+            "broader" => "narrower",
+            "narrower" => "broader",
+            "related" => "related",
+            l if l.starts_with("broader") => return Some(format!("{ISO}narrower{}", &l[7..])),
+            l if l.starts_with("narrower") => return Some(format!("{ISO}broader{}", &l[8..])),
+            _ => return None,
+        };
+        Some(format!("{ns}{inverse}"))
+    };
+    // The SKOS super-property of a relation, and its mapping form.
+    let skos_of = |p: &str| -> Option<(&'static str, &'static str)> {
+        let local = p.strip_prefix(SKOS).or_else(|| p.strip_prefix(ISO))?;
+        if local.starts_with("broader") && local != "broaderTransitive" {
+            Some(("broader", "broadMatch"))
+        } else if local.starts_with("narrower") && local != "narrowerTransitive" {
+            Some(("narrower", "narrowMatch"))
+        } else if local == "related" {
+            Some(("related", "relatedMatch"))
+        } else {
+            None
+        }
+    };
+    let mut out = HashSet::new();
+    let mut has_definition = BTreeSet::new();
+    for t in source {
+        let NamedOrBlankNode::NamedNode(s) = &t.subject else {
+            continue;
+        };
+        let p = t.predicate.as_str();
+        let object_phi = match &t.object {
+            Term::NamedNode(o) => phi(o),
+            _ => None,
+        };
+        let Some(subject) = phi(s) else {
+            // A relation from a resource not converted to a converted concept.
+            if let (Some(o), Some((_, _))) = (&object_phi, skos_of(p))
+                && let Some(inv) = inverse(p)
+                && let Some((_, mapping)) = skos_of(&inv)
+            {
+                out.insert(Triple::new(o.clone(), skos(mapping), s.clone()));
+            }
+            continue;
+        };
+        match p.strip_prefix(SKOS) {
+            _ if t.predicate == rdf::TYPE && t.object == Term::from(skos("Concept")) => {
+                out.insert(Triple::new(subject, rdf::TYPE, skos("Concept")));
+            }
+            Some(local @ ("prefLabel" | "altLabel" | "hiddenLabel")) => {
+                if let Some(l) = literal(&t.object) {
+                    out.insert(Triple::new(subject, skos(local), l));
+                }
+            }
+            Some("definition") => {
+                let texts = match &t.object {
+                    Term::Literal(_) => vec![t.object.clone()],
+                    other => values.get(&other.to_string()).cloned().unwrap_or_default(),
+                };
+                for text in texts {
+                    if let Some(l) = literal(&text) {
+                        has_definition.insert(subject.clone());
+                        out.insert(Triple::new(subject.clone(), skos("definition"), l));
+                    }
+                }
+            }
+            Some("notation") => {
+                if let Term::Literal(l) = &t.object {
+                    out.insert(Triple::new(
+                        subject,
+                        skos("notation"),
+                        Literal::new_simple_literal(collapse(l.value())),
+                    ));
+                }
+            }
+            Some(
+                m @ ("exactMatch" | "closeMatch" | "broadMatch" | "narrowMatch" | "relatedMatch"),
+            ) => {
+                let target: Term = match (&object_phi, &t.object) {
+                    (Some(o), _) => o.clone().into(),
+                    (None, Term::Literal(l)) if l.datatype() == xsd::ANY_URI => {
+                        iri(l.value()).into()
+                    }
+                    (None, other) => other.clone(),
+                };
+                out.insert(Triple::new(subject, skos(m), target));
+            }
+            _ => {
+                if let Some(local) = p.strip_prefix(SKOSXL)
+                    && let Some(kind) = local.strip_suffix("Label")
+                {
+                    for form in forms.get(&t.object.to_string()).into_iter().flatten() {
+                        if let Some(l) = literal(form) {
+                            out.insert(Triple::new(
+                                subject.clone(),
+                                skos(&format!("{kind}Label")),
+                                l,
+                            ));
+                        }
+                    }
+                } else if let Some((broad, mapping)) = skos_of(p) {
+                    match (&object_phi, inverse(p)) {
+                        (Some(o), Some(inv)) => {
+                            for (pp, inv) in [
+                                (p.to_owned(), inv),
+                                (
+                                    format!("{SKOS}{broad}"),
+                                    inverse(&format!("{SKOS}{broad}")).unwrap(),
+                                ),
+                            ] {
+                                out.insert(Triple::new(subject.clone(), iri(&pp), o.clone()));
+                                out.insert(Triple::new(o.clone(), iri(&inv), subject.clone()));
+                            }
+                        }
+                        _ => {
+                            if let Term::NamedNode(o) = &t.object {
+                                out.insert(Triple::new(subject, skos(mapping), o.clone()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(text) = placeholder {
+        for converted in &report.converted {
+            let subject = iri(&project.config.concept_iri(&converted.id));
+            if !has_definition.contains(&subject) {
+                out.insert(Triple::new(
+                    subject,
+                    skos("definition"),
+                    Literal::new_language_tagged_literal_unchecked(
+                        text,
+                        project.config.default_language(),
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The statements the built glossary makes about the converted concepts, in
+/// the properties that round-trip.
+fn actual(project: &Project, report: &SkosReport) -> HashSet<Triple> {
+    let built = glossgraph::store::build(project).unwrap_or_else(|e| panic!("{e}"));
+    let concepts: BTreeSet<String> = report
+        .converted
+        .iter()
+        .map(|c| project.config.concept_iri(&c.id))
+        .collect();
+    let kept = |p: &str| {
+        p.strip_prefix(SKOS).is_some_and(|l| {
+            matches!(
+                l,
+                "prefLabel"
+                    | "altLabel"
+                    | "hiddenLabel"
+                    | "definition"
+                    | "notation"
+                    | "broader"
+                    | "narrower"
+                    | "related"
+                    | "exactMatch"
+                    | "closeMatch"
+                    | "broadMatch"
+                    | "narrowMatch"
+                    | "relatedMatch"
+            )
+        }) || p.starts_with(ISO)
+    };
+    glossgraph::store::quads(&built.store)
+        .unwrap()
+        .into_iter()
+        .map(Triple::from)
+        .filter(|t| concepts.contains(t.subject.to_string().trim_matches(['<', '>'])))
+        .filter(|t| {
+            kept(t.predicate.as_str())
+                || (t.predicate == rdf::TYPE && t.object == Term::from(skos("Concept")))
+        })
+        .collect()
+}
+
+fn merge_labels(triples: HashSet<Triple>) -> HashSet<Triple> {
+    triples
+        .into_iter()
+        .map(|t| {
+            if t.predicate.as_str() == format!("{SKOS}altLabel") {
+                Triple::new(t.subject, skos("prefLabel"), t.object)
+            } else {
+                t
+            }
+        })
+        .collect()
+}
+
+fn assert_round_trip(
+    files: &[&Path],
+    labels: Labels,
+    placeholder: Option<&str>,
+    languages: &[&str],
+) -> SkosReport {
+    let (_dir, project) = fresh_glossary(languages);
+    let inputs: Vec<String> = files
+        .iter()
+        .map(|f| f.to_string_lossy().into_owned())
+        .collect();
+    let options = SkosOptions {
+        placeholder_definition: placeholder.map(str::to_owned),
+        ..options(&project)
+    };
+    let report = skos::to_entries(&inputs, &project, &options).unwrap_or_else(|e| panic!("{e}"));
+    let mut expected = expected(&read(files), &report, &project, placeholder);
+    let mut actual = actual(&project, &report);
+    if labels == Labels::Merged {
+        expected = merge_labels(expected);
+        actual = merge_labels(actual);
+    }
+    let missing: Vec<_> = expected.difference(&actual).take(10).collect();
+    let extra: Vec<_> = actual.difference(&expected).take(10).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "not round-tripped:\n{missing:#?}\nnot in the source:\n{extra:#?}\n{report}"
+    );
+    assert!(!expected.is_empty());
+    report
+}
+
+#[test]
+fn a_small_thesaurus_converts_back_to_the_same_skos_statements() {
+    let file = fixture("vocabulary.ttl");
+    let report = assert_round_trip(&[Path::new(&file)], Labels::Exact, None, &["en", "de"]);
+    assert_eq!(report.converted.len(), 4);
+    let ids: Vec<&str> = report.converted.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["authority", "board", "secretariat", "supervisory-authority"]
+    );
+    let changes: Vec<&str> = report.tally.changes.keys().map(String::as_str).collect();
+    assert!(
+        changes.iter().any(|c| c.starts_with("SKOS-XL labels")),
+        "{changes:?}"
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.starts_with("notes became sections")),
+        "{changes:?}"
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.starts_with("relations to concepts not converted became mappings"))
+    );
+    assert!(report.unlisted_languages.is_empty());
+}
+
+#[test]
+fn the_entries_are_readable_and_say_what_the_concepts_say() {
+    let (_dir, project) = fresh_glossary(&["en", "de"]);
+    skos::to_entries(&[fixture("vocabulary.ttl")], &project, &options(&project)).unwrap();
+    let entries = project.entries_dir();
+    let read = |id: &str| crate::util::parse(&entries.join(format!("{id}.md")), &project);
+    let sa = read("supervisory-authority");
+    assert_eq!(sa.term("en"), Some("Supervisory authority"));
+    assert_eq!(sa.term("de"), Some("Aufsichtsbehörde"));
+    assert_eq!(
+        sa.definitions[0].value,
+        "An authority that supervises compliance: \"watchdog\" # not a comment"
+    );
+    assert_eq!(sa.sections[0].title, "Scope note");
+    assert_eq!(
+        sa.sections[0].plain,
+        "Used for bodies with *enforcement* powers."
+    );
+    let secretariat = read("secretariat");
+    let relations: Vec<(&str, &str)> = secretariat
+        .relations
+        .iter()
+        .map(|r| (r.key.value.as_str(), r.target.value.as_str()))
+        .collect();
+    assert_eq!(relations, [("part-of", "board")]);
+    assert_eq!(secretariat.sources.len(), 1);
+    // Both directions of a relation are stated once, in the narrower concept.
+    let authority = read("authority");
+    assert!(authority.relations.is_empty(), "{:?}", authority.relations);
+    let board = read("board");
+    assert_eq!(board.alt_labels.len(), 2);
+    assert_eq!(board.mappings.len(), 3, "{:?}", board.mappings);
+}
+
+#[test]
+fn the_dpv_ai_act_vocabulary_converts_back_in_all_three_formats_alike() {
+    let names = [
+        "vocab/dpv/dpv-2.3_legal_eu_aiact_eu-aiact.ttl",
+        "vocab/dpv/dpv-2.3_legal_eu_aiact_eu-aiact.jsonld",
+        "vocab/dpv/dpv-2.3_legal_eu_aiact_eu-aiact.rdf",
+    ];
+    let mut files = Vec::new();
+    for name in names {
+        let Some(file) = shared(name) else { return };
+        files.push(file);
+    }
+    let mut written: Option<BTreeMap<String, String>> = None;
+    for file in &files {
+        let (_dir, project) = fresh_glossary(&["en"]);
+        let report = skos::to_entries(
+            &[file.to_string_lossy().into_owned()],
+            &project,
+            &options(&project),
+        )
+        .unwrap();
+        assert_eq!(report.concepts, 170);
+        assert_eq!(report.converted.len(), 170, "{report}");
+        let texts: BTreeMap<String, String> = files_in(&project.entries_dir())
+            .into_iter()
+            .map(|f| {
+                let text = std::fs::read_to_string(project.entries_dir().join(&f)).unwrap();
+                (f, text)
+            })
+            .collect();
+        match &written {
+            None => written = Some(texts),
+            Some(first) => assert!(first == &texts, "{} gives other entries", file.display()),
+        }
+    }
+    let report = assert_round_trip(&[files[0].as_path()], Labels::Exact, None, &["en"]);
+    assert!(report.ids().values().any(|id| *id == "ai-office"));
+}
+
+#[test]
+fn unesco_converts_with_four_languages_and_its_hierarchy() {
+    let Some(file) = shared("vocab/unesco/unesco-thesaurus.ttl") else {
+        return;
+    };
+    // Without a definition the concepts are reported, not converted.
+    let (_dir, project) = fresh_glossary(&["en", "fr", "es", "ru"]);
+    let input = file.to_string_lossy().into_owned();
+    let report =
+        skos::to_entries(std::slice::from_ref(&input), &project, &options(&project)).unwrap();
+    assert_eq!(report.concepts, 4420);
+    assert_eq!(report.converted.len(), 1);
+    assert!(
+        report
+            .to_string()
+            .contains("no definition; pass a placeholder definition")
+    );
+    // With a placeholder they all convert, in four languages.
+    let report = assert_round_trip(
+        &[file.as_path()],
+        Labels::Merged,
+        Some("Definition to be written."),
+        &["en", "fr", "es", "ru"],
+    );
+    assert!(report.converted.len() > 4400, "{report}");
+    assert!(
+        report
+            .tally
+            .changes
+            .keys()
+            .all(|c| !c.starts_with("relations left out"))
+    );
+    let (_dir, project) = fresh_glossary(&["en", "fr", "es", "ru"]);
+    let options = SkosOptions {
+        placeholder_definition: Some("Definition to be written.".into()),
+        ..options(&project)
+    };
+    let report = skos::to_entries(&[input], &project, &options).unwrap();
+    let id = report.ids()["http://vocabularies.unesco.org/thesaurus/concept10"];
+    assert_eq!(id, "right-to-education");
+    let entry = crate::util::parse(&project.entries_dir().join(format!("{id}.md")), &project);
+    let langs: BTreeSet<&str> = entry.terms.iter().map(|t| t.lang.as_str()).collect();
+    assert_eq!(langs, ["en", "es", "fr", "ru"].into());
+}
+
+#[test]
+fn glossgraphs_own_export_converts_back_to_the_same_graph() {
+    let data = project();
+    let built = glossgraph::store::build(&data).unwrap();
+    let quads = glossgraph::store::quads(&built.store).unwrap();
+    let original: HashSet<Triple> = quads.iter().cloned().map(Triple::from).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("glossary.ttl");
+    let mut out = Vec::new();
+    glossgraph::export::Exporter::new(&data.config)
+        .unwrap()
+        .write(quads, glossgraph::export::Format::Turtle, &mut out)
+        .unwrap();
+    std::fs::write(&export, out).unwrap();
+
+    // The same settings, no entries.
+    let copy = dir.path().join("data");
+    std::fs::create_dir_all(copy.join("entries")).unwrap();
+    std::fs::copy(
+        root().join("data/glossary.toml"),
+        copy.join("glossary.toml"),
+    )
+    .unwrap();
+    let project = Project::open(&copy).unwrap();
+    let options = SkosOptions {
+        ids: IdSource::LocalName,
+        ..options(&project)
+    };
+    let report =
+        skos::to_entries(&[export.to_string_lossy().into_owned()], &project, &options).unwrap();
+    assert_eq!(report.converted.len(), 44, "{report}");
+    let rebuilt = glossgraph::store::build(&project).unwrap();
+    let again: HashSet<Triple> = glossgraph::store::quads(&rebuilt.store)
+        .unwrap()
+        .into_iter()
+        .map(Triple::from)
+        .collect();
+    let missing: Vec<_> = original.difference(&again).take(10).collect();
+    let extra: Vec<_> = again.difference(&original).take(10).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:#?}\nextra {extra:#?}\n{report}"
+    );
+}
+
+/// Every file under a folder.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for item in std::fs::read_dir(dir).unwrap() {
+        let path = item.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_shared_vocabulary_file_imports_or_is_reported_cleanly() {
+    let Some(dir) = shared("vocab") else { return };
+    let files = walk(&dir);
+    assert!(files.len() >= 40, "{files:?}");
+    let mut converted = 0;
+    let mut refused = Vec::new();
+    for file in &files {
+        let (_dir, project) = fresh_glossary(&["en"]);
+        let options = SkosOptions {
+            placeholder_definition: Some("To be written.".into()),
+            ..options(&project)
+        };
+        let input = file.to_string_lossy().into_owned();
+        let result = std::panic::catch_unwind(|| {
+            skos::to_entries(std::slice::from_ref(&input), &project, &options)
+        });
+        match result {
+            Err(_) => panic!("{} panicked", file.display()),
+            Ok(Ok(report)) => {
+                assert_eq!(
+                    report.converted.len() + report.skipped.len(),
+                    report.concepts,
+                    "{}: every concept is converted or reported",
+                    file.display()
+                );
+                assert_eq!(
+                    files_in(&project.entries_dir()).len(),
+                    report.converted.len()
+                );
+                if report.converted.len() < 1000 {
+                    // The entries build into a graph `serve` can publish.
+                    glossgraph::store::build(&project)
+                        .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+                }
+                converted += report.converted.len();
+            }
+            Ok(Err(e)) => {
+                assert!(e.to_string().contains(&input), "{e}");
+                assert!(files_in(&project.entries_dir()).is_empty());
+                refused.push(file.file_name().unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    // Only the files that are not RDF are refused.
+    refused.sort();
+    assert_eq!(
+        refused,
+        [
+            "LICENSE",
+            "LICENSE.md",
+            "SOURCE.txt",
+            "SOURCE.txt",
+            "SOURCE.txt"
+        ]
+    );
+    assert!(converted > 10_000);
+}
+
+#[test]
+fn skosmos_edge_cases_are_reported() {
+    let Some(dir) = shared("vocab/skosmos-testdata") else {
+        return;
+    };
+    let run = |name: &str| -> SkosReport {
+        let (_dir, project) = fresh_glossary(&["en"]);
+        let options = SkosOptions {
+            placeholder_definition: Some("To be written.".into()),
+            ..options(&project)
+        };
+        let report = skos::to_entries(
+            &[dir.join(name).to_string_lossy().into_owned()],
+            &project,
+            &options,
+        )
+        .unwrap();
+        glossgraph::store::build(&project).unwrap();
+        report
+    };
+    let has = |report: &SkosReport, start: &str| {
+        report.tally.changes.keys().any(|k| k.starts_with(start))
+    };
+    let cycle = run("cycle.ttl");
+    assert!(
+        has(&cycle, "relations left out: it closes a hierarchy cycle"),
+        "{cycle}"
+    );
+    assert!(
+        has(
+            &cycle,
+            "relations left out: a concept cannot be related to itself"
+        ),
+        "{cycle}"
+    );
+    let dup = run("dup.ttl");
+    assert_eq!(dup.skipped.len(), 2, "{dup}");
+    let nolang = run("nolang.ttl");
+    assert!(has(&nolang, "text without a language tag"), "{nolang}");
+    let xl = run("xl.ttl");
+    assert!(has(&xl, "SKOS-XL labels read as plain labels"), "{xl}");
+    assert!(
+        has(&xl, "definitions given as resources: their rdf:value used"),
+        "{xl}"
+    );
+    let hash = run("hash.ttl");
+    let ids: Vec<&str> = hash.converted.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["hash-mark", "hypertext"]);
+    let date = run("date.ttl");
+    assert_eq!(
+        date.tally
+            .not_converted
+            .get("<http://www.skosmos.skos/date/ownDate>"),
+        Some(&2),
+        "{date}"
+    );
+}
+
+#[test]
+fn files_that_are_not_rdf_or_broken_are_refused_with_their_line() {
+    let (dir, project) = fresh_glossary(&["en"]);
+    let broken = dir.path().join("broken.ttl");
+    std::fs::write(&broken, "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\n<a> skos:prefLabel \"x\" ;\n  skos:broader .\n").unwrap();
+    let err = skos::to_entries(
+        &[broken.to_string_lossy().into_owned()],
+        &project,
+        &options(&project),
+    )
+    .unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert_eq!(d.pos.line, 4);
+    assert!(err.to_string().contains("broken.ttl"));
+    let err =
+        skos::to_entries(&[fixture("ai-pact.txt")], &project, &options(&project)).unwrap_err();
+    assert!(err.to_string().contains("not an RDF file"), "{err}");
+    let err = skos::to_entries(&[fixture("empty.txt")], &project, &options(&project)).unwrap_err();
+    assert!(matches!(err, ImportError::Fetch { .. }), "{err}");
+    assert!(files_in(&project.entries_dir()).is_empty());
+}
+
+#[test]
+fn existing_entries_are_kept_unless_forced() {
+    let (_dir, project) = fresh_glossary(&["en", "de"]);
+    let input = fixture("vocabulary.ttl");
+    skos::to_entries(std::slice::from_ref(&input), &project, &options(&project)).unwrap();
+    let board = project.entries_dir().join("board.md");
+    std::fs::write(&board, "mine").unwrap();
+    let err =
+        skos::to_entries(std::slice::from_ref(&input), &project, &options(&project)).unwrap_err();
+    assert!(
+        matches!(err, ImportError::Exists(ref paths) if paths.len() == 4),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&board).unwrap(), "mine");
+    let forced = SkosOptions {
+        force: true,
+        ..options(&project)
+    };
+    let report = skos::to_entries(&[input], &project, &forced).unwrap();
+    assert_eq!(report.converted.len(), 4, "re-importing keeps the same ids");
+    assert_ne!(std::fs::read_to_string(&board).unwrap(), "mine");
+}
+
+#[test]
+fn inspecting_a_vocabulary_writes_nothing() {
+    let inspection = skos::inspect(
+        &[fixture("vocabulary.ttl")],
+        &glossgraph::import::FetchLimits::VOCABULARY,
+    )
+    .unwrap();
+    assert_eq!(inspection.concepts, 4);
+    assert_eq!(inspection.schemes, 1);
+    assert_eq!(
+        inspection.languages,
+        ["de".to_owned(), "en".to_owned()].into()
+    );
+}
