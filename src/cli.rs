@@ -24,6 +24,36 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a new glossary folder: glossary.toml with every setting explained,
+    /// an example entry and a named query, ready for `glossgraph serve`.
+    Init {
+        /// The folder to create the glossary in (created if missing).
+        #[arg(default_value = "data", value_name = "DIR")]
+        dir: PathBuf,
+        /// The address the glossary will be published at, ending in `/`.
+        #[arg(
+            long,
+            default_value = "https://glossary.example.org/",
+            value_name = "IRI"
+        )]
+        base: String,
+        /// The glossary's title.
+        #[arg(long, default_value = "My glossary")]
+        title: String,
+        /// The glossary's first language (a BCP 47 tag).
+        #[arg(long, default_value = "en", value_name = "TAG")]
+        language: String,
+        /// Overwrite the settings, example entry and query if they exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Turn glossary pages, SKOS vocabularies or spreadsheets into entries.
+    /// Nothing is written unless every input imports and the result passes
+    /// `glossgraph check`.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Build the graph and report what it holds.
     Build,
     /// Check the sources (the fast subset of lint); print every error and
@@ -117,6 +147,81 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         log_format: LogFormat,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Glossary pages (plain text or HTML; files or http(s) URLs) become entries;
+    /// site furniture (adverts, sign-up blocks) is dropped and reported.
+    Page {
+        /// Page files or URLs.
+        #[arg(required = true, value_name = "FILE|URL")]
+        inputs: Vec<String>,
+        /// The folder entries are written to. Default: the glossary's entries/.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Overwrite entry files that exist.
+        #[arg(long)]
+        force: bool,
+        /// Also drop any block containing this text (case-insensitive); repeatable.
+        #[arg(long = "drop-phrase", value_name = "TEXT")]
+        drop_phrases: Vec<String>,
+        /// Also drop HTML elements matching this CSS selector; repeatable.
+        #[arg(long = "drop-selector", value_name = "SELECTOR")]
+        drop_selectors: Vec<String>,
+        /// Give up on a URL after this many seconds.
+        #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+        timeout: f64,
+    },
+    /// SKOS vocabularies (Turtle, RDF/XML, JSON-LD, N-Triples; files or URLs):
+    /// describe them, or with --to-entries convert their concepts to entries.
+    Skos {
+        /// Vocabulary files or URLs, read together.
+        #[arg(required = true, value_name = "FILE|URL")]
+        inputs: Vec<String>,
+        /// Convert the concepts to entry files (without it, say what the
+        /// vocabularies hold and how to publish them as they are).
+        #[arg(long)]
+        to_entries: bool,
+        /// The folder entries are written to. Default: the glossary's entries/.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Overwrite entry files that exist.
+        #[arg(long)]
+        force: bool,
+        /// A definition for concepts that have none (without it they are skipped).
+        #[arg(long, value_name = "TEXT")]
+        placeholder_definition: Option<String>,
+        /// Where entry ids come from.
+        #[arg(long, value_enum, default_value = "auto")]
+        ids: IdsFrom,
+        /// Give up on a URL after this many seconds.
+        #[arg(long, default_value_t = 120.0, value_name = "SECONDS")]
+        timeout: f64,
+    },
+    /// A spreadsheet (CSV, one concept per row; see README for the columns)
+    /// becomes entries.
+    Csv {
+        /// The CSV file or URL.
+        #[arg(value_name = "FILE|URL")]
+        input: String,
+        /// The folder entries are written to. Default: the glossary's entries/.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Overwrite entry files that exist.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum IdsFrom {
+    /// The IRI's last part when it reads as words, else the preferred label.
+    Auto,
+    /// The preferred label.
+    Label,
+    /// The IRI's last part.
+    LocalName,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -31,6 +31,8 @@ pub enum CommandError {
     Query(#[from] QueryError),
     #[error(transparent)]
     Export(#[from] crate::export::ContextError),
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
     #[error("cannot write {}: {source}", .path.display())]
     Write { path: PathBuf, source: io::Error },
     #[error("cannot listen on {address}: {source}; pass another --bind address")]
@@ -50,6 +52,7 @@ impl CommandError {
             Self::Build(BuildError::Invalid(d)) => d,
             Self::Project(ProjectError::Config { diagnostics, .. }) => diagnostics,
             Self::Query(QueryError::Header(d)) => d,
+            Self::Import(e) => e.diagnostics(),
             _ => &[],
         }
     }
@@ -62,6 +65,7 @@ impl CommandError {
             | Self::Query(_)
             | Self::UnknownConcept(_)
             | Self::NoPersistentStore => 1,
+            Self::Import(e) => e.exit_code(),
             _ => 2,
         }
     }

@@ -3,7 +3,10 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Command, ExportFormat, LintFailOn, LintFormat, LogFormat, QueryFormat};
+use cli::{
+    Cli, Command, ExportFormat, IdsFrom, ImportCommand, LintFailOn, LintFormat, LogFormat,
+    QueryFormat,
+};
 use glossgraph::commands::{self, CommandError, StoreChoice};
 use glossgraph::diagnostic::Diagnostic;
 use glossgraph::export::Format;
@@ -40,6 +43,28 @@ fn main() -> ExitCode {
                 output.as_deref(),
             );
         }
+        // Init creates the glossary that the other commands open.
+        Command::Init {
+            dir,
+            base,
+            title,
+            language,
+            force,
+        } => {
+            let options = glossgraph::import::InitOptions {
+                base,
+                title,
+                language,
+                force,
+            };
+            return match glossgraph::import::init(&dir, &options) {
+                Ok(report) => {
+                    print!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(err) => fail(&CommandError::from(err)),
+            };
+        }
         other => other,
     };
     match run(Cli {
@@ -48,12 +73,14 @@ fn main() -> ExitCode {
         command,
     }) {
         Ok(code) => code,
-        Err(err) => {
-            print_diagnostics(err.diagnostics());
-            eprintln!("glossgraph: {err}");
-            ExitCode::from(err.exit_code() as u8)
-        }
+        Err(err) => fail(&err),
     }
+}
+
+fn fail(err: &CommandError) -> ExitCode {
+    print_diagnostics(err.diagnostics());
+    eprintln!("glossgraph: {err}");
+    ExitCode::from(err.exit_code() as u8)
 }
 
 fn run(cli: Cli) -> Result<ExitCode, CommandError> {
@@ -67,7 +94,10 @@ fn run(cli: Cli) -> Result<ExitCode, CommandError> {
         None => StoreChoice::Memory,
     };
     match cli.command {
-        Command::Lint { .. } => unreachable!("lint runs before a glossary is opened"),
+        Command::Lint { .. } | Command::Init { .. } => {
+            unreachable!("lint and init run before a glossary is opened")
+        }
+        Command::Import { what } => run_import(what, &project)?,
         Command::Check => {
             let diagnostics = commands::check(&project)?;
             print_diagnostics(&diagnostics);
@@ -287,6 +317,90 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
         }
         let _ = writeln!(err, "{d}");
     }
+}
+
+/// `glossgraph import …`: the report on standard output.
+fn run_import(what: ImportCommand, project: &Project) -> Result<(), CommandError> {
+    use glossgraph::import::{self, FetchLimits};
+    let seconds = |s: f64| std::time::Duration::from_secs_f64(s.clamp(0.001, 86_400.0));
+    let out_dir = |out: Option<std::path::PathBuf>| out.unwrap_or_else(|| project.entries_dir());
+    let report = match what {
+        ImportCommand::Page {
+            inputs,
+            out,
+            force,
+            drop_phrases,
+            drop_selectors,
+            timeout,
+        } => {
+            let options = import::page::PageOptions {
+                out_dir: out_dir(out),
+                force,
+                rules: import::page::FurnitureRules {
+                    phrases: drop_phrases,
+                    selectors: drop_selectors,
+                },
+                limits: FetchLimits {
+                    timeout: seconds(timeout),
+                    ..FetchLimits::PAGE
+                },
+            };
+            import::page::import(&inputs, project, &options)?.to_string()
+        }
+        ImportCommand::Skos {
+            inputs,
+            to_entries,
+            out,
+            force,
+            placeholder_definition,
+            ids,
+            timeout,
+        } => {
+            let limits = FetchLimits {
+                timeout: seconds(timeout),
+                ..FetchLimits::VOCABULARY
+            };
+            if to_entries {
+                let options = import::skos::SkosOptions {
+                    out_dir: out_dir(out),
+                    force,
+                    placeholder_definition,
+                    ids: match ids {
+                        IdsFrom::Auto => import::skos::IdSource::Auto,
+                        IdsFrom::Label => import::skos::IdSource::Label,
+                        IdsFrom::LocalName => import::skos::IdSource::LocalName,
+                    },
+                    limits,
+                };
+                import::skos::to_entries(&inputs, project, &options)?.to_string()
+            } else {
+                let inspection = import::skos::inspect(&inputs, &limits)?;
+                // glossary.toml lists vocabulary files by path relative to the glossary folder.
+                let files: Vec<String> = inputs
+                    .iter()
+                    .map(|i| {
+                        let name = i.rsplit(['/', '\\']).next().unwrap_or(i);
+                        format!("\"{name}\"")
+                    })
+                    .collect();
+                format!(
+                    "{inspection}to publish as it is, save the file(s) in {} and add to {}:\n  vocabularies = [{}]\nto convert to entries instead, run again with --to-entries\n",
+                    project.dir.display(),
+                    project.config_path().display(),
+                    files.join(", ")
+                )
+            }
+        }
+        ImportCommand::Csv { input, out, force } => {
+            let options = import::csv::CsvOptions {
+                out_dir: out_dir(out),
+                force,
+                limits: FetchLimits::PAGE,
+            };
+            import::csv::import(&input, project, &options)?.to_string()
+        }
+    };
+    commands::write_output(None, |out| out.write_all(report.as_bytes()))
 }
 
 fn export_format(format: ExportFormat) -> Format {

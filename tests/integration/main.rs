@@ -3,6 +3,7 @@
 
 mod check;
 mod export;
+mod import;
 mod interop;
 #[cfg(feature = "rocksdb")]
 mod persistent;
