@@ -318,29 +318,38 @@ async fn concept_response(
         snapshot.built_at,
     );
     let extra = resource_headers(&snapshot, &w, urls);
-    let store = snapshot.clone();
-    // Reading the store blocks; keep it off the async workers.
-    let triples = tokio::task::spawn_blocking(move || {
-        crate::store::describe(&store.store, NamedNode::new_unchecked(iri).as_ref())
-    })
-    .await
-    .map_err(AppError::internal)?
-    .map_err(AppError::internal)?;
-    representation(
-        &headers,
-        &validators,
-        &w.repr.content_type(),
-        &extra,
-        || match w.repr {
-            Repr::Html => {
-                let label = snapshot.concepts.label(i, &[w.lang.as_str()]).to_owned();
-                let mut layout = Layout::new(&snapshot, &w.lang, label, root, page);
-                layout.alternates = alternates(urls);
-                render(&ConceptPage::build(&snapshot, layout, i, &w.lang, &triples))
-            }
-            Repr::Rdf(format) => rdf(&snapshot, triples, format),
-        },
-    )
+    let key = (i as u32, matches!(urls, FormatUrls::Query(_)), variant(&w));
+    let content_type = w.repr.content_type();
+    if validators.not_modified(&headers) {
+        return representation(&headers, &validators, &content_type, &extra, || {
+            Ok(axum::body::Bytes::new())
+        });
+    }
+    let body = match snapshot.rendered.get(&key) {
+        Some(body) => body,
+        None => {
+            let store = snapshot.clone();
+            // Reading the store blocks; keep it off the async workers.
+            let triples = tokio::task::spawn_blocking(move || {
+                crate::store::describe(&store.store, NamedNode::new_unchecked(iri).as_ref())
+            })
+            .await
+            .map_err(AppError::internal)?
+            .map_err(AppError::internal)?;
+            let body = axum::body::Bytes::from(match w.repr {
+                Repr::Html => {
+                    let label = snapshot.concepts.label(i, &[w.lang.as_str()]).to_owned();
+                    let mut layout = Layout::new(&snapshot, &w.lang, label, root, page);
+                    layout.alternates = alternates(urls);
+                    render(&ConceptPage::build(&snapshot, layout, i, &w.lang, &triples))?
+                }
+                Repr::Rdf(format) => rdf(&snapshot, triples, format)?,
+            });
+            snapshot.rendered.put(key, body.clone());
+            body
+        }
+    };
+    representation(&headers, &validators, &content_type, &extra, || Ok(body))
 }
 
 /// `GET /dataset`, `/dataset.{ext}` and `/.well-known/void`: the VoID and DCAT

@@ -227,19 +227,22 @@ pub fn insert(headers: &mut HeaderMap, name: HeaderName, value: &str) {
 }
 
 /// A successful representation, or 304 when the client has it already.
-pub fn representation(
+pub fn representation<B>(
     request: &HeaderMap,
     validators: &Validators,
     content_type: &str,
     extra: &[(HeaderName, String)],
-    body: impl FnOnce() -> Result<Vec<u8>, AppError>,
-) -> Result<Response<Body>, AppError> {
+    body: impl FnOnce() -> Result<B, AppError>,
+) -> Result<Response<Body>, AppError>
+where
+    B: Into<Body>,
+{
     let mut response = if validators.not_modified(request) {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::NOT_MODIFIED;
         r
     } else {
-        let mut r = Response::new(Body::from(body()?));
+        let mut r = Response::new(body()?.into());
         insert(r.headers_mut(), header::CONTENT_TYPE, content_type);
         r
     };

@@ -249,6 +249,46 @@ pub struct Snapshot {
     languages: Vec<String>,
     /// Dumps, made on first request: (format, gzipped) → bytes.
     dumps: Mutex<HashMap<DumpKey, Arc<Vec<u8>>>>,
+    /// Concept representations, made on first request.
+    pub rendered: Rendered,
+}
+
+/// Which representation of which concept: (concept index, served under
+/// /resource rather than /concept, variant such as `html-en` or `ttl`).
+pub type RenderedKey = (u32, bool, String);
+
+/// Concept pages and RDF as sent, so that a repeated request costs a lookup
+/// instead of a store read and a render. A snapshot never changes, so entries
+/// never go stale; the cache is bounded by size and emptied when full, which
+/// keeps the common case (a glossary that fits) free of eviction bookkeeping.
+#[derive(Default)]
+pub struct Rendered {
+    map: std::sync::RwLock<HashMap<RenderedKey, axum::body::Bytes>>,
+    size: std::sync::atomic::AtomicUsize,
+}
+
+impl Rendered {
+    /// Bytes kept at most.
+    const LIMIT: usize = 64 * 1024 * 1024;
+
+    pub fn get(&self, key: &RenderedKey) -> Option<axum::body::Bytes> {
+        self.map.read().ok()?.get(key).cloned()
+    }
+
+    pub fn put(&self, key: RenderedKey, body: axum::body::Bytes) {
+        use std::sync::atomic::Ordering;
+        let Ok(mut map) = self.map.write() else {
+            return;
+        };
+        if self.size.load(Ordering::Relaxed) + body.len() > Self::LIMIT {
+            map.clear();
+            self.size.store(0, Ordering::Relaxed);
+        }
+        if body.len() <= Self::LIMIT {
+            self.size.fetch_add(body.len(), Ordering::Relaxed);
+            map.insert(key, body);
+        }
+    }
 }
 
 impl Snapshot {
@@ -303,6 +343,7 @@ impl Snapshot {
             quads,
             languages,
             dumps: Mutex::new(HashMap::new()),
+            rendered: Rendered::default(),
         })
     }
 

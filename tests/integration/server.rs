@@ -317,6 +317,32 @@ fn the_language_comes_from_the_query_then_accept_language_then_the_settings() {
 }
 
 #[test]
+fn cached_representations_stay_apart_by_language_format_and_route() {
+    let server = fixture_server();
+    let get = |path: &str, headers: &[(&str, &str)]| server.get(path, headers).bytes().unwrap();
+    let english = get("/concept/board", &[]);
+    let german = get("/concept/board?lang=de", &[]);
+    let turtle = get("/concept/board", &[("accept", "text/turtle")]);
+    let iri = server.get("/concept/board.ttl", &[]).text().unwrap();
+    assert!(iri.contains("concept:board\n    a skos:Concept"), "{iri}");
+    let resource = get(
+        "/resource?iri=https%3A%2F%2Fglossary.test%2Fconcept%2Fboard",
+        &[],
+    );
+    for _ in 0..2 {
+        assert_eq!(get("/concept/board", &[]), english);
+        assert_eq!(get("/concept/board?lang=de", &[]), german);
+        assert_eq!(get("/concept/board", &[("accept", "text/turtle")]), turtle);
+    }
+    assert_ne!(english, german);
+    assert!(String::from_utf8_lossy(&english).contains("<h1>Board</h1>"));
+    assert!(String::from_utf8_lossy(&german).contains("<h1>Ausschuss</h1>"));
+    assert!(String::from_utf8_lossy(&turtle).contains("skos:prefLabel"));
+    // The same concept under /resource links relative to the root, not to /concept/.
+    assert_ne!(resource, english);
+}
+
+#[test]
 fn dumps_descriptions_and_crawler_files() {
     let server = TestServer::glossary();
     let nt = server.get("/dump.nt", &[]).bytes().unwrap();
