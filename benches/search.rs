@@ -9,39 +9,10 @@
 use glossgraph::search::{Index, LabelInput, LabelKind, Query};
 use std::time::{Duration, Instant};
 
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
+#[path = "support/mod.rs"]
+mod support;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-const SYLLABLES: &[&str] = &[
-    "ad", "al", "an", "ar", "as", "at", "ba", "be", "bi", "bo", "ca", "ce", "ci", "co", "cu", "da",
-    "de", "di", "do", "du", "el", "em", "en", "er", "es", "et", "fa", "fe", "fi", "fo", "ga", "ge",
-    "gi", "go", "gu", "ha", "he", "hi", "ho", "ic", "id", "il", "im", "in", "ir", "is", "it", "ja",
-    "ka", "ke", "la", "le", "li", "lo", "lu", "ma", "me", "mi", "mo", "mu", "na", "ne", "ni", "no",
-    "nu", "ob", "od", "ol", "om", "on", "or", "os", "pa", "pe", "pi", "po", "pu", "ra", "re", "ri",
-    "ro", "ru", "sa", "se", "si", "so", "su", "ta", "te", "ti", "to", "tu", "ul", "um", "un", "ur",
-    "us", "va", "ve", "vi", "vo", "za", "ze", "zi", "zo", "ment", "tion", "ance", "ity", "ism",
-    "ure", "ogy", "ics", "ship", "hood",
-];
-
-fn word(rng: &mut Rng) -> String {
-    let n = 2 + rng.below(3);
-    (0..n)
-        .map(|_| SYLLABLES[rng.below(SYLLABLES.len())])
-        .collect()
-}
+use support::{Rng, word};
 
 /// Labels of `concepts` concepts: a preferred label in three languages and an
 /// alternative one, one to four words each, from a vocabulary with a Zipf-like
