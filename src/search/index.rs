@@ -374,8 +374,11 @@ impl Index {
             if found.concepts(self) >= wanted {
                 break;
             }
-            // Typos and partial matches only when nothing matches as typed.
-            if stage >= Match::Fuzzy && found.best().is_some_and(|m| m <= Match::Infix) {
+            // Typos and partial matches only when nothing matches as typed, and
+            // partial matches only when no label has every word (typos allowed).
+            if stage >= Match::Fuzzy && found.best().is_some_and(|m| m <= Match::Infix)
+                || stage == Match::Partial && found.best().is_some_and(|m| m <= Match::Fuzzy)
+            {
                 break;
             }
             // Partial matches may start from any word; the others from the longest.
