@@ -71,11 +71,7 @@ pub fn build(project: &Project) -> Result<Built, BuildError> {
     let vocabularies = vocabulary_quads(project).map_err(BuildError::Invalid)?;
     let store = Store::new()?;
     let mut loader = store.bulk_loader();
-    loader.load_quads(convert::ontology(&project.ontology))?;
-    loader.load_quads(vocabularies)?;
-    for entry in &loaded.entries {
-        loader.load_quads(convert::entry(entry, &project.config, &project.ontology))?;
-    }
+    loader.load_quads(all_quads(project, vocabularies, &loaded.entries))?;
     loader.commit()?;
     write_scheme(&store, project, &loaded.summaries)?;
     Ok(Built {
@@ -87,6 +83,25 @@ pub fn build(project: &Project) -> Result<Built, BuildError> {
         store,
         warnings: loaded.diagnostics,
     })
+}
+
+/// The ontology, the vocabularies and the entries' quads, as one stream: the
+/// bulk loader must get everything in one call, since on disk each call writes
+/// its own set of files (one call per entry made 40,000 files for 10,000
+/// entries, and a build seven times slower than `oxigraph load`).
+pub(super) fn all_quads<'a>(
+    project: &'a Project,
+    vocabularies: Vec<Quad>,
+    entries: &'a [crate::source::Entry],
+) -> impl Iterator<Item = Quad> + 'a {
+    convert::ontology(&project.ontology)
+        .into_iter()
+        .chain(vocabularies)
+        .chain(
+            entries
+                .iter()
+                .flat_map(|e| convert::entry(e, &project.config, &project.ontology)),
+        )
 }
 
 /// The RDF format of a vocabulary file, from its extension.
@@ -173,13 +188,22 @@ fn write_scheme(store: &Store, project: &Project, summaries: &[Summary]) -> Resu
     let scheme = oxigraph::model::NamedNode::new_unchecked(&project.config.base);
     store.remove_named_graph(&scheme)?;
     let triples = distinct_triples(store)?;
-    store.extend(convert::scheme(
-        &project.config,
-        summaries,
-        &project.ontology,
-        triples,
-    ))?;
+    insert_scheme(store, project, summaries, triples)?;
     Ok(())
+}
+
+/// Writes the scheme graph into a store that has none, given the number of
+/// distinct triples in the rest; returns the quads written.
+fn insert_scheme(
+    store: &Store,
+    project: &Project,
+    summaries: &[Summary],
+    triples: usize,
+) -> Result<usize, BuildError> {
+    let quads = convert::scheme(&project.config, summaries, &project.ontology, triples);
+    let written = quads.len();
+    store.extend(quads)?;
+    Ok(written)
 }
 
 /// The number of distinct triples across all graphs.

@@ -16,7 +16,7 @@
 //! Readers of the old generation are never disturbed; the generation before
 //! the previous one is removed.
 
-use super::{BuildError, Built, Stats, write_scheme};
+use super::{BuildError, Built, Stats, distinct_triples, insert_scheme};
 use crate::convert::{self, Summary};
 use crate::diagnostic::{self, Diagnostic};
 use crate::glossary;
@@ -24,7 +24,7 @@ use crate::ontology::GLOSSARY_TTL;
 use crate::project::Project;
 use crate::source::{self, Entry};
 use crate::{check, store};
-use oxigraph::model::NamedNode;
+use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef};
 use oxigraph::store::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -32,7 +32,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Bumped when the manifest or the conversion changes in a way old stores cannot follow.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
 struct Manifest {
@@ -44,6 +44,11 @@ struct Manifest {
     ontology: String,
     /// Per entry file (relative to the entries folder): its content hash and summary.
     entries: BTreeMap<String, Recorded>,
+    /// Distinct triples outside the scheme graph, and quads in the store: kept
+    /// up to date by each build, so that a one-entry change never counts the
+    /// whole store.
+    triples: usize,
+    quads: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -92,6 +97,8 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
         config: hash(&config_bytes),
         ontology: hash(GLOSSARY_TTL.as_bytes()),
         entries: BTreeMap::new(),
+        triples: 0,
+        quads: 0,
     };
     // Earlier entries can be reused only if everything they were converted with is the same.
     let reusable = previous.filter(|m| {
@@ -109,62 +116,80 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
     }
 
     // Nothing changed: open the live generation as it is.
-    if let (Some(generation), Some(old)) = (&current, &reusable) {
-        if plan.changed.is_empty() && plan.removed.is_empty() && old.entries == manifest.entries {
-            let store = Store::open(generation.join("store"))?;
-            let quads = store.len()?;
-            return Ok(Built {
-                store,
-                warnings: plan.diagnostics,
-                stats: Stats {
-                    entries: manifest.entries.len(),
-                    converted: 0,
-                    quads,
-                },
-            });
-        }
+    if let (Some(generation), Some(old)) = (&current, &reusable)
+        && plan.changed.is_empty()
+        && plan.removed.is_empty()
+        && old.entries == manifest.entries
+    {
+        let store = Store::open(generation.join("store"))?;
+        return Ok(Built {
+            store,
+            warnings: plan.diagnostics,
+            stats: Stats {
+                entries: manifest.entries.len(),
+                converted: 0,
+                quads: old.quads,
+            },
+        });
     }
+    let scheme_iri = NamedNode::new_unchecked(&project.config.base);
+    let scheme = scheme_iri.as_ref();
 
     let number = next_generation(dir)?;
     let generation = dir.join(format!("gen-{number}"));
     let store_dir = generation.join("store");
     fs::create_dir_all(&generation).map_err(io("create", &generation))?;
     let result = (|| -> Result<Store, BuildError> {
+        let graph = |id: &str| NamedNode::new_unchecked(project.config.concept_iri(id));
+        let summaries: Vec<Summary> = manifest
+            .entries
+            .values()
+            .map(|r| r.summary.clone())
+            .collect();
         let store = match (&current, &reusable) {
-            (Some(old), Some(_)) => {
-                Store::open(old.join("store"))?.backup(&store_dir)?;
+            (Some(old_dir), Some(old)) => {
+                Store::open(old_dir.join("store"))?.backup(&store_dir)?;
                 let store = Store::open(&store_dir)?;
-                for id in &plan.removed {
-                    store.remove_named_graph(&NamedNode::new_unchecked(
-                        project.config.concept_iri(id),
-                    ))?;
+                let mut counts = Counts {
+                    triples: old.triples,
+                    quads: old.quads,
+                };
+                counts.quads -= graph_len(&store, scheme)?;
+                store.remove_named_graph(scheme)?;
+                let cleared: std::collections::BTreeSet<&str> = plan
+                    .removed
+                    .iter()
+                    .map(String::as_str)
+                    .chain(plan.changed.iter().map(|e| e.id.as_str()))
+                    .collect();
+                for id in &cleared {
+                    let g = graph(id);
+                    counts.remove(&store, g.as_ref())?;
+                    store.remove_named_graph(&g)?;
                 }
+                for entry in &plan.changed {
+                    counts.add(
+                        &store,
+                        convert::entry(entry, &project.config, &project.ontology),
+                    )?;
+                }
+                counts.quads += insert_scheme(&store, project, &summaries, counts.triples)?;
+                manifest.triples = counts.triples;
+                manifest.quads = counts.quads;
                 store
             }
             _ => {
                 let vocabularies = store::vocabulary_quads(project).map_err(BuildError::Invalid)?;
                 let store = Store::open(&store_dir)?;
                 let mut loader = store.bulk_loader();
-                loader.load_quads(convert::ontology(&project.ontology))?;
-                loader.load_quads(vocabularies)?;
+                loader.load_quads(store::all_quads(project, vocabularies, &plan.changed))?;
                 loader.commit()?;
+                manifest.triples = distinct_triples(&store)?;
+                insert_scheme(&store, project, &summaries, manifest.triples)?;
+                manifest.quads = store.len()?;
                 store
             }
         };
-        let mut loader = store.bulk_loader();
-        for entry in &plan.changed {
-            store.remove_named_graph(&NamedNode::new_unchecked(
-                project.config.concept_iri(&entry.id),
-            ))?;
-            loader.load_quads(convert::entry(entry, &project.config, &project.ontology))?;
-        }
-        loader.commit()?;
-        let summaries: Vec<Summary> = manifest
-            .entries
-            .values()
-            .map(|r| r.summary.clone())
-            .collect();
-        write_scheme(&store, project, &summaries)?;
         store.flush()?;
         Ok(store)
     })();
@@ -179,16 +204,82 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
     write_manifest(&generation, &manifest)?;
     swap(dir, &current_link, &format!("gen-{number}"))?;
     remove_old_generations(dir, number);
-    let quads = store.len()?;
     Ok(Built {
         store,
         warnings: plan.diagnostics,
         stats: Stats {
             entries: manifest.entries.len(),
             converted: plan.changed.len(),
-            quads,
+            quads: manifest.quads,
         },
     })
+}
+
+/// Distinct triples outside the scheme graph, and all quads, as graphs come and go.
+struct Counts {
+    triples: usize,
+    quads: usize,
+}
+
+impl Counts {
+    /// Counts graph `g` out, before it is removed. A triple counts once however
+    /// many graphs hold it, so only a triple no other graph holds lowers the
+    /// distinct count. The scheme graph is not in the store while this runs.
+    fn remove(&mut self, store: &Store, g: NamedNodeRef<'_>) -> Result<(), BuildError> {
+        for quad in store.quads_for_pattern(None, None, None, Some(g.into())) {
+            let quad = quad?;
+            let mut holders = store.quads_for_pattern(
+                Some(quad.subject.as_ref()),
+                Some(quad.predicate.as_ref()),
+                Some(quad.object.as_ref()),
+                None,
+            );
+            holders.next().transpose()?;
+            if holders.next().transpose()?.is_none() {
+                self.triples = self.triples.saturating_sub(1);
+            }
+            self.quads = self.quads.saturating_sub(1);
+        }
+        Ok(())
+    }
+
+    /// Inserts one entry's quads (one graph, empty before) and counts them in:
+    /// a triple no graph holds yet raises the distinct count.
+    fn add(
+        &mut self,
+        store: &Store,
+        mut quads: Vec<oxigraph::model::Quad>,
+    ) -> Result<(), BuildError> {
+        quads.sort_by(crate::export::quad_cmp);
+        quads.dedup();
+        for quad in &quads {
+            let held = store
+                .quads_for_pattern(
+                    Some(quad.subject.as_ref()),
+                    Some(quad.predicate.as_ref()),
+                    Some(quad.object.as_ref()),
+                    None,
+                )
+                .next()
+                .transpose()?
+                .is_some();
+            if !held {
+                self.triples += 1;
+            }
+        }
+        self.quads += quads.len();
+        store.extend(quads)?;
+        Ok(())
+    }
+}
+
+fn graph_len(store: &Store, g: NamedNodeRef<'_>) -> Result<usize, BuildError> {
+    let mut n = 0;
+    for quad in store.quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g))) {
+        quad?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// What a build has to do.

@@ -44,14 +44,18 @@ fn builds_incrementally_and_matches_the_in_memory_graph() {
     // One entry changed: only it is converted, and the result equals a full build.
     let entry = data.join("entries/ai-literacy.md");
     let text = std::fs::read_to_string(&entry).unwrap();
+    // A new label and a new section: the counts in the dataset description
+    // (kept up to date without counting the store) must follow.
     std::fs::write(
         &entry,
-        text.replace("term: AI literacy", "term: AI literacy (skills)"),
+        text.replace("term: AI literacy", "term: AI literacy (skills)")
+            + "\n## One more section\n\nWritten to change the number of triples.\n",
     )
     .unwrap();
     let changed = build_persistent(&project, &store_dir).unwrap();
     assert_eq!(changed.stats.converted, 1);
     let full = store::build(&project).unwrap();
+    assert_eq!(changed.stats.quads, full.stats.quads);
     let mut a = store::quads(&changed.store).unwrap();
     let mut b = store::quads(&full.store).unwrap();
     a.sort_by(glossgraph::export::quad_cmp);
