@@ -20,6 +20,9 @@ use std::collections::HashMap;
 /// come in sorted order, so short labels sharing the prefix come first.
 const PREFIX_CAP: usize = 1_000;
 const STAGE_CAP: usize = 2_000;
+/// Candidate labels examined for infixes, typos and partial matches, where each check
+/// costs more: the shortest labels of each word, which match best.
+const LOOSE_STAGE_CAP: usize = 500;
 /// Words a driver word expands to at most (prefixes, suffixes).
 const WORD_CAP: usize = 2_000;
 /// Words a misspelt driver word expands to at most, and the number of
@@ -258,7 +261,13 @@ impl Index {
             }
         }
         let (full, full_groups) = grouped_map(full_pairs);
-        let (words, postings) = grouped_map(word_pairs);
+        let (words, mut postings) = grouped_map(word_pairs);
+        // Shorter labels first: when a common word has more labels than a stage
+        // examines, the ones it examines are those the query covers best.
+        let lengths: Vec<usize> = stored.iter().map(|l| l.norm.matches(' ').count()).collect();
+        for group in &mut postings {
+            group.sort_unstable_by_key(|&l| (lengths[l as usize], l));
+        }
         // Every proper suffix of three or more characters of every word.
         let mut suffix_pairs = Vec::new();
         let mut stream = words.stream();
@@ -370,8 +379,15 @@ impl Index {
         // while too few concepts are found.
         // Every word must match, so the rarest word finds the fewest candidates;
         // partial matches try each word, rarest first.
-        let mut drivers = tokens.clone();
-        drivers.sort_by_cached_key(|t| (self.frequency(t), std::cmp::Reverse(t.chars().count())));
+        let mut drivers: Vec<(&str, usize)> =
+            tokens.iter().map(|t| (*t, self.frequency(t))).collect();
+        drivers.sort_by_key(|&(t, frequency)| (frequency, std::cmp::Reverse(t.chars().count())));
+        // A word found as typed narrows the candidates for typos far more than
+        // the misspelt word's neighbours do: typos are looked for in the labels
+        // that have the rarest such word, if all of them can be examined.
+        let typed = drivers
+            .iter()
+            .position(|&(_, frequency)| frequency > 0 && frequency < STAGE_CAP);
         let wanted = query.limit.max(10);
         for stage in [Match::Words, Match::Infix, Match::Fuzzy, Match::Partial] {
             if found.concepts(self) >= wanted {
@@ -384,27 +400,44 @@ impl Index {
             {
                 break;
             }
-            // Partial matches may start from any word; the others from the longest.
-            let stage_drivers = if stage == Match::Partial {
-                &drivers[..]
-            } else {
-                &drivers[..1]
+            // Which words find the candidates, and how: partial matches start
+            // from each word as typed (prefixes and stems); typos from the
+            // rarest word found as typed, then (if that finds no label with
+            // every word) from the rarest word's neighbours; the others from the
+            // rarest word.
+            let attempts: Vec<(&str, Match)> = match stage {
+                Match::Partial => drivers.iter().map(|&(d, _)| (d, Match::Words)).collect(),
+                Match::Fuzzy => typed
+                    .filter(|_| tokens.len() > 1)
+                    .map(|i| (drivers[i].0, Match::Words))
+                    .into_iter()
+                    .chain([(drivers[0].0, Match::Fuzzy)])
+                    .collect(),
+                _ => vec![(drivers[0].0, stage)],
             };
-            for driver in stage_drivers {
-                // Partial matches start from whole words (prefixes and stems).
-                let driver_stage = if stage == Match::Partial {
-                    Match::Words
-                } else {
-                    stage
-                };
+            let cap = if stage >= Match::Infix {
+                LOOSE_STAGE_CAP
+            } else {
+                STAGE_CAP
+            };
+            for (n, &(driver, driver_stage)) in attempts.iter().enumerate() {
+                if stage == Match::Fuzzy && n > 0 && found.best().is_some_and(|m| m <= Match::Fuzzy)
+                {
+                    break;
+                }
                 let mut examined = 0;
+                // A one-word query's infix candidates hold it by construction
+                // (their word has a suffix starting with it): no check needed.
+                let checked = !(stage == Match::Infix && tokens.len() == 1);
                 'words: for word in self.driver_words(driver, driver_stage) {
                     for &l in &self.postings[word as usize] {
-                        if let Some((m, coverage)) = self.check_words(l, &tokens, stage) {
+                        if !checked {
+                            found.note(l, Match::Infix, 1.0);
+                        } else if let Some((m, coverage)) = self.check_words(l, &tokens, stage) {
                             found.note(l, m, coverage);
                         }
                         examined += 1;
-                        if examined >= STAGE_CAP {
+                        if examined >= cap {
                             break 'words;
                         }
                     }
