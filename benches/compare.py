@@ -597,11 +597,20 @@ def search(sets):
                     f"SELECT DISTINCT ?c WHERE {{ ?c <{SKOS}prefLabel>|<{SKOS}altLabel> ?l "
                     f"FILTER(CONTAINS(LCASE(STR(?l)), {lua_free(t.lower())})) }} LIMIT 10"),
                  "application/sparql-results+json") for t in terms]
-            o = load(server.base + "/", None, rotation_script(requests, f"scan-{d.name}"), connections=8)
-        out.append(
-            f"| {d.name} | {count:,} | {fmt_rate(g[0])} ({g[1]:.2f} / {g[2]:.2f} ms) | "
-            f"{fmt_rate(o[0])} ({o[1]:.2f} / {o[2]:.2f} ms) | {g[0] / o[0]:.0f}× |"
-        )
+            # A scan slower than wrk's 2 s timeout completes nothing under load:
+            # time the scans one at a time instead and compare medians.
+            seconds = []
+            for p, a in requests[:5]:
+                start = time.perf_counter()
+                check_answer("oxigraph serve", server.base + p, a, "json")
+                seconds.append(time.perf_counter() - start)
+            scan_ms = median(seconds) * 1000
+            o = load(server.base + "/", None, rotation_script(requests, f"scan-{d.name}"), connections=8) \
+                if scan_ms < 500 else None
+        scan = (f"{fmt_rate(o[0])} ({o[1]:.2f} / {o[2]:.2f} ms)" if o
+                else f"one at a time: median {scan_ms:,.0f} ms")
+        ratio = f"{g[0] / o[0]:.0f}× (throughput)" if o else f"{scan_ms / g[1]:.0f}× (median latency)"
+        out.append(f"| {d.name} | {count:,} | {fmt_rate(g[0])} ({g[1]:.2f} / {g[2]:.2f} ms) | {scan} | {ratio} |")
         say(f"  {d.name}: glossgraph {g[0]:.0f}, scan {o[0]:.0f} req/s")
     return out
 
