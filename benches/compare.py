@@ -194,7 +194,7 @@ def rotation_script(requests, name):
     path = WORK / f"{name}.lua"
     lines = ["local requests = {"]
     for p, accept in requests:
-        lines.append(f"  {{{lua_string(p)}, {lua_string(accept)}}},")
+        lines.append(f"  {{{quoted(p)}, {quoted(accept)}}},")
     lines += [
         "}",
         "local i = 0",
@@ -207,7 +207,8 @@ def rotation_script(requests, name):
     return str(path)
 
 
-def lua_string(text):
+def quoted(text):
+    """A double-quoted string, as Lua and SPARQL both write it."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -595,7 +596,7 @@ def search(sets):
             requests = [
                 ("/query?query=" + urllib.parse.quote(
                     f"SELECT DISTINCT ?c WHERE {{ ?c <{SKOS}prefLabel>|<{SKOS}altLabel> ?l "
-                    f"FILTER(CONTAINS(LCASE(STR(?l)), {lua_free(t.lower())})) }} LIMIT 10"),
+                    f"FILTER(CONTAINS(LCASE(STR(?l)), {quoted(t.lower())})) }} LIMIT 10"),
                  "application/sparql-results+json") for t in terms]
             # A scan slower than wrk's 2 s timeout completes nothing under load:
             # time the scans one at a time instead and compare medians.
@@ -613,11 +614,6 @@ def search(sets):
         out.append(f"| {d.name} | {count:,} | {fmt_rate(g[0])} ({g[1]:.2f} / {g[2]:.2f} ms) | {scan} | {ratio} |")
         say(f"  {d.name}: glossgraph {g[0]:.0f}, scan {o[0]:.0f} req/s")
     return out
-
-
-def lua_free(text):
-    """A SPARQL string literal."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def memory_table(page_memory, sparql_memory, sets):
