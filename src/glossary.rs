@@ -4,6 +4,7 @@
 use crate::check;
 use crate::convert::Summary;
 use crate::diagnostic::{self, Diagnostic};
+use crate::parallel;
 use crate::project::Project;
 use crate::source::{self, Entry};
 use std::path::PathBuf;
@@ -38,8 +39,8 @@ pub fn load(project: &Project) -> Result<Loaded, ListError> {
     let options = project.parse_options();
     let mut entries = Vec::with_capacity(files.len());
     let mut diagnostics = Vec::new();
-    for path in files {
-        match source::parse_file(&path, &options) {
+    for parsed in parallel::map(&files, |path| source::parse_file(path, &options)) {
+        match parsed {
             Ok(entry) => entries.push(entry),
             Err(found) => diagnostics.extend(found),
         }
@@ -53,12 +54,16 @@ pub fn check_all(
     entries: Vec<Entry>,
     mut diagnostics: Vec<Diagnostic>,
 ) -> Loaded {
-    let summaries: Vec<Summary> = entries
-        .iter()
-        .map(|e| Summary::of(e, &project.ontology))
-        .collect();
-    for entry in &entries {
-        diagnostics.extend(check::entry(entry, &project.config, &project.ontology));
+    let per_entry = parallel::map(&entries, |e| {
+        (
+            Summary::of(e, &project.ontology),
+            check::entry(e, &project.config, &project.ontology),
+        )
+    });
+    let mut summaries = Vec::with_capacity(entries.len());
+    for (summary, found) in per_entry {
+        summaries.push(summary);
+        diagnostics.extend(found);
     }
     diagnostics.extend(check::glossary(&summaries, &project.ontology));
     diagnostic::sort(&mut diagnostics);

@@ -16,6 +16,7 @@ pub mod glossary;
 pub mod import;
 pub mod lint;
 pub mod ontology;
+pub mod parallel;
 pub mod project;
 pub mod query;
 pub mod remote;

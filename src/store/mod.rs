@@ -70,10 +70,8 @@ pub fn build(project: &Project) -> Result<Built, BuildError> {
     }
     let vocabularies = vocabulary_quads(project).map_err(BuildError::Invalid)?;
     let store = Store::new()?;
-    let mut loader = store.bulk_loader();
-    loader.load_quads(all_quads(project, vocabularies, &loaded.entries))?;
-    loader.commit()?;
-    write_scheme(&store, project, &loaded.summaries)?;
+    let triples = load(&store, project, vocabularies, &loaded.entries)?;
+    insert_scheme(&store, project, &loaded.summaries, triples)?;
     Ok(Built {
         stats: Stats {
             entries: loaded.entries.len(),
@@ -85,23 +83,108 @@ pub fn build(project: &Project) -> Result<Built, BuildError> {
     })
 }
 
-/// The ontology, the vocabularies and the entries' quads, as one stream: the
-/// bulk loader must get everything in one call, since on disk each call writes
+/// Loads the ontology, the vocabularies and the entries into an empty store and
+/// returns the number of distinct triples among them (for the dataset
+/// description).
+///
+/// Everything goes through one bulk-loader call, since on disk each call writes
 /// its own set of files (one call per entry made 40,000 files for 10,000
-/// entries, and a build seven times slower than `oxigraph load`).
-pub(super) fn all_quads<'a>(
-    project: &'a Project,
+/// entries). The entries are converted, and their triples counted, on a second
+/// thread while this one inserts: converting and inserting take about as long
+/// as each other.
+pub(super) fn load(
+    store: &Store,
+    project: &Project,
     vocabularies: Vec<Quad>,
-    entries: &'a [crate::source::Entry],
-) -> impl Iterator<Item = Quad> + 'a {
-    convert::ontology(&project.ontology)
-        .into_iter()
-        .chain(vocabularies)
-        .chain(
-            entries
-                .iter()
-                .flat_map(|e| convert::entry(e, &project.config, &project.ontology)),
-        )
+    entries: &[crate::source::Entry],
+) -> Result<usize, BuildError> {
+    /// Quads per message: enough that the channel costs nothing beside the work.
+    const BATCH: usize = 4096;
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Quad>>(8);
+    std::thread::scope(|scope| {
+        let converter = scope.spawn(move || {
+            let mut triples = DistinctTriples::default();
+            let sources = std::iter::once(convert::ontology(&project.ontology))
+                .chain(std::iter::once(vocabularies))
+                .chain(
+                    entries
+                        .iter()
+                        .map(|e| convert::entry(e, &project.config, &project.ontology)),
+                );
+            let mut batch = Vec::with_capacity(BATCH);
+            for quads in sources {
+                triples.extend(&quads);
+                batch.extend(quads);
+                if batch.len() >= BATCH
+                    && sender
+                        .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                        .is_err()
+                {
+                    // The loader stopped on an error, which it reports.
+                    return triples.len();
+                }
+            }
+            let _ = sender.send(batch);
+            triples.len()
+        });
+        let mut loader = store.bulk_loader();
+        // The receiver is dropped when loading ends, which stops the converter.
+        let loaded = loader.load_quads(receiver.into_iter().flatten());
+        let triples = converter
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        loaded?;
+        loader.commit()?;
+        Ok(triples)
+    })
+}
+
+/// Counts distinct triples (whatever their graph) by a 128-bit hash of each:
+/// a tenth of the time of a SPARQL `DISTINCT` over the loaded store.
+#[derive(Default)]
+struct DistinctTriples(std::collections::HashSet<u128, PassThrough>);
+
+impl DistinctTriples {
+    fn extend(&mut self, quads: &[Quad]) {
+        use std::hash::Hash;
+        self.0.reserve(quads.len());
+        for quad in quads {
+            let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+            quad.subject.hash(&mut hasher);
+            quad.predicate.hash(&mut hasher);
+            quad.object.hash(&mut hasher);
+            self.0.insert(hasher.digest128());
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// The keys are already uniform hashes: use their low bits as they are.
+#[derive(Default, Clone, Copy)]
+struct PassThrough(u64);
+
+impl std::hash::BuildHasher for PassThrough {
+    type Hasher = PassThrough;
+    fn build_hasher(&self) -> PassThrough {
+        PassThrough(0)
+    }
+}
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
 }
 
 /// The RDF format of a vocabulary file, from its extension.
@@ -181,15 +264,6 @@ pub fn vocabulary_quads(project: &Project) -> Result<Vec<Quad>, Vec<Diagnostic>>
     } else {
         Err(errors)
     }
-}
-
-/// Replaces the scheme graph, which depends on every entry and on the size of the rest.
-fn write_scheme(store: &Store, project: &Project, summaries: &[Summary]) -> Result<(), BuildError> {
-    let scheme = oxigraph::model::NamedNode::new_unchecked(&project.config.base);
-    store.remove_named_graph(&scheme)?;
-    let triples = distinct_triples(store)?;
-    insert_scheme(store, project, summaries, triples)?;
-    Ok(())
 }
 
 /// Writes the scheme graph into a store that has none, given the number of

@@ -188,3 +188,52 @@ fn lint_runs_from_the_command_line() {
         "{sarif}"
     );
 }
+
+/// `void:triples` in the dataset description counts each triple of the whole
+/// dataset once, however many graphs hold it: here a vocabulary repeats a triple of an entry's graph,
+/// and a second vocabulary repeats the first.
+#[test]
+fn the_dataset_description_counts_distinct_triples() {
+    use glossgraph::project::Project;
+    use oxigraph::model::{NamedNode, Term};
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("tests/fixtures/check/base"), dir.path());
+    let config = std::fs::read_to_string(dir.path().join("glossary.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("glossary.toml"),
+        format!("vocabularies = [\"one.ttl\", \"two.nt\"]\n{config}"),
+    )
+    .unwrap();
+    let shared = "<https://test.example/concept/alpha> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2004/02/skos/core#Concept> .\n<https://other.example/c1> <http://www.w3.org/2000/01/rdf-schema#label> \"Other\" .\n";
+    std::fs::write(dir.path().join("one.ttl"), shared).unwrap();
+    std::fs::write(dir.path().join("two.nt"), shared).unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let built = glossgraph::store::build(&project).unwrap();
+
+    let scheme = NamedNode::new("https://test.example/").unwrap();
+    let dataset = glossgraph::convert::dataset_iri(&project.config);
+    let stated = built
+        .store
+        .quads_for_pattern(
+            Some(NamedNode::new(dataset).unwrap().as_ref().into()),
+            Some(glossgraph::vocab::void::TRIPLES),
+            None,
+            Some(scheme.as_ref().into()),
+        )
+        .next()
+        .expect("the description states void:triples")
+        .unwrap();
+    let Term::Literal(stated) = stated.object else {
+        panic!("void:triples is a literal")
+    };
+    let counted = glossgraph::store::distinct_triples(&built.store).unwrap();
+    assert_eq!(stated.value(), counted.to_string());
+    // Two vocabularies of two triples each, one of them also in an entry's graph.
+    let graphs = built.store.len().unwrap() - counted;
+    assert_eq!(
+        graphs,
+        3,
+        "{counted} distinct triples in {} quads",
+        built.store.len().unwrap()
+    );
+}
