@@ -3,7 +3,8 @@
 //! snapshot of the graph that a rebuild replaces atomically.
 //!
 //! `app` builds the router (tests drive it with `oneshot`; the binary serves it
-//! until `shutdown_signal`); `watch` rebuilds when sources change.
+//! with `serve` on every core until `shutdown_signal`); `watch` rebuilds when
+//! sources change.
 
 pub mod html;
 pub mod negotiate;
@@ -11,6 +12,7 @@ mod reconcile;
 mod resource;
 pub mod respond;
 mod search;
+pub mod serve;
 pub mod snapshot;
 mod sparql;
 
@@ -354,7 +356,12 @@ pub async fn watch(
 ) {
     loop {
         tokio::time::sleep(interval).await;
-        let now = sources_fingerprint(&project);
+        // Reading every file's metadata blocks; the runtime is serving requests.
+        let watched = project.clone();
+        let Ok(now) = tokio::task::spawn_blocking(move || sources_fingerprint(&watched)).await
+        else {
+            continue;
+        };
         if now == seen {
             continue;
         }
