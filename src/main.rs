@@ -189,40 +189,43 @@ fn run(cli: Cli) -> Result<ExitCode, CommandError> {
                     source: std::io::Error::other(e.to_string()),
                 })?;
             let state = server::AppState::new(snapshot, limits);
-            let runtime = tokio::runtime::Runtime::new().map_err(|source| CommandError::Write {
-                path: "the async runtime".into(),
-                source,
-            })?;
-            runtime.block_on(async {
-                let listener = tokio::net::TcpListener::bind(&bind)
-                    .await
-                    .map_err(|source| CommandError::Bind {
-                        address: bind.clone(),
-                        source,
-                    })?;
-                let address = listener
-                    .local_addr()
-                    .map_or(bind.clone(), |a| a.to_string());
-                eprintln!("glossgraph: serving {quads} quads at http://{address}/ (Ctrl-C stops)");
-                if watch {
-                    let rebuild_choice = choice.clone();
-                    let rebuild =
-                        std::sync::Arc::new(move |p: &Project| commands::open(p, &rebuild_choice));
-                    tokio::spawn(server::watch(
-                        state.clone(),
-                        project.clone(),
-                        rebuild,
-                        std::time::Duration::from_millis(500),
-                        sources,
-                    ));
+            let workers = match server::serve::workers() {
+                Ok(workers) => workers,
+                Err(err) => {
+                    eprintln!("glossgraph: {err}");
+                    return Ok(ExitCode::from(1));
                 }
-                axum::serve(listener, server::app(state))
-                    .with_graceful_shutdown(server::shutdown_signal())
-                    .await
-                    .map_err(|source| CommandError::Write {
-                        path: "the network".into(),
-                        source,
-                    })
+            };
+            let watcher = watch.then(|| {
+                let rebuild_choice = choice.clone();
+                let rebuild: std::sync::Arc<server::Rebuild> =
+                    std::sync::Arc::new(move |p: &Project| commands::open(p, &rebuild_choice));
+                server::watch(
+                    state.clone(),
+                    project.clone(),
+                    rebuild,
+                    std::time::Duration::from_millis(500),
+                    sources,
+                )
+            });
+            let background = async move {
+                if let Some(watcher) = watcher {
+                    watcher.await;
+                }
+            };
+            server::serve::serve(state, &bind, workers, background, |address| {
+                eprintln!(
+                    "glossgraph: serving {quads} quads at http://{address}/ on {workers} threads (Ctrl-C stops)"
+                );
+            })
+            .map_err(|err| match err {
+                server::serve::ServeError::Bind { address, source } => {
+                    CommandError::Bind { address, source }
+                }
+                other => CommandError::Write {
+                    path: "the network".into(),
+                    source: std::io::Error::other(other.to_string()),
+                },
             })?;
         }
         Command::Search { term, lang, limit } => {

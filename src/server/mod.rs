@@ -3,7 +3,8 @@
 //! snapshot of the graph that a rebuild replaces atomically.
 //!
 //! `app` builds the router (tests drive it with `oneshot`; the binary serves it
-//! until `shutdown_signal`); `watch` rebuilds when sources change.
+//! with `serve` on every core until `shutdown_signal`); `watch` rebuilds when
+//! sources change.
 
 pub mod html;
 pub mod negotiate;
@@ -11,6 +12,7 @@ mod reconcile;
 mod resource;
 pub mod respond;
 mod search;
+pub mod serve;
 pub mod snapshot;
 mod sparql;
 
@@ -226,13 +228,21 @@ fn base_path(base: &str) -> String {
 
 /// Errors come as problem+json; a browser gets the same message as a page.
 async fn html_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let wants_html = respond::prefers_html(request.headers());
+    // Shares the request's bytes; negotiated only for an error, not per request.
+    let accept = request.headers().get(header::ACCEPT).cloned();
     let response = next.run(request).await;
     let is_problem = response
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    if !wants_html || !is_problem {
+    if !is_problem {
+        return response;
+    }
+    let mut headers = axum::http::HeaderMap::new();
+    if let Some(accept) = accept {
+        headers.insert(header::ACCEPT, accept);
+    }
+    if !respond::prefers_html(&headers) {
         return response;
     }
     let status = response.status();
@@ -271,20 +281,30 @@ async fn html_errors(State(state): State<AppState>, request: Request, next: Next
 
 /// One structured log line per request.
 async fn log(request: Request, next: Next) -> Response {
+    // With the log off a request costs nothing here; at `warn`, nothing is
+    // formatted unless the request fails.
+    if !tracing::enabled!(tracing::Level::WARN) {
+        return next.run(request).await;
+    }
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let accept = request
-        .headers()
-        .get(header::ACCEPT)
+    // Both share the request's bytes; text is made only for a line written.
+    let uri = request.uri().clone();
+    let accept = request.headers().get(header::ACCEPT).cloned();
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    if status < 500 && !tracing::enabled!(tracing::Level::INFO) {
+        return response;
+    }
+    let micros = started.elapsed().as_micros() as u64;
+    let path = uri.path();
+    let accept = accept
+        .as_ref()
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .chars()
         .take(80)
         .collect::<String>();
-    let response = next.run(request).await;
-    let status = response.status().as_u16();
-    let micros = started.elapsed().as_micros() as u64;
     if status >= 500 {
         tracing::warn!(%method, path, status, micros, accept, "request");
     } else {
@@ -354,7 +374,12 @@ pub async fn watch(
 ) {
     loop {
         tokio::time::sleep(interval).await;
-        let now = sources_fingerprint(&project);
+        // Reading every file's metadata blocks; the runtime is serving requests.
+        let watched = project.clone();
+        let Ok(now) = tokio::task::spawn_blocking(move || sources_fingerprint(&watched)).await
+        else {
+            continue;
+        };
         if now == seen {
             continue;
         }

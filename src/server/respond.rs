@@ -128,10 +128,17 @@ pub enum FormatUrls<'a> {
 
 impl FormatUrls<'_> {
     pub fn href(self, extension: &str) -> String {
-        match self {
-            FormatUrls::Extension(stem) => format!("{stem}.{extension}"),
-            FormatUrls::Query(page) => format!("{page}&format={extension}"),
-        }
+        let mut href = String::new();
+        self.write_href(&mut href, extension);
+        href
+    }
+
+    fn write_href(self, out: &mut String, extension: &str) {
+        use std::fmt::Write;
+        let _ = match self {
+            FormatUrls::Extension(stem) => write!(out, "{stem}.{extension}"),
+            FormatUrls::Query(page) => write!(out, "{page}&format={extension}"),
+        };
     }
 }
 
@@ -142,19 +149,26 @@ impl FormatUrls<'_> {
 /// a response with more than one `rel="alternate"` link (it expects one), and a
 /// JSON-LD processor has no use for the other formats.
 pub fn alternates_link(urls: FormatUrls<'_>, sent: Repr) -> String {
-    EXTENSIONS
-        .iter()
-        .filter(|(_, r)| sent != Repr::Rdf(crate::export::Format::JsonLd) || *r == Repr::Html)
-        .map(|(e, r)| {
-            format!(
-                "<{}>; rel=\"alternate\"; type=\"{}\"; title=\"{}\"",
-                urls.href(e),
-                r.media_type(),
-                r.label()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    use std::fmt::Write;
+    // Built for every response: one string, not one per link and per URL.
+    let mut link = String::with_capacity(EXTENSIONS.len() * 96);
+    for (extension, repr) in EXTENSIONS {
+        if sent == Repr::Rdf(crate::export::Format::JsonLd) && *repr != Repr::Html {
+            continue;
+        }
+        if !link.is_empty() {
+            link.push_str(", ");
+        }
+        link.push('<');
+        urls.write_href(&mut link, extension);
+        let _ = write!(
+            link,
+            ">; rel=\"alternate\"; type=\"{}\"; title=\"{}\"",
+            repr.media_type(),
+            repr.label()
+        );
+    }
+    link
 }
 
 /// The alternates as page links.
@@ -248,7 +262,10 @@ where
     };
     let headers = response.headers_mut();
     validators.apply(headers);
-    insert(headers, header::CACHE_CONTROL, "public, max-age=60");
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
     for (name, value) in extra {
         insert(headers, name.clone(), value);
     }
@@ -326,5 +343,28 @@ impl IntoResponse for AppError {
             insert(response.headers_mut(), name, &value);
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alternates_link_names_every_format_or_only_the_page_for_json_ld() {
+        let all = alternates_link(FormatUrls::Extension("x"), Repr::Html);
+        assert!(all.starts_with(
+            "<x.html>; rel=\"alternate\"; type=\"text/html\"; title=\"HTML\", \
+             <x.ttl>; rel=\"alternate\"; type=\"text/turtle\"; title=\"Turtle\", "
+        ));
+        assert_eq!(all.matches(", <").count(), EXTENSIONS.len() - 1);
+        assert!(all.ends_with("title=\"TriG\""), "{all}");
+        assert_eq!(
+            alternates_link(
+                FormatUrls::Query("resource?iri=a"),
+                Repr::Rdf(Format::JsonLd)
+            ),
+            "<resource?iri=a&format=html>; rel=\"alternate\"; type=\"text/html\"; title=\"HTML\""
+        );
     }
 }

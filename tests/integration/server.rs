@@ -500,3 +500,82 @@ fn watch_swaps_in_rebuilt_graphs_and_survives_broken_edits() {
     wait_for("<h1>Board</h1>");
     drop(watcher);
 }
+
+/// A `glossgraph serve` process, killed if a test fails before it stops.
+struct ServeProcess(std::process::Child);
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// The binary on several workers: each connection gets its answer, whichever
+/// worker takes it, and SIGTERM stops them all.
+#[cfg(unix)]
+#[test]
+fn the_binary_answers_on_every_worker_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    let mut process = ServeProcess(
+        std::process::Command::new(env!("CARGO_BIN_EXE_glossgraph"))
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .current_dir(crate::util::root())
+            .env("GLOSSGRAPH_WORKERS", "3")
+            .env("GLOSSGRAPH_LOG", "warn")
+            .env_remove("GLOSSGRAPH_DATA")
+            .env_remove("GLOSSGRAPH_STORE")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("glossgraph runs"),
+    );
+    // Kept open to the end: the server may write more.
+    let mut stderr = BufReader::new(process.0.stderr.take().expect("piped")).lines();
+    // "glossgraph: serving N quads at http://127.0.0.1:PORT/ on 3 threads (…)"
+    let url = stderr
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let (_, rest) = line.split_once(" at ")?;
+            assert!(rest.contains("on 3 threads"), "{line}");
+            Some(
+                rest.split_whitespace()
+                    .next()?
+                    .trim_end_matches('/')
+                    .to_owned(),
+            )
+        })
+        .expect("the server says where it listens");
+    for _ in 0..12 {
+        // A new connection each time, so the kernel spreads them over the workers.
+        let response = client()
+            .get(format!("{url}{CONCEPT}"))
+            .header("accept", "text/turtle")
+            .header("connection", "close")
+            .send()
+            .expect("the server answers");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(media_type(&response), "text/turtle");
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &process.0.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = process.0.try_wait().expect("waits") {
+            break status;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "still serving 10 s after SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+    assert!(client().get(format!("{url}/")).send().is_err());
+    drop(stderr);
+}
