@@ -27,6 +27,11 @@ pub struct Built {
     /// Warnings about the sources (errors stop the build).
     pub warnings: Vec<Diagnostic>,
     pub stats: Stats,
+    /// A hash of everything the graph was built from (sources, settings,
+    /// glossgraph's version), when the build has it at hand: it changes
+    /// whenever the graph can, so the server bases its ETags on it instead of
+    /// hashing every quad. `None`: the server hashes the store.
+    pub fingerprint: Option<u64>,
 }
 
 /// What a build did.
@@ -80,6 +85,7 @@ pub fn build(project: &Project) -> Result<Built, BuildError> {
         },
         store,
         warnings: loaded.diagnostics,
+        fingerprint: None,
     })
 }
 

@@ -6,13 +6,15 @@
 //! ```text
 //! DIR/current        symlink to the live generation, replaced atomically
 //! DIR/gen-N/store/   the Oxigraph (RocksDB) database
-//! DIR/gen-N/manifest.json  what was built: a hash and summary per entry file
+//! DIR/gen-N/manifest.json  what was built: hash, metadata and summary per entry file
 //! DIR/lock           held while building, so two builds never race
 //! ```
 //!
 //! A build starts from a checkpoint of the live generation (RocksDB hard-links
 //! its files, so this is cheap), replaces only the graphs of entries whose file
-//! changed, rewrites the scheme graph, and only then points `current` at it.
+//! changed, updates the scheme graph by its difference, and only then points
+//! `current` at it. A file is read again only if its size, times or inode
+//! changed since the last build, or it changed close to that build's scan.
 //! Readers of the old generation are never disturbed; the generation before
 //! the previous one is removed.
 
@@ -27,12 +29,17 @@ use crate::{check, store};
 use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef};
 use oxigraph::store::Store;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Bumped when the manifest or the conversion changes in a way old stores cannot follow.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
+
+/// How close to a scan a file's timestamps must be for its metadata not to be
+/// trusted: an edit in the same timestamp tick as the scan that read the file
+/// would leave size and times unchanged. Two seconds covers the coarsest file
+/// systems (FAT); finer ones only hash a few more files.
+const RACY_NANOS: i64 = 2_000_000_000;
 
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
 struct Manifest {
@@ -42,8 +49,14 @@ struct Manifest {
     /// Hashes of `glossary.toml` and of the vocabulary: if either changes, every entry does.
     config: String,
     ontology: String,
-    /// Per entry file (relative to the entries folder): its content hash and summary.
-    entries: BTreeMap<String, Recorded>,
+    /// When the entry files were examined, in nanoseconds since the Unix epoch:
+    /// metadata recorded then is trusted only for files last changed well before.
+    scanned: i64,
+    /// The entry files, sorted by path.
+    files: Vec<File>,
+    /// The summary of each of `files`, in the same order: the glossary checks
+    /// and the scheme graph take them as one slice, without copying.
+    summaries: Vec<Summary>,
     /// Distinct triples outside the scheme graph, and quads in the store: kept
     /// up to date by each build, so that a one-entry change never counts the
     /// whole store.
@@ -51,10 +64,87 @@ struct Manifest {
     quads: usize,
 }
 
+/// An entry file as it was when converted.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-struct Recorded {
-    hash: String,
-    summary: Summary,
+struct File {
+    /// Relative to the entries folder.
+    path: String,
+    /// Of the content.
+    hash: u64,
+    /// The file's metadata when it was read: while it stays the same (and the
+    /// file was not changed near the scan), the file is not read again.
+    stat: Stat,
+}
+
+/// What identifies a file's version without reading it. The change time is
+/// set by the kernel on every write and cannot be set back by tools that
+/// restore modification times, and the inode changes when an editor replaces
+/// the file.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+struct Stat {
+    len: u64,
+    modified: i64,
+    changed: i64,
+    inode: u64,
+    device: u64,
+}
+
+impl Stat {
+    /// Matches no file.
+    const UNKNOWN: Self = Self {
+        len: u64::MAX,
+        modified: i64::MAX,
+        changed: i64::MAX,
+        inode: 0,
+        device: 0,
+    };
+
+    fn of(meta: &fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        let nanos = |secs: i64, nsec: i64| secs.saturating_mul(1_000_000_000).saturating_add(nsec);
+        Self {
+            len: meta.len(),
+            modified: nanos(meta.mtime(), meta.mtime_nsec()),
+            changed: nanos(meta.ctime(), meta.ctime_nsec()),
+            inode: meta.ino(),
+            device: meta.dev(),
+        }
+    }
+
+    /// Whether the file's times are far enough before `scanned` that an edit
+    /// after the scan must have changed them.
+    fn settled_before(&self, scanned: i64) -> bool {
+        self.modified.max(self.changed) < scanned.saturating_sub(RACY_NANOS)
+    }
+}
+
+fn now_nanos() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+impl Manifest {
+    /// A hash of what the store was built from: the conversion (format,
+    /// version), the settings, the vocabulary and every entry file's content.
+    /// The same inputs convert to the same graph, so it changes whenever the
+    /// graph can.
+    fn fingerprint(&self) -> u64 {
+        let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+        let mut field = |bytes: &[u8]| {
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        field(&self.format.to_le_bytes());
+        field(self.version.as_bytes());
+        field(self.config.as_bytes());
+        field(self.ontology.as_bytes());
+        for file in &self.files {
+            field(file.path.as_bytes());
+            field(&file.hash.to_le_bytes());
+        }
+        h.digest()
+    }
 }
 
 fn hash(bytes: &[u8]) -> String {
@@ -91,45 +181,84 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
         let path = project.dir.join(file);
         config_bytes.extend(fs::read(&path).map_err(io("read", &path))?);
     }
-    let fresh = Manifest {
-        format: FORMAT,
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        config: hash(&config_bytes),
-        ontology: hash(GLOSSARY_TTL.as_bytes()),
-        entries: BTreeMap::new(),
-        triples: 0,
-        quads: 0,
-    };
+    let scanned = now_nanos();
+    let config = hash(&config_bytes);
+    let ontology = hash(GLOSSARY_TTL.as_bytes());
+    let version = env!("CARGO_PKG_VERSION");
     // Earlier entries can be reused only if everything they were converted with is the same.
     let reusable = previous.filter(|m| {
-        m.format == fresh.format
-            && m.version == fresh.version
-            && m.config == fresh.config
-            && m.ontology == fresh.ontology
+        m.format == FORMAT && m.version == version && m.config == config && m.ontology == ontology
     });
 
     let plan = plan(project, reusable.as_ref())?;
-    let mut manifest = fresh;
-    manifest.entries = plan.recorded.clone();
-    if plan.diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(BuildError::Invalid(plan.diagnostics));
+    let mut diagnostics = plan.diagnostics;
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        diagnostic::sort(&mut diagnostics);
+        return Err(BuildError::Invalid(diagnostics));
     }
+    let unchanged = plan.changed.is_empty() && plan.removed.is_empty();
+    // The scheme graph in the live store, to be updated by its difference
+    // rather than rewritten: it names every concept. Computed before the
+    // summaries move into the new manifest.
+    let old_scheme = match (&current, &reusable) {
+        (Some(_), Some(old)) if !unchanged => Some(convert::scheme(
+            &project.config,
+            &old.summaries,
+            &project.ontology,
+            old.triples,
+        )),
+        _ => None,
+    };
+    let (old_summaries, old_triples, old_quads) = match reusable {
+        Some(m) => (m.summaries, Some(m.triples), m.quads),
+        None => (Vec::new(), None, 0),
+    };
+    let mut old_summaries: Vec<Option<Summary>> = old_summaries.into_iter().map(Some).collect();
+    let mut summaries = Vec::with_capacity(plan.origins.len());
+    for origin in plan.origins {
+        summaries.push(match origin {
+            Origin::Kept(i) => old_summaries
+                .get_mut(i)
+                .and_then(Option::take)
+                .ok_or_else(|| BuildError::Store("an entry was planned twice".into()))?,
+            Origin::New(summary) => summary,
+        });
+    }
+    drop(old_summaries);
+    diagnostics.extend(check::glossary(&summaries, &project.ontology));
+    diagnostic::sort(&mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(BuildError::Invalid(diagnostics));
+    }
+    let mut manifest = Manifest {
+        format: FORMAT,
+        version: version.to_owned(),
+        config,
+        ontology,
+        scanned,
+        files: plan.files,
+        summaries,
+        triples: old_triples.unwrap_or(0),
+        quads: old_quads,
+    };
 
-    // Nothing changed: open the live generation as it is.
-    if let (Some(generation), Some(old)) = (&current, &reusable)
-        && plan.changed.is_empty()
-        && plan.removed.is_empty()
-        && old.entries == manifest.entries
+    // Nothing changed: open the live generation as it is. (Files whose
+    // metadata changed but not their content are read again next time too,
+    // which costs little.)
+    if let Some(generation) = &current
+        && old_triples.is_some()
+        && unchanged
     {
         let store = Store::open(generation.join("store"))?;
         return Ok(Built {
             store,
-            warnings: plan.diagnostics,
+            warnings: diagnostics,
             stats: Stats {
-                entries: manifest.entries.len(),
+                entries: manifest.files.len(),
                 converted: 0,
-                quads: old.quads,
+                quads: manifest.quads,
             },
+            fingerprint: Some(manifest.fingerprint()),
         });
     }
     let scheme_iri = NamedNode::new_unchecked(&project.config.base);
@@ -141,21 +270,15 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
     fs::create_dir_all(&generation).map_err(io("create", &generation))?;
     let result = (|| -> Result<Store, BuildError> {
         let graph = |id: &str| NamedNode::new_unchecked(project.config.concept_iri(id));
-        let summaries: Vec<Summary> = manifest
-            .entries
-            .values()
-            .map(|r| r.summary.clone())
-            .collect();
-        let store = match (&current, &reusable) {
-            (Some(old_dir), Some(old)) => {
+        let store = match (&current, old_scheme) {
+            (Some(old_dir), Some(old_scheme)) => {
                 Store::open(old_dir.join("store"))?.backup(&store_dir)?;
                 let store = Store::open(&store_dir)?;
                 let mut counts = Counts {
-                    triples: old.triples,
-                    quads: old.quads,
+                    triples: manifest.triples,
+                    quads: manifest.quads,
+                    scheme,
                 };
-                counts.quads -= graph_len(&store, scheme)?;
-                store.remove_named_graph(scheme)?;
                 let cleared: std::collections::BTreeSet<&str> = plan
                     .removed
                     .iter()
@@ -173,7 +296,13 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
                         convert::entry(entry, &project.config, &project.ontology),
                     )?;
                 }
-                counts.quads += insert_scheme(&store, project, &summaries, counts.triples)?;
+                let new_scheme = convert::scheme(
+                    &project.config,
+                    &manifest.summaries,
+                    &project.ontology,
+                    counts.triples,
+                );
+                counts.replace_scheme(&store, old_scheme, new_scheme)?;
                 manifest.triples = counts.triples;
                 manifest.quads = counts.quads;
                 store
@@ -185,7 +314,7 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
                 loader.load_quads(store::all_quads(project, vocabularies, &plan.changed))?;
                 loader.commit()?;
                 manifest.triples = distinct_triples(&store)?;
-                insert_scheme(&store, project, &summaries, manifest.triples)?;
+                insert_scheme(&store, project, &manifest.summaries, manifest.triples)?;
                 manifest.quads = store.len()?;
                 store
             }
@@ -206,36 +335,58 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
     remove_old_generations(dir, number);
     Ok(Built {
         store,
-        warnings: plan.diagnostics,
+        warnings: diagnostics,
         stats: Stats {
-            entries: manifest.entries.len(),
+            entries: manifest.files.len(),
             converted: plan.changed.len(),
             quads: manifest.quads,
         },
+        fingerprint: Some(manifest.fingerprint()),
     })
 }
 
 /// Distinct triples outside the scheme graph, and all quads, as graphs come and go.
-struct Counts {
+struct Counts<'a> {
     triples: usize,
     quads: usize,
+    /// Its triples are not counted as distinct triples, so it is ignored when
+    /// looking for other graphs that hold a triple.
+    scheme: NamedNodeRef<'a>,
 }
 
-impl Counts {
+impl Counts<'_> {
+    /// Whether a graph other than the scheme graph holds the triple, not
+    /// counting `except`.
+    fn held(
+        &self,
+        store: &Store,
+        quad: &oxigraph::model::Quad,
+        except: Option<NamedNodeRef<'_>>,
+    ) -> Result<bool, BuildError> {
+        for holder in store.quads_for_pattern(
+            Some(quad.subject.as_ref()),
+            Some(quad.predicate.as_ref()),
+            Some(quad.object.as_ref()),
+            None,
+        ) {
+            let holder = holder?;
+            let GraphNameRef::NamedNode(g) = holder.graph_name.as_ref() else {
+                return Ok(true);
+            };
+            if g != self.scheme && Some(g) != except {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Counts graph `g` out, before it is removed. A triple counts once however
     /// many graphs hold it, so only a triple no other graph holds lowers the
-    /// distinct count. The scheme graph is not in the store while this runs.
+    /// distinct count.
     fn remove(&mut self, store: &Store, g: NamedNodeRef<'_>) -> Result<(), BuildError> {
         for quad in store.quads_for_pattern(None, None, None, Some(g.into())) {
             let quad = quad?;
-            let mut holders = store.quads_for_pattern(
-                Some(quad.subject.as_ref()),
-                Some(quad.predicate.as_ref()),
-                Some(quad.object.as_ref()),
-                None,
-            );
-            holders.next().transpose()?;
-            if holders.next().transpose()?.is_none() {
+            if !self.held(store, &quad, Some(g))? {
                 self.triples = self.triples.saturating_sub(1);
             }
             self.quads = self.quads.saturating_sub(1);
@@ -253,17 +404,7 @@ impl Counts {
         quads.sort_by(crate::export::quad_cmp);
         quads.dedup();
         for quad in &quads {
-            let held = store
-                .quads_for_pattern(
-                    Some(quad.subject.as_ref()),
-                    Some(quad.predicate.as_ref()),
-                    Some(quad.object.as_ref()),
-                    None,
-                )
-                .next()
-                .transpose()?
-                .is_some();
-            if !held {
+            if !self.held(store, quad, None)? {
                 self.triples += 1;
             }
         }
@@ -271,15 +412,31 @@ impl Counts {
         store.extend(quads)?;
         Ok(())
     }
-}
 
-fn graph_len(store: &Store, g: NamedNodeRef<'_>) -> Result<usize, BuildError> {
-    let mut n = 0;
-    for quad in store.quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g))) {
-        quad?;
-        n += 1;
+    /// Turns the scheme graph from `old` into `new` by their difference: a
+    /// one-entry change touches a few of its quads, not one per concept.
+    fn replace_scheme(
+        &mut self,
+        store: &Store,
+        old: Vec<oxigraph::model::Quad>,
+        new: Vec<oxigraph::model::Quad>,
+    ) -> Result<(), BuildError> {
+        let old: std::collections::HashSet<_> = old.into_iter().collect();
+        let new: std::collections::HashSet<_> = new.into_iter().collect();
+        for quad in old.difference(&new) {
+            if store.contains(quad)? {
+                store.remove(quad)?;
+                self.quads = self.quads.saturating_sub(1);
+            }
+        }
+        for quad in new.difference(&old) {
+            if !store.contains(quad)? {
+                store.insert(quad)?;
+                self.quads += 1;
+            }
+        }
+        Ok(())
     }
-    Ok(n)
 }
 
 /// What a build has to do.
@@ -288,75 +445,108 @@ struct Plan {
     changed: Vec<Entry>,
     /// Ids whose graphs must go: deleted files, and the old ids of changed files.
     removed: Vec<String>,
-    recorded: BTreeMap<String, Recorded>,
+    /// Every entry file now, sorted by path, and where its summary comes from.
+    files: Vec<File>,
+    origins: Vec<Origin>,
+    /// The findings about each new or changed file (the glossary checks come later).
     diagnostics: Vec<Diagnostic>,
 }
 
+/// Where an entry file's summary comes from.
+enum Origin {
+    /// The previous build's, at this position: the file is unchanged.
+    Kept(usize),
+    New(Summary),
+}
+
+/// Finds the new and changed entry files, given the previous build's
+/// manifest. A file whose metadata is as recorded, and was last changed well
+/// before the previous scan, is not read.
 fn plan(project: &Project, previous: Option<&Manifest>) -> Result<Plan, BuildError> {
     let entries_dir = project.entries_dir();
-    let files = source::entry_files(&entries_dir).map_err(|source| glossary::ListError {
+    let paths = source::entry_files(&entries_dir).map_err(|source| glossary::ListError {
         path: entries_dir.clone(),
         source,
     })?;
     let options = project.parse_options();
-    let mut changed = Vec::new();
-    let mut recorded = BTreeMap::new();
-    let mut diagnostics = Vec::new();
-    for path in files {
+    let (old_files, old_summaries, scanned) = match previous {
+        Some(m) => (m.files.as_slice(), m.summaries.as_slice(), m.scanned),
+        None => (&[][..], &[][..], 0),
+    };
+    let by_path: std::collections::HashMap<&str, usize> = old_files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_str(), i))
+        .collect();
+    let mut seen = vec![false; old_files.len()];
+    let old_id = |i: usize| old_summaries.get(i).map(|s| s.id.clone());
+    let mut plan = Plan {
+        changed: Vec::new(),
+        removed: Vec::new(),
+        files: Vec::with_capacity(paths.len()),
+        origins: Vec::with_capacity(paths.len()),
+        diagnostics: Vec::new(),
+    };
+    for path in paths {
         let key = path
             .strip_prefix(&entries_dir)
             .unwrap_or(&path)
             .to_string_lossy()
             .into_owned();
+        let stat = fs::metadata(&path).ok().map(|m| Stat::of(&m));
+        let old = by_path.get(key.as_str()).copied();
+        if let Some(i) = old {
+            seen[i] = true;
+            if let Some(stat) = stat
+                && old_files[i].stat == stat
+                && stat.settled_before(scanned)
+            {
+                plan.files.push(old_files[i].clone());
+                plan.origins.push(Origin::Kept(i));
+                continue;
+            }
+        }
         let bytes = match source::read(&path) {
             Ok(bytes) => bytes,
             Err(d) => {
-                diagnostics.push(d);
+                plan.diagnostics.push(d);
+                plan.removed.extend(old.and_then(old_id));
                 continue;
             }
         };
-        let file_hash = hash(&bytes);
-        let old = previous
-            .and_then(|m| m.entries.get(&key))
-            .filter(|r| r.hash == file_hash);
-        if let Some(old) = old {
-            recorded.insert(key, old.clone());
-            continue;
+        let file = File {
+            path: key,
+            hash: xxhash_rust::xxh3::xxh3_64(&bytes),
+            // Without metadata, the file is read again next time.
+            stat: stat.unwrap_or(Stat::UNKNOWN),
+        };
+        if let Some(i) = old {
+            if old_files[i].hash == file.hash {
+                plan.files.push(file);
+                plan.origins.push(Origin::Kept(i));
+                continue;
+            }
+            plan.removed.extend(old_id(i));
         }
         match source::parse_bytes(&bytes, &path, &options) {
             Ok(entry) => {
-                diagnostics.extend(check::entry(&entry, &project.config, &project.ontology));
-                let summary = Summary::of(&entry, &project.ontology);
-                recorded.insert(
-                    key,
-                    Recorded {
-                        hash: file_hash,
-                        summary,
-                    },
-                );
-                changed.push(entry);
+                plan.diagnostics
+                    .extend(check::entry(&entry, &project.config, &project.ontology));
+                plan.files.push(file);
+                plan.origins
+                    .push(Origin::New(Summary::of(&entry, &project.ontology)));
+                plan.changed.push(entry);
             }
-            Err(found) => diagnostics.extend(found),
+            Err(found) => plan.diagnostics.extend(found),
         }
     }
-    let summaries: Vec<Summary> = recorded.values().map(|r| r.summary.clone()).collect();
-    diagnostics.extend(check::glossary(&summaries, &project.ontology));
-    diagnostic::sort(&mut diagnostics);
-    let mut removed = Vec::new();
-    if let Some(previous) = previous {
-        for (key, old) in &previous.entries {
-            let kept = recorded.get(key).is_some_and(|r| r.hash == old.hash);
-            if !kept {
-                removed.push(old.summary.id.clone());
-            }
+    // Files gone since the last build.
+    for (i, seen) in seen.into_iter().enumerate() {
+        if !seen {
+            plan.removed.extend(old_id(i));
         }
     }
-    Ok(Plan {
-        changed,
-        removed,
-        recorded,
-        diagnostics,
-    })
+    Ok(plan)
 }
 
 fn read_manifest(generation: &Path) -> Result<Option<Manifest>, BuildError> {
@@ -421,5 +611,32 @@ fn remove_old_generations(dir: &Path, newest: u64) {
                 let _ = fs::remove_dir_all(path);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_near_the_scan_is_not_trusted() {
+        let scanned = 10 * RACY_NANOS;
+        let at = |t: i64| Stat {
+            len: 1,
+            modified: t,
+            changed: t,
+            inode: 1,
+            device: 1,
+        };
+        assert!(at(scanned - RACY_NANOS - 1).settled_before(scanned));
+        assert!(!at(scanned - RACY_NANOS).settled_before(scanned));
+        assert!(!at(scanned + 1).settled_before(scanned));
+        // Written after the scan with the modification time set back.
+        let restored = Stat {
+            changed: scanned,
+            ..at(0)
+        };
+        assert!(!restored.settled_before(scanned));
+        assert!(!Stat::UNKNOWN.settled_before(i64::MAX));
     }
 }

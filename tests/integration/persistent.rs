@@ -71,6 +71,96 @@ fn builds_incrementally_and_matches_the_in_memory_graph() {
     assert!(err.to_string().contains("error"), "{err}");
 }
 
+/// Sets a file's modification time, as tools that restore times do.
+fn set_modified(path: &Path, time: std::time::SystemTime) {
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+}
+
+fn sorted_quads(store: &oxigraph::store::Store) -> Vec<oxigraph::model::Quad> {
+    let mut quads = store::quads(store).unwrap();
+    quads.sort_by(glossgraph::export::quad_cmp);
+    quads
+}
+
+#[test]
+fn an_edit_that_keeps_size_and_modification_time_is_still_noticed() {
+    let dir = glossary_copy();
+    let data = dir.path().join("data");
+    let store_dir = dir.path().join("store");
+    let project = Project::open(&data).unwrap();
+    // Files last changed an hour ago: their metadata is trusted, and they are
+    // not read again while it stays the same.
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for item in std::fs::read_dir(data.join("entries")).unwrap() {
+        set_modified(&item.unwrap().path(), past);
+    }
+    let first = build_persistent(&project, &store_dir).unwrap();
+    let fingerprint = first.fingerprint;
+    assert!(fingerprint.is_some());
+    drop(first);
+    let again = build_persistent(&project, &store_dir).unwrap();
+    assert_eq!(again.stats.converted, 0);
+    assert_eq!(again.fingerprint, fingerprint, "nothing changed");
+    drop(again);
+
+    // Same length, modification time set back: the change time and the
+    // content hash still tell.
+    let entry = data.join("entries/ai-literacy.md");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let edited = text.replacen("AI literacy", "AI LITERACY", 1);
+    assert_ne!(edited, text);
+    assert_eq!(edited.len(), text.len());
+    std::fs::write(&entry, edited).unwrap();
+    set_modified(&entry, past);
+    let changed = build_persistent(&project, &store_dir).unwrap();
+    assert_eq!(changed.stats.converted, 1);
+    assert_ne!(changed.fingerprint, fingerprint, "the graph changed");
+    let full = store::build(&project).unwrap();
+    assert_eq!(changed.stats.quads, full.stats.quads);
+    assert_eq!(
+        sorted_quads(&changed.store),
+        sorted_quads(&full.store),
+        "the incremental build differs from a full build"
+    );
+    let changed_fingerprint = changed.fingerprint;
+    drop(changed);
+
+    // Touched but not changed: read again, nothing converted, same fingerprint.
+    set_modified(&entry, std::time::SystemTime::now());
+    let touched = build_persistent(&project, &store_dir).unwrap();
+    assert_eq!(touched.stats.converted, 0);
+    assert_eq!(touched.fingerprint, changed_fingerprint);
+    drop(touched);
+
+    // An entry added that points at another: both graphs and the scheme
+    // graph follow, and the result equals a full build.
+    std::fs::write(
+        data.join("entries/ai-fluency.md"),
+        "---\nterm: AI fluency\ndefinition: >-\n  Written to add an entry to a built glossary.\nrelations:\n  related:\n    - ai-literacy\n---\n",
+    )
+    .unwrap();
+    let added = build_persistent(&project, &store_dir).unwrap();
+    assert_eq!(added.stats.converted, 1);
+    let full = store::build(&project).unwrap();
+    assert_eq!(added.stats.quads, full.stats.quads);
+    assert_eq!(sorted_quads(&added.store), sorted_quads(&full.store));
+    drop(added);
+
+    // And removed again.
+    std::fs::remove_file(data.join("entries/ai-fluency.md")).unwrap();
+    let removed = build_persistent(&project, &store_dir).unwrap();
+    assert_eq!(removed.stats.converted, 0);
+    let full = store::build(&project).unwrap();
+    assert_eq!(removed.stats.quads, full.stats.quads);
+    assert_eq!(sorted_quads(&removed.store), sorted_quads(&full.store));
+    assert_eq!(removed.fingerprint, changed_fingerprint);
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_store_untouched() {
     let dir = glossary_copy();
