@@ -325,8 +325,8 @@ pub fn snapshot_of(
             Vec::new()
         }
     };
-    Snapshot::new(
-        built.store,
+    Snapshot::of_built(
+        built,
         project.config.clone(),
         project.ontology.clone(),
         queries,

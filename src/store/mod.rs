@@ -11,7 +11,7 @@ mod persistent;
 #[cfg(feature = "rocksdb")]
 pub use persistent::build_persistent;
 
-use crate::convert::{self, Summary};
+use crate::convert;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Pos;
 use crate::glossary::{self, ListError};
@@ -75,8 +75,17 @@ pub fn build(project: &Project) -> Result<Built, BuildError> {
     }
     let vocabularies = vocabulary_quads(project).map_err(BuildError::Invalid)?;
     let store = Store::new()?;
-    let triples = load(&store, project, vocabularies, &loaded.entries)?;
-    insert_scheme(&store, project, &loaded.summaries, triples)?;
+    let tally = load(&store, project, vocabularies, &loaded.entries)?;
+    let scheme = convert::scheme(
+        &project.config,
+        &loaded.summaries,
+        &project.ontology,
+        tally.triples(),
+    );
+    let fingerprint = scheme.iter().fold(tally.fingerprint, |sum, quad| {
+        sum.wrapping_add(quad_hashes(quad).1)
+    });
+    store.extend(scheme)?;
     Ok(Built {
         stats: Stats {
             entries: loaded.entries.len(),
@@ -85,13 +94,13 @@ pub fn build(project: &Project) -> Result<Built, BuildError> {
         },
         store,
         warnings: loaded.diagnostics,
-        fingerprint: None,
+        fingerprint: Some(fingerprint),
     })
 }
 
 /// Loads the ontology, the vocabularies and the entries into an empty store and
-/// returns the number of distinct triples among them (for the dataset
-/// description).
+/// tallies what went in: the number of distinct triples (for the dataset
+/// description) and a fingerprint of the content (for ETags).
 ///
 /// Everything goes through one bulk-loader call, since on disk each call writes
 /// its own set of files (one call per entry made 40,000 files for 10,000
@@ -103,13 +112,13 @@ pub(super) fn load(
     project: &Project,
     vocabularies: Vec<Quad>,
     entries: &[crate::source::Entry],
-) -> Result<usize, BuildError> {
+) -> Result<Tally, BuildError> {
     /// Quads per message: enough that the channel costs nothing beside the work.
     const BATCH: usize = 4096;
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Quad>>(8);
     std::thread::scope(|scope| {
         let converter = scope.spawn(move || {
-            let mut triples = DistinctTriples::default();
+            let mut tally = Tally::default();
             let sources = std::iter::once(convert::ontology(&project.ontology))
                 .chain(std::iter::once(vocabularies))
                 .chain(
@@ -119,7 +128,7 @@ pub(super) fn load(
                 );
             let mut batch = Vec::with_capacity(BATCH);
             for quads in sources {
-                triples.extend(&quads);
+                tally.add(&quads);
                 batch.extend(quads);
                 if batch.len() >= BATCH
                     && sender
@@ -127,45 +136,59 @@ pub(super) fn load(
                         .is_err()
                 {
                     // The loader stopped on an error, which it reports.
-                    return triples.len();
+                    return tally;
                 }
             }
             let _ = sender.send(batch);
-            triples.len()
+            tally
         });
         let mut loader = store.bulk_loader();
         // The receiver is dropped when loading ends, which stops the converter.
         let loaded = loader.load_quads(receiver.into_iter().flatten());
-        let triples = converter
+        let tally = converter
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         loaded?;
         loader.commit()?;
-        Ok(triples)
+        Ok(tally)
     })
 }
 
-/// Counts distinct triples (whatever their graph) by a 128-bit hash of each:
-/// a tenth of the time of a SPARQL `DISTINCT` over the loaded store.
+/// What went into a store, tallied as it went in.
 #[derive(Default)]
-struct DistinctTriples(std::collections::HashSet<u128, PassThrough>);
+pub(super) struct Tally {
+    /// A 128-bit hash of each distinct triple (whatever its graph): counting
+    /// them takes a tenth of the time of a SPARQL `DISTINCT` over the store.
+    triples: std::collections::HashSet<u128, PassThrough>,
+    /// The sum of the quads' hashes: the same quads give the same sum in any order.
+    pub fingerprint: u64,
+}
 
-impl DistinctTriples {
-    fn extend(&mut self, quads: &[Quad]) {
-        use std::hash::Hash;
-        self.0.reserve(quads.len());
+impl Tally {
+    fn add(&mut self, quads: &[Quad]) {
+        self.triples.reserve(quads.len());
         for quad in quads {
-            let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
-            quad.subject.hash(&mut hasher);
-            quad.predicate.hash(&mut hasher);
-            quad.object.hash(&mut hasher);
-            self.0.insert(hasher.digest128());
+            let (triple, quad) = quad_hashes(quad);
+            self.triples.insert(triple);
+            self.fingerprint = self.fingerprint.wrapping_add(quad);
         }
     }
 
-    fn len(&self) -> usize {
-        self.0.len()
+    pub fn triples(&self) -> usize {
+        self.triples.len()
     }
+}
+
+/// A quad's hashes: 128 bits of its triple, and 64 bits of the whole quad.
+fn quad_hashes(quad: &Quad) -> (u128, u64) {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    quad.subject.hash(&mut hasher);
+    quad.predicate.hash(&mut hasher);
+    quad.object.hash(&mut hasher);
+    let triple = hasher.digest128();
+    quad.graph_name.hash(&mut hasher);
+    (triple, hasher.finish())
 }
 
 /// The keys are already uniform hashes: use their low bits as they are.
@@ -270,20 +293,6 @@ pub fn vocabulary_quads(project: &Project) -> Result<Vec<Quad>, Vec<Diagnostic>>
     } else {
         Err(errors)
     }
-}
-
-/// Writes the scheme graph into a store that has none, given the number of
-/// distinct triples in the rest; returns the quads written.
-fn insert_scheme(
-    store: &Store,
-    project: &Project,
-    summaries: &[Summary],
-    triples: usize,
-) -> Result<usize, BuildError> {
-    let quads = convert::scheme(&project.config, summaries, &project.ontology, triples);
-    let written = quads.len();
-    store.extend(quads)?;
-    Ok(written)
 }
 
 /// The number of distinct triples across all graphs.

@@ -18,7 +18,7 @@
 //! Readers of the old generation are never disturbed; the generation before
 //! the previous one is removed.
 
-use super::{BuildError, Built, Stats, distinct_triples, insert_scheme};
+use super::{BuildError, Built, Stats};
 use crate::convert::{self, Summary};
 use crate::diagnostic::{self, Diagnostic};
 use crate::glossary;
@@ -310,10 +310,8 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
             _ => {
                 let vocabularies = store::vocabulary_quads(project).map_err(BuildError::Invalid)?;
                 let store = Store::open(&store_dir)?;
-                let mut loader = store.bulk_loader();
-                loader.load_quads(store::all_quads(project, vocabularies, &plan.changed))?;
-                loader.commit()?;
-                manifest.triples = distinct_triples(&store)?;
+                manifest.triples =
+                    store::load(&store, project, vocabularies, &plan.changed)?.triples();
                 insert_scheme(&store, project, &manifest.summaries, manifest.triples)?;
                 manifest.quads = store.len()?;
                 store
@@ -639,4 +637,18 @@ mod tests {
         assert!(!restored.settled_before(scanned));
         assert!(!Stat::UNKNOWN.settled_before(i64::MAX));
     }
+}
+
+/// Writes the scheme graph into a store that has none, given the number of
+/// distinct triples in the rest; returns the quads written.
+fn insert_scheme(
+    store: &Store,
+    project: &Project,
+    summaries: &[Summary],
+    triples: usize,
+) -> Result<usize, BuildError> {
+    let quads = convert::scheme(&project.config, summaries, &project.ontology, triples);
+    let written = quads.len();
+    store.extend(quads)?;
+    Ok(written)
 }
