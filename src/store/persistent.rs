@@ -25,7 +25,7 @@ use crate::glossary;
 use crate::ontology::GLOSSARY_TTL;
 use crate::project::Project;
 use crate::source::{self, Entry};
-use crate::{check, store};
+use crate::{check, parallel, store};
 use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef};
 use oxigraph::store::Store;
 use serde::{Deserialize, Serialize};
@@ -460,6 +460,26 @@ enum Origin {
 /// Finds the new and changed entry files, given the previous build's
 /// manifest. A file whose metadata is as recorded, and was last changed well
 /// before the previous scan, is not read.
+/// What scanning one entry file found (`old` is its index in the last manifest).
+enum Scan {
+    /// Unchanged since the last build.
+    Kept(usize, File),
+    Unreadable(Option<usize>, Diagnostic),
+    /// New or changed: the entry with its summary and findings, or why it did not parse.
+    Changed {
+        old: Option<usize>,
+        file: File,
+        parsed: Result<Box<Parsed>, Vec<Diagnostic>>,
+    },
+}
+
+/// A new or changed entry, with its summary and the checks' findings.
+struct Parsed {
+    entry: Entry,
+    summary: Summary,
+    found: Vec<Diagnostic>,
+}
+
 fn plan(project: &Project, previous: Option<&Manifest>) -> Result<Plan, BuildError> {
     let entries_dir = project.entries_dir();
     let paths = source::entry_files(&entries_dir).map_err(|source| glossary::ListError {
@@ -485,32 +505,25 @@ fn plan(project: &Project, previous: Option<&Manifest>) -> Result<Plan, BuildErr
         origins: Vec::with_capacity(paths.len()),
         diagnostics: Vec::new(),
     };
-    for path in paths {
+    // Reading, hashing and parsing go on every core; the plan is assembled in order.
+    let scans = parallel::map(&paths, |path| {
         let key = path
             .strip_prefix(&entries_dir)
-            .unwrap_or(&path)
+            .unwrap_or(path)
             .to_string_lossy()
             .into_owned();
-        let stat = fs::metadata(&path).ok().map(|m| Stat::of(&m));
+        let stat = fs::metadata(path).ok().map(|m| Stat::of(&m));
         let old = by_path.get(key.as_str()).copied();
-        if let Some(i) = old {
-            seen[i] = true;
-            if let Some(stat) = stat
-                && old_files[i].stat == stat
-                && stat.settled_before(scanned)
-            {
-                plan.files.push(old_files[i].clone());
-                plan.origins.push(Origin::Kept(i));
-                continue;
-            }
+        if let Some(i) = old
+            && let Some(stat) = stat
+            && old_files[i].stat == stat
+            && stat.settled_before(scanned)
+        {
+            return Scan::Kept(i, old_files[i].clone());
         }
-        let bytes = match source::read(&path) {
+        let bytes = match source::read(path) {
             Ok(bytes) => bytes,
-            Err(d) => {
-                plan.diagnostics.push(d);
-                plan.removed.extend(old.and_then(old_id));
-                continue;
-            }
+            Err(d) => return Scan::Unreadable(old, d),
         };
         let file = File {
             path: key,
@@ -518,24 +531,56 @@ fn plan(project: &Project, previous: Option<&Manifest>) -> Result<Plan, BuildErr
             // Without metadata, the file is read again next time.
             stat: stat.unwrap_or(Stat::UNKNOWN),
         };
-        if let Some(i) = old {
-            if old_files[i].hash == file.hash {
+        if let Some(i) = old
+            && old_files[i].hash == file.hash
+        {
+            return Scan::Kept(i, file);
+        }
+        let parsed = source::parse_bytes(&bytes, path, &options).map(|entry| {
+            let found = check::entry(&entry, &project.config, &project.ontology);
+            let summary = Summary::of(&entry, &project.ontology);
+            Box::new(Parsed {
+                entry,
+                summary,
+                found,
+            })
+        });
+        Scan::Changed { old, file, parsed }
+    });
+    for scan in scans {
+        match scan {
+            Scan::Kept(i, file) => {
+                seen[i] = true;
                 plan.files.push(file);
                 plan.origins.push(Origin::Kept(i));
-                continue;
             }
-            plan.removed.extend(old_id(i));
-        }
-        match source::parse_bytes(&bytes, &path, &options) {
-            Ok(entry) => {
-                plan.diagnostics
-                    .extend(check::entry(&entry, &project.config, &project.ontology));
-                plan.files.push(file);
-                plan.origins
-                    .push(Origin::New(Summary::of(&entry, &project.ontology)));
-                plan.changed.push(entry);
+            Scan::Unreadable(old, d) => {
+                if let Some(i) = old {
+                    seen[i] = true;
+                    plan.removed.extend(old_id(i));
+                }
+                plan.diagnostics.push(d);
             }
-            Err(found) => plan.diagnostics.extend(found),
+            Scan::Changed { old, file, parsed } => {
+                if let Some(i) = old {
+                    seen[i] = true;
+                    plan.removed.extend(old_id(i));
+                }
+                match parsed {
+                    Ok(parsed) => {
+                        let Parsed {
+                            entry,
+                            summary,
+                            found,
+                        } = *parsed;
+                        plan.diagnostics.extend(found);
+                        plan.files.push(file);
+                        plan.origins.push(Origin::New(summary));
+                        plan.changed.push(entry);
+                    }
+                    Err(found) => plan.diagnostics.extend(found),
+                }
+            }
         }
     }
     // Files gone since the last build.
@@ -612,6 +657,20 @@ fn remove_old_generations(dir: &Path, newest: u64) {
     }
 }
 
+/// Writes the scheme graph into a store that has none, given the number of
+/// distinct triples in the rest; returns the quads written.
+fn insert_scheme(
+    store: &Store,
+    project: &Project,
+    summaries: &[Summary],
+    triples: usize,
+) -> Result<usize, BuildError> {
+    let quads = convert::scheme(&project.config, summaries, &project.ontology, triples);
+    let written = quads.len();
+    store.extend(quads)?;
+    Ok(written)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -637,18 +696,4 @@ mod tests {
         assert!(!restored.settled_before(scanned));
         assert!(!Stat::UNKNOWN.settled_before(i64::MAX));
     }
-}
-
-/// Writes the scheme graph into a store that has none, given the number of
-/// distinct triples in the rest; returns the quads written.
-fn insert_scheme(
-    store: &Store,
-    project: &Project,
-    summaries: &[Summary],
-    triples: usize,
-) -> Result<usize, BuildError> {
-    let quads = convert::scheme(&project.config, summaries, &project.ontology, triples);
-    let written = quads.len();
-    store.extend(quads)?;
-    Ok(written)
 }
