@@ -6,6 +6,7 @@
 //! with `serve` on every core until `shutdown_signal`); `watch` rebuilds when
 //! sources change.
 
+mod compress;
 pub mod html;
 pub mod negotiate;
 mod reconcile;
@@ -29,8 +30,6 @@ use snapshot::Snapshot;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::Semaphore;
-use tower_http::compression::CompressionLayer;
-use tower_http::cors::{Any, CorsLayer};
 
 /// The server's limits, each answered by a clear error when passed.
 #[derive(Debug, Clone)]
@@ -175,18 +174,11 @@ pub fn app(state: AppState) -> Router {
         .fallback(resource::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), html_errors))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
-        .layer(CompressionLayer::new())
-        .layer(
-            CorsLayer::new()
-                .allow_origin(Any)
-                .allow_methods([Method::GET, Method::HEAD, Method::POST])
-                .allow_headers([
-                    header::ACCEPT,
-                    header::CONTENT_TYPE,
-                    header::ACCEPT_LANGUAGE,
-                ])
-                .expose_headers([header::LINK, header::ETAG, header::CONTENT_LOCATION]),
-        )
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            compress::compress,
+        ))
+        .layer(middleware::from_fn(cors))
         .layer(middleware::from_fn(log))
         .with_state(state)
 }
@@ -276,6 +268,41 @@ async fn html_errors(State(state): State<AppState>, request: Request, next: Next
         "text/html; charset=utf-8",
     );
     response.headers_mut().remove(header::CONTENT_LENGTH);
+    response
+}
+
+/// CORS for a public dataset: any page may read it, without credentials, so
+/// every answer says `*` and does not vary by `Origin`. Any `OPTIONS` request is
+/// a preflight, answered here.
+async fn cors(request: Request, next: Next) -> Response {
+    use axum::http::HeaderValue;
+    use header::{
+        ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
+        ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE,
+    };
+    let mut response = if request.method() == Method::OPTIONS {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = axum::http::StatusCode::NO_CONTENT;
+        let headers = response.headers_mut();
+        headers.insert(
+            ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET, HEAD, POST"),
+        );
+        headers.insert(
+            ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("accept, content-type, accept-language"),
+        );
+        headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+        response
+    } else {
+        next.run(request).await
+    };
+    let headers = response.headers_mut();
+    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert(
+        ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("link, etag, content-location"),
+    );
     response
 }
 

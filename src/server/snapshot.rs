@@ -252,32 +252,42 @@ pub struct Snapshot {
     /// Dumps, made on first request: (format, gzipped) → bytes.
     dumps: Mutex<HashMap<DumpKey, Arc<Vec<u8>>>>,
     /// Concept representations, made on first request.
-    pub rendered: Rendered,
+    pub rendered: BytesCache<RenderedKey>,
+    /// Compressed responses, made on first request (see `compress`).
+    pub compressed: BytesCache<super::compress::CompressedKey>,
 }
 
 /// Which representation of which concept: (concept index, served under
 /// /resource rather than /concept, variant such as `html-en` or `ttl`).
 pub type RenderedKey = (u32, bool, String);
 
-/// Concept pages and RDF as sent, so that a repeated request costs a lookup
-/// instead of a store read and a render. A snapshot never changes, so entries
+/// Responses as sent, so that a repeated request costs a lookup instead of a
+/// store read, a render or a compression. A snapshot never changes, so entries
 /// never go stale; the cache is bounded by size and emptied when full, which
 /// keeps the common case (a glossary that fits) free of eviction bookkeeping.
-#[derive(Default)]
-pub struct Rendered {
-    map: std::sync::RwLock<HashMap<RenderedKey, axum::body::Bytes>>,
+pub struct BytesCache<K> {
+    map: std::sync::RwLock<HashMap<K, axum::body::Bytes>>,
     size: std::sync::atomic::AtomicUsize,
 }
 
-impl Rendered {
+impl<K> Default for BytesCache<K> {
+    fn default() -> Self {
+        Self {
+            map: std::sync::RwLock::new(HashMap::new()),
+            size: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+}
+
+impl<K: Eq + std::hash::Hash> BytesCache<K> {
     /// Bytes kept at most.
     const LIMIT: usize = 64 * 1024 * 1024;
 
-    pub fn get(&self, key: &RenderedKey) -> Option<axum::body::Bytes> {
+    pub fn get(&self, key: &K) -> Option<axum::body::Bytes> {
         self.map.read().ok()?.get(key).cloned()
     }
 
-    pub fn put(&self, key: RenderedKey, body: axum::body::Bytes) {
+    pub fn put(&self, key: K, body: axum::body::Bytes) {
         use std::sync::atomic::Ordering;
         let Ok(mut map) = self.map.write() else {
             return;
@@ -374,7 +384,8 @@ impl Snapshot {
             quads,
             languages,
             dumps: Mutex::new(HashMap::new()),
-            rendered: Rendered::default(),
+            rendered: BytesCache::default(),
+            compressed: BytesCache::default(),
         })
     }
 

@@ -206,6 +206,72 @@ fn compression_head_and_cors() {
 
     let response = server.get(CONCEPT, &[("origin", "https://elsewhere.example")]);
     assert_eq!(header(&response, "access-control-allow-origin"), "*");
+    assert!(header(&response, "access-control-expose-headers").contains("link"));
+    let preflight = client()
+        .request(reqwest::Method::OPTIONS, format!("{}/sparql", server.url))
+        .header("origin", "https://elsewhere.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .unwrap();
+    assert!(preflight.status().is_success());
+    assert_eq!(header(&preflight, "access-control-allow-origin"), "*");
+    assert!(header(&preflight, "access-control-allow-methods").contains("POST"));
+    assert!(header(&preflight, "access-control-allow-headers").contains("content-type"));
+}
+
+/// Each encoding decodes to the bytes sent uncompressed, the second time (from
+/// the cache) as the first, and every answer says it varies by encoding.
+#[test]
+fn compressed_pages_decode_to_the_plain_page() {
+    use std::io::Read;
+    let server = TestServer::glossary();
+    for accept in ["text/html", "text/turtle"] {
+        let plain = server.get(CONCEPT, &[("accept", accept)]);
+        assert!(
+            header(&plain, "vary").contains("Accept-Encoding"),
+            "{accept}"
+        );
+        assert_eq!(header(&plain, "content-encoding"), "");
+        let plain = plain.bytes().unwrap();
+        for encoding in ["gzip", "br", "gzip, deflate, br"] {
+            for _ in 0..2 {
+                let response = server.get(
+                    CONCEPT,
+                    &[("accept", accept), ("accept-encoding", encoding)],
+                );
+                assert_eq!(response.status(), StatusCode::OK);
+                let sent = header(&response, "content-encoding");
+                assert!(header(&response, "vary").contains("Accept-Encoding"));
+                let body = response.bytes().unwrap();
+                assert!(body.len() < plain.len() / 2, "{accept} {encoding}");
+                let mut decoded = Vec::new();
+                match sent.as_str() {
+                    "gzip" => flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut decoded),
+                    "br" => brotli::Decompressor::new(&body[..], 4096).read_to_end(&mut decoded),
+                    other => panic!("{encoding} answered with `{other}`"),
+                }
+                .unwrap();
+                assert_eq!(decoded, plain, "{accept} {encoding}");
+            }
+        }
+    }
+    // Small answers and answers already encoded go as they are.
+    let small = server.get("/robots.txt", &[("accept-encoding", "gzip")]);
+    assert_eq!(header(&small, "content-encoding"), "");
+    let gz = server.get("/dump.ttl.gz", &[("accept-encoding", "gzip")]);
+    assert_eq!(header(&gz, "content-encoding"), "");
+    let etag = header(&server.get(CONCEPT, &[("accept", "text/html")]), "etag");
+    let not_modified = server.get(
+        CONCEPT,
+        &[
+            ("accept", "text/html"),
+            ("accept-encoding", "br"),
+            ("if-none-match", &etag),
+        ],
+    );
+    assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
+    assert!(header(&not_modified, "vary").contains("Accept-Encoding"));
 }
 
 #[test]
