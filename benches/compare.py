@@ -612,7 +612,7 @@ def search(sets):
                 else f"one at a time: median {scan_ms:,.0f} ms")
         ratio = f"{g[0] / o[0]:.0f}× (throughput)" if o else f"{scan_ms / g[1]:.0f}× (median latency)"
         out.append(f"| {d.name} | {count:,} | {fmt_rate(g[0])} ({g[1]:.2f} / {g[2]:.2f} ms) | {scan} | {ratio} |")
-        say(f"  {d.name}: glossgraph {g[0]:.0f}, scan {o[0]:.0f} req/s")
+        say(f"  {d.name}: glossgraph {g[0]:.0f} req/s, scan {scan}")
     return out
 
 
@@ -697,11 +697,25 @@ def main():
         if not tool.exists():
             sys.exit(f"{tool} is missing: run benches/compare.sh, which installs and builds it")
     sets = datasets()
-    sections = [machine(), build(sets), rebuild(sets)]
+    sections = []
+    # Each table is kept as soon as it is measured: a failure late in a long
+    # run leaves the earlier tables in work/results-partial.md.
+    partial = WORK / "results-partial.md"
+
+    def keep(section):
+        sections.append(section)
+        partial.write_text("\n\n".join("\n".join(s) for s in sections) + "\n")
+
+    keep(machine())
+    keep(build(sets))
+    keep(rebuild(sets))
     page_table, page_memory = pages(sets)
+    keep(page_table)
     sparql_table, sparql_memory = sparql(sets)
-    sections += [page_table, sparql_table, search(sets), in_process_search(),
-                 memory_table(page_memory, sparql_memory, sets)]
+    keep(sparql_table)
+    keep(search(sets))
+    keep(in_process_search())
+    keep(memory_table(page_memory, sparql_memory, sets))
     results = "\n\n".join("\n".join(s) for s in sections)
     path = ROOT / "BENCHMARKS.md"
     text = path.read_text() if path.exists() else "# Benchmarks\n\n<!-- results:begin -->\n<!-- results:end -->\n"

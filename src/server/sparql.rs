@@ -270,8 +270,12 @@ pub async fn execute(
         }
     };
     let limits = state.limits().clone();
-    let _permit = match tokio::time::timeout(limits.queue_wait, state.query_slots().acquire()).await
-    {
+    // A free slot is taken at once; only a queued query sets a timer.
+    let slot = match state.query_slots().try_acquire() {
+        Ok(permit) => Ok(Ok(permit)),
+        Err(_) => tokio::time::timeout(limits.queue_wait, state.query_slots().acquire()).await,
+    };
+    let _permit = match slot {
         Ok(Ok(permit)) => permit,
         _ => {
             return Err(AppError::new(

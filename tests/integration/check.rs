@@ -3,7 +3,7 @@
 //! (`tests/fixtures/check/base/`) and must give exactly the messages in its
 //! `expected.txt`, with exit code 1 (0 where it expects only warnings).
 
-use crate::util::{copy_tree, glossgraph, root, text};
+use crate::util::{copy_tree, fixture_with_vocabularies, glossgraph, root, text};
 
 #[test]
 fn the_base_fixture_is_valid() {
@@ -92,19 +92,10 @@ fn a_missing_glossary_is_a_clear_error() {
 
 #[test]
 fn vocabulary_files_are_published_beside_the_entries() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&root().join("tests/fixtures/check/base"), dir.path());
-    let config = std::fs::read_to_string(dir.path().join("glossary.toml")).unwrap();
-    std::fs::write(
-        dir.path().join("glossary.toml"),
-        format!("vocabularies = [\"extra.ttl\"]\n{config}"),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("extra.ttl"),
+    let dir = fixture_with_vocabularies(&[(
+        "extra.ttl",
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<https://other.example/c1> a skos:Concept ; skos:prefLabel \"Other\"@en .\n",
-    )
-    .unwrap();
+    )]);
     let out = glossgraph(
         dir.path(),
         &[
@@ -196,17 +187,8 @@ fn lint_runs_from_the_command_line() {
 fn the_dataset_description_counts_distinct_triples() {
     use glossgraph::project::Project;
     use oxigraph::model::{NamedNode, Term};
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&root().join("tests/fixtures/check/base"), dir.path());
-    let config = std::fs::read_to_string(dir.path().join("glossary.toml")).unwrap();
-    std::fs::write(
-        dir.path().join("glossary.toml"),
-        format!("vocabularies = [\"one.ttl\", \"two.nt\"]\n{config}"),
-    )
-    .unwrap();
     let shared = "<https://test.example/concept/alpha> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2004/02/skos/core#Concept> .\n<https://other.example/c1> <http://www.w3.org/2000/01/rdf-schema#label> \"Other\" .\n";
-    std::fs::write(dir.path().join("one.ttl"), shared).unwrap();
-    std::fs::write(dir.path().join("two.nt"), shared).unwrap();
+    let dir = fixture_with_vocabularies(&[("one.ttl", shared), ("two.nt", shared)]);
     let project = Project::open(dir.path()).unwrap();
     let built = glossgraph::store::build(&project).unwrap();
 

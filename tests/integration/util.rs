@@ -47,6 +47,22 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// The base check fixture copied into a new folder, with `files` written into
+/// it and listed in `glossary.toml` as vocabularies to publish.
+pub fn fixture_with_vocabularies(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    copy_tree(&root().join("tests/fixtures/check/base"), dir.path());
+    let config = dir.path().join("glossary.toml");
+    let names: Vec<String> = files.iter().map(|(name, _)| format!("{name:?}")).collect();
+    let old = std::fs::read_to_string(&config).expect("fixture glossary.toml");
+    let new = format!("vocabularies = [{}]\n{old}", names.join(", "));
+    std::fs::write(&config, new).expect("write glossary.toml");
+    for (name, content) in files {
+        std::fs::write(dir.path().join(name), content).expect("write vocabulary");
+    }
+    dir
+}
+
 /// The text of an output stream.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
