@@ -62,7 +62,7 @@ impl Encoding {
 
     /// `bytes` encoded. Levels for content made on request: brotli 5 and gzip 6
     /// compress a page in well under a millisecond, and the result is kept.
-    fn encode(self, bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    pub fn encode(self, bytes: &[u8]) -> std::io::Result<Vec<u8>> {
         use std::io::Write;
         let mut out = Vec::with_capacity(bytes.len() / 3 + 64);
         match self {
@@ -96,10 +96,8 @@ pub type CompressedKey = (u128, Encoding);
 /// the representation varies by `Accept-Encoding`.
 pub async fn compress(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let encoding = Encoding::accepted(request.headers());
-    let key = encoding.map(|_| {
-        let uri = request.uri();
-        (uri.path().to_owned(), uri.query().map(str::to_owned))
-    });
+    // Shares the request's bytes; hashed only if the answer is compressed.
+    let uri = encoding.map(|_| request.uri().clone());
     let head = request.method() == Method::HEAD;
     let mut response = next.run(request).await;
     if !compressible(&response) {
@@ -108,7 +106,7 @@ pub async fn compress(State(state): State<AppState>, request: Request, next: Nex
     response
         .headers_mut()
         .append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    let (Some(encoding), Some((path, query))) = (encoding, key) else {
+    let (Some(encoding), Some(uri)) = (encoding, uri) else {
         return response;
     };
     if head || response.status() != StatusCode::OK {
@@ -119,6 +117,7 @@ pub async fn compress(State(state): State<AppState>, request: Request, next: Nex
         Ok(bytes) => bytes,
         Err(e) => {
             tracing::warn!(error = %e, "response body not read for compression");
+            parts.headers.remove(header::CONTENT_LENGTH);
             return Response::from_parts(parts, Body::empty());
         }
     };
@@ -127,9 +126,9 @@ pub async fn compress(State(state): State<AppState>, request: Request, next: Nex
     }
     let cache_key = parts.headers.get(header::ETAG).map(|etag| {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
-        h.update(path.as_bytes());
+        h.update(uri.path().as_bytes());
         h.update(b"?");
-        h.update(query.as_deref().unwrap_or_default().as_bytes());
+        h.update(uri.query().unwrap_or_default().as_bytes());
         h.update(b"\0");
         h.update(etag.as_bytes());
         (h.digest128(), encoding)

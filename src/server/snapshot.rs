@@ -412,13 +412,10 @@ impl Snapshot {
             Arc::new(out)
         };
         let bytes = if gzip {
-            use std::io::Write;
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-            encoder
-                .write_all(&plain)
+            let gzipped = super::compress::Encoding::Gzip
+                .encode(&plain)
                 .map_err(|e| SnapshotError(e.to_string()))?;
-            Arc::new(encoder.finish().map_err(|e| SnapshotError(e.to_string()))?)
+            Arc::new(gzipped)
         } else {
             plain
         };
