@@ -13,7 +13,8 @@ use crate::source::{Entry, MatchKind, Source};
 use crate::vocab::{GG_ONTOLOGY, dcat, dcterms, foaf, gg, owl, rdfs, schema, skos, void};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, Quad, Term};
-use std::collections::{BTreeSet, HashSet};
+use rustc_hash::FxHashSet;
+use std::collections::BTreeSet;
 
 /// What the graph-wide parts of the build need to know about one entry.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -231,10 +232,16 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Quad> {
     dedup(g.quads)
 }
 
-fn dedup(mut quads: Vec<Quad>) -> Vec<Quad> {
-    let mut seen = HashSet::new();
-    quads.retain(|q| seen.insert(q.clone()));
+/// Keeps the first of each repeated quad, in order.
+pub fn dedup(quads: Vec<Quad>) -> Vec<Quad> {
+    let mut seen = FxHashSet::with_capacity_and_hasher(quads.len(), Default::default());
+    let first: Vec<bool> = quads.iter().map(|q| seen.insert(q.as_ref())).collect();
+    drop(seen);
     quads
+        .into_iter()
+        .zip(first)
+        .filter_map(|(q, first)| first.then_some(q))
+        .collect()
 }
 
 /// The ids of concepts with no broader concept: the scheme's top concepts.
@@ -414,9 +421,11 @@ fn describe(g: &mut Graph, subject: &NamedNode, config: &Config) {
 /// The vocabulary's triples, in the graph named by its IRI.
 pub fn ontology(ontology: &Ontology) -> Vec<Quad> {
     let name = GraphName::NamedNode(graph_name());
-    ontology
-        .triples
-        .iter()
-        .map(|t| t.clone().in_graph(name.clone()))
-        .collect()
+    dedup(
+        ontology
+            .triples
+            .iter()
+            .map(|t| t.clone().in_graph(name.clone()))
+            .collect(),
+    )
 }

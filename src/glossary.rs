@@ -34,8 +34,7 @@ pub struct ListError {
 
 /// Parses and checks every entry of the project.
 pub fn load(project: &Project) -> Result<Loaded, ListError> {
-    let dir = project.entries_dir();
-    let files = source::entry_files(&dir).map_err(|source| ListError { path: dir, source })?;
+    let files = files(project)?;
     let options = project.parse_options();
     let mut entries = Vec::with_capacity(files.len());
     let mut diagnostics = Vec::new();
@@ -46,6 +45,12 @@ pub fn load(project: &Project) -> Result<Loaded, ListError> {
         }
     }
     Ok(check_all(project, entries, diagnostics))
+}
+
+/// The project's entry files, in a stable order.
+pub fn files(project: &Project) -> Result<Vec<PathBuf>, ListError> {
+    let dir = project.entries_dir();
+    source::entry_files(&dir).map_err(|source| ListError { path: dir, source })
 }
 
 /// Runs the entry and glossary checks over parsed entries.

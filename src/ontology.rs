@@ -4,7 +4,7 @@
 use crate::vocab::{GG_ONTOLOGY, gg, owl, rdfs, skos, standard_inverse};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{NamedNode, NamedNodeRef, Term, Triple};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The vocabulary as shipped in this binary.
 pub const GLOSSARY_TTL: &str = include_str!("../ontology/glossary.ttl");
@@ -53,6 +53,9 @@ pub struct Ontology {
     pub triples: Vec<Triple>,
     pub relation_types: Vec<RelationType>,
     pub registers: Vec<Register>,
+    /// Normalised key-fact label → index in `relation_types`: every key fact of
+    /// every entry is looked up here while building.
+    by_fact_label: HashMap<String, usize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -111,10 +114,16 @@ impl Ontology {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let by_fact_label = relation_types
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| t.fact_labels.iter().map(move |l| (normalise_label(l), i)))
+            .collect();
         Ok(Self {
             triples,
             relation_types,
             registers,
+            by_fact_label,
         })
     }
 
@@ -129,10 +138,8 @@ impl Ontology {
 
     /// The relation type a key-fact label signals (ignoring case and a final colon).
     pub fn relation_type_for_fact_label(&self, label: &str) -> Option<&RelationType> {
-        let label = normalise_label(label);
-        self.relation_types
-            .iter()
-            .find(|t| t.fact_labels.iter().any(|l| normalise_label(l) == label))
+        let i = *self.by_fact_label.get(&normalise_label(label))?;
+        self.relation_types.get(i)
     }
 
     pub fn register(&self, key: &str) -> Option<&Register> {

@@ -16,10 +16,12 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Pos;
 use crate::glossary::{self, ListError};
 use crate::project::Project;
+use crate::source::{self, Entry};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad, Term, Triple};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::{StorageError, Store};
+use std::borrow::Borrow;
 
 /// A built store and what the build found.
 pub struct Built {
@@ -68,14 +70,56 @@ fn count_errors(diagnostics: &[Diagnostic]) -> usize {
 }
 
 /// Builds the project's graph into a new in-memory store.
+///
+/// A second thread parses the entries while this one converts and inserts
+/// them (inserting is the slowest stage, and the quads are freed by the thread
+/// that made them); the entries are checked together once all are parsed.
+/// Sources with errors thus cost a store that is thrown away, never a
+/// half-built one.
 pub fn build(project: &Project) -> Result<Built, BuildError> {
-    let loaded = glossary::load(project)?;
+    let files = glossary::files(project)?;
+    let vocabularies = match vocabulary_quads(project) {
+        Ok(quads) => quads,
+        Err(vocabulary_errors) => {
+            // Errors in the entries are reported first, as `check` does.
+            let loaded = glossary::load(project)?;
+            return Err(BuildError::Invalid(if loaded.has_errors() {
+                loaded.diagnostics
+            } else {
+                vocabulary_errors
+            }));
+        }
+    };
+    let store = Store::new()?;
+    let options = project.parse_options();
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Entry>(256);
+    let (loaded, diagnostics) = std::thread::scope(|scope| {
+        let parser = scope.spawn(move || {
+            let mut diagnostics = Vec::new();
+            for path in &files {
+                match source::parse_file(path, &options) {
+                    // A closed channel: loading stopped on an error, which it reports.
+                    Ok(entry) => {
+                        if sender.send(entry).is_err() {
+                            break;
+                        }
+                    }
+                    Err(found) => diagnostics.extend(found),
+                }
+            }
+            diagnostics
+        });
+        let loaded = load(&store, project, vocabularies, receiver);
+        let diagnostics = parser
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (loaded, diagnostics)
+    });
+    let (tally, entries) = loaded?;
+    let loaded = glossary::check_all(project, entries, diagnostics);
     if loaded.has_errors() {
         return Err(BuildError::Invalid(loaded.diagnostics));
     }
-    let vocabularies = vocabulary_quads(project).map_err(BuildError::Invalid)?;
-    let store = Store::new()?;
-    let tally = load(&store, project, vocabularies, &loaded.entries)?;
     let scheme = convert::scheme(
         &project.config,
         &loaded.summaries,
@@ -85,12 +129,16 @@ pub fn build(project: &Project) -> Result<Built, BuildError> {
     let fingerprint = scheme.iter().fold(tally.fingerprint, |sum, quad| {
         sum.wrapping_add(quad_hashes(quad).1)
     });
+    // Every graph's quads are distinct, and so are the graphs: the count
+    // needs no pass over the store.
+    let quads = tally.quads + scheme.len();
     store.extend(scheme)?;
+    debug_assert_eq!(Some(quads), store.len().ok());
     Ok(Built {
         stats: Stats {
             entries: loaded.entries.len(),
             converted: loaded.entries.len(),
-            quads: store.len()?,
+            quads,
         },
         store,
         warnings: loaded.diagnostics,
@@ -100,58 +148,35 @@ pub fn build(project: &Project) -> Result<Built, BuildError> {
 
 /// Loads the ontology, the vocabularies and the entries into an empty store and
 /// tallies what went in: the number of distinct triples (for the dataset
-/// description) and a fingerprint of the content (for ETags).
+/// description) and a fingerprint of the content (for ETags). Gives back the
+/// entries it converted, in order.
 ///
 /// Everything goes through one bulk-loader call, since on disk each call writes
 /// its own set of files (one call per entry made 40,000 files for 10,000
-/// entries). The entries are converted, and their triples counted, on a second
-/// thread while this one inserts: converting and inserting take about as long
-/// as each other.
-pub(super) fn load(
+/// entries).
+pub(super) fn load<E: Borrow<Entry>>(
     store: &Store,
     project: &Project,
     vocabularies: Vec<Quad>,
-    entries: &[crate::source::Entry],
-) -> Result<Tally, BuildError> {
-    /// Quads per message: enough that the channel costs nothing beside the work.
-    const BATCH: usize = 4096;
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Quad>>(8);
-    std::thread::scope(|scope| {
-        let converter = scope.spawn(move || {
-            let mut tally = Tally::default();
-            let sources = std::iter::once(convert::ontology(&project.ontology))
-                .chain(std::iter::once(vocabularies))
-                .chain(
-                    entries
-                        .iter()
-                        .map(|e| convert::entry(e, &project.config, &project.ontology)),
-                );
-            let mut batch = Vec::with_capacity(BATCH);
-            for quads in sources {
-                tally.add(&quads);
-                batch.extend(quads);
-                if batch.len() >= BATCH
-                    && sender
-                        .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                        .is_err()
-                {
-                    // The loader stopped on an error, which it reports.
-                    return tally;
-                }
-            }
-            let _ = sender.send(batch);
-            tally
+    entries: impl IntoIterator<Item = E>,
+) -> Result<(Tally, Vec<E>), BuildError> {
+    let mut tally = Tally::default();
+    let mut converted = Vec::new();
+    let quads = std::iter::once(convert::ontology(&project.ontology))
+        .chain(std::iter::once(convert::dedup(vocabularies)))
+        .chain(entries.into_iter().map(|entry| {
+            let quads = convert::entry(entry.borrow(), &project.config, &project.ontology);
+            converted.push(entry);
+            quads
+        }))
+        .flat_map(|quads| {
+            tally.add(&quads);
+            quads
         });
-        let mut loader = store.bulk_loader();
-        // The receiver is dropped when loading ends, which stops the converter.
-        let loaded = loader.load_quads(receiver.into_iter().flatten());
-        let tally = converter
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        loaded?;
-        loader.commit()?;
-        Ok(tally)
-    })
+    let mut loader = store.bulk_loader();
+    loader.load_quads(quads)?;
+    loader.commit()?;
+    Ok((tally, converted))
 }
 
 /// What went into a store, tallied as it went in.
@@ -162,10 +187,14 @@ pub(super) struct Tally {
     triples: std::collections::HashSet<u128, PassThrough>,
     /// The sum of the quads' hashes: the same quads give the same sum in any order.
     pub fingerprint: u64,
+    /// The quads added.
+    pub quads: usize,
 }
 
 impl Tally {
+    /// `quads` must be distinct, and in a graph no other call adds to.
     fn add(&mut self, quads: &[Quad]) {
+        self.quads += quads.len();
         self.triples.reserve(quads.len());
         for quad in quads {
             let (triple, quad) = quad_hashes(quad);

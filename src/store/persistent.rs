@@ -310,8 +310,8 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
             _ => {
                 let vocabularies = store::vocabulary_quads(project).map_err(BuildError::Invalid)?;
                 let store = Store::open(&store_dir)?;
-                manifest.triples =
-                    store::load(&store, project, vocabularies, &plan.changed)?.triples();
+                let (tally, _) = store::load(&store, project, vocabularies, &plan.changed)?;
+                manifest.triples = tally.triples();
                 insert_scheme(&store, project, &manifest.summaries, manifest.triples)?;
                 manifest.quads = store.len()?;
                 store
