@@ -6,7 +6,9 @@ use crate::convert::Summary;
 use crate::diagnostic::{Diagnostic, Pos, did_you_mean};
 use crate::ontology::{Direction, Ontology};
 use crate::source::{Entry, Source};
-use std::collections::{BTreeMap, BTreeSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
+use std::collections::hash_map::Entry as Slot;
 
 /// Checks of one entry against the vocabulary and the settings.
 pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Diagnostic> {
@@ -143,7 +145,9 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Diagnos
 /// Checks across all entries, from their summaries.
 pub fn glossary(summaries: &[Summary], ontology: &Ontology) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut by_id: BTreeMap<&str, &Summary> = BTreeMap::new();
+    // Hash maps: a rebuild runs these checks over every entry of the glossary.
+    let mut by_id: FxHashMap<&str, &Summary> =
+        FxHashMap::with_capacity_and_hasher(summaries.len(), Default::default());
     for s in summaries {
         if let Some(first) = by_id.insert(&s.id, s) {
             out.push(
@@ -157,27 +161,30 @@ pub fn glossary(summaries: &[Summary], ontology: &Ontology) -> Vec<Diagnostic> {
             );
         }
     }
-    let ids: Vec<&str> = by_id.keys().copied().collect();
-    let mut labels: BTreeMap<(String, String), (&Summary, usize)> = BTreeMap::new();
+    // Sorted, for suggestions that do not depend on hashing; made only when needed.
+    let mut ids: Option<Vec<&str>> = None;
+    let mut labels: FxHashMap<(&str, String), (&Summary, usize)> = FxHashMap::default();
     for s in summaries {
         for (lang, label, line, column) in &s.terms {
-            let key = (lang.clone(), label.to_lowercase());
-            if let Some((first, first_line)) = labels.get(&key) {
-                out.push(
-                    Diagnostic::error(
-                        "check/duplicate-label",
-                        &s.path,
-                        Pos::new(*line, *column),
-                        format!(
-                            "the term `{label}`@{lang} is also the term of `{}` (line {first_line})",
-                            first.id
-                        ),
-                    )
-                    .with_help("two concepts cannot share a preferred term in one language; qualify one, like `Board (AI Act)`"),
-                );
-            } else {
-                labels.insert(key, (s, *line));
-            }
+            let (first, first_line) = match labels.entry((lang.as_str(), label.to_lowercase())) {
+                Slot::Vacant(slot) => {
+                    slot.insert((s, *line));
+                    continue;
+                }
+                Slot::Occupied(first) => *first.get(),
+            };
+            out.push(
+                Diagnostic::error(
+                    "check/duplicate-label",
+                    &s.path,
+                    Pos::new(*line, *column),
+                    format!(
+                        "the term `{label}`@{lang} is also the term of `{}` (line {first_line})",
+                        first.id
+                    ),
+                )
+                .with_help("two concepts cannot share a preferred term in one language; qualify one, like `Board (AI Act)`"),
+            );
         }
         for (key, target, line, column) in &s.relations {
             let pos = Pos::new(*line, *column);
@@ -192,6 +199,11 @@ pub fn glossary(summaries: &[Summary], ontology: &Ontology) -> Vec<Diagnostic> {
                     .with_help("remove the relation; a concept cannot be related to itself"),
                 );
             } else if !by_id.contains_key(target.as_str()) {
+                let ids = ids.get_or_insert_with(|| {
+                    let mut ids: Vec<&str> = by_id.keys().copied().collect();
+                    ids.sort_unstable();
+                    ids
+                });
                 let help = match did_you_mean(target, ids.iter().copied()) {
                     Some(near) => format!("did you mean `{near}`? Otherwise create `{target}.md`"),
                     None => format!("create an entry `{target}.md`, or fix the id"),
@@ -228,10 +240,10 @@ pub fn glossary(summaries: &[Summary], ontology: &Ontology) -> Vec<Diagnostic> {
 /// it. So that no triple sits in two entries' graphs (where the published merge
 /// would count it twice), all relations between two entries are stated in one
 /// of them.
-fn restated_relations(summaries: &[Summary], by_id: &BTreeMap<&str, &Summary>) -> Vec<Diagnostic> {
+fn restated_relations(summaries: &[Summary], by_id: &FxHashMap<&str, &Summary>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // The entry (and first statement) that owns each pair of entries.
-    let mut owner: BTreeMap<(&str, &str), (&Summary, &str, &str, Pos)> = BTreeMap::new();
+    let mut owner: FxHashMap<(&str, &str), (&Summary, &str, &str, Pos)> = FxHashMap::default();
     for s in summaries {
         for (key, target, line, column) in &s.relations {
             if !by_id.contains_key(target.as_str()) || target == &s.id {
@@ -243,29 +255,30 @@ fn restated_relations(summaries: &[Summary], by_id: &BTreeMap<&str, &Summary>) -
             } else {
                 (target.as_str(), s.id.as_str())
             };
-            match owner.get(&pair) {
-                None => {
-                    owner.insert(pair, (s, key, target, pos));
+            let (first, first_key, first_target, first_pos) = match owner.entry(pair) {
+                Slot::Vacant(slot) => {
+                    slot.insert((s, key, target, pos));
+                    continue;
                 }
-                Some((first, first_key, first_target, first_pos)) if first.id != s.id => {
-                    out.push(
-                        Diagnostic::error(
-                            "check/restated-relation",
-                            &s.path,
-                            pos,
-                            format!(
-                                "`{key}: {target}`: relations between `{}` and `{target}` are already stated in `{}` (line {}: `{first_key}: {first_target}`)",
-                                s.id,
-                                first.id,
-                                first_pos.line
-                            ),
-                        )
-                        .with_help(
-                            "state every relation between two entries in one of them; each relation is published in both directions, so the other entry shows it too",
+                Slot::Occupied(first) => *first.get(),
+            };
+            if first.id != s.id {
+                out.push(
+                    Diagnostic::error(
+                        "check/restated-relation",
+                        &s.path,
+                        pos,
+                        format!(
+                            "`{key}: {target}`: relations between `{}` and `{target}` are already stated in `{}` (line {}: `{first_key}: {first_target}`)",
+                            s.id,
+                            first.id,
+                            first_pos.line
                         ),
-                    );
-                }
-                Some(_) => {}
+                    )
+                    .with_help(
+                        "state every relation between two entries in one of them; each relation is published in both directions, so the other entry shows it too",
+                    ),
+                );
             }
         }
     }
@@ -276,11 +289,11 @@ fn restated_relations(summaries: &[Summary], by_id: &BTreeMap<&str, &Summary>) -
 /// must never come back to where it started.
 fn cycles(
     summaries: &[Summary],
-    by_id: &BTreeMap<&str, &Summary>,
+    by_id: &FxHashMap<&str, &Summary>,
     ontology: &Ontology,
 ) -> Vec<Diagnostic> {
     // child -> [(parent, where it is stated)]
-    let mut parents: BTreeMap<&str, Vec<(&str, &Summary, Pos)>> = BTreeMap::new();
+    let mut parents: FxHashMap<&str, Vec<(&str, &Summary, Pos)>> = FxHashMap::default();
     for s in summaries {
         for (key, target, line, column) in &s.relations {
             if !by_id.contains_key(target.as_str()) || target == &s.id {
@@ -299,10 +312,13 @@ fn cycles(
         }
     }
     let mut out = Vec::new();
-    let mut reported: BTreeSet<Vec<&str>> = BTreeSet::new();
+    let mut reported: FxHashSet<Vec<&str>> = FxHashSet::default();
     // 0 = unvisited, 1 = on the current path, 2 = done.
-    let mut state: BTreeMap<&str, u8> = BTreeMap::new();
-    for start in parents.keys().copied() {
+    let mut state: FxHashMap<&str, u8> = FxHashMap::default();
+    // In order, so a cycle is reported from the same place every time.
+    let mut starts: Vec<&str> = parents.keys().copied().collect();
+    starts.sort_unstable();
+    for start in starts {
         if state.get(start).copied().unwrap_or(0) != 0 {
             continue;
         }
