@@ -315,7 +315,7 @@ impl Snapshot {
     ) -> Result<Self, SnapshotError> {
         let (fingerprint, quads) =
             content_hash(&store).map_err(|e| SnapshotError(e.to_string()))?;
-        Self::with_fingerprint(store, config, ontology, queries, fingerprint, quads)
+        Self::with_fingerprint(store, None, config, ontology, queries, fingerprint, quads)
     }
 
     /// A snapshot of a build, with the build's fingerprint and quad count when
@@ -330,6 +330,7 @@ impl Snapshot {
         match built.fingerprint {
             Some(fingerprint) => Self::with_fingerprint(
                 built.store,
+                built.location.as_deref(),
                 config,
                 ontology,
                 queries,
@@ -342,6 +343,7 @@ impl Snapshot {
 
     fn with_fingerprint(
         store: Store,
+        location: Option<&std::path::Path>,
         config: Config,
         ontology: Ontology,
         queries: Vec<NamedQuery>,
@@ -352,6 +354,10 @@ impl Snapshot {
         let concepts =
             ConceptIndex::read(&store, &config.base).map_err(|e| SnapshotError(e.to_string()))?;
         let search = concepts.search_index();
+        let store = match location {
+            Some(dir) => reopened(store, dir).map_err(|e| SnapshotError(e.to_string()))?,
+            None => store,
+        };
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for c in &concepts.concepts {
             for (lang, _) in &c.labels {
@@ -431,6 +437,25 @@ impl Snapshot {
     /// first (a published vocabulary brings its own).
     pub fn languages(&self) -> &[String] {
         &self.languages
+    }
+}
+
+/// `store`, closed and opened again. Reading the concept index decodes every
+/// label, which fills RocksDB's string cache (up to 128 MiB, the size Oxigraph
+/// gives it) with strings the index now holds; a server that keeps them would
+/// start at several times the memory of one that has answered nothing. Opened
+/// again, the store's caches fill only as requests need them.
+fn reopened(store: Store, dir: &std::path::Path) -> Result<Store, StorageError> {
+    #[cfg(feature = "rocksdb")]
+    {
+        drop(store);
+        Store::open(dir)
+    }
+    // Only a persistent build has a directory.
+    #[cfg(not(feature = "rocksdb"))]
+    {
+        let _ = dir;
+        Ok(store)
     }
 }
 

@@ -34,6 +34,8 @@ pub struct Built {
     /// whenever the graph can, so the server bases its ETags on it instead of
     /// hashing every quad. `None`: the server hashes the store.
     pub fingerprint: Option<u64>,
+    /// The persistent store's directory; `None` for a store in memory.
+    pub location: Option<std::path::PathBuf>,
 }
 
 /// What a build did.
@@ -143,6 +145,7 @@ pub fn build(project: &Project) -> Result<Built, BuildError> {
         store,
         warnings: loaded.diagnostics,
         fingerprint: Some(fingerprint),
+        location: None,
     })
 }
 

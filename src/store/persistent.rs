@@ -259,6 +259,7 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
                 quads: manifest.quads,
             },
             fingerprint: Some(manifest.fingerprint()),
+            location: Some(generation.join("store")),
         });
     }
     let scheme_iri = NamedNode::new_unchecked(&project.config.base);
@@ -340,6 +341,7 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
             quads: manifest.quads,
         },
         fingerprint: Some(manifest.fingerprint()),
+        location: Some(store_dir),
     })
 }
 
