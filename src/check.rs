@@ -15,7 +15,7 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Diagnos
     let mut out = Vec::new();
     let path = entry.path.as_path();
     let keys: Vec<&str> = ontology
-        .relation_types
+        .relation_types()
         .iter()
         .map(|t| t.key.as_str())
         .collect();

@@ -51,7 +51,8 @@ pub struct Register {
 #[derive(Debug, Clone)]
 pub struct Ontology {
     pub triples: Vec<Triple>,
-    pub relation_types: Vec<RelationType>,
+    /// Private: `by_fact_label` is derived from it.
+    relation_types: Vec<RelationType>,
     pub registers: Vec<Register>,
     /// Normalised key-fact label → index in `relation_types`: every key fact of
     /// every entry is looked up here while building.
@@ -125,6 +126,11 @@ impl Ontology {
             registers,
             by_fact_label,
         })
+    }
+
+    /// Every relation type, in the vocabulary's order.
+    pub fn relation_types(&self) -> &[RelationType] {
+        &self.relation_types
     }
 
     /// The relation type with front-matter key `key`.

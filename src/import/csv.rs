@@ -263,7 +263,7 @@ pub fn import(
             .iter()
             .map(|s| (*s).to_owned())
             .collect();
-            known.extend(ontology.relation_types.iter().map(|t| t.key.clone()));
+            known.extend(ontology.relation_types().iter().map(|t| t.key.clone()));
             known.extend(MAPPINGS.iter().map(|(k, _)| (*k).to_owned()));
             let near = did_you_mean(&base, known.iter().map(String::as_str));
             let help = match near {

@@ -545,7 +545,7 @@ fn relation_groups(
     let mut groups = Vec::new();
     let mut shown: Vec<(Direction, String)> = Vec::new();
     let mut builtin = Vec::new();
-    for t in &snapshot.ontology.relation_types {
+    for t in snapshot.ontology.relation_types() {
         let is_skos = t.iri.as_str().starts_with(skos::NS);
         if is_skos {
             builtin.push(t);
@@ -736,7 +736,7 @@ impl OntologyPage {
         };
         let types = snapshot
             .ontology
-            .relation_types
+            .relation_types()
             .iter()
             .filter(|t| t.iri.as_str().starts_with(crate::vocab::GG_NS))
             .map(|t| RelationTypeView {

@@ -46,7 +46,7 @@ fn properties(snapshot: &Snapshot) -> Vec<(String, String, NamedNode)> {
     .into_iter()
     .map(|(id, name, p)| (id.to_owned(), name.to_owned(), p.into_owned()))
     .collect();
-    for t in &snapshot.ontology.relation_types {
+    for t in snapshot.ontology.relation_types() {
         if t.iri.as_str().starts_with(crate::vocab::GG_NS) {
             out.push((t.key.clone(), t.label.clone(), t.iri.clone()));
         }

@@ -121,7 +121,7 @@ fn json_ld_is_compact_with_the_projects_context() {
 fn the_shipped_context_names_every_relation_type() {
     let project = project();
     let exporter = Exporter::new(&project.config).unwrap();
-    for t in &project.ontology.relation_types {
+    for t in project.ontology.relation_types() {
         assert!(
             exporter.context().term(t.iri.as_str()).is_some(),
             "ontology/context.jsonld has no term for {}",

@@ -285,7 +285,7 @@ pub fn relation_key(ontology: &Ontology, p: NamedNodeRef<'_>) -> Option<String> 
         return Some(t.key.clone());
     }
     let mut types = ontology
-        .relation_types
+        .relation_types()
         .iter()
         .filter(|t| t.super_properties.iter().any(|s| s.as_ref() == p));
     match (types.next(), types.next()) {
