@@ -42,6 +42,15 @@ impl PageParams {
         }
         params
     }
+
+    /// The language to show the page in: `?lang=`, else `Accept-Language`,
+    /// else the snapshot's first.
+    pub fn language(&self, snapshot: &Snapshot, headers: &HeaderMap) -> String {
+        let accept_language = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
+        choose_language(self.lang.as_deref(), accept_language, snapshot.languages()).to_owned()
+    }
 }
 
 /// What a request asked for: a representation (explicit by extension, or
@@ -77,15 +86,7 @@ fn wanted(
             false,
         ),
     };
-    let accept_language = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    let lang = choose_language(
-        params.lang.as_deref(),
-        accept_language,
-        snapshot.languages(),
-    )
-    .to_owned();
+    let lang = params.language(snapshot, headers);
     Ok(Wanted {
         repr,
         explicit,

@@ -3,7 +3,6 @@
 
 use super::AppState;
 use super::html::{self, Layout, SearchPage, SearchResult};
-use super::negotiate::choose_language;
 use super::resource::PageParams;
 use super::respond::{AppError, insert};
 use super::snapshot::Snapshot;
@@ -77,18 +76,6 @@ fn checked(text: Option<String>) -> Result<String, AppError> {
     Ok(text.trim().to_owned())
 }
 
-fn language(snapshot: &Snapshot, params: &PageParams, headers: &HeaderMap) -> String {
-    let accept_language = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    choose_language(
-        params.lang.as_deref(),
-        accept_language,
-        snapshot.languages(),
-    )
-    .to_owned()
-}
-
 /// `GET /search?q=`: a results page.
 pub async fn page(
     State(state): State<AppState>,
@@ -97,7 +84,7 @@ pub async fn page(
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
     let params = PageParams::parse(raw.as_deref());
-    let lang = language(&snapshot, &params, &headers);
+    let lang = params.language(&snapshot, &headers);
     let query = checked(params.q.clone())?;
     let mut layout = Layout::new(&snapshot, &lang, format!("Search: {query}"), "", "search");
     layout.query = query.clone();
@@ -131,7 +118,7 @@ pub async fn api(
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
     let params = PageParams::parse(raw.as_deref());
-    let lang = language(&snapshot, &params, &headers);
+    let lang = params.language(&snapshot, &headers);
     let query = checked(params.q.clone())?;
     let mut limit = 10;
     let mut scheme = None;

@@ -7,7 +7,7 @@
 
 use super::AppState;
 use super::html::{Layout, ParamView, QueriesPage, QueryView};
-use super::negotiate::{choose_language, negotiate};
+use super::negotiate::negotiate;
 use super::resource::{negotiate_rdf, static_file};
 use super::respond::{AppError, content_type, insert};
 use crate::export::Format;
@@ -542,15 +542,7 @@ pub async fn list(
     let views: Vec<QueryView> = snapshot.queries.iter().map(view).collect();
     let body = if chosen == "text/html" {
         let params = super::resource::PageParams::parse(raw.as_deref());
-        let accept_language = headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok());
-        let lang = choose_language(
-            params.lang.as_deref(),
-            accept_language,
-            snapshot.languages(),
-        )
-        .to_owned();
+        let lang = params.language(&snapshot, &headers);
         let layout = Layout::new(&snapshot, &lang, "Named queries".into(), "", "queries");
         QueriesPage {
             layout,
