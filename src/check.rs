@@ -313,55 +313,83 @@ fn cycles(
     }
     let mut out = Vec::new();
     let mut reported: FxHashSet<Vec<&str>> = FxHashSet::default();
-    // 0 = unvisited, 1 = on the current path, 2 = done.
-    let mut state: FxHashMap<&str, u8> = FxHashMap::default();
     // In order, so a cycle is reported from the same place every time.
     let mut starts: Vec<&str> = parents.keys().copied().collect();
     starts.sort_unstable();
+    let edges = |node: &str| parents.get(node).map_or(&[][..], Vec::as_slice);
+    walk_cycles(
+        starts,
+        edges,
+        |e| e.0,
+        |path, &(parent, stated_in, pos)| {
+            let from = path.iter().position(|n| *n == parent).unwrap_or(0);
+            let mut cycle: Vec<&str> = path[from..].to_vec();
+            let mut key = cycle.clone();
+            key.sort_unstable();
+            if reported.insert(key) {
+                cycle.push(parent);
+                out.push(
+                Diagnostic::error(
+                    "check/cycle",
+                    &stated_in.path,
+                    pos,
+                    format!("hierarchy cycle: {}", cycle.join(" → ")),
+                )
+                .with_help(
+                    "a concept cannot be broader than itself; remove or reverse one of these relations",
+                ),
+            );
+            }
+        },
+    );
+    out
+}
+
+/// A depth-first walk of a directed graph from each of `starts` in turn
+/// (nodes already reached are not walked again). `on_back_edge` gets each
+/// edge that leads back onto the current path, i.e. closes a cycle, with the
+/// path's nodes from the walk's start. Iterative, so a deep hierarchy cannot
+/// overflow the stack.
+pub fn walk_cycles<'a, E: 'a>(
+    starts: impl IntoIterator<Item = &'a str>,
+    edges: impl Fn(&str) -> &'a [E],
+    target: impl Fn(&'a E) -> &'a str,
+    mut on_back_edge: impl FnMut(&[&'a str], &'a E),
+) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        OnPath,
+        Done,
+    }
+    let mut state: FxHashMap<&str, State> = FxHashMap::default();
+    // The path's nodes, and for each the index of its next edge to follow.
+    let mut path: Vec<&str> = Vec::new();
+    let mut next: Vec<usize> = Vec::new();
     for start in starts {
-        if state.get(start).copied().unwrap_or(0) != 0 {
+        if state.contains_key(start) {
             continue;
         }
-        // Iterative depth-first search; the path holds (node, next edge index).
-        let mut path: Vec<(&str, usize)> = vec![(start, 0)];
-        state.insert(start, 1);
-        while let Some((node, edge)) = path.last().copied() {
-            let edges = parents.get(node).map_or(&[][..], Vec::as_slice);
-            if edge >= edges.len() {
-                state.insert(node, 2);
+        state.insert(start, State::OnPath);
+        path.push(start);
+        next.push(0);
+        while let (Some(&node), Some(edge)) = (path.last(), next.last_mut()) {
+            let Some(e) = edges(node).get(*edge) else {
+                state.insert(node, State::Done);
                 path.pop();
+                next.pop();
                 continue;
-            }
-            if let Some(top) = path.last_mut() {
-                top.1 += 1;
-            }
-            let (parent, stated_in, pos) = edges[edge];
-            match state.get(parent).copied().unwrap_or(0) {
-                0 => {
-                    state.insert(parent, 1);
-                    path.push((parent, 0));
+            };
+            *edge += 1;
+            let to = target(e);
+            match state.get(to) {
+                None => {
+                    state.insert(to, State::OnPath);
+                    path.push(to);
+                    next.push(0);
                 }
-                1 => {
-                    let from = path.iter().position(|(n, _)| *n == parent).unwrap_or(0);
-                    let mut cycle: Vec<&str> = path[from..].iter().map(|(n, _)| *n).collect();
-                    let mut key = cycle.clone();
-                    key.sort_unstable();
-                    if reported.insert(key) {
-                        cycle.push(parent);
-                        out.push(
-                            Diagnostic::error(
-                                "check/cycle",
-                                &stated_in.path,
-                                pos,
-                                format!("hierarchy cycle: {}", cycle.join(" → ")),
-                            )
-                            .with_help("a concept cannot be broader than itself; remove or reverse one of these relations"),
-                        );
-                    }
-                }
-                _ => {}
+                Some(State::OnPath) => on_back_edge(&path, e),
+                Some(State::Done) => {}
             }
         }
     }
-    out
 }

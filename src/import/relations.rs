@@ -240,36 +240,13 @@ fn group(relations: &BTreeSet<Canonical>) -> BTreeMap<(String, String), Vec<Stri
 
 /// The edges that close cycles in a depth-first walk from every node, in order.
 fn back_edges(parents: &BTreeMap<String, Vec<(String, Canonical)>>) -> Vec<Canonical> {
-    // 0 unvisited, 1 on the path, 2 done.
-    let mut state: BTreeMap<&str, u8> = BTreeMap::new();
     let mut cuts = Vec::new();
-    for start in parents.keys() {
-        if state.get(start.as_str()).copied().unwrap_or(0) != 0 {
-            continue;
-        }
-        let mut path: Vec<(&str, usize)> = vec![(start, 0)];
-        state.insert(start, 1);
-        while let Some((node, edge)) = path.last().copied() {
-            let edges = parents.get(node).map_or(&[][..], Vec::as_slice);
-            if edge >= edges.len() {
-                state.insert(node, 2);
-                path.pop();
-                continue;
-            }
-            if let Some(top) = path.last_mut() {
-                top.1 += 1;
-            }
-            let (parent, relation) = &edges[edge];
-            match state.get(parent.as_str()).copied().unwrap_or(0) {
-                0 => {
-                    state.insert(parent, 1);
-                    path.push((parent, 0));
-                }
-                1 => cuts.push(relation.clone()),
-                _ => {}
-            }
-        }
-    }
+    crate::check::walk_cycles(
+        parents.keys().map(String::as_str),
+        |node| parents.get(node).map_or(&[][..], Vec::as_slice),
+        |(parent, _)| parent.as_str(),
+        |_, (_, relation)| cuts.push(relation.clone()),
+    );
     cuts
 }
 
