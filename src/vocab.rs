@@ -25,6 +25,23 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("xsd", "http://www.w3.org/2001/XMLSchema#"),
 ];
 
+/// `skos:prefLabel` for the SKOS IRI, and so on for [`PREFIXES`] and then
+/// `extra`; any other IRI in angle brackets. For messages, not for output
+/// formats.
+pub fn compact(iri: &str, extra: &[(&str, &str)]) -> String {
+    for (prefix, ns) in PREFIXES.iter().chain(extra) {
+        if let Some(local) = iri.strip_prefix(ns)
+            && !local.is_empty()
+            && local
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
+            return format!("{prefix}:{local}");
+        }
+    }
+    format!("<{iri}>")
+}
+
 macro_rules! terms {
     ($module:ident, $ns:literal, { $($name:ident = $local:literal),* $(,)? }) => {
         #[doc = concat!("Terms of `", $ns, "`.")]

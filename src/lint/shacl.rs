@@ -29,7 +29,6 @@
 
 use super::finding::{Finding, Severity};
 use super::graph::{Graph, Id};
-use crate::vocab::PREFIXES;
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Term, Variable};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
@@ -591,18 +590,8 @@ fn show_path(sg: &Graph, node: Id) -> String {
 }
 
 /// `skos:prefLabel` for the SKOS IRI, and so on for the prefixes glossgraph uses.
-pub fn compact(iri: &str) -> String {
-    for (prefix, ns) in PREFIXES {
-        if let Some(local) = iri.strip_prefix(ns)
-            && !local.is_empty()
-            && local
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-        {
-            return format!("{prefix}:{local}");
-        }
-    }
-    format!("<{iri}>")
+fn compact(iri: &str) -> String {
+    crate::vocab::compact(iri, &[])
 }
 
 /// One constraint not met.

@@ -54,26 +54,17 @@ impl Tally {
     }
 }
 
-/// A property with a known prefix, else in angle brackets.
+/// A property with a known prefix, else in angle brackets (unless it is
+/// already bracketed, or is not an IRI).
 fn short(iri: &str) -> String {
     const EXTRA: &[(&str, &str)] = &[
         ("dc", "http://purl.org/dc/elements/1.1/"),
         ("skosxl", "http://www.w3.org/2008/05/skos-xl#"),
     ];
-    for (prefix, ns) in crate::vocab::PREFIXES.iter().chain(EXTRA) {
-        if let Some(local) = iri.strip_prefix(ns)
-            && !local.is_empty()
-            && local
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-        {
-            return format!("{prefix}:{local}");
-        }
-    }
     if iri.starts_with('<') || iri.contains(' ') {
         iri.to_owned()
     } else {
-        format!("<{iri}>")
+        crate::vocab::compact(iri, EXTRA)
     }
 }
 
