@@ -317,6 +317,8 @@ fn cycles(
     let mut starts: Vec<&str> = parents.keys().copied().collect();
     starts.sort_unstable();
     let edges = |node: &str| parents.get(node).map_or(&[][..], Vec::as_slice);
+    const HELP: &str =
+        "a concept cannot be broader than itself; remove or reverse one of these relations";
     walk_cycles(
         starts,
         edges,
@@ -329,16 +331,14 @@ fn cycles(
             if reported.insert(key) {
                 cycle.push(parent);
                 out.push(
-                Diagnostic::error(
-                    "check/cycle",
-                    &stated_in.path,
-                    pos,
-                    format!("hierarchy cycle: {}", cycle.join(" → ")),
-                )
-                .with_help(
-                    "a concept cannot be broader than itself; remove or reverse one of these relations",
-                ),
-            );
+                    Diagnostic::error(
+                        "check/cycle",
+                        &stated_in.path,
+                        pos,
+                        format!("hierarchy cycle: {}", cycle.join(" → ")),
+                    )
+                    .with_help(HELP),
+                );
             }
         },
     );
