@@ -318,27 +318,24 @@ impl Snapshot {
         Self::with_fingerprint(store, None, config, ontology, queries, fingerprint, quads)
     }
 
-    /// A snapshot of a build, with the build's fingerprint and quad count when
-    /// it has them (the persistent store's come from its manifest), so that
-    /// opening an unchanged store does not read every quad.
+    /// A snapshot of a build, with the build's fingerprint and quad count (the
+    /// persistent store's come from its manifest), so that opening an
+    /// unchanged store does not read every quad.
     pub fn of_built(
         built: crate::store::Built,
         config: Config,
         ontology: Ontology,
         queries: Vec<NamedQuery>,
     ) -> Result<Self, SnapshotError> {
-        match built.fingerprint {
-            Some(fingerprint) => Self::with_fingerprint(
-                built.store,
-                built.location.as_deref(),
-                config,
-                ontology,
-                queries,
-                fingerprint,
-                built.stats.quads,
-            ),
-            None => Self::new(built.store, config, ontology, queries),
-        }
+        Self::with_fingerprint(
+            built.store,
+            built.location.as_deref(),
+            config,
+            ontology,
+            queries,
+            built.fingerprint,
+            built.stats.quads,
+        )
     }
 
     fn with_fingerprint(

@@ -29,11 +29,11 @@ pub struct Built {
     /// Warnings about the sources (errors stop the build).
     pub warnings: Vec<Diagnostic>,
     pub stats: Stats,
-    /// A hash of everything the graph was built from (sources, settings,
-    /// glossgraph's version), when the build has it at hand: it changes
+    /// A hash of the graph (in memory: of every quad loaded; persistent: of
+    /// everything the graph was built from, from the manifest): it changes
     /// whenever the graph can, so the server bases its ETags on it instead of
-    /// hashing every quad. `None`: the server hashes the store.
-    pub fingerprint: Option<u64>,
+    /// hashing every quad.
+    pub fingerprint: u64,
     /// The persistent store's directory; `None` for a store in memory.
     pub location: Option<std::path::PathBuf>,
 }
@@ -144,7 +144,7 @@ pub fn build(project: &Project) -> Result<Built, BuildError> {
         },
         store,
         warnings: loaded.diagnostics,
-        fingerprint: Some(fingerprint),
+        fingerprint,
         location: None,
     })
 }

@@ -258,7 +258,7 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
                 converted: 0,
                 quads: manifest.quads,
             },
-            fingerprint: Some(manifest.fingerprint()),
+            fingerprint: manifest.fingerprint(),
             location: Some(generation.join("store")),
         });
     }
@@ -340,7 +340,7 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
             converted: plan.changed.len(),
             quads: manifest.quads,
         },
-        fingerprint: Some(manifest.fingerprint()),
+        fingerprint: manifest.fingerprint(),
         location: Some(store_dir),
     })
 }
