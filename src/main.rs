@@ -21,22 +21,21 @@ use std::process::ExitCode;
 // allocator spent a fifth of a build's time on them (see BENCHMARKS.md).
 // Without transparent huge pages (the `no_thp` feature): with them a server
 // of 44 entries held 90 MiB instead of 35, and builds were no faster.
+// `override` makes mimalloc the C library's malloc as well, so the process has
+// one heap: Oxigraph frees RocksDB's error messages, which RocksDB's C code
+// allocates, through this allocator, and with two heaps every store error
+// (a locked or damaged store) crashed the process instead of being reported.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Returns to the system the memory freed while preparing to serve (the
 /// concept and search indexes are built from a full read of the store, and a
-/// persistent store's caches are dropped after it): both allocators keep freed
+/// persistent store's caches are dropped after it): the allocator keeps freed
 /// pages for reuse, and a server that starts up would otherwise hold them for
 /// its whole life. 15–30 MiB at 10k entries (see BENCHMARKS.md).
 fn release_free_memory() {
-    // SAFETY: both calls only hand free pages back; neither touches live memory.
-    unsafe {
-        libmimalloc_sys::mi_collect(true);
-        // RocksDB's C++ allocates with the C library's malloc.
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        libc::malloc_trim(0);
-    }
+    // SAFETY: only hands free pages back; it touches no live memory.
+    unsafe { libmimalloc_sys::mi_collect(true) };
 }
 
 fn main() -> ExitCode {

@@ -446,7 +446,7 @@ fn reopened(store: Store, dir: &std::path::Path) -> Result<Store, StorageError> 
     #[cfg(feature = "rocksdb")]
     {
         drop(store);
-        Store::open(dir)
+        Store::open_read_only(dir)
     }
     // Only a persistent build has a directory.
     #[cfg(not(feature = "rocksdb"))]

@@ -15,8 +15,12 @@
 //! changed, updates the scheme graph by its difference, and only then points
 //! `current` at it. A file is read again only if its size, times or inode
 //! changed since the last build, or it changed close to that build's scan.
-//! Readers of the old generation are never disturbed; the generation before
-//! the previous one is removed.
+//! Only a build writes, and only to the generation it makes; every other
+//! open (servers, queries, the next build's checkpoint) is read-only and
+//! takes no lock, so a build runs while servers serve the live generation,
+//! several servers share one store, and `serve --watch` rebuilds the store it
+//! serves. Readers of the old generation are never disturbed; the generation
+//! before the previous one is removed.
 
 use super::{BuildError, Built, Stats};
 use crate::convert::{self, Summary};
@@ -249,7 +253,7 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
         && old_triples.is_some()
         && unchanged
     {
-        let store = Store::open(generation.join("store"))?;
+        let store = open_live(dir, generation)?;
         return Ok(Built {
             store,
             warnings: diagnostics,
@@ -273,7 +277,7 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
         let graph = |id: &str| NamedNode::new_unchecked(project.config.concept_iri(id));
         let store = match (&current, old_scheme) {
             (Some(old_dir), Some(old_scheme)) => {
-                Store::open(old_dir.join("store"))?.backup(&store_dir)?;
+                open_live(dir, old_dir)?.backup(&store_dir)?;
                 let store = Store::open(&store_dir)?;
                 let mut counts = Counts {
                     triples: manifest.triples,
@@ -319,7 +323,11 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
             }
         };
         store.flush()?;
-        Ok(store)
+        // Sealed: the writer closes (waiting for RocksDB's background work)
+        // before anyone else opens the generation, and from now on it is
+        // only ever opened read-only.
+        drop(store);
+        Ok(Store::open_read_only(&store_dir)?)
     })();
     let store = match result {
         Ok(store) => store,
@@ -342,6 +350,19 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
         },
         fingerprint: manifest.fingerprint(),
         location: Some(store_dir),
+    })
+}
+
+/// The live generation's store, read-only. If RocksDB cannot open it (a
+/// damaged or foreign store), the message says how to start over: the
+/// entries hold everything the store had.
+fn open_live(dir: &Path, generation: &Path) -> Result<Store, BuildError> {
+    Store::open_read_only(generation.join("store")).map_err(|e| {
+        BuildError::Store(format!(
+            "cannot open the store in {}: {e}; delete {} and build again",
+            generation.display(),
+            dir.display()
+        ))
     })
 }
 

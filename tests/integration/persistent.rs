@@ -1,7 +1,7 @@
 //! The persistent store: built into a new generation and swapped in, rebuilt
 //! incrementally, and left untouched by a failed build.
 
-use crate::util::{copy_tree, glossgraph, root, text};
+use crate::util::{ServeProcess, client, copy_tree, glossgraph, root, text};
 use glossgraph::project::Project;
 use glossgraph::store::{self, build_persistent};
 use std::path::Path;
@@ -228,4 +228,103 @@ fn the_cli_uses_the_persistent_store() {
         "{}",
         text(&out.stdout)
     );
+}
+
+/// The Turtle a server gives for the `ai-literacy` concept.
+fn served_concept(server: &ServeProcess) -> String {
+    let response = client()
+        .get(format!("{}/concept/ai-literacy", server.url))
+        .header("accept", "text/turtle")
+        .send()
+        .expect("the server answers");
+    assert!(response.status().is_success(), "{}", response.status());
+    response.text().expect("a text answer")
+}
+
+/// Rows in a SPARQL answer from a server: a query that reads every quad,
+/// so each of the store's files.
+fn counted_types(server: &ServeProcess) -> String {
+    let query = "SELECT ?t (COUNT(*) AS ?n) WHERE { ?s a ?t } GROUP BY ?t";
+    let response = client()
+        .get(format!(
+            "{}/sparql?query={}",
+            server.url,
+            form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
+        ))
+        .header("accept", "text/csv")
+        .send()
+        .expect("the server answers");
+    assert!(response.status().is_success(), "{}", response.status());
+    response.text().expect("a text answer")
+}
+
+fn rename_ai_literacy(data: &Path, term: &str) {
+    let entry = data.join("entries/ai-literacy.md");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let old = text
+        .lines()
+        .find(|l| l.starts_with("term: "))
+        .expect("a term line")
+        .to_owned();
+    std::fs::write(&entry, text.replace(&old, &format!("term: {term}"))).unwrap();
+}
+
+/// Only a build writes, and only to the generation it makes: a build runs
+/// while a server serves the store, which goes on serving what it opened;
+/// a second server shares the store and serves the new generation.
+#[test]
+fn a_build_runs_while_servers_serve_the_store() {
+    let dir = glossary_copy();
+    let out = glossgraph(dir.path(), &["--store", "store", "build"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let first = ServeProcess::start(dir.path(), &["--store", "store"], &[], &[]);
+    let types = counted_types(&first);
+    assert!(served_concept(&first).contains("\"AI literacy\"@en"));
+
+    rename_ai_literacy(&dir.path().join("data"), "AI literacy (skills)");
+    let out = glossgraph(dir.path(), &["--store", "store", "build"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("(1 converted)"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let second = ServeProcess::start(dir.path(), &["--store", "store"], &[], &[]);
+    assert!(served_concept(&second).contains("\"AI literacy (skills)\"@en"));
+    assert!(served_concept(&first).contains("\"AI literacy\"@en"));
+    assert_eq!(counted_types(&first), types);
+    assert_eq!(counted_types(&second), types);
+}
+
+/// `serve --watch` on a persistent store rebuilds the store it serves.
+#[test]
+fn serve_watch_rebuilds_the_persistent_store_it_serves() {
+    let dir = glossary_copy();
+    let server = ServeProcess::start(dir.path(), &["--store", "store"], &["--watch"], &[]);
+    assert!(served_concept(&server).contains("\"AI literacy\"@en"));
+    rename_ai_literacy(&dir.path().join("data"), "AI literacy (watched)");
+    let started = std::time::Instant::now();
+    while !served_concept(&server).contains("\"AI literacy (watched)\"@en") {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the edit was not served within 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// A store RocksDB cannot open is an error with a message and exit code 2,
+/// not a crash (a signal), and the message says what to do.
+#[test]
+fn a_damaged_store_is_reported() {
+    let dir = glossary_copy();
+    let out = glossgraph(dir.path(), &["--store", "store", "build"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    std::fs::remove_file(dir.path().join("store/current/store/CURRENT")).unwrap();
+    let out = glossgraph(dir.path(), &["--store", "store", "query", "ASK {}"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let message = text(&out.stderr);
+    assert!(message.contains("store"), "{message}");
+    assert!(message.contains("build again"), "{message}");
 }

@@ -2,7 +2,7 @@
 //! the headers real clients send, validators, errors, pages, dumps and the
 //! Graph Store Protocol.
 
-use crate::util::{TestServer, client, fixture_server};
+use crate::util::{ServeProcess, TestServer, client, fixture_server};
 use oxigraph::io::{RdfFormat, RdfParser};
 use reqwest::StatusCode;
 
@@ -567,53 +567,23 @@ fn watch_swaps_in_rebuilt_graphs_and_survives_broken_edits() {
     drop(watcher);
 }
 
-/// A `glossgraph serve` process, killed if a test fails before it stops.
-struct ServeProcess(std::process::Child);
-
-impl Drop for ServeProcess {
-    fn drop(&mut self) {
-        if let Ok(None) = self.0.try_wait() {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-}
-
 /// The binary on several workers: each connection gets its answer, whichever
 /// worker takes it, and SIGTERM stops them all.
 #[cfg(unix)]
 #[test]
 fn the_binary_answers_on_every_worker_and_stops_on_sigterm() {
-    use std::io::{BufRead, BufReader};
-    let mut process = ServeProcess(
-        std::process::Command::new(env!("CARGO_BIN_EXE_glossgraph"))
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .current_dir(crate::util::root())
-            .env("GLOSSGRAPH_WORKERS", "3")
-            .env("GLOSSGRAPH_LOG", "warn")
-            .env_remove("GLOSSGRAPH_DATA")
-            .env_remove("GLOSSGRAPH_STORE")
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("glossgraph runs"),
+    let mut process = ServeProcess::start(
+        &crate::util::root(),
+        &[],
+        &[],
+        &[("GLOSSGRAPH_WORKERS", "3")],
     );
-    // Kept open to the end: the server may write more.
-    let mut stderr = BufReader::new(process.0.stderr.take().expect("piped")).lines();
-    // "glossgraph: serving N quads at http://127.0.0.1:PORT/ on 3 threads (…)"
-    let url = stderr
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            let (_, rest) = line.split_once(" at ")?;
-            assert!(rest.contains("on 3 threads"), "{line}");
-            Some(
-                rest.split_whitespace()
-                    .next()?
-                    .trim_end_matches('/')
-                    .to_owned(),
-            )
-        })
-        .expect("the server says where it listens");
+    assert!(
+        process.banner.contains("on 3 threads"),
+        "{}",
+        process.banner
+    );
+    let url = process.url.clone();
     for _ in 0..12 {
         // A new connection each time, so the kernel spreads them over the workers.
         let response = client()
@@ -626,13 +596,13 @@ fn the_binary_answers_on_every_worker_and_stops_on_sigterm() {
         assert_eq!(media_type(&response), "text/turtle");
     }
     let killed = std::process::Command::new("kill")
-        .args(["-TERM", &process.0.id().to_string()])
+        .args(["-TERM", &process.child.id().to_string()])
         .status()
         .expect("kill runs");
     assert!(killed.success());
     let started = std::time::Instant::now();
     let status = loop {
-        if let Some(status) = process.0.try_wait().expect("waits") {
+        if let Some(status) = process.child.try_wait().expect("waits") {
             break status;
         }
         assert!(
@@ -643,5 +613,4 @@ fn the_binary_answers_on_every_worker_and_stops_on_sigterm() {
     };
     assert!(status.success(), "{status}");
     assert!(client().get(format!("{url}/")).send().is_err());
-    drop(stderr);
 }

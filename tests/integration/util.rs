@@ -68,6 +68,72 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// A `glossgraph serve` process on a free loopback port, killed when dropped
+/// if it is still running.
+pub struct ServeProcess {
+    pub child: std::process::Child,
+    /// The address it says it serves at, without the final `/`.
+    pub url: String,
+    /// Its line "glossgraph: serving N quads at URL on N threads (…)".
+    pub banner: String,
+    /// Kept open to the end: the server may write more.
+    _stderr: std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
+}
+
+impl ServeProcess {
+    /// Runs `glossgraph GLOBAL… serve --bind 127.0.0.1:0 SERVE…` in `dir` and
+    /// waits until it says where it listens.
+    pub fn start(dir: &Path, global: &[&str], serve: &[&str], env: &[(&str, &str)]) -> Self {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_glossgraph"))
+            .args(global)
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .args(serve)
+            .current_dir(dir)
+            .env("GLOSSGRAPH_LOG", "warn")
+            .envs(env.iter().copied())
+            .env_remove("GLOSSGRAPH_DATA")
+            .env_remove("GLOSSGRAPH_STORE")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("glossgraph runs");
+        let mut stderr = std::io::BufReader::new(child.stderr.take().expect("piped")).lines();
+        let mut said = Vec::new();
+        let banner = stderr
+            .by_ref()
+            .map_while(Result::ok)
+            .find(|line| {
+                said.push(line.clone());
+                line.starts_with("glossgraph: serving ")
+            })
+            .unwrap_or_else(|| {
+                let status = child.wait().expect("waits");
+                panic!("the server stopped ({status}) saying:\n{}", said.join("\n"))
+            });
+        let url = banner
+            .split_once(" at ")
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .expect("the banner names the address")
+            .trim_end_matches('/')
+            .to_owned();
+        ServeProcess {
+            child,
+            url,
+            banner,
+            _stderr: stderr,
+        }
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// A real server on a free loopback port, stopped when dropped.
 pub struct TestServer {
     pub url: String,
