@@ -295,6 +295,15 @@ fn a_build_runs_while_servers_serve_the_store() {
     assert!(served_concept(&first).contains("\"AI literacy\"@en"));
     assert_eq!(counted_types(&first), types);
     assert_eq!(counted_types(&second), types);
+
+    // A third generation: the first one's directory goes, and its server
+    // still answers from the files it has open.
+    rename_ai_literacy(&dir.path().join("data"), "AI literacy (third)");
+    let out = glossgraph(dir.path(), &["--store", "store", "build"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!dir.path().join("store/gen-1").exists());
+    assert!(served_concept(&first).contains("\"AI literacy\"@en"));
+    assert_eq!(counted_types(&first), types);
 }
 
 /// `serve --watch` on a persistent store rebuilds the store it serves.
