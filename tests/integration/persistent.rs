@@ -230,6 +230,13 @@ fn the_cli_uses_the_persistent_store() {
     );
 }
 
+/// `glossgraph --store store build` in `dir`, which must succeed; its output.
+fn build_store(dir: &Path) -> String {
+    let out = glossgraph(dir, &["--store", "store", "build"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
 /// The Turtle a server gives for the `ai-literacy` concept.
 fn served_concept(server: &ServeProcess) -> String {
     let response = client()
@@ -275,20 +282,14 @@ fn rename_ai_literacy(data: &Path, term: &str) {
 #[test]
 fn a_build_runs_while_servers_serve_the_store() {
     let dir = glossary_copy();
-    let out = glossgraph(dir.path(), &["--store", "store", "build"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    build_store(dir.path());
     let first = ServeProcess::start(dir.path(), &["--store", "store"], &[], &[]);
     let types = counted_types(&first);
     assert!(served_concept(&first).contains("\"AI literacy\"@en"));
 
     rename_ai_literacy(&dir.path().join("data"), "AI literacy (skills)");
-    let out = glossgraph(dir.path(), &["--store", "store", "build"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stdout).contains("(1 converted)"),
-        "{}",
-        text(&out.stdout)
-    );
+    let built = build_store(dir.path());
+    assert!(built.contains("(1 converted)"), "{built}");
 
     let second = ServeProcess::start(dir.path(), &["--store", "store"], &[], &[]);
     assert!(served_concept(&second).contains("\"AI literacy (skills)\"@en"));
@@ -299,8 +300,7 @@ fn a_build_runs_while_servers_serve_the_store() {
     // A third generation: the first one's directory goes, and its server
     // still answers from the files it has open.
     rename_ai_literacy(&dir.path().join("data"), "AI literacy (third)");
-    let out = glossgraph(dir.path(), &["--store", "store", "build"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    build_store(dir.path());
     assert!(!dir.path().join("store/gen-1").exists());
     assert!(served_concept(&first).contains("\"AI literacy\"@en"));
     assert_eq!(counted_types(&first), types);
@@ -328,8 +328,7 @@ fn serve_watch_rebuilds_the_persistent_store_it_serves() {
 #[test]
 fn a_damaged_store_is_reported() {
     let dir = glossary_copy();
-    let out = glossgraph(dir.path(), &["--store", "store", "build"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    build_store(dir.path());
     std::fs::remove_file(dir.path().join("store/current/store/CURRENT")).unwrap();
     let out = glossgraph(dir.path(), &["--store", "store", "query", "ASK {}"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
