@@ -1,5 +1,6 @@
 //! The persistent store: built into a new generation and swapped in, rebuilt
-//! incrementally, and left untouched by a failed build.
+//! incrementally, left untouched by a failed build, shared by servers while
+//! a build runs, and reported (not crashed on) when RocksDB cannot open it.
 
 use crate::util::{ServeProcess, client, copy_tree, glossgraph, root, text};
 use glossgraph::project::Project;
@@ -248,8 +249,9 @@ fn served_concept(server: &ServeProcess) -> String {
     response.text().expect("a text answer")
 }
 
-/// Rows in a SPARQL answer from a server: a query that reads every quad,
-/// so each of the store's files.
+/// A server's count of subjects per `rdf:type`: a query that reads every
+/// type quad and looks up each type's IRI, so it touches the store's files
+/// rather than the server's own indexes.
 fn counted_types(server: &ServeProcess) -> String {
     let query = "SELECT ?t (COUNT(*) AS ?n) WHERE { ?s a ?t } GROUP BY ?t";
     let response = client()
