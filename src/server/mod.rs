@@ -8,6 +8,7 @@
 
 mod compress;
 pub mod html;
+mod inline;
 pub mod negotiate;
 mod reconcile;
 mod resource;
@@ -26,6 +27,7 @@ use axum::http::{Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use inline::Inline;
 use snapshot::Snapshot;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
@@ -43,6 +45,9 @@ pub struct Limits {
     /// Queries running at once; others wait up to `queue_wait`, then get 503.
     pub max_concurrent_queries: usize,
     pub queue_wait: Duration,
+    /// A query first runs on the worker that received it for this long, then
+    /// moves to the blocking pool (see `inline`); zero always moves it.
+    pub inline_budget: Duration,
 }
 
 impl Default for Limits {
@@ -53,6 +58,7 @@ impl Default for Limits {
             max_body_bytes: 1024 * 1024,
             max_concurrent_queries: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
             queue_wait: Duration::from_secs(2),
+            inline_budget: Duration::from_millis(5),
         }
     }
 }
@@ -65,6 +71,7 @@ struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     limits: Limits,
     query_slots: Semaphore,
+    inline: Inline,
     started_at: SystemTime,
 }
 
@@ -73,6 +80,7 @@ impl AppState {
         Self(Arc::new(Shared {
             snapshot: RwLock::new(Arc::new(snapshot)),
             query_slots: Semaphore::new(limits.max_concurrent_queries.max(1)),
+            inline: Inline::new(limits.inline_budget.min(limits.query_timeout)),
             limits,
             started_at: SystemTime::now(),
         }))
@@ -101,6 +109,10 @@ impl AppState {
 
     fn query_slots(&self) -> &Semaphore {
         &self.0.query_slots
+    }
+
+    fn inline(&self) -> &Inline {
+        &self.0.inline
     }
 
     fn started_at(&self) -> SystemTime {

@@ -1,15 +1,18 @@
 //! The SPARQL 1.1 Protocol endpoint (read-only), its service description, the
 //! YASGUI query page, and the named queries as an API.
 //!
-//! Every query runs on a blocking thread under a time limit (it is cancelled
-//! when the limit passes), a cap on result rows and a limit on how many run at
-//! once; each limit answers with a clear error and the server stays up.
+//! Every query runs under a time limit (it is cancelled when the limit
+//! passes), a cap on result rows and a limit on how many run at once; each
+//! limit answers with a clear error and the server stays up. A query runs
+//! first on the worker that received it, for a few milliseconds, and then on
+//! a blocking thread if it needs longer (see `inline`).
 
 use super::AppState;
 use super::html::{Layout, ParamView, QueriesPage, QueryView};
 use super::negotiate::negotiate;
 use super::resource::{negotiate_rdf, static_file};
 use super::respond::{AppError, content_type, insert};
+use super::snapshot::Snapshot;
 use crate::export::Format;
 use crate::query::{NamedQuery, bind};
 use askama::Template;
@@ -235,7 +238,7 @@ async fn run(
 }
 
 /// The dataset a request names with `default-graph-uri` and `named-graph-uri`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Hash)]
 pub struct Dataset {
     default_graphs: Vec<NamedNode>,
     named_graphs: Vec<NamedNode>,
@@ -286,51 +289,26 @@ pub async fn execute(
         }
     };
     let snapshot = state.snapshot();
+    let max_rows = limits.max_result_rows;
+    // `VALUES` makes rows without reading the store, where cancellation is
+    // checked, so such a query is never run on the worker.
+    if !query.to_string().contains("VALUES") {
+        let key = (&query, &dataset);
+        let inline = state.inline().run(&key, |token| {
+            let (query, dataset) = (query.clone(), dataset.clone());
+            evaluate(&snapshot, query, dataset, &serialization, max_rows, token)
+        });
+        if let Some(answer) = inline {
+            return answer.map(respond);
+        }
+    }
     let token = CancellationToken::new();
     let cancel = token.clone();
-    let max_rows = limits.max_result_rows;
-    let task = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, &'static str), AppError> {
-        let mut prepared = SparqlEvaluator::new()
-            .with_cancellation_token(token)
-            .for_query(query);
-        if !dataset.default_graphs.is_empty() || !dataset.named_graphs.is_empty() {
-            let spec = prepared.dataset_mut();
-            spec.set_default_graph(
-                dataset
-                    .default_graphs
-                    .into_iter()
-                    .map(GraphName::NamedNode)
-                    .collect(),
-            );
-            spec.set_available_named_graphs(
-                dataset
-                    .named_graphs
-                    .into_iter()
-                    .map(NamedOrBlankNode::NamedNode)
-                    .collect(),
-            );
-        } else if prepared.dataset().is_default_dataset() {
-            prepared.dataset_mut().set_default_graph_as_union();
-        }
-        let results = prepared
-            .on_store(&snapshot.store)
-            .execute()
-            .map_err(evaluation_error)?;
-        serialize(results, &serialization, &snapshot.exporter, max_rows)
+    let task = tokio::task::spawn_blocking(move || {
+        evaluate(&snapshot, query, dataset, &serialization, max_rows, token)
     });
     match tokio::time::timeout(limits.query_timeout, task).await {
-        Ok(joined) => {
-            let (body, media_type) = joined.map_err(AppError::internal)??;
-            let mut response = Response::new(Body::from(body));
-            insert(
-                response.headers_mut(),
-                header::CONTENT_TYPE,
-                &content_type(media_type),
-            );
-            insert(response.headers_mut(), header::VARY, "Accept");
-            insert(response.headers_mut(), header::CACHE_CONTROL, "no-cache");
-            Ok(response)
-        }
+        Ok(joined) => joined.map_err(AppError::internal)?.map(respond),
         Err(_) => {
             cancel.cancel();
             Err(AppError::new(
@@ -342,6 +320,57 @@ pub async fn execute(
             ))
         }
     }
+}
+
+/// Evaluates `query` on the snapshot's store and serializes the answer.
+fn evaluate(
+    snapshot: &Snapshot,
+    query: Query,
+    dataset: Dataset,
+    serialization: &Serialization,
+    max_rows: usize,
+    token: CancellationToken,
+) -> Result<(Vec<u8>, &'static str), AppError> {
+    let mut prepared = SparqlEvaluator::new()
+        .with_cancellation_token(token)
+        .for_query(query);
+    if !dataset.default_graphs.is_empty() || !dataset.named_graphs.is_empty() {
+        let spec = prepared.dataset_mut();
+        spec.set_default_graph(
+            dataset
+                .default_graphs
+                .into_iter()
+                .map(GraphName::NamedNode)
+                .collect(),
+        );
+        spec.set_available_named_graphs(
+            dataset
+                .named_graphs
+                .into_iter()
+                .map(NamedOrBlankNode::NamedNode)
+                .collect(),
+        );
+    } else if prepared.dataset().is_default_dataset() {
+        prepared.dataset_mut().set_default_graph_as_union();
+    }
+    let results = prepared
+        .on_store(&snapshot.store)
+        .execute()
+        .map_err(evaluation_error)?;
+    serialize(results, serialization, &snapshot.exporter, max_rows)
+}
+
+/// The response for a serialized answer.
+fn respond((body, media_type): (Vec<u8>, &'static str)) -> Response<Body> {
+    let mut response = Response::new(Body::from(body));
+    insert(
+        response.headers_mut(),
+        header::CONTENT_TYPE,
+        &content_type(media_type),
+    );
+    insert(response.headers_mut(), header::VARY, "Accept");
+    insert(response.headers_mut(), header::CACHE_CONTROL, "no-cache");
+    response
 }
 
 fn evaluation_error(error: QueryEvaluationError) -> AppError {

@@ -1,7 +1,7 @@
 //! The SPARQL endpoint: formats, limits, refusals, named queries, and the W3C
 //! SPARQL 1.1 Protocol tests from `../shared/conformance/sparql11/protocol/`.
 
-use crate::util::{TestServer, built, client, project, root, state_of};
+use crate::util::{ServeProcess, TestServer, built, client, project, root, state_of};
 use glossgraph::server::Limits;
 use oxigraph::io::RdfFormat;
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term};
@@ -9,12 +9,19 @@ use oxigraph::store::Store;
 use reqwest::StatusCode;
 use std::time::Duration;
 
+/// A cross product of every quad with every quad, twice.
+const SLOW: &str = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
+
 const COUNT: &str =
     "SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://www.w3.org/2004/02/skos/core#Concept> }";
 
 fn query_url(server: &TestServer, query: &str) -> String {
+    sparql_url(&server.url, query)
+}
+
+fn sparql_url(base: &str, query: &str) -> String {
     let encoded: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();
-    format!("{}/sparql?query={encoded}", server.url)
+    format!("{base}/sparql?query={encoded}")
 }
 
 #[test]
@@ -154,9 +161,8 @@ fn slow_queries_are_stopped_and_big_answers_refused() {
         ..Limits::default()
     };
     let server = TestServer::start(state_of(&project(), built().store.clone(), limits));
-    let slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
     let started = std::time::Instant::now();
-    let response = client().get(query_url(&server, slow)).send().unwrap();
+    let response = client().get(query_url(&server, SLOW)).send().unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(response.text().unwrap().contains("took longer than 0.3 s"));
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -174,6 +180,50 @@ fn slow_queries_are_stopped_and_big_answers_refused() {
             .status(),
         StatusCode::OK
     );
+}
+
+/// Queries start on the worker that received them; a slow one must leave it
+/// within milliseconds. On a single worker, a page asked for while a slow
+/// query runs is answered at once, and the slow query still meets its limit.
+#[test]
+fn a_slow_query_does_not_hold_up_its_worker() {
+    let server = ServeProcess::start(
+        &root(),
+        &[],
+        &["--query-timeout", "3"],
+        &[("GLOSSGRAPH_WORKERS", "1")],
+    );
+    for round in 0..2 {
+        // The second time, after the watchdog has been idle.
+        let slow_url = sparql_url(&server.url, SLOW);
+        let slow = std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let status = client().get(slow_url).send().unwrap().status();
+            (status, started.elapsed())
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        let started = std::time::Instant::now();
+        let page = client().get(format!("{}/", server.url)).send().unwrap();
+        let waited = started.elapsed();
+        assert_eq!(page.status(), StatusCode::OK);
+        assert!(
+            waited < Duration::from_secs(1),
+            "round {round}: the page waited {waited:?} behind a slow query"
+        );
+        let (status, took) = slow.join().unwrap();
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "round {round}");
+        assert!(
+            took >= Duration::from_millis(2900),
+            "round {round}: {took:?}"
+        );
+    }
+    // Quick queries still answer (on the worker).
+    let count = client()
+        .get(sparql_url(&server.url, COUNT))
+        .header("accept", "text/csv")
+        .send()
+        .unwrap();
+    assert_eq!(count.text().unwrap(), "n\r\n44\r\n");
 }
 
 #[test]
