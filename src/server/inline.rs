@@ -4,14 +4,15 @@
 //! wake-ups, more than a label lookup on the store takes. So a query first
 //! runs on the worker under a small budget: a watchdog thread cancels it when
 //! the budget passes, and the caller runs it again on the blocking pool, where
-//! the full time limit applies. A query that ran out twice in a row goes
-//! straight to the pool for a second, then is tried here again. One overrun
-//! is not enough: on a busy machine the system takes the core away from a
-//! quick query now and then.
+//! the full time limit applies. A query whose recent runs here took over half
+//! the budget on average (an overrun counting as the whole budget) goes
+//! straight to the pool, and is tried here again a second later. The average
+//! forgives a single overrun: on a busy machine the system takes the core
+//! away from a quick query now and then.
 //!
-//! Oxigraph checks the cancellation token on every quad it reads, so a query
-//! stops within the budget unless it makes rows without reading the store
-//! (`VALUES`); the caller keeps those off the worker.
+//! Oxigraph checks the cancellation token on every quad it reads, but only
+//! a query that streams its answer stops there; the caller sends only such
+//! lookups here.
 
 use oxigraph::sparql::CancellationToken;
 use std::collections::HashMap;
@@ -21,13 +22,10 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
-/// Overruns remembered; the list starts over when full.
-const OVERRUNS_REMEMBERED: usize = 4096;
+/// Timings remembered; the list starts over when full.
+const TIMINGS_REMEMBERED: usize = 4096;
 
-/// Overruns in a row that make work go straight elsewhere ...
-const STRIKES: u32 = 2;
-
-/// ... for this long.
+/// How long work that is slow on average goes straight elsewhere.
 const SLOW_FOR: Duration = Duration::from_secs(1);
 
 /// Runs work under a budget on the calling thread; see the module docs.
@@ -44,13 +42,15 @@ struct Watched {
     next_id: AtomicU64,
     /// Set by the watchdog when it parks with nothing to watch.
     idle: AtomicBool,
-    overruns: Mutex<HashMap<u64, Overruns>>,
+    /// Work that took over a quarter of the budget here, by key.
+    timings: Mutex<HashMap<u64, Timing>>,
 }
 
-/// Work that ran out of its budget the last time it ran here.
-struct Overruns {
-    in_a_row: u32,
-    last: Instant,
+struct Timing {
+    /// A moving average of the time taken here.
+    typical: Duration,
+    /// When it last ran here.
+    tried: Instant,
 }
 
 struct Running {
@@ -71,7 +71,7 @@ impl Inline {
             running: Mutex::new(Vec::new()),
             next_id: AtomicU64::new(0),
             idle: AtomicBool::new(false),
-            overruns: Mutex::new(HashMap::new()),
+            timings: Mutex::new(HashMap::new()),
         });
         let weak = Arc::downgrade(&watched);
         let watchdog = if budget.is_zero() {
@@ -91,22 +91,24 @@ impl Inline {
     }
 
     /// Runs `work` here with a token that is cancelled once the budget
-    /// passes. `None` when it was, or when work with the same `key` has run
-    /// out `STRIKES` times in a row, the last less than `SLOW_FOR` ago: then
-    /// the caller runs it elsewhere.
+    /// passes. `None` when it was, or when work with the same `key` took
+    /// over half the budget on average and last ran here less than `SLOW_FOR`
+    /// ago: then the caller runs it elsewhere.
     pub fn run<T>(&self, key: &impl Hash, work: impl FnOnce(CancellationToken) -> T) -> Option<T> {
         let watchdog = self.watchdog.as_ref()?;
         let key = self.hasher.hash_one(key);
-        let overran = match lock(&self.watched.overruns).get(&key) {
-            Some(o) if o.in_a_row >= STRIKES && o.last.elapsed() < SLOW_FOR => return None,
+        let budget = self.watched.budget;
+        let timed = match lock(&self.watched.timings).get(&key) {
+            Some(t) if t.typical > budget / 2 && t.tried.elapsed() < SLOW_FOR => return None,
             Some(_) => true,
             None => false,
         };
+        let started = Instant::now();
         let token = CancellationToken::new();
         let id = self.watched.next_id.fetch_add(1, Ordering::Relaxed);
         lock(&self.watched.running).push(Running {
             id,
-            deadline: Instant::now() + self.watched.budget,
+            deadline: started + budget,
             token: token.clone(),
         });
         // Deadlines only grow, so a watchdog waiting for an earlier one needs
@@ -120,23 +122,32 @@ impl Inline {
         };
         let output = work(token.clone());
         drop(finished);
-        if token.is_cancelled() {
-            let mut overruns = lock(&self.watched.overruns);
-            if overruns.len() >= OVERRUNS_REMEMBERED {
-                overruns.clear();
+        let cancelled = token.is_cancelled();
+        let took = if cancelled {
+            budget
+        } else {
+            started.elapsed().min(budget)
+        };
+        if timed || took > budget / 4 {
+            let mut timings = lock(&self.watched.timings);
+            if !timed && timings.len() >= TIMINGS_REMEMBERED {
+                timings.clear();
             }
-            let o = overruns.entry(key).or_insert(Overruns {
-                in_a_row: 0,
-                last: Instant::now(),
+            let now = Instant::now();
+            let timing = timings.entry(key).or_insert(Timing {
+                // A first run counts half, so that one overrun is forgiven.
+                typical: took / 2,
+                tried: now,
             });
-            o.in_a_row = o.in_a_row.saturating_add(1);
-            o.last = Instant::now();
-            return None;
+            if timed {
+                timing.typical = (timing.typical * 3 + took) / 4;
+                timing.tried = now;
+            }
+            if timing.typical < budget / 4 {
+                timings.remove(&key);
+            }
         }
-        if overran {
-            lock(&self.watched.overruns).remove(&key);
-        }
-        Some(output)
+        (!cancelled).then_some(output)
     }
 }
 
@@ -225,26 +236,42 @@ mod tests {
             assert_eq!(output, None);
             ran
         };
-        for _ in 0..STRIKES {
-            assert!(overrun("slow"));
-        }
+        // The first overrun is forgiven, the second is not.
+        assert!(overrun("slow"));
+        assert!(overrun("slow"));
         // Now the same work goes elsewhere at once; other work still runs here.
         assert!(!overrun("slow"));
         assert_eq!(inline.run(&"quick", |_| 1), Some(1));
         // A while later it is tried here again, and the idle watchdog wakes
-        // to stop it; one more overrun sends it elsewhere again.
+        // to stop it; then it goes elsewhere again.
         thread::sleep(SLOW_FOR);
         assert!(overrun("slow"));
         assert!(!overrun("slow"));
     }
 
     #[test]
-    fn one_overrun_is_forgiven_when_the_next_run_is_quick() {
+    fn an_overrun_now_and_then_is_forgiven() {
         let inline = Inline::new(Duration::from_millis(20));
-        assert_eq!(inline.run(&"key", |token| spin(&token)), None);
-        assert_eq!(inline.run(&"key", |_| 1), Some(1));
-        assert_eq!(inline.run(&"key", |token| spin(&token)), None);
-        assert_eq!(inline.run(&"key", |_| 2), Some(2));
+        for round in 0..3 {
+            assert_eq!(inline.run(&"key", |token| spin(&token)), None);
+            for n in 0..3 {
+                assert_eq!(inline.run(&"key", |_| n), Some(n), "round {round}");
+            }
+        }
+    }
+
+    #[test]
+    fn work_that_takes_most_of_its_budget_goes_elsewhere() {
+        let inline = Inline::new(Duration::from_millis(20));
+        let mut ran = 0;
+        while inline
+            .run(&"key", |_| thread::sleep(Duration::from_millis(13)))
+            .is_some()
+        {
+            ran += 1;
+            assert!(ran < 10, "still run here after {ran} runs");
+        }
+        assert!(ran >= 2, "sent elsewhere after {ran} runs");
     }
 
     #[test]

@@ -24,6 +24,8 @@ use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Triple};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use spargebra::algebra::GraphPattern;
+use spargebra::term::TermPattern;
 use spargebra::{Query, SparqlParser};
 
 const YASGUI_HTML: &str = include_str!("../../assets/yasgui/index.html");
@@ -290,9 +292,7 @@ pub async fn execute(
     };
     let snapshot = state.snapshot();
     let max_rows = limits.max_result_rows;
-    // `VALUES` makes rows without reading the store, where cancellation is
-    // checked, so such a query is never run on the worker.
-    if !query.to_string().contains("VALUES") {
+    if is_lookup(&query) {
         let key = (&query, &dataset);
         let inline = state.inline().run(&key, |token| {
             let (query, dataset) = (query.clone(), dataset.clone());
@@ -319,6 +319,37 @@ pub async fn execute(
                 ),
             ))
         }
+    }
+}
+
+/// Whether a query is a lookup, tried first on the worker (see `inline`): one
+/// triple pattern, or a property path from or to a given term, under at most
+/// a projection, `DISTINCT`, `REDUCED` or a slice. A lookup streams its answer
+/// from the store and stops once cancelled. An aggregate, a sort or a join
+/// gathers its input first and, even once cancelled, reads on to its end, so
+/// none of those is run on the worker.
+fn is_lookup(query: &Query) -> bool {
+    fn streams(pattern: &GraphPattern) -> bool {
+        let given = |term: &TermPattern| {
+            !matches!(term, TermPattern::Variable(_) | TermPattern::BlankNode(_))
+        };
+        match pattern {
+            GraphPattern::Bgp { patterns } => patterns.len() <= 1,
+            GraphPattern::Path {
+                subject, object, ..
+            } => given(subject) || given(object),
+            GraphPattern::Project { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner }
+            | GraphPattern::Slice { inner, .. } => streams(inner),
+            _ => false,
+        }
+    }
+    match query {
+        Query::Select { pattern, .. }
+        | Query::Construct { pattern, .. }
+        | Query::Describe { pattern, .. }
+        | Query::Ask { pattern, .. } => streams(pattern),
     }
 }
 
@@ -651,4 +682,39 @@ pub async fn run_named(
         .map_err(|e| AppError::internal(format!("the named query `{name}` does not parse: {e}")))?;
     let query = bind(query, &bindings).map_err(|e| AppError::bad_request(e.to_string()))?;
     execute(&state, &headers, query, Dataset::default()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(text: &str) -> bool {
+        is_lookup(&SparqlParser::new().parse_query(text).unwrap())
+    }
+
+    #[test]
+    fn lookups_are_told_from_queries_that_gather_their_input() {
+        let skos = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>";
+        for text in [
+            "SELECT ?c WHERE { ?c skos:prefLabel \"Board\"@en }",
+            "SELECT DISTINCT ?b WHERE { <http://x/c> skos:broader* ?b } LIMIT 10",
+            "SELECT ?n WHERE { ?n skos:broader+ <http://x/c> }",
+            "CONSTRUCT { <http://x/c> ?p ?o } WHERE { <http://x/c> ?p ?o }",
+            "ASK { ?s ?p ?o }",
+            "SELECT * WHERE { ?s ?p ?o } LIMIT 5",
+        ] {
+            assert!(lookup(&format!("{skos} {text}")), "{text}");
+        }
+        for text in [
+            "SELECT ?t (COUNT(?s) AS ?n) WHERE { ?s a ?t } GROUP BY ?t",
+            "SELECT ?c WHERE { ?c a skos:Concept ; skos:prefLabel ?l }",
+            "SELECT ?c WHERE { ?c skos:prefLabel ?l } ORDER BY ?l",
+            "SELECT ?c WHERE { ?c skos:prefLabel ?l FILTER(CONTAINS(?l, \"AI\")) }",
+            "SELECT ?a ?b WHERE { ?a skos:broader* ?b }",
+            "SELECT ?a WHERE { VALUES ?a { 1 2 } }",
+            "SELECT ?a WHERE { { ?a skos:broader ?b } UNION { ?a skos:narrower ?b } }",
+        ] {
+            assert!(!lookup(&format!("{skos} {text}")), "{text}");
+        }
+    }
 }

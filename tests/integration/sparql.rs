@@ -182,9 +182,9 @@ fn slow_queries_are_stopped_and_big_answers_refused() {
     );
 }
 
-/// Queries start on the worker that received them; a slow one must leave it
-/// within milliseconds. On a single worker, a page asked for while a slow
-/// query runs is answered at once, and the slow query still meets its limit.
+/// Lookups run on the worker that received them; a slow query must not hold
+/// it up. On a single worker, a page asked for while a slow query runs is
+/// answered at once, and the slow query still meets its time limit.
 #[test]
 fn a_slow_query_does_not_hold_up_its_worker() {
     let server = ServeProcess::start(
@@ -194,7 +194,6 @@ fn a_slow_query_does_not_hold_up_its_worker() {
         &[("GLOSSGRAPH_WORKERS", "1")],
     );
     for round in 0..2 {
-        // The second time, after the watchdog has been idle.
         let slow_url = sparql_url(&server.url, SLOW);
         let slow = std::thread::spawn(move || {
             let started = std::time::Instant::now();
