@@ -168,7 +168,19 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
     fs::create_dir_all(dir).map_err(io("create", dir))?;
     let lock_path = dir.join("lock");
     let lock = fs::File::create(&lock_path).map_err(io("create", &lock_path))?;
-    lock.lock().map_err(io("lock", &lock_path))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            // Said here, not left to the caller: the wait may be long, and a
+            // server starting on this store would otherwise just seem stuck.
+            eprintln!(
+                "glossgraph: another build of {} is running; waiting for it to finish",
+                dir.display()
+            );
+            lock.lock().map_err(io("lock", &lock_path))?;
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(io("lock", &lock_path)(e)),
+    }
 
     let current_link = dir.join("current");
     let current = fs::read_link(&current_link)

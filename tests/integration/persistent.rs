@@ -338,3 +338,35 @@ fn a_damaged_store_is_reported() {
     assert!(message.contains("store"), "{message}");
     assert!(message.contains("build again"), "{message}");
 }
+
+/// A build (or a server, which builds first) that finds another build of the
+/// store running says so, waits for it, then builds.
+#[test]
+fn a_build_says_it_waits_for_another_build() {
+    use std::io::BufRead;
+    let dir = glossary_copy();
+    build_store(dir.path());
+    // This test holds the lock a running build holds.
+    let lock = std::fs::File::create(dir.path().join("store/lock")).unwrap();
+    lock.lock().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_glossgraph"))
+        .args(["--store", "store", "build"])
+        .current_dir(dir.path())
+        .env_remove("GLOSSGRAPH_DATA")
+        .env_remove("GLOSSGRAPH_STORE")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("glossgraph runs");
+    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("piped")).lines();
+    let said = stderr.next().expect("a line").expect("text");
+    assert!(
+        said.contains("another build of") && said.contains("waiting for it to finish"),
+        "{said}"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(child.try_wait().unwrap().is_none(), "it did not wait");
+    drop(lock);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}
