@@ -3,9 +3,9 @@
 //!
 //! Every query runs under a time limit (it is cancelled when the limit
 //! passes), a cap on result rows and a limit on how many run at once; each
-//! limit answers with a clear error and the server stays up. A query runs
-//! first on the worker that received it, for a few milliseconds, and then on
-//! a blocking thread if it needs longer (see `inline`).
+//! limit answers with a clear error and the server stays up. A lookup runs
+//! on the worker that received it for a few milliseconds at most, every
+//! other query on a blocking thread (see `is_lookup` and `inline`).
 
 use super::AppState;
 use super::html::{Layout, ParamView, QueriesPage, QueryView};
