@@ -12,7 +12,8 @@
 //!
 //! Oxigraph checks the cancellation token on every quad it reads, but only
 //! a query that streams its answer stops there; the caller sends only such
-//! lookups here.
+//! lookups here, and on a small store queries that read one pattern's
+//! matches once.
 
 use oxigraph::sparql::CancellationToken;
 use std::collections::HashMap;

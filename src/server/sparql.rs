@@ -3,9 +3,10 @@
 //!
 //! Every query runs under a time limit (it is cancelled when the limit
 //! passes), a cap on result rows and a limit on how many run at once; each
-//! limit answers with a clear error and the server stays up. A lookup runs
-//! on the worker that received it for a few milliseconds at most, every
-//! other query on a blocking thread (see `is_lookup` and `inline`).
+//! limit answers with a clear error and the server stays up. A lookup (and,
+//! on a small store, an aggregate or sort over one) runs on the worker that
+//! received it for a few milliseconds at most, every other query on a
+//! blocking thread (see `AfterCancel` and `inline`).
 
 use super::AppState;
 use super::html::{Layout, ParamView, QueriesPage, QueryView};
@@ -24,9 +25,10 @@ use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Triple};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
-use spargebra::algebra::GraphPattern;
+use spargebra::algebra::{AggregateExpression, Expression, GraphPattern, OrderExpression};
 use spargebra::term::TermPattern;
 use spargebra::{Query, SparqlParser};
+use std::hash::Hash;
 
 const YASGUI_HTML: &str = include_str!("../../assets/yasgui/index.html");
 const YASGUI_JS: &[u8] = include_bytes!("../../assets/yasgui/yasgui.min.js");
@@ -236,11 +238,12 @@ async fn run(
         default_graphs: parse(&operation.default_graphs)?,
         named_graphs: parse(&operation.named_graphs)?,
     };
-    execute(state, headers, query, dataset).await
+    let key = (text, &operation.default_graphs, &operation.named_graphs);
+    execute(state, headers, &key, query, dataset).await
 }
 
 /// The dataset a request names with `default-graph-uri` and `named-graph-uri`.
-#[derive(Debug, Default, Clone, Hash)]
+#[derive(Debug, Default, Clone)]
 pub struct Dataset {
     default_graphs: Vec<NamedNode>,
     named_graphs: Vec<NamedNode>,
@@ -252,10 +255,13 @@ enum Serialization {
 }
 
 /// Runs a parsed query under the server's limits and answers in the format
-/// the client asks for.
+/// the client asks for. `key` names the request's query and dataset for the
+/// timings of `inline`: its text, since the parser names the variables of
+/// aggregates at random.
 pub async fn execute(
     state: &AppState,
     headers: &HeaderMap,
+    key: &(impl Hash + Sync),
     query: Query,
     dataset: Dataset,
 ) -> Result<Response<Body>, AppError> {
@@ -292,9 +298,8 @@ pub async fn execute(
     };
     let snapshot = state.snapshot();
     let max_rows = limits.max_result_rows;
-    if is_lookup(&query) {
-        let key = (&query, &dataset);
-        let inline = state.inline().run(&key, |token| {
+    if AfterCancel::of(&query).inline(snapshot.quads) {
+        let inline = state.inline().run(key, |token| {
             let (query, dataset) = (query.clone(), dataset.clone());
             evaluate(&snapshot, query, dataset, &serialization, max_rows, token)
         });
@@ -322,34 +327,83 @@ pub async fn execute(
     }
 }
 
-/// Whether a query is a lookup, tried first on the worker (see `inline`): one
-/// triple pattern, or a property path from or to a given term, under at most
-/// a projection, `DISTINCT`, `REDUCED` or a slice. A lookup streams its answer
-/// from the store and stops once cancelled. An aggregate, a sort or a join
-/// gathers its input first and, even once cancelled, reads on to its end, so
-/// none of those is run on the worker.
-fn is_lookup(query: &Query) -> bool {
-    fn streams(pattern: &GraphPattern) -> bool {
+/// Stores of up to this many quads are small: there, reading every match of
+/// one pattern takes a few milliseconds at most, so a query that does no
+/// more than that is tried on the worker even if it reads on once cancelled.
+const SMALL_STORE: usize = 50_000;
+
+/// How much a query reads after it is cancelled, which decides whether it is
+/// tried first on the worker (see `inline`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum AfterCancel {
+    /// Nothing: a lookup, which streams its answer from the store and stops
+    /// at the next quad. One triple pattern, or a property path from or to a
+    /// given term, under at most a projection, `DISTINCT`, `REDUCED` or a slice.
+    Nothing,
+    /// At most every match of one pattern: an aggregate or a sort over a
+    /// lookup gathers its input first, and reads on to its end even once
+    /// cancelled.
+    OneScan,
+    /// Anything else, not known to be bounded: an aggregate over a join, say,
+    /// may read far more than the store holds.
+    More,
+}
+
+impl AfterCancel {
+    fn of(query: &Query) -> Self {
+        match query {
+            Query::Select { pattern, .. }
+            | Query::Construct { pattern, .. }
+            | Query::Describe { pattern, .. }
+            | Query::Ask { pattern, .. } => Self::of_pattern(pattern),
+        }
+    }
+
+    fn of_pattern(pattern: &GraphPattern) -> Self {
         let given = |term: &TermPattern| {
             !matches!(term, TermPattern::Variable(_) | TermPattern::BlankNode(_))
         };
+        // Expressions of anything but a variable could hold an `EXISTS`, a join.
+        let plain = |e: &Expression| matches!(e, Expression::Variable(_));
         match pattern {
-            GraphPattern::Bgp { patterns } => patterns.len() <= 1,
+            GraphPattern::Bgp { patterns } if patterns.len() <= 1 => Self::Nothing,
             GraphPattern::Path {
                 subject, object, ..
-            } => given(subject) || given(object),
+            } if given(subject) || given(object) => Self::Nothing,
             GraphPattern::Project { inner, .. }
             | GraphPattern::Distinct { inner }
             | GraphPattern::Reduced { inner }
-            | GraphPattern::Slice { inner, .. } => streams(inner),
-            _ => false,
+            | GraphPattern::Slice { inner, .. } => Self::of_pattern(inner),
+            GraphPattern::Extend {
+                inner, expression, ..
+            } if plain(expression) => Self::of_pattern(inner),
+            GraphPattern::Group {
+                inner, aggregates, ..
+            } if aggregates.iter().all(|(_, a)| match a {
+                AggregateExpression::CountSolutions { .. } => true,
+                AggregateExpression::FunctionCall { expr, .. } => plain(expr),
+            }) =>
+            {
+                Self::of_pattern(inner).max(Self::OneScan)
+            }
+            GraphPattern::OrderBy { inner, expression }
+                if expression.iter().all(|o| match o {
+                    OrderExpression::Asc(e) | OrderExpression::Desc(e) => plain(e),
+                }) =>
+            {
+                Self::of_pattern(inner).max(Self::OneScan)
+            }
+            _ => Self::More,
         }
     }
-    match query {
-        Query::Select { pattern, .. }
-        | Query::Construct { pattern, .. }
-        | Query::Describe { pattern, .. }
-        | Query::Ask { pattern, .. } => streams(pattern),
+
+    /// Whether a query is tried first on the worker of a store of `quads`.
+    fn inline(self, quads: usize) -> bool {
+        match self {
+            Self::Nothing => true,
+            Self::OneScan => quads <= SMALL_STORE,
+            Self::More => false,
+        }
     }
 }
 
@@ -681,20 +735,25 @@ pub async fn run_named(
         .parse_query(&named.text)
         .map_err(|e| AppError::internal(format!("the named query `{name}` does not parse: {e}")))?;
     let query = bind(query, &bindings).map_err(|e| AppError::bad_request(e.to_string()))?;
-    execute(&state, &headers, query, Dataset::default()).await
+    let key = (&name, &raw);
+    execute(&state, &headers, &key, query, Dataset::default()).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn lookup(text: &str) -> bool {
-        is_lookup(&SparqlParser::new().parse_query(text).unwrap())
+    fn after_cancel(text: &str) -> AfterCancel {
+        let skos = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>";
+        AfterCancel::of(
+            &SparqlParser::new()
+                .parse_query(&format!("{skos} {text}"))
+                .unwrap(),
+        )
     }
 
     #[test]
-    fn lookups_are_told_from_queries_that_gather_their_input() {
-        let skos = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>";
+    fn queries_are_told_apart_by_what_they_read_once_cancelled() {
         for text in [
             "SELECT ?c WHERE { ?c skos:prefLabel \"Board\"@en }",
             "SELECT DISTINCT ?b WHERE { <http://x/c> skos:broader* ?b } LIMIT 10",
@@ -703,18 +762,37 @@ mod tests {
             "ASK { ?s ?p ?o }",
             "SELECT * WHERE { ?s ?p ?o } LIMIT 5",
         ] {
-            assert!(lookup(&format!("{skos} {text}")), "{text}");
+            assert_eq!(after_cancel(text), AfterCancel::Nothing, "{text}");
         }
         for text in [
             "SELECT ?t (COUNT(?s) AS ?n) WHERE { ?s a ?t } GROUP BY ?t",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+            "SELECT ?c WHERE { ?c skos:prefLabel ?l } ORDER BY DESC(?l) LIMIT 3",
+            "SELECT ?t (MAX(?n) AS ?m) WHERE { { SELECT ?t (COUNT(?s) AS ?n) WHERE { ?s a ?t } GROUP BY ?t } } GROUP BY ?t",
+        ] {
+            assert_eq!(after_cancel(text), AfterCancel::OneScan, "{text}");
+        }
+        for text in [
             "SELECT ?c WHERE { ?c a skos:Concept ; skos:prefLabel ?l }",
-            "SELECT ?c WHERE { ?c skos:prefLabel ?l } ORDER BY ?l",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a skos:broader ?b . ?c skos:broader ?d }",
+            "SELECT ?c WHERE { ?c skos:prefLabel ?l } ORDER BY STRLEN(?l)",
+            "SELECT (SUM(STRLEN(?l)) AS ?n) WHERE { ?c skos:prefLabel ?l }",
             "SELECT ?c WHERE { ?c skos:prefLabel ?l FILTER(CONTAINS(?l, \"AI\")) }",
             "SELECT ?a ?b WHERE { ?a skos:broader* ?b }",
             "SELECT ?a WHERE { VALUES ?a { 1 2 } }",
             "SELECT ?a WHERE { { ?a skos:broader ?b } UNION { ?a skos:narrower ?b } }",
         ] {
-            assert!(!lookup(&format!("{skos} {text}")), "{text}");
+            assert_eq!(after_cancel(text), AfterCancel::More, "{text}");
         }
+    }
+
+    #[test]
+    fn only_lookups_run_inline_on_a_large_store() {
+        let count = after_cancel("SELECT ?t (COUNT(?s) AS ?n) WHERE { ?s a ?t } GROUP BY ?t");
+        let lookup = after_cancel("SELECT ?c WHERE { ?c skos:prefLabel \"Board\"@en }");
+        let join = after_cancel("SELECT ?c WHERE { ?c a skos:Concept ; skos:prefLabel ?l }");
+        assert!(count.inline(SMALL_STORE) && !count.inline(SMALL_STORE + 1));
+        assert!(lookup.inline(SMALL_STORE + 1));
+        assert!(!join.inline(0));
     }
 }
