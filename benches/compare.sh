@@ -42,6 +42,10 @@ peers="$cache/peers"
 # One binary for both modes: in memory unless --store is given.
 CARGO_TARGET_DIR="$cache/target" cargo build --release --locked --features rocksdb
 # The generator and the in-process search benchmark (release, as cargo bench builds them).
+# The benchmark targets build into a target directory of their own: in the
+# measured binary's, they would relink it without `rocksdb` (a CARGO_TARGET_DIR
+# set in the caller's environment did that), and compare.py runs them again.
+export CARGO_TARGET_DIR="$cache/bench-target"
 cargo bench --locked --no-run --bench generate --bench search
 
 exec "$venv/bin/python" benches/compare.py
