@@ -233,7 +233,7 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Quad> {
 }
 
 /// Keeps the first of each repeated quad, in order.
-pub fn dedup(quads: Vec<Quad>) -> Vec<Quad> {
+fn dedup(quads: Vec<Quad>) -> Vec<Quad> {
     let mut seen = FxHashSet::with_capacity_and_hasher(quads.len(), Default::default());
     let first: Vec<bool> = quads.iter().map(|q| seen.insert(q.as_ref())).collect();
     drop(seen);

@@ -325,9 +325,19 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
                 store
             }
             _ => {
-                let vocabularies = store::vocabulary_quads(project).map_err(BuildError::Invalid)?;
                 let store = Store::open(&store_dir)?;
-                let (tally, _) = store::load(&store, project, vocabularies, &plan.changed)?;
+                let (loaded, vocabulary_errors, ()) =
+                    store::load_parsed(&store, project, |sender| {
+                        for entry in &plan.changed {
+                            if sender.send(entry).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                if !vocabulary_errors.is_empty() {
+                    return Err(BuildError::Invalid(vocabulary_errors));
+                }
+                let (tally, _) = loaded?;
                 manifest.triples = tally.triples();
                 insert_scheme(&store, project, &manifest.summaries, manifest.triples)?;
                 manifest.quads = store.len()?;

@@ -182,12 +182,13 @@ fn lint_runs_from_the_command_line() {
 
 /// `void:triples` in the dataset description counts each triple of the whole
 /// dataset once, however many graphs hold it: here a vocabulary repeats a triple of an entry's graph,
-/// and a second vocabulary repeats the first.
+/// and a second vocabulary repeats the first. Each file also states a triple
+/// twice, which the store holds once.
 #[test]
 fn the_dataset_description_counts_distinct_triples() {
     use glossgraph::project::Project;
     use oxigraph::model::{NamedNode, Term};
-    let shared = "<https://test.example/concept/alpha> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2004/02/skos/core#Concept> .\n<https://other.example/c1> <http://www.w3.org/2000/01/rdf-schema#label> \"Other\" .\n";
+    let shared = "<https://test.example/concept/alpha> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2004/02/skos/core#Concept> .\n<https://other.example/c1> <http://www.w3.org/2000/01/rdf-schema#label> \"Other\" .\n<https://other.example/c1> <http://www.w3.org/2000/01/rdf-schema#label> \"Other\" .\n";
     let dir = fixture_with_vocabularies(&[("one.ttl", shared), ("two.nt", shared)]);
     let project = Project::open(dir.path()).unwrap();
     let built = glossgraph::store::build(&project).unwrap();
@@ -208,6 +209,7 @@ fn the_dataset_description_counts_distinct_triples() {
     let Term::Literal(stated) = stated.object else {
         panic!("void:triples is a literal")
     };
+    assert_eq!(built.stats.quads, built.store.len().unwrap());
     let counted = glossgraph::store::distinct_triples(&built.store).unwrap();
     assert_eq!(stated.value(), counted.to_string());
     // Two vocabularies of two triples each, one of them also in an entry's graph.
