@@ -2,7 +2,7 @@
 //! readable table for people at a terminal.
 
 use crate::export::{Exporter, Format};
-use oxigraph::model::{Quad, Term, Triple};
+use oxigraph::model::{Term, Triple};
 use oxigraph::sparql::QueryResults;
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use std::io::{self, Write};
@@ -38,11 +38,7 @@ pub fn write(
                 ResultsFormat::Rdf(f) => f,
                 _ => Format::Turtle,
             };
-            let quads = triples
-                .into_iter()
-                .map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph))
-                .collect::<Vec<Quad>>();
-            exporter.write(quads, format, out)
+            exporter.write_graph(triples, format, out)
         }
         QueryResults::Boolean(value) => match results_format(format) {
             Some(f) => {

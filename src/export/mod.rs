@@ -146,6 +146,34 @@ impl Exporter {
         }
     }
 
+    /// Writes a query's graph answer. In the line formats the triples go out
+    /// as the engine gives them (deduplicated, and in the same order for the
+    /// same store): there the order carries no meaning, and sorting was most
+    /// of the cost of writing a small CONSTRUCT answer. Other formats, and
+    /// answers with blank nodes (labelled afresh at each evaluation), are
+    /// written as [`Exporter::write`] writes them: sorted and labelled
+    /// canonically.
+    pub fn write_graph(
+        &self,
+        triples: Vec<Triple>,
+        format: Format,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let as_they_come = matches!(format, Format::NTriples | Format::NQuads)
+            && !triples
+                .iter()
+                .any(|t| t.subject.is_blank_node() || t.object.is_blank_node());
+        let quads = triples
+            .into_iter()
+            .map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph));
+        if as_they_come {
+            // Triples in the default graph are the same lines in N-Quads.
+            self.serialize(quads, RdfFormat::NTriples, out)
+        } else {
+            self.write(quads.collect(), format, out)
+        }
+    }
+
     fn serialize(
         &self,
         quads: impl Iterator<Item = Quad>,

@@ -513,20 +513,16 @@ fn serialize(
             Ok((body, format.media_type()))
         }
         (QueryResults::Graph(triples), Serialization::Rdf(format)) => {
-            let mut quads = Vec::new();
+            let mut graph = Vec::new();
             for (n, triple) in triples.enumerate() {
                 if n >= max_rows {
                     return Err(too_many(max_rows));
                 }
-                quads.push(
-                    triple
-                        .map_err(evaluation_error)?
-                        .in_graph(GraphName::DefaultGraph),
-                );
+                graph.push(triple.map_err(evaluation_error)?);
             }
             let mut out = Vec::new();
             exporter
-                .write(quads, *format, &mut out)
+                .write_graph(graph, *format, &mut out)
                 .map_err(AppError::internal)?;
             Ok((out, format.media_type()))
         }

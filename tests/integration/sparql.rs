@@ -3,7 +3,7 @@
 
 use crate::util::{ServeProcess, TestServer, built, client, project, root, state_of};
 use glossgraph::server::Limits;
-use oxigraph::io::RdfFormat;
+use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term};
 use oxigraph::store::Store;
 use reqwest::StatusCode;
@@ -100,6 +100,45 @@ fn results_come_in_the_format_asked_for() {
             .starts_with("application/n-triples")
     );
     assert!(response.text().unwrap().lines().count() > 50);
+}
+
+/// N-Triples answers come as the store gives them, unsorted: they must still
+/// hold the same graph as the sorted formats and be the same on every request,
+/// blank nodes included.
+#[test]
+fn graph_answers_are_the_same_graph_in_every_format_and_on_every_request() {
+    let server = TestServer::glossary();
+    let answer = |query: &str, accept: &str| {
+        client()
+            .get(query_url(&server, query))
+            .header("accept", accept)
+            .send()
+            .unwrap()
+            .text()
+            .unwrap()
+    };
+    let graph = |text: &str, format: RdfFormat| {
+        let mut triples: Vec<String> = RdfParser::from_format(format)
+            .for_slice(text.as_bytes())
+            .map(|q| q.unwrap().to_string())
+            .collect();
+        triples.sort();
+        triples
+    };
+    let office = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://eu-ai.glossgraph.org/concept/eu-ai-office> { ?s ?p ?o } }";
+    let lines = answer(office, "application/n-triples");
+    assert_eq!(lines, answer(office, "application/n-triples"));
+    let turtle = answer(office, "text/turtle");
+    assert!(graph(&lines, RdfFormat::NTriples).len() > 50);
+    assert_eq!(
+        graph(&lines, RdfFormat::NTriples),
+        graph(&turtle, RdfFormat::Turtle)
+    );
+    let blank = "CONSTRUCT { ?s <http://example.org/label> [ <http://example.org/value> ?o ] } \
+                 WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }";
+    let first = answer(blank, "application/n-triples");
+    assert!(first.contains("_:"), "{first}");
+    assert_eq!(first, answer(blank, "application/n-triples"));
 }
 
 #[test]
