@@ -60,22 +60,27 @@ def run(cmd, cwd=None):
 
 
 def timed(cmd, env=None, cwd=None):
-    """Runs cmd: (seconds, peak RSS in MiB), measured by wait4 on the child."""
+    """Runs cmd: (seconds, peak RSS in MiB).
+
+    The peak comes from GNU time, not from wait4 on our own child: Linux counts
+    the RSS of the process a child was forked from in the child's peak, so a
+    small build would show this script's size.
+    """
+    peak_file = WORK / "peak-rss"
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [str(c) for c in cmd],
+        ["/usr/bin/time", "-f", "%M", "-o", str(peak_file)] + [str(c) for c in cmd],
         env={**os.environ, **(env or {})},
         cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     stderr = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc.wait()
     seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.exit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{stderr.decode(errors='replace')}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, int(peak_file.read_text().split()[-1]) / 1024
 
 
 def repeat(make_cmd, prepare=None, runs=RUNS, env=None):

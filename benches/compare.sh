@@ -10,7 +10,7 @@
 #   SIZES=1000,10000 benches/compare.sh
 #
 # Installs (first run only, into $GLOSSGRAPH_BENCH_CACHE, default
-# ~/.cache/glossgraph-bench): Debian nginx and wrk; rdflib and pyoxigraph in a
+# ~/.cache/glossgraph-bench): Debian nginx, wrk and time; rdflib and pyoxigraph in a
 # venv; `oxigraph-cli` (~20 min of C++) and `rickview` from crates.io.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +21,7 @@ export GLOSSGRAPH_BENCH_CACHE="$cache"
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 missing=()
-for p in nginx wrk libclang-dev python3-venv; do
+for p in nginx wrk time libclang-dev python3-venv; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
