@@ -334,7 +334,7 @@ const SMALL_STORE: usize = 50_000;
 
 /// How much a query reads after it is cancelled, which decides whether it is
 /// tried first on the worker (see `inline`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum AfterCancel {
     /// Nothing: a lookup, which streams its answer from the store and stops
     /// at the next quad. One triple pattern, or a property path from or to a
@@ -359,41 +359,51 @@ impl AfterCancel {
         }
     }
 
-    fn of_pattern(pattern: &GraphPattern) -> Self {
+    /// Walks down the chain of operators above the pattern that is read. A
+    /// loop, not recursion: rustc 1.95 (LLVM) turned the recursive form, which
+    /// took the `max` of each level, into a loop whose result it assumed could
+    /// never be `Nothing`, so in release builds no lookup ran on the worker.
+    fn of_pattern(mut pattern: &GraphPattern) -> Self {
         let given = |term: &TermPattern| {
             !matches!(term, TermPattern::Variable(_) | TermPattern::BlankNode(_))
         };
         // Expressions of anything but a variable could hold an `EXISTS`, a join.
         let plain = |e: &Expression| matches!(e, Expression::Variable(_));
-        match pattern {
-            GraphPattern::Bgp { patterns } if patterns.len() <= 1 => Self::Nothing,
-            GraphPattern::Path {
-                subject, object, ..
-            } if given(subject) || given(object) => Self::Nothing,
-            GraphPattern::Project { inner, .. }
-            | GraphPattern::Distinct { inner }
-            | GraphPattern::Reduced { inner }
-            | GraphPattern::Slice { inner, .. } => Self::of_pattern(inner),
-            GraphPattern::Extend {
-                inner, expression, ..
-            } if plain(expression) => Self::of_pattern(inner),
-            GraphPattern::Group {
-                inner, aggregates, ..
-            } if aggregates.iter().all(|(_, a)| match a {
-                AggregateExpression::CountSolutions { .. } => true,
-                AggregateExpression::FunctionCall { expr, .. } => plain(expr),
-            }) =>
-            {
-                Self::of_pattern(inner).max(Self::OneScan)
-            }
-            GraphPattern::OrderBy { inner, expression }
-                if expression.iter().all(|o| match o {
-                    OrderExpression::Asc(e) | OrderExpression::Desc(e) => plain(e),
+        // An aggregate or a sort above makes it at least one scan.
+        let mut at_least = Self::Nothing;
+        loop {
+            pattern = match pattern {
+                GraphPattern::Bgp { patterns } if patterns.len() <= 1 => return at_least,
+                GraphPattern::Path {
+                    subject, object, ..
+                } if given(subject) || given(object) => return at_least,
+                GraphPattern::Project { inner, .. }
+                | GraphPattern::Distinct { inner }
+                | GraphPattern::Reduced { inner }
+                | GraphPattern::Slice { inner, .. } => inner,
+                GraphPattern::Extend {
+                    inner, expression, ..
+                } if plain(expression) => inner,
+                GraphPattern::Group {
+                    inner, aggregates, ..
+                } if aggregates.iter().all(|(_, a)| match a {
+                    AggregateExpression::CountSolutions { .. } => true,
+                    AggregateExpression::FunctionCall { expr, .. } => plain(expr),
                 }) =>
-            {
-                Self::of_pattern(inner).max(Self::OneScan)
-            }
-            _ => Self::More,
+                {
+                    at_least = Self::OneScan;
+                    inner
+                }
+                GraphPattern::OrderBy { inner, expression }
+                    if expression.iter().all(|o| match o {
+                        OrderExpression::Asc(e) | OrderExpression::Desc(e) => plain(e),
+                    }) =>
+                {
+                    at_least = Self::OneScan;
+                    inner
+                }
+                _ => return Self::More,
+            };
         }
     }
 
