@@ -6,10 +6,8 @@
 
 use super::AppState;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
-use axum::http::{Method, StatusCode};
-use axum::middleware::Next;
+use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 
 /// An encoding this server sends.
@@ -92,21 +90,21 @@ const BLOCKING_SIZE: usize = 256 * 1024;
 /// variant) and the encoding.
 pub type CompressedKey = (u128, Encoding);
 
-/// The middleware: compresses what a client accepts compressed, and says that
-/// the representation varies by `Accept-Encoding`.
-pub async fn compress(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let encoding = Encoding::accepted(request.headers());
-    // Shares the request's bytes; hashed only if the answer is compressed.
-    let uri = encoding.map(|_| request.uri().clone());
-    let head = request.method() == Method::HEAD;
-    let mut response = next.run(request).await;
+/// `response` compressed if the request accepted an encoding (`accepted`,
+/// with the request's URI), and saying that it varies by `Accept-Encoding`.
+pub async fn compress(
+    state: &AppState,
+    accepted: Option<(Encoding, Uri)>,
+    head: bool,
+    mut response: Response,
+) -> Response {
     if !compressible(&response) {
         return response;
     }
     response
         .headers_mut()
         .append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    let (Some(encoding), Some(uri)) = (encoding, uri) else {
+    let Some((encoding, uri)) = accepted else {
         return response;
     };
     if head || response.status() != StatusCode::OK {

@@ -7,6 +7,7 @@
 //! sources change.
 
 mod compress;
+mod frame;
 pub mod html;
 mod inline;
 pub mod negotiate;
@@ -21,10 +22,8 @@ mod sparql;
 use crate::project::Project;
 use crate::query;
 use axum::Router;
-use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{Method, header};
-use axum::middleware::{self, Next};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use inline::Inline;
@@ -184,14 +183,8 @@ pub fn app(state: AppState) -> Router {
     let limits = state.limits().clone();
     routes
         .fallback(resource::not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), html_errors))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            compress::compress,
-        ))
-        .layer(middleware::from_fn(cors))
-        .layer(middleware::from_fn(log))
+        .layer(middleware::from_fn_with_state(state.clone(), frame::frame))
         .with_state(state)
 }
 
@@ -228,128 +221,6 @@ fn base_path(base: &str) -> String {
         Some(i) => after_scheme[i..].to_owned(),
         None => "/".to_owned(),
     }
-}
-
-/// Errors come as problem+json; a browser gets the same message as a page.
-async fn html_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    // Shares the request's bytes; negotiated only for an error, not per request.
-    let accept = request.headers().get(header::ACCEPT).cloned();
-    let response = next.run(request).await;
-    let is_problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    if !is_problem {
-        return response;
-    }
-    let mut headers = axum::http::HeaderMap::new();
-    if let Some(accept) = accept {
-        headers.insert(header::ACCEPT, accept);
-    }
-    if !respond::prefers_html(&headers) {
-        return response;
-    }
-    let status = response.status();
-    let (parts, body) = response.into_parts();
-    let detail = axum::body::to_bytes(body, 64 * 1024)
-        .await
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .and_then(|v| v["detail"].as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let snapshot = state.snapshot();
-    let lang = snapshot
-        .languages()
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "en".into());
-    let heading = status.canonical_reason().unwrap_or("Error").to_owned();
-    // Links on the page are relative to the root; error pages can be at any depth.
-    let root = base_path(&snapshot.config.base);
-    let layout = html::Layout::new(&snapshot, &lang, heading.clone(), &root, "");
-    let page = html::MessagePage {
-        layout,
-        heading,
-        detail,
-    };
-    let body = askama::Template::render(&page).unwrap_or_default();
-    let mut response = Response::from_parts(parts, Body::from(body));
-    respond::insert(
-        response.headers_mut(),
-        header::CONTENT_TYPE,
-        "text/html; charset=utf-8",
-    );
-    response.headers_mut().remove(header::CONTENT_LENGTH);
-    response
-}
-
-/// CORS for a public dataset: any page may read it, without credentials, so
-/// every answer says `*` and does not vary by `Origin`. Any `OPTIONS` request is
-/// a preflight, answered here.
-async fn cors(request: Request, next: Next) -> Response {
-    use axum::http::HeaderValue;
-    use header::{
-        ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-        ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE,
-    };
-    let mut response = if request.method() == Method::OPTIONS {
-        let mut response = Response::new(Body::empty());
-        *response.status_mut() = axum::http::StatusCode::NO_CONTENT;
-        let headers = response.headers_mut();
-        headers.insert(
-            ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, HEAD, POST"),
-        );
-        headers.insert(
-            ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("accept, content-type, accept-language"),
-        );
-        headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
-        response
-    } else {
-        next.run(request).await
-    };
-    let headers = response.headers_mut();
-    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-    headers.insert(
-        ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("link, etag, content-location"),
-    );
-    response
-}
-
-/// One structured log line per request.
-async fn log(request: Request, next: Next) -> Response {
-    // With the log off a request costs nothing here; at `warn`, nothing is
-    // formatted unless the request fails.
-    if !tracing::enabled!(tracing::Level::WARN) {
-        return next.run(request).await;
-    }
-    let started = Instant::now();
-    let method = request.method().clone();
-    // Both share the request's bytes; text is made only for a line written.
-    let uri = request.uri().clone();
-    let accept = request.headers().get(header::ACCEPT).cloned();
-    let response = next.run(request).await;
-    let status = response.status().as_u16();
-    if status < 500 && !tracing::enabled!(tracing::Level::INFO) {
-        return response;
-    }
-    let micros = started.elapsed().as_micros() as u64;
-    let path = uri.path();
-    let accept = accept
-        .as_ref()
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .chars()
-        .take(80)
-        .collect::<String>();
-    if status >= 500 {
-        tracing::warn!(%method, path, status, micros, accept, "request");
-    } else {
-        tracing::info!(%method, path, status, micros, accept, "request");
-    }
-    response
 }
 
 /// A snapshot of a freshly built project.

@@ -273,7 +273,7 @@ where
 }
 
 /// An error answered as problem+json (RFC 9457); browsers get a page instead
-/// (see `server::html_errors`). 5xx details stay in the log.
+/// (see `server::frame`). 5xx details stay in the log.
 #[derive(Debug)]
 pub struct AppError {
     pub status: StatusCode,

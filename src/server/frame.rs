@@ -1,0 +1,168 @@
+//! What every request passes through once, around the routes: the request
+//! log, CORS, compression, and error pages for browsers.
+//!
+//! One middleware rather than a layer for each: every axum layer clones the
+//! route's boxed service and boxes a future for each request, and four of them
+//! took about 4 µs of the 21 µs of server CPU a concept page's Turtle costs
+//! (BENCHMARKS.md, "Concept pages").
+
+use super::compress::{self, Encoding};
+use super::{AppState, base_path, html, respond};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header::{self, HeaderValue};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use std::time::Instant;
+
+/// The middleware. Responses pass, from the routes out: error pages, then
+/// compression, then CORS, then the log.
+pub async fn frame(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let logged = Logged::start(&request);
+    // Shares the request's bytes; negotiated only for an error.
+    let accept = request.headers().get(header::ACCEPT).cloned();
+    let mut response = if request.method() == Method::OPTIONS {
+        preflight()
+    } else {
+        let encoding = Encoding::accepted(request.headers());
+        // Hashed only if the answer is compressed.
+        let uri = encoding.map(|_| request.uri().clone());
+        let head = request.method() == Method::HEAD;
+        let response = error_page(&state, accept.as_ref(), next.run(request).await).await;
+        compress::compress(&state, encoding.zip(uri), head, response).await
+    };
+    cors(&mut response);
+    if let Some(logged) = logged {
+        logged.finish(&response, accept.as_ref());
+    }
+    response
+}
+
+/// CORS for a public dataset: any page may read it, without credentials, so
+/// every answer says `*` and does not vary by `Origin`.
+fn cors(response: &mut Response) {
+    use header::{ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS};
+    let headers = response.headers_mut();
+    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert(
+        ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("link, etag, content-location"),
+    );
+}
+
+/// The answer to any `OPTIONS` request, which is taken as a CORS preflight.
+fn preflight() -> Response {
+    use header::{
+        ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_MAX_AGE,
+    };
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    let headers = response.headers_mut();
+    headers.insert(
+        ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, HEAD, POST"),
+    );
+    headers.insert(
+        ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("accept, content-type, accept-language"),
+    );
+    headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+    response
+}
+
+/// Errors come as problem+json; a browser gets the same message as a page.
+async fn error_page(
+    state: &AppState,
+    accept: Option<&HeaderValue>,
+    response: Response,
+) -> Response {
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !is_problem {
+        return response;
+    }
+    let mut headers = axum::http::HeaderMap::new();
+    if let Some(accept) = accept {
+        headers.insert(header::ACCEPT, accept.clone());
+    }
+    if !respond::prefers_html(&headers) {
+        return response;
+    }
+    let status = response.status();
+    let (parts, body) = response.into_parts();
+    let detail = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v["detail"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let snapshot = state.snapshot();
+    let lang = snapshot
+        .languages()
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "en".into());
+    let heading = status.canonical_reason().unwrap_or("Error").to_owned();
+    // Links on the page are relative to the root; error pages can be at any depth.
+    let root = base_path(&snapshot.config.base);
+    let layout = html::Layout::new(&snapshot, &lang, heading.clone(), &root, "");
+    let page = html::MessagePage {
+        layout,
+        heading,
+        detail,
+    };
+    let body = askama::Template::render(&page).unwrap_or_default();
+    let mut response = Response::from_parts(parts, Body::from(body));
+    respond::insert(
+        response.headers_mut(),
+        header::CONTENT_TYPE,
+        "text/html; charset=utf-8",
+    );
+    response.headers_mut().remove(header::CONTENT_LENGTH);
+    response
+}
+
+/// A request being answered, for its log line.
+struct Logged {
+    started: Instant,
+    method: Method,
+    // Shares the request's bytes; text is made only for a line written.
+    uri: axum::http::Uri,
+}
+
+impl Logged {
+    /// `None` when the log is off, so that a request costs nothing here; at
+    /// `warn`, nothing is formatted unless the request fails.
+    fn start(request: &Request) -> Option<Self> {
+        tracing::enabled!(tracing::Level::WARN).then(|| Self {
+            started: Instant::now(),
+            method: request.method().clone(),
+            uri: request.uri().clone(),
+        })
+    }
+
+    /// Writes the line: every request at `info`, failures at `warn`.
+    fn finish(self, response: &Response, accept: Option<&HeaderValue>) {
+        let status = response.status().as_u16();
+        if status < 500 && !tracing::enabled!(tracing::Level::INFO) {
+            return;
+        }
+        let micros = self.started.elapsed().as_micros() as u64;
+        let method = self.method;
+        let path = self.uri.path();
+        let accept = accept
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .take(80)
+            .collect::<String>();
+        if status >= 500 {
+            tracing::warn!(%method, path, status, micros, accept, "request");
+        } else {
+            tracing::info!(%method, path, status, micros, accept, "request");
+        }
+    }
+}
