@@ -6,8 +6,8 @@ use super::AppState;
 use super::html::{self, ConceptPage, HomePage, Layout, OntologyPage};
 use super::negotiate::{choose_language, negotiate};
 use super::respond::{
-    self, AppError, FormatUrls, Repr, Validators, alternates, alternates_link, content_type,
-    representation,
+    self, AppError, FormatUrls, Rendered, Repr, Validators, alternates, alternates_link,
+    content_type, representation,
 };
 use super::snapshot::Snapshot;
 use crate::export::Format;
@@ -240,18 +240,7 @@ pub async fn concept(
         )));
     };
     let params = PageParams::parse(raw.as_deref());
-    let page = format!("concept/{id}");
-    concept_response(
-        snapshot,
-        headers,
-        i,
-        ext,
-        &params,
-        FormatUrls::Extension(id),
-        "../",
-        &page,
-    )
-    .await
+    concept_response(snapshot, headers, i, ext, &params, Address::Concept(id)).await
 }
 
 /// `GET /resource?iri=…[&format=ttl]`: a concept of a published vocabulary whose
@@ -277,80 +266,106 @@ pub async fn resource(
         .get(&iri)
         .ok_or_else(|| AppError::not_found(format!("there is no concept <{iri}> here")))?;
     let params = PageParams::parse(raw.as_deref());
-    let page = format!(
-        "resource?iri={}",
-        form_urlencoded::byte_serialize(iri.as_bytes()).collect::<String>()
-    );
     concept_response(
-        snapshot.clone(),
+        snapshot,
         headers,
         i,
         format.as_deref(),
         &params,
-        FormatUrls::Query(&page),
-        "",
-        &page,
+        Address::Resource(&iri),
     )
     .await
 }
 
-/// A concept's page or RDF. `page` is its path relative to `root`, the path
-/// back to the glossary's root.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the parts of one response, each used once"
-)]
+/// Where a concept is served.
+#[derive(Clone, Copy)]
+enum Address<'a> {
+    /// `concept/{id}`, a concept of this glossary.
+    Concept(&'a str),
+    /// `resource?iri=…`, a concept of a published vocabulary.
+    Resource(&'a str),
+}
+
+/// A concept's representation, made on its first request and kept in the
+/// snapshot: a repeated request costs a lookup and a copy of the headers.
 async fn concept_response(
     snapshot: std::sync::Arc<Snapshot>,
     headers: HeaderMap,
     i: usize,
     ext: Option<&str>,
     params: &PageParams,
-    urls: FormatUrls<'_>,
-    root: &str,
-    page: &str,
+    address: Address<'_>,
 ) -> Result<Response<Body>, AppError> {
     let w = wanted(&snapshot, &headers, ext, params)?;
+    let key = (
+        i as u32,
+        matches!(address, Address::Resource(_)),
+        w.explicit,
+        variant(&w),
+    );
+    let rendered = match snapshot.rendered.get(&key) {
+        Some(rendered) => rendered,
+        None => {
+            let rendered = std::sync::Arc::new(render_concept(&snapshot, &w, i, address).await?);
+            snapshot.rendered.put(key, rendered.clone());
+            rendered
+        }
+    };
+    Ok(rendered.respond(&headers))
+}
+
+/// Renders a concept's representation with its headers.
+async fn render_concept(
+    snapshot: &std::sync::Arc<Snapshot>,
+    w: &Wanted,
+    i: usize,
+    address: Address<'_>,
+) -> Result<Rendered, AppError> {
+    // A page's path relative to the glossary's root, and the way back.
+    let (page, root) = match address {
+        Address::Concept(id) => (format!("concept/{id}"), "../"),
+        Address::Resource(iri) => (
+            format!(
+                "resource?iri={}",
+                form_urlencoded::byte_serialize(iri.as_bytes()).collect::<String>()
+            ),
+            "",
+        ),
+    };
+    let urls = match address {
+        Address::Concept(id) => FormatUrls::Extension(id),
+        Address::Resource(_) => FormatUrls::Query(&page),
+    };
     let iri = snapshot.concepts.concepts[i].iri.clone();
     let tag = xxhash_rust::xxh3::xxh3_64(iri.as_bytes());
     let validators = Validators::new(
         snapshot.fingerprint,
-        &format!("{tag:x}-{}", variant(&w)),
+        &format!("{tag:x}-{}", variant(w)),
         snapshot.built_at,
     );
-    let extra = resource_headers(&snapshot, &w, urls);
-    let key = (i as u32, matches!(urls, FormatUrls::Query(_)), variant(&w));
-    let content_type = w.repr.content_type();
-    if validators.not_modified(&headers) {
-        return representation(&headers, &validators, &content_type, &extra, || {
-            Ok(axum::body::Bytes::new())
-        });
-    }
-    let body = match snapshot.rendered.get(&key) {
-        Some(body) => body,
-        None => {
-            let store = snapshot.clone();
-            // Reading the store blocks; keep it off the async workers.
-            let triples = tokio::task::spawn_blocking(move || {
-                crate::store::describe(&store.store, NamedNode::new_unchecked(iri).as_ref())
-            })
-            .await
-            .map_err(AppError::internal)?
-            .map_err(AppError::internal)?;
-            let body = axum::body::Bytes::from(match w.repr {
-                Repr::Html => {
-                    let label = snapshot.concepts.label(i, &[w.lang.as_str()]).to_owned();
-                    let mut layout = Layout::new(&snapshot, &w.lang, label, root, page);
-                    layout.alternates = alternates(urls);
-                    render(&ConceptPage::build(&snapshot, layout, i, &w.lang, &triples))?
-                }
-                Repr::Rdf(format) => rdf(&snapshot, triples, format)?,
-            });
-            snapshot.rendered.put(key, body.clone());
-            body
+    let store = snapshot.clone();
+    // Reading the store blocks; keep it off the async workers.
+    let triples = tokio::task::spawn_blocking(move || {
+        crate::store::describe(&store.store, NamedNode::new_unchecked(iri).as_ref())
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)?;
+    let body = match w.repr {
+        Repr::Html => {
+            let label = snapshot.concepts.label(i, &[w.lang.as_str()]).to_owned();
+            let mut layout = Layout::new(snapshot, &w.lang, label, root, &page);
+            layout.alternates = alternates(urls);
+            render(&ConceptPage::build(snapshot, layout, i, &w.lang, &triples))?
         }
+        Repr::Rdf(format) => rdf(snapshot, triples, format)?,
     };
-    representation(&headers, &validators, &content_type, &extra, || Ok(body))
+    Ok(Rendered::new(
+        validators,
+        &w.repr.content_type(),
+        &resource_headers(snapshot, w, urls),
+        body.into(),
+    ))
 }
 
 /// `GET /dataset`, `/dataset.{ext}` and `/.well-known/void`: the VoID and DCAT

@@ -4,7 +4,7 @@
 
 use super::negotiate::negotiate;
 use crate::export::Format;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::http::{Response, StatusCode};
 use axum::response::IntoResponse;
@@ -260,7 +260,17 @@ where
         insert(r.headers_mut(), header::CONTENT_TYPE, content_type);
         r
     };
-    let headers = response.headers_mut();
+    representation_headers(response.headers_mut(), validators, extra);
+    Ok(response)
+}
+
+/// The headers of every representation but its type: validators, caching, and
+/// `extra`.
+fn representation_headers(
+    headers: &mut HeaderMap,
+    validators: &Validators,
+    extra: &[(HeaderName, String)],
+) {
     validators.apply(headers);
     headers.insert(
         header::CACHE_CONTROL,
@@ -269,7 +279,58 @@ where
     for (name, value) in extra {
         insert(headers, name.clone(), value);
     }
-    Ok(response)
+}
+
+/// A representation made once and sent many times: its body, its validators,
+/// and the headers of its 200 answer, ready to copy.
+pub struct Rendered {
+    validators: Validators,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Rendered {
+    pub fn new(
+        validators: Validators,
+        content_type: &str,
+        extra: &[(HeaderName, String)],
+        body: Bytes,
+    ) -> Self {
+        let mut headers = HeaderMap::new();
+        insert(&mut headers, header::CONTENT_TYPE, content_type);
+        representation_headers(&mut headers, &validators, extra);
+        Self {
+            validators,
+            headers,
+            body,
+        }
+    }
+
+    /// The answer to `request`: the representation, or 304.
+    pub fn respond(&self, request: &HeaderMap) -> Response<Body> {
+        let not_modified = self.validators.not_modified(request);
+        let mut response = Response::new(if not_modified {
+            Body::empty()
+        } else {
+            Body::from(self.body.clone())
+        });
+        *response.headers_mut() = self.headers.clone();
+        if not_modified {
+            *response.status_mut() = StatusCode::NOT_MODIFIED;
+            response.headers_mut().remove(header::CONTENT_TYPE);
+        }
+        response
+    }
+
+    /// Bytes held, about.
+    pub fn size(&self) -> usize {
+        self.body.len()
+            + self
+                .headers
+                .iter()
+                .map(|(_, v)| v.len() + 32)
+                .sum::<usize>()
+    }
 }
 
 /// An error answered as problem+json (RFC 9457); browsers get a page instead

@@ -2,6 +2,7 @@
 //! at hand (labels and hierarchy of every concept), read once when the graph is
 //! built and replaced whole when it is rebuilt.
 
+use super::respond::Rendered;
 use crate::config::Config;
 use crate::export::{Exporter, Format, natural_cmp};
 use crate::ontology::Ontology;
@@ -252,25 +253,43 @@ pub struct Snapshot {
     /// Dumps, made on first request: (format, gzipped) → bytes.
     dumps: Mutex<HashMap<DumpKey, Arc<Vec<u8>>>>,
     /// Concept representations, made on first request.
-    pub rendered: BytesCache<RenderedKey>,
+    pub rendered: ResponseCache<RenderedKey, Arc<Rendered>>,
     /// Compressed responses, made on first request (see `compress`).
-    pub compressed: BytesCache<super::compress::CompressedKey>,
+    pub compressed: ResponseCache<super::compress::CompressedKey, axum::body::Bytes>,
 }
 
 /// Which representation of which concept: (concept index, served under
-/// /resource rather than /concept, variant such as `html-en` or `ttl`).
-pub type RenderedKey = (u32, bool, String);
+/// /resource rather than /concept, asked for by extension rather than by
+/// `Accept`, variant such as `html-en` or `ttl`). Each has its own headers.
+pub type RenderedKey = (u32, bool, bool, String);
 
 /// Responses as sent, so that a repeated request costs a lookup instead of a
 /// store read, a render or a compression. A snapshot never changes, so entries
 /// never go stale; the cache is bounded by size and emptied when full, which
 /// keeps the common case (a glossary that fits) free of eviction bookkeeping.
-pub struct BytesCache<K> {
-    map: std::sync::RwLock<HashMap<K, axum::body::Bytes>>,
+pub struct ResponseCache<K, V> {
+    map: std::sync::RwLock<HashMap<K, V>>,
     size: std::sync::atomic::AtomicUsize,
 }
 
-impl<K> Default for BytesCache<K> {
+/// What a cached response holds, in bytes.
+pub trait Size {
+    fn size(&self) -> usize;
+}
+
+impl Size for axum::body::Bytes {
+    fn size(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Size for Arc<Rendered> {
+    fn size(&self) -> usize {
+        Rendered::size(self)
+    }
+}
+
+impl<K, V> Default for ResponseCache<K, V> {
     fn default() -> Self {
         Self {
             map: std::sync::RwLock::new(HashMap::new()),
@@ -279,26 +298,27 @@ impl<K> Default for BytesCache<K> {
     }
 }
 
-impl<K: Eq + std::hash::Hash> BytesCache<K> {
+impl<K: Eq + std::hash::Hash, V: Clone + Size> ResponseCache<K, V> {
     /// Bytes kept at most.
     const LIMIT: usize = 64 * 1024 * 1024;
 
-    pub fn get(&self, key: &K) -> Option<axum::body::Bytes> {
+    pub fn get(&self, key: &K) -> Option<V> {
         self.map.read().ok()?.get(key).cloned()
     }
 
-    pub fn put(&self, key: K, body: axum::body::Bytes) {
+    pub fn put(&self, key: K, value: V) {
         use std::sync::atomic::Ordering;
         let Ok(mut map) = self.map.write() else {
             return;
         };
-        if self.size.load(Ordering::Relaxed) + body.len() > Self::LIMIT {
+        let size = value.size();
+        if self.size.load(Ordering::Relaxed) + size > Self::LIMIT {
             map.clear();
             self.size.store(0, Ordering::Relaxed);
         }
-        if body.len() <= Self::LIMIT {
-            self.size.fetch_add(body.len(), Ordering::Relaxed);
-            map.insert(key, body);
+        if size <= Self::LIMIT {
+            self.size.fetch_add(size, Ordering::Relaxed);
+            map.insert(key, value);
         }
     }
 }
@@ -387,8 +407,8 @@ impl Snapshot {
             quads,
             languages,
             dumps: Mutex::new(HashMap::new()),
-            rendered: BytesCache::default(),
-            compressed: BytesCache::default(),
+            rendered: ResponseCache::default(),
+            compressed: ResponseCache::default(),
         })
     }
 

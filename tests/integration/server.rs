@@ -383,7 +383,7 @@ fn the_language_comes_from_the_query_then_accept_language_then_the_settings() {
 }
 
 #[test]
-fn cached_representations_stay_apart_by_language_format_and_route() {
+fn cached_representations_stay_apart_by_language_format_route_and_negotiation() {
     let server = fixture_server();
     let get = |path: &str, headers: &[(&str, &str)]| server.get(path, headers).bytes().unwrap();
     let english = get("/concept/board", &[]);
@@ -406,6 +406,24 @@ fn cached_representations_stay_apart_by_language_format_and_route() {
     assert!(String::from_utf8_lossy(&turtle).contains("skos:prefLabel"));
     // The same concept under /resource links relative to the root, not to /concept/.
     assert_ne!(resource, english);
+
+    // Negotiated and by-extension answers share bytes but not headers: only a
+    // negotiated one names its location and varies by `Accept`.
+    let heads = |path: &str| {
+        let response = server.get(path, &[("accept", "text/turtle")]);
+        ["content-location", "vary", "link"].map(|name| header(&response, name))
+    };
+    let negotiated = heads("/concept/board");
+    let explicit = heads("/concept/board.ttl");
+    assert_eq!(negotiated[0], "board.ttl");
+    assert!(negotiated[1].starts_with("Accept, "), "{}", negotiated[1]);
+    assert!(explicit[0].is_empty(), "{}", explicit[0]);
+    assert!(!explicit[1].contains("Accept,"), "{}", explicit[1]);
+    assert_eq!(negotiated[2], explicit[2]);
+    for _ in 0..2 {
+        assert_eq!(heads("/concept/board"), negotiated);
+        assert_eq!(heads("/concept/board.ttl"), explicit);
+    }
 }
 
 #[test]
