@@ -282,11 +282,12 @@ pub async fn execute(
     };
     let limits = state.limits().clone();
     // A free slot is taken at once; only a queued query sets a timer.
-    let slot = match state.query_slots().try_acquire() {
+    let slots = state.query_slots();
+    let slot = match slots.clone().try_acquire_owned() {
         Ok(permit) => Ok(Ok(permit)),
-        Err(_) => tokio::time::timeout(limits.queue_wait, state.query_slots().acquire()).await,
+        Err(_) => tokio::time::timeout(limits.queue_wait, slots.clone().acquire_owned()).await,
     };
-    let _permit = match slot {
+    let permit = match slot {
         Ok(Ok(permit)) => permit,
         _ => {
             return Err(AppError::new(
@@ -309,7 +310,11 @@ pub async fn execute(
     }
     let token = CancellationToken::new();
     let cancel = token.clone();
+    // The slot is given back when the evaluation ends, on its thread: not
+    // once the answer is back on the worker, which left cores idle while
+    // queries waited, and not at a timeout while a cancelled query still runs.
     let task = tokio::task::spawn_blocking(move || {
+        let _slot = permit;
         evaluate(&snapshot, query, dataset, &serialization, max_rows, token)
     });
     match tokio::time::timeout(limits.query_timeout, task).await {

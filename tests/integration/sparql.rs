@@ -221,6 +221,52 @@ fn slow_queries_are_stopped_and_big_answers_refused() {
     );
 }
 
+/// Queries beyond the limit wait for a slot, then get 503 with `Retry-After`.
+/// A slot is held while its query is evaluated, and given back when the
+/// evaluation ends, a cancelled one included.
+#[test]
+fn queries_beyond_the_limit_wait_for_a_slot_then_get_503() {
+    let limits = Limits {
+        query_timeout: Duration::from_secs(1),
+        max_concurrent_queries: 1,
+        queue_wait: Duration::from_millis(200),
+        ..Limits::default()
+    };
+    let server = TestServer::start(state_of(&project(), built().store.clone(), limits));
+    let slow_url = query_url(&server, SLOW);
+    let slow = std::thread::spawn(move || client().get(slow_url).send().unwrap().status());
+    std::thread::sleep(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let queued = client().get(query_url(&server, COUNT)).send().unwrap();
+    let waited = started.elapsed();
+    assert_eq!(queued.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(queued.headers()["retry-after"], "1");
+    assert!(queued.text().unwrap().contains("too many queries"));
+    assert!(
+        waited >= Duration::from_millis(200) && waited < Duration::from_secs(2),
+        "{waited:?}"
+    );
+    assert_eq!(slow.join().unwrap(), StatusCode::SERVICE_UNAVAILABLE);
+    // The cancelled query frees its slot once its evaluation stops: at once in
+    // a release build, some 10 s later in a debug one.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let status = client()
+            .get(query_url(&server, COUNT))
+            .send()
+            .unwrap()
+            .status();
+        if status == StatusCode::OK {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the slot stayed taken: {status}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Lookups run on the worker that received them; a slow query must not hold
 /// it up. On a single worker, a page asked for while a slow query runs is
 /// answered at once, and the slow query still meets its time limit.
