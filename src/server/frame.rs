@@ -4,7 +4,7 @@
 //! One middleware rather than a layer for each: every axum layer clones the
 //! route's boxed service and boxes a future for each request, and four of them
 //! took about 4 µs of the 21 µs of server CPU a concept page's Turtle costs
-//! (BENCHMARKS.md, "Concept pages").
+//! (BENCHMARKS.md, "Concept pages vs nginx").
 
 use super::compress::{self, Encoding};
 use super::{AppState, base_path, html, respond};

@@ -310,9 +310,9 @@ pub async fn execute(
     }
     let token = CancellationToken::new();
     let cancel = token.clone();
-    // The slot is given back when the evaluation ends, on its thread: not
-    // once the answer is back on the worker, which left cores idle while
-    // queries waited, and not at a timeout while a cancelled query still runs.
+    // The slot is held for exactly the evaluation: given back on its thread
+    // when it ends, not once the answer is back on the worker, and not at a
+    // timeout while a cancelled query still runs.
     let task = tokio::task::spawn_blocking(move || {
         let _slot = permit;
         evaluate(&snapshot, query, dataset, &serialization, max_rows, token)
