@@ -327,7 +327,7 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
             _ => {
                 let store = Store::open(&store_dir)?;
                 let (loaded, vocabulary_errors, ()) =
-                    store::load_parsed(&store, project, |sender| {
+                    store::load_parsed(&store, project, store::Order::AsConverted, |sender| {
                         for entry in &plan.changed {
                             if sender.send(entry).is_err() {
                                 break;
