@@ -82,22 +82,23 @@ pub fn build(project: &Project) -> Result<Built, BuildError> {
     let files = glossary::files(project)?;
     let store = Store::new()?;
     let options = project.parse_options();
-    let order = Order::GroupedByPredicate;
-    let (loaded, vocabulary_errors, diagnostics) = load_parsed(&store, project, order, |sender| {
-        let mut diagnostics = Vec::new();
-        for path in &files {
-            match source::parse_file(path, &options) {
-                // A closed channel: loading stopped on an error, which it reports.
-                Ok(entry) => {
-                    if sender.send(entry).is_err() {
-                        break;
+    let grouped = Order::GroupedByPredicate;
+    let (loaded, vocabulary_errors, diagnostics) =
+        load_parsed(&store, project, grouped, |sender| {
+            let mut diagnostics = Vec::new();
+            for path in &files {
+                match source::parse_file(path, &options) {
+                    // A closed channel: loading stopped on an error, which it reports.
+                    Ok(entry) => {
+                        if sender.send(entry).is_err() {
+                            break;
+                        }
                     }
+                    Err(found) => diagnostics.extend(found),
                 }
-                Err(found) => diagnostics.extend(found),
             }
-        }
-        diagnostics
-    });
+            diagnostics
+        });
     let (tally, entries) = loaded?;
     let loaded = glossary::check_all(project, entries, diagnostics);
     // Errors in the entries are reported first, as `check` does.
@@ -135,7 +136,7 @@ pub fn build(project: &Project) -> Result<Built, BuildError> {
 }
 
 /// The order quads go into the store in.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy)]
 pub(super) enum Order {
     /// As converted: entry by entry (on disk, where RocksDB sorts them anyway).
     #[cfg_attr(not(feature = "rocksdb"), allow(dead_code))]
