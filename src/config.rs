@@ -1,7 +1,6 @@
 //! `glossary.toml`: the scheme's metadata, base IRI, languages and paths.
 
-use crate::diagnostic::{Diagnostic, Pos};
-use crate::source::markdown::LineIndex;
+use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use oxigraph::model::{Literal, NamedNode};
 use serde::Deserialize;
 use std::collections::BTreeMap;

@@ -754,49 +754,6 @@ fn typo_budget(length: usize) -> u32 {
     }
 }
 
-/// Edits between two words, a swap of neighbouring characters counting as one.
-/// Rows live on the stack for words of up to 32 characters.
-fn typo_distance(a: &str, b: &str) -> usize {
-    const MAX: usize = 32;
-    let mut a_chars = ['\0'; MAX];
-    let mut b_chars = ['\0'; MAX];
-    let (mut n, mut m) = (0, 0);
-    for c in a.chars() {
-        if n == MAX {
-            return usize::MAX;
-        }
-        a_chars[n] = c;
-        n += 1;
-    }
-    for c in b.chars() {
-        if m == MAX {
-            return usize::MAX;
-        }
-        b_chars[m] = c;
-        m += 1;
-    }
-    let (a, b) = (&a_chars[..n], &b_chars[..m]);
-    let mut previous = [0usize; MAX + 1];
-    let mut row = [0usize; MAX + 1];
-    for (j, cell) in row.iter_mut().enumerate().take(m + 1) {
-        *cell = j;
-    }
-    for i in 1..=n {
-        let mut next = [0usize; MAX + 1];
-        next[0] = i;
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            next[j] = (row[j - 1] + cost).min(row[j] + 1).min(next[j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                next[j] = next[j].min(previous[j - 2] + 1);
-            }
-        }
-        previous = row;
-        row = next;
-    }
-    row[m]
-}
-
 /// How `token` matches `word`, if it does at a stage no better than `stage`.
 fn word_match(token: &str, word: &str, stage: Match) -> Option<Match> {
     if word.starts_with(token) || stem(word) == stem(token) {
@@ -810,7 +767,8 @@ fn word_match(token: &str, word: &str, stage: Match) -> Option<Match> {
         let budget = typo_budget(length) as usize;
         if budget > 0 && word.chars().count().abs_diff(length) <= budget + 2 {
             let (t, w) = (stem(token), stem(word));
-            if typo_distance(token, word) <= budget || typo_distance(t, w) <= budget {
+            // Optimal string alignment: a swap of neighbours counts as one edit.
+            if strsim::osa_distance(token, word) <= budget || strsim::osa_distance(t, w) <= budget {
                 return Some(Match::Fuzzy);
             }
         }
@@ -915,10 +873,10 @@ mod tests {
 
     #[test]
     fn a_swap_of_neighbours_is_one_typo() {
-        assert_eq!(typo_distance("chnage", "change"), 1);
-        assert_eq!(typo_distance("change", "change"), 0);
-        assert_eq!(typo_distance("chang", "change"), 1);
-        assert_eq!(typo_distance("kitten", "sitting"), 3);
+        assert_eq!(strsim::osa_distance("chnage", "change"), 1);
+        assert_eq!(strsim::osa_distance("change", "change"), 0);
+        assert_eq!(strsim::osa_distance("chang", "change"), 1);
+        assert_eq!(strsim::osa_distance("kitten", "sitting"), 3);
         let labels = [(0u32, "en", LabelKind::Preferred, "Climate change")];
         let index = Index::build(
             labels.iter().map(|(c, lang, kind, text)| LabelInput {

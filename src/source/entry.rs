@@ -8,7 +8,7 @@ use super::model::{
     Entry, KeyFact, Mapping, MatchKind, Misconception, Relation, Source, Spanned, Text,
 };
 use super::yaml::{self, Key, Node, Value};
-use crate::diagnostic::{Diagnostic, Pos, did_you_mean};
+use crate::diagnostic::{Diagnostic, LineIndex, Pos, did_you_mean};
 use oxigraph::model::{Literal, NamedNode};
 use std::path::Path;
 
@@ -68,7 +68,7 @@ pub fn parse_bytes(
             let valid = &bytes[..e.valid_up_to()];
             // The prefix is valid UTF-8 by construction.
             let valid = std::str::from_utf8(valid).unwrap_or_default();
-            let pos = markdown::LineIndex::new(valid).pos(valid.len());
+            let pos = LineIndex::new(valid).pos(valid.len());
             Err(vec![
                 Diagnostic::error("source/encoding", path, pos, "the file is not valid UTF-8")
                     .with_help("save the file as UTF-8 text"),

@@ -1,7 +1,7 @@
 //! Splits an entry's Markdown body into its `##` sections.
 
 use super::model::Section;
-use crate::diagnostic::Pos;
+use crate::diagnostic::{LineIndex, Pos};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 /// A problem in the body, at a position relative to the body's first line.
@@ -131,31 +131,6 @@ fn end_block(out: &mut String) {
     }
 }
 
-/// Converts byte offsets into 1-based lines and character columns.
-pub struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Self { text, starts }
-    }
-
-    pub fn pos(&self, offset: usize) -> Pos {
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
-        Pos::new(line, column)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,13 +173,5 @@ mod tests {
     fn rejects_an_empty_section() {
         let errors = sections("## A\n\n## B\n\ntext\n").unwrap_err();
         assert!(errors[0].message.contains("`A` has no text"));
-    }
-
-    #[test]
-    fn line_index_counts_characters_not_bytes() {
-        let index = LineIndex::new("ab\n’x y");
-        assert_eq!(index.pos(0), Pos::new(1, 1));
-        assert_eq!(index.pos(3), Pos::new(2, 1));
-        assert_eq!(index.pos(7), Pos::new(2, 3));
     }
 }
