@@ -103,7 +103,8 @@ pub fn export(
         None => store::quads(&built.store).map_err(BuildError::from)?,
         Some(id) => {
             let unknown = || CommandError::UnknownConcept(id.to_owned());
-            let iri = NamedNode::new(project.config.concept_iri(id)).map_err(|_| unknown())?;
+            let iri = NamedNode::new(project.config.base.concept(id).into_string())
+                .map_err(|_| unknown())?;
             let triples = store::describe(&built.store, iri.as_ref()).map_err(BuildError::from)?;
             if triples.is_empty() {
                 return Err(unknown());
@@ -141,7 +142,7 @@ pub fn query(
     };
     let built = open(project, choice)?;
     let exporter = Exporter::new(&project.config)?;
-    let results = query::run(&built.store, text, &project.config.base, bindings)?;
+    let results = query::run(&built.store, text, project.config.base.as_str(), bindings)?;
     results::write(
         results,
         format,

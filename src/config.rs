@@ -1,6 +1,7 @@
 //! `glossary.toml`: the scheme's metadata, base IRI, languages and paths.
 
 use crate::diagnostic::{Diagnostic, LineIndex, Pos};
+use crate::iri::Base;
 use oxigraph::model::{Literal, NamedNode};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -10,8 +11,8 @@ use toml::Spanned;
 /// The settings of one glossary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    /// Ends with `/`; concepts are at `{base}concept/{id}`.
-    pub base: String,
+    /// The base IRI, under which every IRI of the glossary is minted.
+    pub base: Base,
     /// Language tags in fallback order; never empty.
     pub languages: Vec<String>,
     pub title: BTreeMap<String, String>,
@@ -59,15 +60,6 @@ impl Config {
     /// The default language: the first configured one.
     pub fn default_language(&self) -> &str {
         &self.languages[0]
-    }
-
-    pub fn concept_iri(&self, id: &str) -> String {
-        format!("{}concept/{id}", self.base)
-    }
-
-    /// The id of a concept IRI of this glossary.
-    pub fn concept_id<'a>(&self, iri: &'a str) -> Option<&'a str> {
-        iri.strip_prefix(&self.base)?.strip_prefix("concept/")
     }
 }
 
@@ -300,7 +292,7 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, Vec<Diagnostic>> {
         return Err(errors);
     }
     Ok(Config {
-        base,
+        base: Base::new(base),
         languages,
         title,
         description,
@@ -336,8 +328,7 @@ mod tests {
         assert_eq!(config.languages, ["en", "de"]);
         assert_eq!(config.default_language(), "en");
         assert_eq!(config.entries_dir, "entries");
-        assert_eq!(config.concept_iri("x"), "https://g.example/concept/x");
-        assert_eq!(config.concept_id("https://g.example/concept/x"), Some("x"));
+        assert_eq!(config.base.as_str(), "https://g.example/");
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! see the hierarchy without a reasoner.
 
 use crate::config::Config;
-use crate::ontology::{Direction, Ontology, graph_name};
+use crate::iri::{self, Part};
+use crate::ontology::{Direction, Ontology};
 use crate::source::{Entry, MatchKind, Source};
 use crate::vocab::{GG_ONTOLOGY, dcat, dcterms, foaf, gg, owl, rdfs, schema, skos, void};
 use oxigraph::model::vocab::{rdf, xsd};
@@ -103,8 +104,8 @@ fn integer(n: usize) -> Literal {
 /// The quads of one entry, in the graph named by its concept IRI. Relations of
 /// unknown types and sources that cannot be resolved are left out: `check` reports them.
 pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Quad> {
-    let concept = iri(&config.concept_iri(&entry.id));
-    let scheme = iri(&config.base);
+    let concept = config.base.concept(&entry.id);
+    let scheme = config.base.scheme();
     let mut g = Graph::new(concept.clone());
     let body = entry.language.as_str();
 
@@ -147,7 +148,7 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Quad> {
     }
 
     for (i, section) in entry.sections.iter().enumerate() {
-        let part = iri(&format!("{}#section-{}", concept.as_str(), i + 1));
+        let part = iri::part(&concept, Part::Section, i + 1);
         g.iri(&concept, gg::SECTION, part.as_ref());
         g.iri(&part, rdf::TYPE, gg::SECTION_CLASS);
         g.add(&part, gg::POSITION, integer(i + 1));
@@ -161,7 +162,7 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Quad> {
         );
     }
     for (i, fact) in entry.key_facts.iter().enumerate() {
-        let part = iri(&format!("{}#fact-{}", concept.as_str(), i + 1));
+        let part = iri::part(&concept, Part::Fact, i + 1);
         g.iri(&concept, gg::KEY_FACT, part.as_ref());
         g.iri(&part, rdf::TYPE, gg::KEY_FACT_CLASS);
         g.add(&part, gg::POSITION, integer(i + 1));
@@ -171,11 +172,11 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Quad> {
             g.iri(&part, gg::SIGNALS, t.iri.as_ref());
         }
         for target in &fact.targets {
-            g.add(&part, gg::MENTIONS, iri(&config.concept_iri(&target.value)));
+            g.add(&part, gg::MENTIONS, config.base.concept(&target.value));
         }
     }
     for (i, m) in entry.misconceptions.iter().enumerate() {
-        let part = iri(&format!("{}#misconception-{}", concept.as_str(), i + 1));
+        let part = iri::part(&concept, Part::Misconception, i + 1);
         g.iri(&concept, gg::MISCONCEPTION, part.as_ref());
         g.iri(&part, rdf::TYPE, gg::MISCONCEPTION_CLASS);
         g.add(&part, gg::POSITION, integer(i + 1));
@@ -192,7 +193,7 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Quad> {
         let Some(t) = ontology.relation_type(&relation.key.value) else {
             continue;
         };
-        let target = iri(&config.concept_iri(&relation.target.value));
+        let target = config.base.concept(&relation.target.value);
         let (forward, backward) = ontology.expand(t);
         for p in forward {
             g.add(&concept, p.as_ref(), target.clone());
@@ -224,7 +225,7 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Quad> {
     if entry.deprecated.as_ref().is_some_and(|d| d.value) {
         g.add(&concept, owl::DEPRECATED, Literal::from(true));
         if let Some(by) = &entry.replaced_by {
-            let by = iri(&config.concept_iri(&by.value));
+            let by = config.base.concept(&by.value);
             g.add(&concept, dcterms::IS_REPLACED_BY, by.clone());
             g.add(&by, dcterms::REPLACES, concept.clone());
         }
@@ -268,11 +269,6 @@ pub fn top_concepts<'a>(summaries: &'a [Summary], ontology: &Ontology) -> Vec<&'
         .collect()
 }
 
-/// The IRI of the dataset description (VoID and DCAT).
-pub fn dataset_iri(config: &Config) -> String {
-    format!("{}dataset", config.base)
-}
-
 /// Dumps the server offers, as (file name, media type).
 pub const DUMPS: &[(&str, &str)] = &[
     ("dump.ttl", "text/turtle"),
@@ -292,7 +288,7 @@ pub fn scheme(
     ontology: &Ontology,
     other_triples: usize,
 ) -> Vec<Quad> {
-    let scheme = iri(&config.base);
+    let scheme = config.base.scheme();
     let mut g = Graph::new(scheme.clone());
     g.iri(&scheme, rdf::TYPE, skos::CONCEPT_SCHEME);
     g.iri(&scheme, rdf::TYPE, schema::DEFINED_TERM_SET);
@@ -306,7 +302,7 @@ pub fn scheme(
         g.add(&scheme, schema::DESCRIPTION, lang(description, language));
     }
     for id in top_concepts(summaries, ontology) {
-        let concept = iri(&config.concept_iri(id));
+        let concept = config.base.concept(id);
         g.add(&scheme, skos::HAS_TOP_CONCEPT, concept.clone());
         g.add(&concept, skos::TOP_CONCEPT_OF, scheme.clone());
     }
@@ -314,12 +310,12 @@ pub fn scheme(
         g.add(
             &scheme,
             schema::HAS_DEFINED_TERM,
-            iri(&config.concept_iri(&s.id)),
+            config.base.concept(&s.id),
         );
     }
     describe(&mut g, &scheme, config);
 
-    let dataset = iri(&dataset_iri(config));
+    let dataset = config.base.dataset();
     g.iri(&dataset, rdf::TYPE, void::DATASET);
     g.iri(&dataset, rdf::TYPE, dcat::DATASET);
     for (language, title) in &config.title {
@@ -333,25 +329,17 @@ pub fn scheme(
     g.add(
         &dataset,
         void::URI_SPACE,
-        Literal::new_simple_literal(config.concept_iri("")),
+        Literal::new_simple_literal(config.base.concepts()),
     );
-    g.add(
-        &dataset,
-        void::SPARQL_ENDPOINT,
-        iri(&format!("{}sparql", config.base)),
-    );
+    g.add(&dataset, void::SPARQL_ENDPOINT, config.base.endpoint());
     g.add(&dataset, void::ENTITIES, integer(summaries.len()));
     for vocabulary in [skos::NS, schema::NS, dcterms::NS, GG_ONTOLOGY] {
         g.add(&dataset, void::VOCABULARY, iri(vocabulary));
     }
     for (file, media_type) in DUMPS {
-        let url = iri(&format!("{}{file}", config.base));
+        let url = config.base.file(file);
         g.add(&dataset, void::DATA_DUMP, url.clone());
-        let distribution = iri(&format!(
-            "{}dataset#{}",
-            config.base,
-            file.replace('.', "-")
-        ));
+        let distribution = config.base.distribution(file);
         g.add(&dataset, dcat::DISTRIBUTION, distribution.clone());
         g.iri(&distribution, rdf::TYPE, dcat::DISTRIBUTION_CLASS);
         g.add(&distribution, dcat::DOWNLOAD_URL, url);
@@ -399,7 +387,7 @@ fn describe(g: &mut Graph, subject: &NamedNode, config: &Config) {
         g.add(subject, dcterms::SOURCE, iri(act));
     }
     if let Some(publisher) = &config.publisher {
-        let node = iri(&format!("{}dataset#publisher", config.base));
+        let node = config.base.publisher();
         g.add(subject, dcterms::PUBLISHER, node.clone());
         g.iri(&node, rdf::TYPE, foaf::ORGANIZATION);
         g.add(
@@ -420,7 +408,7 @@ fn describe(g: &mut Graph, subject: &NamedNode, config: &Config) {
 
 /// The vocabulary's triples, in the graph named by its IRI.
 pub fn ontology(ontology: &Ontology) -> Vec<Quad> {
-    let name = GraphName::NamedNode(graph_name());
+    let name = GraphName::NamedNode(iri::vocabulary());
     dedup(
         ontology
             .triples

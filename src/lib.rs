@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod export;
 pub mod glossary;
 pub mod import;
+pub mod iri;
 pub mod lint;
 pub mod ontology;
 pub mod parallel;

@@ -1,7 +1,7 @@
 //! The glossgraph vocabulary (`ontology/glossary.ttl`), and the relation types and
 //! registers it declares, read from that file so a new type is a Turtle edit.
 
-use crate::vocab::{GG_ONTOLOGY, gg, owl, rdfs, skos, standard_inverse};
+use crate::vocab::{gg, owl, rdfs, skos, standard_inverse};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{NamedNode, NamedNodeRef, Term, Triple};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -358,11 +358,6 @@ impl<'a> Index<'a> {
             direction,
         })
     }
-}
-
-/// The name of the graph holding the vocabulary.
-pub fn graph_name() -> NamedNode {
-    NamedNode::new_unchecked(GG_ONTOLOGY)
 }
 
 #[cfg(test)]

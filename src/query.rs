@@ -249,16 +249,9 @@ pub fn param_term(
         value: value.to_owned(),
     };
     match kind {
-        ParamKind::Iri => {
-            let iri = if value.contains(':') {
-                value.to_owned()
-            } else {
-                format!("{}{value}", config.base)
-            };
-            NamedNode::new(iri)
-                .map(Term::from)
-                .map_err(|_| bad("an IRI"))
-        }
+        ParamKind::Iri => NamedNode::new(config.base.resolve(value))
+            .map(Term::from)
+            .map_err(|_| bad("an IRI")),
         ParamKind::String => Ok(Literal::new_simple_literal(value).into()),
         ParamKind::Integer => value
             .parse::<i64>()

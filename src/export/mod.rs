@@ -93,7 +93,7 @@ impl Exporter {
             .iter()
             .map(|(p, ns)| ((*p).to_owned(), (*ns).to_owned()))
             .collect();
-        prefixes.push(("concept".to_owned(), config.concept_iri("")));
+        prefixes.push(("concept".to_owned(), config.base.concepts()));
         Ok(Self {
             prefixes,
             context: Context::parse(CONTEXT_JSONLD)?,

@@ -170,9 +170,7 @@ pub fn lint_project(project: &Project, options: &Options) -> Result<Report, Lint
     let quads = store::quads(&built.store)?;
     let mut g = Graph::from_quads(quads);
     for entry in &loaded.entries {
-        if let Ok(iri) = NamedNode::new(project.config.concept_iri(&entry.id))
-            && let Some(id) = g.iri(iri.as_ref())
-        {
+        if let Some(id) = g.iri(project.config.base.concept(&entry.id).as_ref()) {
             g.set_place(id, entries::entry_location(entry));
         }
     }

@@ -107,7 +107,7 @@ async fn error_page(
         .unwrap_or_else(|| "en".into());
     let heading = status.canonical_reason().unwrap_or("Error").to_owned();
     // Links on the page are relative to the root; error pages can be at any depth.
-    let root = base_path(&snapshot.config.base);
+    let root = base_path(snapshot.config.base.as_str());
     let layout = html::Layout::new(&snapshot, &lang, heading.clone(), &root, "");
     let page = html::MessagePage {
         layout,

@@ -105,7 +105,7 @@ fn order<'a>(lang: &'a str, snapshot: &'a Snapshot) -> Vec<&'a str> {
 /// The link to a concept from a page at `root`.
 pub fn concept_link(snapshot: &Snapshot, i: usize, lang: &str, root: &str) -> Link {
     let iri = &snapshot.concepts.concepts[i].iri;
-    let href = match snapshot.config.concept_id(iri) {
+    let href = match snapshot.config.base.concept_id(iri) {
         Some(id) => format!("{root}concept/{id}{}", lang_query(snapshot, lang)),
         // A concept of a published vocabulary: its page here.
         None => {
@@ -169,7 +169,7 @@ impl HomePage {
         layout.json_ld = script_json(&serde_json::json!({
             "@context": "https://schema.org",
             "@type": "DefinedTermSet",
-            "@id": config.base,
+            "@id": config.base.as_str(),
             "name": title,
             "description": description,
         }));
@@ -510,8 +510,8 @@ impl ConceptPage {
             "name": label,
             "description": definition,
             "alternateName": info.alt_labels.iter().filter(|(l, _)| l == lang).map(|(_, t)| t).collect::<Vec<_>>(),
-            "termCode": snapshot.config.concept_id(iri),
-            "inDefinedTermSet": snapshot.config.base,
+            "termCode": snapshot.config.base.concept_id(iri),
+            "inDefinedTermSet": snapshot.config.base.as_str(),
             "url": iri,
         }));
         Self {

@@ -124,7 +124,7 @@ impl AppState {
 
 /// The router for the glossary whose base IRI's path is `base_path` (such as `/`).
 pub fn app(state: AppState) -> Router {
-    let base_path = base_path(&state.snapshot().config.base);
+    let base_path = base_path(state.snapshot().config.base.as_str());
     let routes = Router::new()
         .route("/", get(resource::home))
         .route("/index.{ext}", get(resource::home_format))

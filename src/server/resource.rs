@@ -202,7 +202,7 @@ async fn scheme(
                 render(&HomePage::build(&snapshot, layout, &w.lang))
             }
             Repr::Rdf(format) => {
-                let scheme = NamedNode::new_unchecked(&snapshot.config.base);
+                let scheme = snapshot.config.base.scheme();
                 let triples = subject_triples(&snapshot, scheme.as_ref())?;
                 rdf(&snapshot, triples, format)
             }
@@ -234,7 +234,10 @@ pub async fn concept(
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
     let (id, ext) = split_extension(&file);
-    let Some(i) = snapshot.concepts.get(&snapshot.config.concept_iri(id)) else {
+    let Some(i) = snapshot
+        .concepts
+        .get(snapshot.config.base.concept(id).as_str())
+    else {
         return Err(AppError::not_found(format!(
             "there is no concept `{id}` in this glossary"
         )));
@@ -387,8 +390,7 @@ pub async fn dataset(
         },
         None => negotiate_rdf(&headers)?,
     };
-    let iri = crate::convert::dataset_iri(&snapshot.config);
-    let triples = crate::store::describe(&snapshot.store, NamedNode::new_unchecked(iri).as_ref())
+    let triples = crate::store::describe(&snapshot.store, snapshot.config.base.dataset().as_ref())
         .map_err(AppError::internal)?;
     let validators = Validators::new(
         snapshot.fingerprint,
@@ -647,8 +649,8 @@ pub async fn graph_store(
 pub async fn robots(State(state): State<AppState>) -> Response<Body> {
     let snapshot = state.snapshot();
     let mut response = Response::new(Body::from(format!(
-        "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-        snapshot.config.base
+        "User-agent: *\nAllow: /\nSitemap: {}\n",
+        snapshot.config.base.file("sitemap.xml").as_str()
     )));
     respond::insert(
         response.headers_mut(),
@@ -671,13 +673,13 @@ pub async fn sitemap(
         "application/xml; charset=utf-8",
         &[],
         || {
-            let mut urls = vec![snapshot.config.base.clone()];
+            let mut urls = vec![snapshot.config.base.to_string()];
             urls.extend(
                 snapshot
                     .concepts
                     .concepts
                     .iter()
-                    .filter(|c| snapshot.config.concept_id(&c.iri).is_some())
+                    .filter(|c| snapshot.config.base.concept_id(&c.iri).is_some())
                     .map(|c| c.iri.clone()),
             );
             urls[1..].sort();

@@ -368,8 +368,8 @@ impl Snapshot {
         quads: usize,
     ) -> Result<Self, SnapshotError> {
         let exporter = Exporter::new(&config).map_err(|e| SnapshotError(e.to_string()))?;
-        let concepts =
-            ConceptIndex::read(&store, &config.base).map_err(|e| SnapshotError(e.to_string()))?;
+        let concepts = ConceptIndex::read(&store, config.base.as_str())
+            .map_err(|e| SnapshotError(e.to_string()))?;
         let search = concepts.search_index();
         let store = match location {
             Some(dir) => reopened(store, dir).map_err(|e| SnapshotError(e.to_string()))?,

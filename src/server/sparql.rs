@@ -215,7 +215,7 @@ async fn run(
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
     let query = SparqlParser::new()
-        .with_base_iri(&snapshot.config.base)
+        .with_base_iri(snapshot.config.base.as_str())
         .map_err(AppError::internal)?
         .parse_query(text)
         .map_err(|e| {
@@ -570,9 +570,9 @@ fn description(state: &AppState, headers: &HeaderMap) -> Result<Response<Body>, 
     };
     let formats =
         |local: &str| NamedNode::new_unchecked(format!("http://www.w3.org/ns/formats/{local}"));
-    let endpoint = NamedNode::new_unchecked(format!("{}sparql", snapshot.config.base));
-    let dataset = NamedNode::new_unchecked(crate::convert::dataset_iri(&snapshot.config));
-    let default_graph = NamedNode::new_unchecked(format!("{}#default-graph", dataset.as_str()));
+    let endpoint = snapshot.config.base.endpoint();
+    let dataset = snapshot.config.base.dataset();
+    let default_graph = snapshot.config.base.default_graph();
     let mut triples = vec![
         Triple::new(endpoint.clone(), rdf::TYPE, sd("Service")),
         Triple::new(endpoint.clone(), sd("endpoint"), endpoint.clone()),
@@ -741,7 +741,7 @@ pub async fn run_named(
         .bindings(&values, &snapshot.config)
         .map_err(|e| AppError::bad_request(e.to_string()))?;
     let query = SparqlParser::new()
-        .with_base_iri(&snapshot.config.base)
+        .with_base_iri(snapshot.config.base.as_str())
         .map_err(AppError::internal)?
         .parse_query(&named.text)
         .map_err(|e| AppError::internal(format!("the named query `{name}` does not parse: {e}")))?;

@@ -9,6 +9,7 @@ use super::model::{
 };
 use super::yaml::{self, Key, Node, Value};
 use crate::diagnostic::{Diagnostic, LineIndex, Pos, did_you_mean};
+use crate::iri::{is_slug, slugify};
 use oxigraph::model::{Literal, NamedNode};
 use std::path::Path;
 
@@ -145,30 +146,6 @@ pub fn parse_str(
     } else {
         Ok(entry)
     }
-}
-
-/// Whether `id` is a lowercase slug: `a-z`, `0-9`, single hyphens between words.
-pub fn is_slug(id: &str) -> bool {
-    !id.is_empty()
-        && id.split('-').all(|word| {
-            !word.is_empty()
-                && word
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
-
-/// The slug closest to `text`: lowercase ASCII words joined by hyphens.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    slug.trim_end_matches('-').to_owned()
 }
 
 struct Reader<'a> {
@@ -1005,14 +982,5 @@ text
         assert_eq!(article_number("article 5(1)(a)"), Some(5));
         assert_eq!(article_number("Article"), None);
         assert_eq!(article_number("Article 64 and 65"), None);
-    }
-
-    #[test]
-    fn slugs() {
-        assert!(is_slug("eu-ai-office"));
-        assert!(!is_slug("EU-AI"));
-        assert!(!is_slug("a--b"));
-        assert!(!is_slug("-a"));
-        assert_eq!(slugify("EU AI Office (2024)"), "eu-ai-office-2024");
     }
 }

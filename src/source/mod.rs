@@ -8,7 +8,7 @@ pub mod markdown;
 mod model;
 pub mod yaml;
 
-pub use entry::{KEYS, MAX_ENTRY_BYTES, ParseOptions, is_slug, parse_bytes, parse_str, slugify};
+pub use entry::{KEYS, MAX_ENTRY_BYTES, ParseOptions, parse_bytes, parse_str};
 pub use model::{
     Entry, KeyFact, Mapping, MatchKind, Misconception, Relation, Section, Source, Spanned, Text,
 };

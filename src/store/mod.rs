@@ -351,15 +351,7 @@ pub fn vocabulary_format(path: &str) -> Option<RdfFormat> {
 /// The graph a vocabulary file listed in `glossary.toml` is published in:
 /// `{base}graph/{file name}`.
 pub fn vocabulary_graph(config: &crate::config::Config, path: &str) -> NamedNode {
-    let name = std::path::Path::new(path)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or(path);
-    NamedNode::new_unchecked(format!(
-        "{}graph/{}",
-        config.base,
-        crate::source::slugify(name)
-    ))
+    config.base.vocabulary_graph(path)
 }
 
 /// Quads a vocabulary's parser hands on at a time: few enough that loading

@@ -99,7 +99,7 @@ fn expected(
     let ids = report.ids();
     let phi = |node: &NamedNode| -> Option<NamedNode> {
         ids.get(node.as_str())
-            .map(|id| iri(&project.config.concept_iri(id)))
+            .map(|id| project.config.base.concept(id))
     };
     let default = project.config.default_language();
     let literal = |term: &Term| -> Option<Term> {
@@ -260,7 +260,7 @@ fn expected(
     }
     if let Some(text) = placeholder {
         for converted in &report.converted {
-            let subject = iri(&project.config.concept_iri(&converted.id));
+            let subject = project.config.base.concept(&converted.id);
             if !has_definition.contains(&subject) {
                 out.insert(Triple::new(
                     subject,
@@ -283,7 +283,7 @@ fn actual(project: &Project, report: &SkosReport) -> HashSet<Triple> {
     let concepts: BTreeSet<String> = report
         .converted
         .iter()
-        .map(|c| project.config.concept_iri(&c.id))
+        .map(|c| project.config.base.concept(&c.id).into_string())
         .collect();
     let kept = |p: &str| {
         p.strip_prefix(SKOS).is_some_and(|l| {

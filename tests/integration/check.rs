@@ -194,11 +194,11 @@ fn the_dataset_description_counts_distinct_triples() {
     let built = glossgraph::store::build(&project).unwrap();
 
     let scheme = NamedNode::new("https://test.example/").unwrap();
-    let dataset = glossgraph::convert::dataset_iri(&project.config);
+    let dataset = project.config.base.dataset();
     let stated = built
         .store
         .quads_for_pattern(
-            Some(NamedNode::new(dataset).unwrap().as_ref().into()),
+            Some(dataset.as_ref().into()),
             Some(glossgraph::vocab::void::TRIPLES),
             None,
             Some(scheme.as_ref().into()),

@@ -14,9 +14,13 @@ fn rows(name: &str, params: &[(&str, &str)]) -> Vec<Vec<String>> {
         .map(|(k, v)| ((*k).into(), (*v).into()))
         .collect();
     let bindings = q.bindings(&params, &project.config).unwrap();
-    let QueryResults::Solutions(solutions) =
-        query::run(&built().store, &q.text, &project.config.base, bindings).unwrap()
-    else {
+    let QueryResults::Solutions(solutions) = query::run(
+        &built().store,
+        &q.text,
+        project.config.base.as_str(),
+        bindings,
+    )
+    .unwrap() else {
         panic!("{name} is not a SELECT query");
     };
     let variables = solutions.variables().to_vec();

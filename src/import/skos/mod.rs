@@ -34,9 +34,9 @@ use super::fetch::{self, FetchLimits};
 use super::relations::{self, Stated};
 use super::target::Target;
 use super::write;
+use crate::iri::slugify;
 use crate::ontology::Direction;
 use crate::project::Project;
-use crate::source::slugify;
 use crate::vocab::skos;
 use oxigraph::model::{NamedNode, NamedOrBlankNode};
 use std::collections::{BTreeMap, BTreeSet};
@@ -418,7 +418,7 @@ pub fn to_entries(
             .chain(external.get(id).map(Vec::as_slice).unwrap_or_default());
         for (kind, to) in all {
             let to = match id_of.get(to.as_str()) {
-                Some(other) => project.config.concept_iri(other),
+                Some(other) => project.config.base.concept(other).into_string(),
                 None => to.as_str().to_owned(),
             };
             mappings.entry(kind.clone()).or_default().push(to);
