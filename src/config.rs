@@ -280,11 +280,11 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, Vec<Diagnostic>> {
     let created = date(raw.created, "created");
     let modified = date(raw.modified, "modified");
     for file in &raw.vocabularies {
-        if crate::store::vocabulary_format(file.get_ref()).is_none() {
+        if crate::input::format_from_path(file.get_ref()).is_none() {
             error(
                 file.span(),
                 format!("`{}` is not an RDF file glossgraph reads", file.get_ref()),
-                "list Turtle (.ttl), N-Triples (.nt), N-Quads (.nq), TriG (.trig), RDF/XML (.rdf, .owl, .xml) or JSON-LD (.jsonld) files",
+                &format!("list {} files", crate::input::EXTENSIONS),
             );
         }
     }

@@ -17,13 +17,13 @@
 
 use super::draft::{Draft, Tagged};
 use super::error::{ImportError, located};
-use super::fetch::{self, FetchLimits};
 use super::labels::LabelIndex;
 use super::relations::{self, Stated};
 use super::target::Target;
 use super::write;
 use crate::convert::Summary;
 use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::input::{self, FetchLimits, Kind};
 use crate::iri::{is_slug, slugify};
 use crate::project::Project;
 use std::collections::{BTreeMap, BTreeSet};
@@ -147,24 +147,30 @@ struct Row {
     replaced_by: Option<(String, usize)>,
 }
 
-/// Imports the spreadsheet `input` (a file or URL) into `project`.
-pub fn import(
-    input: &str,
-    project: &Project,
-    options: &CsvOptions,
-) -> Result<CsvReport, ImportError> {
-    let accepts = |m: &str| {
+/// Spreadsheets, as servers label them.
+const CSV: Kind = Kind {
+    name: "a CSV file",
+    accept: "text/csv, text/tab-separated-values;q=0.9, text/plain;q=0.8, */*;q=0.1",
+    takes: |media_type| {
         matches!(
-            m,
+            media_type,
             "text/csv"
                 | "text/plain"
                 | "text/tab-separated-values"
                 | "application/csv"
                 | "application/octet-stream"
         )
-    };
-    let fetched = fetch::fetch(input, &options.limits, accepts, "a CSV file")?;
-    let text = fetch::decode(&fetched)?;
+    },
+};
+
+/// Imports the spreadsheet `input` (a file or URL) into `project`.
+pub fn import(
+    input: &str,
+    project: &Project,
+    options: &CsvOptions,
+) -> Result<CsvReport, ImportError> {
+    let fetched = input::fetch(input, &options.limits, &CSV)?;
+    let text = input::decode(&fetched)?;
     let target = Target::load(project, &options.out_dir)?;
     let language = target.language().to_owned();
     let mut errors: Vec<Diagnostic> = Vec::new();

@@ -2,7 +2,7 @@
 //! known, the line.
 
 use crate::diagnostic::Diagnostic;
-use std::fmt;
+use crate::input::FetchError;
 use std::path::PathBuf;
 
 /// Why an import wrote nothing.
@@ -15,11 +15,8 @@ pub enum ImportError {
         diagnostics: Vec<Diagnostic>,
     },
     /// An input could not be read or fetched.
-    #[error("cannot read {input}: {problem}; nothing was written")]
-    Fetch {
-        input: String,
-        problem: FetchProblem,
-    },
+    #[error("{0}; nothing was written")]
+    Fetch(#[from] FetchError),
     /// Files that exist and would be replaced.
     #[error(
         "{} already exist{}: {}; pass --force to overwrite, or import into another folder with --out; nothing was written",
@@ -75,8 +72,8 @@ impl ImportError {
             | Self::Collision { .. }
             | Self::Invalid(_)
             | Self::Options(_) => 1,
-            Self::Fetch { problem, .. } if problem.is_input_mistake() => 1,
-            Self::Fetch { .. } | Self::Io { .. } => 2,
+            Self::Fetch(e) if e.problem.is_input_mistake() => 1,
+            Self::Fetch(_) | Self::Io { .. } => 2,
         }
     }
 }
@@ -124,95 +121,4 @@ fn list_paths(paths: &[PathBuf]) -> String {
         text.push_str(&format!(" and {} more", paths.len() - SHOWN));
     }
     text
-}
-
-/// Why an input could not be read or fetched.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FetchProblem {
-    /// The file does not exist or cannot be read.
-    File(String),
-    /// The server did not answer within the timeout.
-    Timeout { millis: u64 },
-    /// The server could not be reached.
-    Connect(String),
-    /// The server answered with an error status.
-    Status { code: u16, reason: String },
-    /// More redirects than allowed, usually a redirect loop.
-    Redirects { limit: usize },
-    /// The input is larger than the limit.
-    TooBig { limit: u64, size: Option<u64> },
-    /// The server says the input is an image.
-    Image(String),
-    /// The server says the input is of a kind this importer does not read.
-    ContentType { found: String, expected: String },
-    /// The bytes are not text.
-    Binary { line: usize },
-    /// A text encoding this importer does not read.
-    Charset(String),
-    /// The input is empty.
-    Empty,
-    /// Any other transfer failure.
-    Transfer(String),
-}
-
-impl FetchProblem {
-    /// Whether the user gave a wrong input (rather than the network failing).
-    pub fn is_input_mistake(&self) -> bool {
-        !matches!(
-            self,
-            Self::Timeout { .. } | Self::Connect(_) | Self::Transfer(_)
-        )
-    }
-}
-
-impl fmt::Display for FetchProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::File(e) => write!(f, "{e}; check the path"),
-            Self::Timeout { millis } => write!(
-                f,
-                "no complete answer within {} s (timed out); try again later, or pass a longer --timeout",
-                *millis as f64 / 1000.0
-            ),
-            Self::Connect(e) => write!(
-                f,
-                "cannot connect ({e}); check the address and your network"
-            ),
-            Self::Status { code, reason } => write!(
-                f,
-                "the server answered {code} {reason}; check the URL (a 404 means there is no page at this address)"
-            ),
-            Self::Redirects { limit } => write!(
-                f,
-                "more than {limit} redirects (a redirect loop?); open the URL in a browser to see where it leads and give the final address"
-            ),
-            Self::TooBig { limit, size } => match size {
-                Some(size) => write!(
-                    f,
-                    "it is {size} bytes, more than the limit of {limit} bytes; is this the right input?"
-                ),
-                None => write!(
-                    f,
-                    "it is more than the limit of {limit} bytes; is this the right input?"
-                ),
-            },
-            Self::Image(kind) => write!(
-                f,
-                "it is an image ({kind}), not a glossary page; give the address of the page itself"
-            ),
-            Self::ContentType { found, expected } => {
-                write!(f, "it is `{found}`, not {expected}")
-            }
-            Self::Binary { line } => write!(
-                f,
-                "line {line}: it holds binary data, not text; give the page as HTML or plain UTF-8 text"
-            ),
-            Self::Charset(charset) => write!(
-                f,
-                "it is in the `{charset}` encoding; save it as UTF-8 and import the file"
-            ),
-            Self::Empty => write!(f, "line 1: it is empty, there is no text to import"),
-            Self::Transfer(e) => write!(f, "the transfer failed ({e})"),
-        }
-    }
 }

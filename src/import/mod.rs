@@ -13,7 +13,6 @@
 pub mod csv;
 pub mod draft;
 pub mod error;
-pub mod fetch;
 pub mod init;
 pub mod labels;
 pub mod markdown;
@@ -24,6 +23,6 @@ pub mod target;
 pub mod write;
 pub mod yaml;
 
-pub use error::{FetchProblem, ImportError};
-pub use fetch::FetchLimits;
+pub use crate::input::{FetchLimits, FetchProblem};
+pub use error::ImportError;
 pub use init::{InitOptions, InitReport, init};

@@ -59,7 +59,7 @@ pub fn links(g: &Graph, own: Option<&str>) -> BTreeMap<String, Id> {
 pub fn check(g: &Graph, own: Option<&str>, options: &LinkOptions) -> Vec<Finding> {
     let all = links(g, own);
     let mut out = Vec::new();
-    let client = match crate::remote::client(options.timeout, 10) {
+    let client = match crate::input::client(options.timeout, 10) {
         Ok(c) => c,
         Err(e) => {
             out.push(Finding::new(

@@ -175,13 +175,17 @@ pub fn lint_project(project: &Project, options: &Options) -> Result<Report, Lint
         }
     }
     for file in &project.config.vocabularies {
-        let path = project.dir.join(file);
-        if let (Ok(bytes), Some(format)) = (std::fs::read(&path), store::vocabulary_format(file)) {
-            let shown = path.display().to_string();
-            let base = sources::file_iri(&std::fs::canonicalize(&path).unwrap_or(path.clone()));
-            if let Ok(parsed) = sources::parse(&shown, &bytes, format, &base) {
-                g.add_origin(parsed.origin);
-            }
+        let path = project.dir.join(file).display().to_string();
+        if let (Ok(fetched), Some(format)) = (
+            crate::input::fetch(
+                &path,
+                &crate::input::FetchLimits::VOCABULARY,
+                &crate::input::RDF,
+            ),
+            crate::input::format_from_path(file),
+        ) && let Ok(parsed) = sources::parse(&fetched, format)
+        {
+            g.add_origin(parsed.origin);
         }
     }
     let mut shape_sources = vec![ShapeSource {

@@ -338,8 +338,10 @@ fn artifact_uri(source: &str) -> String {
         return source.to_owned();
     }
     let path = std::path::Path::new(source);
-    if path.is_absolute() {
-        return super::sources::file_iri(path);
+    if path.is_absolute()
+        && let Some(iri) = crate::iri::file(path)
+    {
+        return iri;
     }
     source
         .replace('\\', "/")

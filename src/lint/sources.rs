@@ -10,16 +10,11 @@
 use super::finding::{Finding, Location};
 use super::graph::Origin;
 use crate::diagnostic::Pos;
-use crate::store::vocabulary_format;
-use oxigraph::io::{RdfFormat, RdfParser};
+use crate::input::{self, FetchLimits, FetchProblem, Fetched};
+use oxigraph::io::RdfFormat;
 use oxigraph::model::{NamedNode, Term, Triple};
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
-use std::path::Path;
 use std::time::Duration;
-
-/// Largest vocabulary read, from a file or a URL.
-pub const MAX_SOURCE_BYTES: u64 = 1 << 30;
 
 /// One source, read and parsed.
 pub struct Parsed {
@@ -30,12 +25,54 @@ pub struct Parsed {
 /// Reads and parses `spec` (a path or an http(s) URL). A source that cannot be
 /// read or parsed is a finding, and gives no triples.
 pub fn read(spec: &str, fetch_timeout: Duration) -> Result<Parsed, Box<Finding>> {
-    let (bytes, format, base) = if spec.starts_with("http://") || spec.starts_with("https://") {
-        fetch(spec, fetch_timeout)?
+    let format = if input::is_url(spec) {
+        None
     } else {
-        load(spec)?
+        Some(input::format_from_path(spec).ok_or_else(|| {
+            Finding::new(
+                "source/format",
+                at_start(spec),
+                format!("cannot tell the RDF format of `{spec}` from its extension"),
+            )
+            .with_help(format!("name the file as {}", input::EXTENSIONS))
+        })?)
     };
-    parse(spec, &bytes, format, &base)
+    let limits = FetchLimits {
+        timeout: fetch_timeout,
+        ..FetchLimits::VOCABULARY
+    };
+    let fetched = input::fetch(spec, &limits, &input::RDF).map_err(|e| {
+        let (rule, message, help) = match &e.problem {
+            FetchProblem::File(detail) => (
+                "source/io",
+                format!("cannot read the file: {detail}"),
+                "check that the file exists and is readable",
+            ),
+            FetchProblem::TooBig { .. } => (
+                "source/too-large",
+                e.problem.to_string(),
+                "split the vocabulary into several files",
+            ),
+            _ => (
+                "source/fetch",
+                e.to_string(),
+                "check the URL, or download the file and lint it from disk",
+            ),
+        };
+        Finding::new(rule, at_start(spec), message).with_help(help)
+    })?;
+    let format = format.or_else(|| fetched.rdf_format()).ok_or_else(|| {
+        Finding::new(
+            "source/fetch",
+            at_start(spec),
+            format!(
+                "{spec} answered with {}, which is not an RDF format glossgraph reads",
+                fetched.media_type.as_deref().unwrap_or("no content type")
+            ),
+        )
+        .with_help("check the URL, or download the file and lint it from disk")
+    })?;
+    parse(&fetched, format)
 }
 
 fn at_start(spec: &str) -> Location {
@@ -47,173 +84,41 @@ fn at_start(spec: &str) -> Location {
     }
 }
 
-fn load(spec: &str) -> Result<(Vec<u8>, RdfFormat, String), Box<Finding>> {
-    let path = Path::new(spec);
-    let format = vocabulary_format(spec).ok_or_else(|| {
-        Finding::new(
-            "source/format",
-            at_start(spec),
-            format!("cannot tell the RDF format of `{spec}` from its extension"),
-        )
-        .with_help("name the file .ttl, .nt, .nq, .trig, .rdf, .owl, .xml, .jsonld or .json")
-    })?;
-    let unreadable = |e: std::io::Error| {
-        Finding::new(
-            "source/io",
-            at_start(spec),
-            format!("cannot read the file: {e}"),
-        )
-        .with_help("check that the file exists and is readable")
-    };
-    let len = std::fs::metadata(path).map_err(unreadable)?.len();
-    if len > MAX_SOURCE_BYTES {
-        return Err(Box::new(
-            Finding::new(
-                "source/too-large",
-                at_start(spec),
-                format!("the file is {len} bytes; lint reads at most {MAX_SOURCE_BYTES} bytes"),
-            )
-            .with_help("split the vocabulary into several files"),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
-    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-    let base = file_iri(&absolute);
-    Ok((bytes, format, base))
-}
-
-/// A `file:` IRI for an absolute path, percent-encoding what IRIs cannot hold.
-pub fn file_iri(path: &Path) -> String {
-    let text = path.to_string_lossy();
-    let mut out = String::from("file://");
-    if !text.starts_with('/') {
-        out.push('/');
-    }
-    for c in text.chars() {
-        match c {
-            ' ' | '%' | '#' | '?' | '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`' => {
-                let mut buffer = [0u8; 4];
-                for b in c.encode_utf8(&mut buffer).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
-            c if c.is_control() => out.push_str(&format!("%{:02X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn fetch(url: &str, timeout: Duration) -> Result<(Vec<u8>, RdfFormat, String), Box<Finding>> {
-    let failed = |message: String| {
-        Finding::new(
-            "source/fetch",
-            Location {
-                source: Some(url.to_owned()),
-                ..Location::default()
-            },
-            message,
-        )
-        .with_help("check the URL, or download the file and lint it from disk")
-    };
-    let client = crate::remote::client(timeout, 5)
-        .map_err(|e| failed(format!("cannot make an HTTP client: {e}")))?;
-    let response = client
-        .get(url)
-        .header(
-            "Accept",
-            "text/turtle, application/n-triples;q=0.9, application/rdf+xml;q=0.8, application/ld+json;q=0.7, application/trig;q=0.6, application/n-quads;q=0.6",
-        )
-        .send()
-        .map_err(|e| failed(format!("cannot fetch {url}: {e}")))?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(failed(format!("fetching {url} answered {status}")).into());
-    }
-    let final_url = response.url().to_string();
-    let media_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let format = media_type
-        .as_deref()
-        .and_then(RdfFormat::from_media_type)
-        .or_else(|| vocabulary_format(final_url.split(['?', '#']).next().unwrap_or(&final_url)))
-        .ok_or_else(|| {
-            failed(format!(
-                "{url} answered with {}, which is not an RDF format glossgraph reads",
-                media_type.as_deref().unwrap_or("no content type")
-            ))
-        })?;
-    let mut bytes = Vec::new();
-    response
-        .take(MAX_SOURCE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| failed(format!("reading {url} failed: {e}")))?;
-    if bytes.len() as u64 > MAX_SOURCE_BYTES {
-        return Err(failed(format!("{url} is larger than {MAX_SOURCE_BYTES} bytes")).into());
-    }
-    Ok((bytes, format, final_url))
-}
-
-/// Parses `bytes` as `format` against `base`; a syntax error is a located finding.
-pub fn parse(
-    spec: &str,
-    bytes: &[u8],
-    format: RdfFormat,
-    base: &str,
-) -> Result<Parsed, Box<Finding>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let parser = RdfParser::from_format(format).lenient();
-    let parser = parser
-        .with_base_iri(base)
-        .unwrap_or_else(|_| RdfParser::from_format(format).lenient());
-    let mut quads = parser.for_slice(bytes);
+/// Parses `fetched` as `format`, leniently (bad IRIs and language tags are
+/// findings of their own); a syntax error is a located finding.
+pub fn parse(fetched: &Fetched, format: RdfFormat) -> Result<Parsed, Box<Finding>> {
     let mut triples = Vec::new();
-    for quad in quads.by_ref() {
-        match quad {
-            Ok(q) => triples.push(Triple::from(q)),
-            Err(e) => {
-                let (line, column) = e.location().map_or((1, 1), |l| {
-                    (l.start.line as usize + 1, l.start.column as usize + 1)
-                });
-                return Err(Box::new(
-                    Finding::new(
-                        "source/rdf-syntax",
-                        Location::file(spec, Pos::new(line, column)),
-                        without_position(&e.to_string()),
-                    )
-                    .with_help(
-                        "fix the syntax error; lint reads nothing from a file that does not parse",
-                    ),
-                ));
-            }
-        }
-    }
-    let prefixes: Vec<(String, String)> = quads
-        .prefixes()
-        .map(|(p, i)| (p.to_owned(), i.to_owned()))
-        .collect();
-    let base = quads.base_iri().unwrap_or(base).to_owned();
+    let parsed = fetched
+        .parse_rdf(format, true, |quad| {
+            triples.push(Triple::from(quad));
+            true
+        })
+        .map_err(|e| {
+            Box::new(
+                Finding::new(
+                    "source/rdf-syntax",
+                    Location::file(&fetched.name, Pos::new(e.line, e.column)),
+                    e.message,
+                )
+                .with_help(
+                    "fix the syntax error; lint reads nothing from a file that does not parse",
+                ),
+            )
+        })?;
+    let base = parsed.base.unwrap_or_default();
+    let bytes = fetched
+        .bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&fetched.bytes);
     let text = String::from_utf8_lossy(bytes);
-    let lines = subject_lines(&text, format, &triples, &prefixes, &base);
+    let lines = subject_lines(&text, format, &triples, &parsed.prefixes, &base);
     Ok(Parsed {
         triples,
         origin: Origin {
-            source: spec.to_owned(),
+            source: fetched.name.clone(),
             lines,
         },
     })
-}
-
-/// A parser message without its leading "Parser error at line 3 column 4: ",
-/// which the finding's location already says.
-pub fn without_position(message: &str) -> String {
-    match message.strip_prefix("Parser error at line ") {
-        Some(rest) => rest.split_once(": ").map_or(message, |(_, m)| m).to_owned(),
-        None => message.to_owned(),
-    }
 }
 
 /// The line on which each subject IRI is first written as a subject, found by
@@ -320,17 +225,21 @@ pub fn invalid_iris(graph: &super::graph::Graph) -> Vec<Finding> {
 mod tests {
     use super::*;
 
+    fn fetched(name: &str, text: &str) -> Fetched {
+        Fetched {
+            name: name.into(),
+            bytes: text.as_bytes().to_vec(),
+            media_type: None,
+            charset: None,
+            url: Some("http://ex.org/base/v.ttl".into()),
+        }
+    }
+
     #[test]
     fn subjects_are_found_by_any_spelling() {
         let text =
             "@prefix : <http://ex.org/> .\n:a :p :b .\n\n<http://ex.org/b> :p :a .\n<c> :p :a .\n";
-        let read = parse(
-            "v.ttl",
-            text.as_bytes(),
-            RdfFormat::Turtle,
-            "http://ex.org/base/v.ttl",
-        )
-        .unwrap();
+        let read = parse(&fetched("v.ttl", text), RdfFormat::Turtle).unwrap();
         assert_eq!(read.origin.lines.get("http://ex.org/a"), Some(&2));
         assert_eq!(read.origin.lines.get("http://ex.org/b"), Some(&4));
         assert_eq!(read.origin.lines.get("http://ex.org/base/c"), Some(&5));
@@ -338,18 +247,10 @@ mod tests {
 
     #[test]
     fn a_syntax_error_is_located() {
-        let err = parse("v.ttl", b"<a> <b> .\n", RdfFormat::Turtle, "http://ex.org/")
+        let err = parse(&fetched("v.ttl", "<a> <b> .\n"), RdfFormat::Turtle)
             .err()
             .unwrap();
         assert_eq!(err.rule, "source/rdf-syntax");
         assert_eq!(err.location.line, Some(1));
-    }
-
-    #[test]
-    fn file_iris_are_escaped() {
-        assert_eq!(
-            file_iri(Path::new("/a b/c#d.ttl")),
-            "file:///a%20b/c%23d.ttl"
-        );
     }
 }

@@ -15,9 +15,9 @@ use crate::convert;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Pos;
 use crate::glossary::{self, ListError};
+use crate::input;
 use crate::project::Project;
 use crate::source::{self, Entry};
-use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad, Term, Triple};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::{StorageError, Store};
@@ -332,22 +332,6 @@ impl std::hash::Hasher for PassThrough {
     }
 }
 
-/// The RDF format of a vocabulary file, from its extension.
-pub fn vocabulary_format(path: &str) -> Option<RdfFormat> {
-    let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
-    match extension.as_str() {
-        "ttl" => Some(RdfFormat::Turtle),
-        "nt" => Some(RdfFormat::NTriples),
-        "nq" => Some(RdfFormat::NQuads),
-        "trig" => Some(RdfFormat::TriG),
-        "rdf" | "owl" | "xml" => Some(RdfFormat::RdfXml),
-        "jsonld" | "json" => Some(RdfFormat::JsonLd {
-            profile: Default::default(),
-        }),
-        _ => None,
-    }
-}
-
 /// The graph a vocabulary file listed in `glossary.toml` is published in:
 /// `{base}graph/{file name}`.
 pub fn vocabulary_graph(config: &crate::config::Config, path: &str) -> NamedNode {
@@ -370,45 +354,57 @@ fn parse_vocabularies(
     for file in &project.config.vocabularies {
         let path = project.dir.join(file);
         let graph = GraphName::NamedNode(vocabulary_graph(&project.config, file));
-        let Some(format) = vocabulary_format(file) else {
+        // `glossary.toml` lists only files of a known format.
+        let Some(format) = input::format_from_path(file) else {
             continue;
         };
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
+        let fetched = match input::fetch(
+            &path.to_string_lossy(),
+            &input::FetchLimits::VOCABULARY,
+            &input::RDF,
+        ) {
+            Ok(fetched) => fetched,
             Err(e) => {
                 errors.push(
                     Diagnostic::error(
                         "source/io",
                         &path,
                         Pos::new(1, 1),
-                        format!("cannot read the vocabulary: {e}"),
+                        match e.problem {
+                            input::FetchProblem::File(detail) => {
+                                format!("cannot read the vocabulary: {detail}")
+                            }
+                            other => format!("cannot read the vocabulary: {other}"),
+                        },
                     )
                     .with_help("fix the path under `vocabularies` in glossary.toml"),
                 );
                 continue;
             }
         };
-        for quad in RdfParser::from_format(format).for_slice(&bytes) {
-            match quad {
-                Ok(quad) => {
-                    batch.push(Triple::from(quad).in_graph(graph.clone()));
-                    if batch.len() == BATCH
-                        && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                    {
-                        return errors;
-                    }
-                }
-                Err(e) => {
-                    let pos = e.location().map_or(Pos::new(1, 1), |l| {
-                        Pos::new(l.start.line as usize + 1, l.start.column as usize + 1)
-                    });
-                    errors.push(
-                        Diagnostic::error("source/rdf-syntax", &path, pos, e.to_string())
-                            .with_help("fix the RDF file, or remove it from `vocabularies`"),
-                    );
-                    break;
-                }
+        let mut stopped = false;
+        let parsed = fetched.parse_rdf(format, false, |quad| {
+            batch.push(Triple::from(quad).in_graph(graph.clone()));
+            if batch.len() == BATCH
+                && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+            {
+                stopped = true;
             }
+            !stopped
+        });
+        if stopped {
+            return errors;
+        }
+        if let Err(e) = parsed {
+            errors.push(
+                Diagnostic::error(
+                    "source/rdf-syntax",
+                    &path,
+                    Pos::new(e.line, e.column),
+                    e.message,
+                )
+                .with_help("fix the RDF file, or remove it from `vocabularies`"),
+            );
         }
     }
     if !batch.is_empty() {

@@ -7,9 +7,10 @@ use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
+use glossgraph::import::ImportError;
 use glossgraph::import::page::{self, PageOptions};
 use glossgraph::import::skos::{self, SkosOptions};
-use glossgraph::import::{FetchLimits, FetchProblem, ImportError};
+use glossgraph::input::{FetchError, FetchLimits, FetchProblem};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -165,7 +166,7 @@ fn problem(url: &str) -> FetchProblem {
     );
     assert!(files_in(out.path()).is_empty(), "nothing written for {url}");
     match result {
-        Err(ImportError::Fetch { input, problem }) => {
+        Err(ImportError::Fetch(FetchError { input, problem })) => {
             assert_eq!(input, url);
             problem
         }
@@ -265,10 +266,10 @@ fn a_vocabulary_imports_over_http_by_its_media_type() {
     assert!(
         matches!(
             err,
-            ImportError::Fetch {
+            ImportError::Fetch(FetchError {
                 problem: FetchProblem::Image(_),
                 ..
-            }
+            })
         ),
         "{err}"
     );

@@ -34,7 +34,7 @@ fn a_new_glossary_builds_and_serves_at_once() {
     let snapshot = glossgraph::server::snapshot_of(&project, built).unwrap();
     let state = glossgraph::server::AppState::new(snapshot, glossgraph::server::Limits::default());
     let base = serve(glossgraph::server::app(state));
-    let client = glossgraph::remote::client(std::time::Duration::from_secs(10), 0).unwrap();
+    let client = glossgraph::input::client(std::time::Duration::from_secs(10), 0).unwrap();
     for path in [
         "/",
         "/concept/linked-data",

@@ -3,8 +3,9 @@
 
 use crate::util::{copy_of_data, files_in, fixture, parse, project, shared};
 use glossgraph::convert::Summary;
+use glossgraph::import::ImportError;
 use glossgraph::import::page::{self, FurnitureRules, PageOptions, PageReport};
-use glossgraph::import::{FetchProblem, ImportError};
+use glossgraph::input::{FetchError, FetchProblem};
 use glossgraph::project::Project;
 use glossgraph::source::Entry;
 use std::collections::BTreeSet;
@@ -589,10 +590,10 @@ fn empty_binary_and_huge_inputs_are_refused_before_parsing() {
     let out = tempfile::tempdir().unwrap();
     let problem =
         |input: String| match import_err(std::slice::from_ref(&input), &project, out.path()) {
-            ImportError::Fetch {
+            ImportError::Fetch(FetchError {
                 input: named,
                 problem,
-            } => {
+            }) => {
                 assert_eq!(named, input);
                 problem
             }

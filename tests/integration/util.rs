@@ -204,7 +204,7 @@ impl Drop for TestServer {
 }
 
 pub fn client() -> reqwest::blocking::Client {
-    glossgraph::remote::install_crypto();
+    glossgraph::input::install_crypto();
     // Tests see the bytes the server sends: no automatic decompression.
     reqwest::blocking::Client::builder()
         .no_gzip()

@@ -17,13 +17,13 @@ pub use report::{Linked, PageOutcome, PageReport, SkippedRelation, UnresolvedMen
 
 use super::draft::{Draft, DraftFact, DraftSection, Tagged};
 use super::error::ImportError;
-use super::fetch::{self, FetchLimits, Fetched};
 use super::labels::{LabelIndex, Unmatched};
 use super::markdown;
 use super::target::Target;
 use super::write;
 use crate::convert::Summary;
 use crate::diagnostic::Diagnostic;
+use crate::input::{self, FetchLimits, Fetched, Kind};
 use crate::iri::slugify;
 use crate::project::Project;
 use layout::{Block, Page};
@@ -111,8 +111,8 @@ pub fn import(
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut failed: Vec<&str> = Vec::new();
     for input in inputs {
-        let fetched = fetch::fetch(input, &options.limits, accepts_page, "an HTML or text page")?;
-        let text = fetch::decode(&fetched)?;
+        let fetched = input::fetch(input, &options.limits, &PAGE)?;
+        let text = input::decode(&fetched)?;
         let lines = if is_html(&fetched, &text) {
             if let Some(line) = html::too_deep(&text) {
                 errors.push(super::error::located(
@@ -190,12 +190,16 @@ pub fn import(
 }
 
 /// Media types a page may have.
-fn accepts_page(media_type: &str) -> bool {
-    matches!(
-        media_type,
-        "text/html" | "application/xhtml+xml" | "text/plain" | "text/markdown"
-    )
-}
+const PAGE: Kind = Kind {
+    name: "an HTML or text page",
+    accept: "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.8, text/markdown;q=0.8, */*;q=0.1",
+    takes: |media_type| {
+        matches!(
+            media_type,
+            "text/html" | "application/xhtml+xml" | "text/plain" | "text/markdown"
+        )
+    },
+};
 
 /// Whether the page is HTML: by its media type, its file extension or its start.
 fn is_html(fetched: &Fetched, text: &str) -> bool {

@@ -1,58 +1,19 @@
-//! Reading RDF vocabularies with Oxigraph's parsers, and looking things up in
+//! Reading RDF vocabularies (through `crate::input`), and looking things up in
 //! them by subject.
 
 use crate::import::error::{ImportError, located};
-use crate::import::fetch::Fetched;
-use oxigraph::io::{RdfFormat, RdfParser};
+use crate::input::{self, Fetched};
 use oxigraph::model::{NamedNodeRef, NamedOrBlankNode, Term, Triple};
 use std::collections::HashMap;
 
-/// The format of a vocabulary: from the server's media type, else the file
-/// extension, else the first characters.
-pub fn format_of(fetched: &Fetched, text_start: &[u8]) -> Option<RdfFormat> {
-    let generic = |m: &str| {
-        matches!(
-            m,
-            "text/plain"
-                | "application/octet-stream"
-                | "binary/octet-stream"
-                | "application/xml"
-                | "text/xml"
-        )
-    };
-    if let Some(media_type) = &fetched.media_type
-        && !generic(media_type)
-        && let Some(format) = RdfFormat::from_media_type(media_type)
-    {
-        return Some(format);
-    }
-    let name = fetched.url.as_deref().unwrap_or(&fetched.name);
-    let path = name.split(['?', '#']).next().unwrap_or(name);
-    if let Some(format) = crate::store::vocabulary_format(path) {
-        return Some(format);
-    }
-    let start = String::from_utf8_lossy(&text_start[..text_start.len().min(2048)]).to_string();
-    let start = start.trim_start_matches('\u{feff}').trim_start();
-    if start.starts_with('{') || start.starts_with('[') {
-        Some(RdfFormat::JsonLd {
-            profile: Default::default(),
-        })
-    } else if start.starts_with("<?xml") || start.contains("<rdf:RDF") {
-        Some(RdfFormat::RdfXml)
-    } else if start.starts_with("@prefix")
-        || start.starts_with("@base")
-        || start.to_ascii_lowercase().starts_with("prefix")
-    {
-        Some(RdfFormat::Turtle)
-    } else {
-        None
-    }
-}
-
-/// The triples of a vocabulary (named graphs merged).
+/// The triples of a vocabulary (named graphs merged). Its format comes from
+/// the server's media type, else the extension, else its first bytes.
 pub fn parse(fetched: &Fetched) -> Result<Vec<Triple>, ImportError> {
     let input = fetched.name.as_str();
-    let Some(format) = format_of(fetched, &fetched.bytes) else {
+    let Some(format) = fetched
+        .rdf_format()
+        .or_else(|| input::sniff(&fetched.bytes))
+    else {
         return Err(ImportError::Input {
             input: input.to_owned(),
             diagnostics: vec![located(
@@ -61,44 +22,27 @@ pub fn parse(fetched: &Fetched) -> Result<Vec<Triple>, ImportError> {
                 1,
                 "import/rdf-format",
                 "not an RDF file glossgraph can tell the format of",
-                "give a Turtle (.ttl), N-Triples (.nt), N-Quads (.nq), TriG (.trig), RDF/XML (.rdf, .owl, .xml) or JSON-LD (.jsonld) file",
+                format!("give a {} file", input::EXTENSIONS),
             )],
         });
     };
-    let base = match &fetched.url {
-        Some(url) => url.clone(),
-        None => {
-            let path = std::path::Path::new(input);
-            let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-            format!("file://{}", absolute.display())
-        }
-    };
-    let mut parser = RdfParser::from_format(format);
-    if let Ok(with_base) = RdfParser::from_format(format).with_base_iri(base.replace(' ', "%20")) {
-        parser = with_base;
-    }
     let mut triples = Vec::new();
-    for quad in parser.for_slice(&fetched.bytes) {
-        match quad {
-            Ok(quad) => triples.push(Triple::from(quad)),
-            Err(e) => {
-                let (line, column) = e.location().map_or((1, 1), |l| {
-                    (l.start.line as usize + 1, l.start.column as usize + 1)
-                });
-                return Err(ImportError::Input {
-                    input: input.to_owned(),
-                    diagnostics: vec![located(
-                        input,
-                        line,
-                        column,
-                        "import/rdf-syntax",
-                        format!("not valid {}: {e}", format.name()),
-                        "fix the file, or export it again from the tool that made it",
-                    )],
-                });
-            }
-        }
-    }
+    fetched
+        .parse_rdf(format, false, |quad| {
+            triples.push(Triple::from(quad));
+            true
+        })
+        .map_err(|e| ImportError::Input {
+            input: input.to_owned(),
+            diagnostics: vec![located(
+                input,
+                e.line,
+                e.column,
+                "import/rdf-syntax",
+                format!("not valid {}: {e}", format.name()),
+                "fix the file, or export it again from the tool that made it",
+            )],
+        })?;
     Ok(triples)
 }
 

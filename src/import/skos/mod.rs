@@ -30,10 +30,10 @@ pub use report::{Converted, Count, InputSummary, SkosReport, Tally};
 
 use super::draft::{Draft, DraftFact, Tagged};
 use super::error::ImportError;
-use super::fetch::{self, FetchLimits};
 use super::relations::{self, Stated};
 use super::target::Target;
 use super::write;
+use crate::input::{self, FetchError, FetchLimits, FetchProblem};
 use crate::iri::slugify;
 use crate::ontology::Direction;
 use crate::project::Project;
@@ -83,20 +83,6 @@ impl SkosOptions {
             limits: FetchLimits::VOCABULARY,
         }
     }
-}
-
-/// Media types a vocabulary may have.
-fn accepts_rdf(media_type: &str) -> bool {
-    oxigraph::io::RdfFormat::from_media_type(media_type).is_some()
-        || matches!(
-            media_type,
-            "text/plain"
-                | "application/octet-stream"
-                | "binary/octet-stream"
-                | "application/xml"
-                | "text/xml"
-                | "application/json"
-        )
 }
 
 /// What a vocabulary holds, for publishing it as it is.
@@ -155,12 +141,13 @@ fn read_all(
     let mut triples = Vec::new();
     let mut summaries = Vec::new();
     for input in inputs {
-        let fetched = fetch::fetch(input, limits, accepts_rdf, "an RDF vocabulary")?;
+        let fetched = input::fetch(input, limits, &input::RDF)?;
         if fetched.bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(ImportError::Fetch {
+            return Err(FetchError {
                 input: input.clone(),
-                problem: super::FetchProblem::Empty,
-            });
+                problem: FetchProblem::Empty,
+            }
+            .into());
         }
         let read = graph::parse(&fetched)?;
         summaries.push(InputSummary {

@@ -1,8 +1,9 @@
 //! Reading an input, a file or an http(s) URL, with a size limit, and for URLs
-//! a timeout, a redirect limit and a content-type check.
+//! a timeout, a redirect limit and a content-type check; and its text.
 
-use super::error::{FetchProblem, ImportError};
+use std::fmt;
 use std::io::Read;
+use std::sync::Once;
 use std::time::Duration;
 
 /// Limits on fetching one input.
@@ -23,12 +24,34 @@ impl FetchLimits {
         max_bytes: 5 * 1024 * 1024,
         redirects: 5,
     };
-    /// Limits for vocabularies: 120 s, 256 MiB, 5 redirects.
+    /// Limits for RDF vocabularies, wherever they are read (build, lint,
+    /// import): 120 s, 1 GiB, 5 redirects.
     pub const VOCABULARY: Self = Self {
         timeout: Duration::from_secs(120),
-        max_bytes: 256 * 1024 * 1024,
+        max_bytes: 1 << 30,
         redirects: 5,
     };
+}
+
+/// What a caller reads from an input.
+#[derive(Debug, Clone, Copy)]
+pub struct Kind {
+    /// Named in messages: "an RDF vocabulary".
+    pub name: &'static str,
+    /// The `Accept` header sent with a request.
+    pub accept: &'static str,
+    /// Whether a server's media type (lowercase, without parameters) is one
+    /// this kind is read from.
+    pub takes: fn(&str) -> bool,
+}
+
+/// An input that could not be read or fetched.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot read {input}: {problem}")]
+pub struct FetchError {
+    /// The input as the user gave it.
+    pub input: String,
+    pub problem: FetchProblem,
 }
 
 /// An input as read.
@@ -51,15 +74,9 @@ pub fn is_url(input: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
-/// Reads `input`. `accepts` says whether a server's media type is one the caller
-/// reads; `expected` names what it reads, for the message when it is not.
-pub fn fetch(
-    input: &str,
-    limits: &FetchLimits,
-    accepts: impl Fn(&str) -> bool,
-    expected: &str,
-) -> Result<Fetched, ImportError> {
-    let fail = |problem| ImportError::Fetch {
+/// Reads `input`, a file or an http(s) URL, as `kind`.
+pub fn fetch(input: &str, limits: &FetchLimits, kind: &Kind) -> Result<Fetched, FetchError> {
+    let fail = |problem| FetchError {
         input: input.to_owned(),
         problem,
     };
@@ -95,10 +112,11 @@ pub fn fetch(
             url: None,
         });
     }
-    let client = crate::remote::client(limits.timeout, limits.redirects)
+    let client = client(limits.timeout, limits.redirects)
         .map_err(|e| fail(FetchProblem::Transfer(e.to_string())))?;
     let response = client
         .get(input)
+        .header(reqwest::header::ACCEPT, kind.accept)
         .send()
         .map_err(|e| fail(request_problem(&e, limits)))?;
     let status = response.status();
@@ -124,10 +142,10 @@ pub fn fetch(
         if media_type.starts_with("image/") {
             return Err(fail(FetchProblem::Image(media_type.clone())));
         }
-        if !accepts(media_type) {
+        if !(kind.takes)(media_type) {
             return Err(fail(FetchProblem::ContentType {
                 found: media_type.clone(),
-                expected: expected.to_owned(),
+                expected: kind.name.to_owned(),
             }));
         }
     }
@@ -158,6 +176,27 @@ pub fn fetch(
         charset,
         url: Some(url),
     })
+}
+
+/// Installs the TLS crypto provider (rustls with *ring*, a small C build);
+/// every client is built after this.
+pub fn install_crypto() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Fails only if another provider is installed already, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// A blocking HTTP client with a total `timeout` per request and at most
+/// `redirects` redirects.
+pub fn client(timeout: Duration, redirects: usize) -> reqwest::Result<reqwest::blocking::Client> {
+    install_crypto();
+    reqwest::blocking::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::limited(redirects))
+        .user_agent(concat!("glossgraph/", env!("CARGO_PKG_VERSION")))
+        .build()
 }
 
 /// The media type (lowercase, no parameters) and charset of a `Content-Type`.
@@ -214,8 +253,8 @@ fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
 /// The text of an input: UTF-8 (with or without a byte-order mark), or Latin-1
 /// and Windows-1252 when the server says so. Binary data and empty inputs are
 /// refused with the line where the problem is.
-pub fn decode(fetched: &Fetched) -> Result<String, ImportError> {
-    let fail = |problem| ImportError::Fetch {
+pub fn decode(fetched: &Fetched) -> Result<String, FetchError> {
+    let fail = |problem| FetchError {
         input: fetched.name.clone(),
         problem,
     };
@@ -270,6 +309,97 @@ fn cp1252(b: u8) -> char {
     }
 }
 
+/// Why an input could not be read or fetched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchProblem {
+    /// The file does not exist or cannot be read.
+    File(String),
+    /// The server did not answer within the timeout.
+    Timeout { millis: u64 },
+    /// The server could not be reached.
+    Connect(String),
+    /// The server answered with an error status.
+    Status { code: u16, reason: String },
+    /// More redirects than allowed, usually a redirect loop.
+    Redirects { limit: usize },
+    /// The input is larger than the limit.
+    TooBig { limit: u64, size: Option<u64> },
+    /// The server says the input is an image.
+    Image(String),
+    /// The server says the input is of a kind this importer does not read.
+    ContentType { found: String, expected: String },
+    /// The bytes are not text.
+    Binary { line: usize },
+    /// A text encoding this importer does not read.
+    Charset(String),
+    /// The input is empty.
+    Empty,
+    /// Any other transfer failure.
+    Transfer(String),
+}
+
+impl FetchProblem {
+    /// Whether the user gave a wrong input (rather than the network failing).
+    pub fn is_input_mistake(&self) -> bool {
+        !matches!(
+            self,
+            Self::Timeout { .. } | Self::Connect(_) | Self::Transfer(_)
+        )
+    }
+}
+
+impl fmt::Display for FetchProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::File(e) => write!(f, "{e}; check the path"),
+            Self::Timeout { millis } => write!(
+                f,
+                "no complete answer within {} s (timed out); try again later, or pass a longer --timeout",
+                *millis as f64 / 1000.0
+            ),
+            Self::Connect(e) => write!(
+                f,
+                "cannot connect ({e}); check the address and your network"
+            ),
+            Self::Status { code, reason } => write!(
+                f,
+                "the server answered {code} {reason}; check the URL (a 404 means there is no page at this address)"
+            ),
+            Self::Redirects { limit } => write!(
+                f,
+                "more than {limit} redirects (a redirect loop?); open the URL in a browser to see where it leads and give the final address"
+            ),
+            Self::TooBig { limit, size } => match size {
+                Some(size) => write!(
+                    f,
+                    "it is {size} bytes, more than the limit of {limit} bytes; is this the right input?"
+                ),
+                None => write!(
+                    f,
+                    "it is more than the limit of {limit} bytes; is this the right input?"
+                ),
+            },
+            Self::Image(kind) => write!(
+                f,
+                "it is an image ({kind}), not a glossary page; give the address of the page itself"
+            ),
+            Self::ContentType { found, expected } => {
+                write!(f, "it is `{found}`, not {expected}")
+            }
+            Self::Binary { line } => write!(
+                f,
+                "line {line}: it holds binary data, not text; give the page as HTML or plain UTF-8 text"
+            ),
+            Self::Charset(charset) => write!(
+                f,
+                "it is in the `{charset}` encoding; save it as UTF-8 and import the file"
+            ),
+            Self::Empty => write!(f, "line 1: it is empty, there is no text to import"),
+            Self::Transfer(e) => write!(f, "the transfer failed ({e})"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,9 +414,9 @@ mod tests {
         }
     }
 
-    fn problem(result: Result<String, ImportError>) -> FetchProblem {
+    fn problem(result: Result<String, FetchError>) -> FetchProblem {
         match result {
-            Err(ImportError::Fetch { problem, .. }) => problem,
+            Err(FetchError { problem, .. }) => problem,
             other => panic!("{other:?}"),
         }
     }
