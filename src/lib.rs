@@ -18,6 +18,7 @@ pub mod input;
 pub mod iri;
 pub mod lint;
 pub mod ontology;
+pub mod order;
 pub mod parallel;
 pub mod project;
 pub mod query;

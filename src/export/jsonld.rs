@@ -8,7 +8,7 @@
 //! referenced once are embedded in it. Tests check that expanding the output
 //! gives back the same graph.
 
-use super::order::triple_cmp;
+use crate::order::triple_cmp;
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{LiteralRef, NamedOrBlankNodeRef, TermRef, Triple};
 use serde_json::{Map, Value};

@@ -3,14 +3,13 @@
 //! relabelled canonically).
 
 mod jsonld;
-mod order;
 mod turtle;
 
 pub use jsonld::{Context, ContextError};
-pub use order::{natural_cmp, quad_cmp, triple_cmp};
 
 use crate::config::Config;
 use crate::ontology::CONTEXT_JSONLD;
+use crate::order::{quad_cmp, triple_cmp};
 use crate::vocab::PREFIXES;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::dataset::CanonicalizationAlgorithm;

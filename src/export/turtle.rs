@@ -2,7 +2,7 @@
 //! sorted, prefixed names only where every Turtle reader accepts them, and long
 //! text in `"""` strings so prose stays readable in diffs.
 
-use super::order::{quad_cmp, triple_cmp};
+use crate::order::{quad_cmp, triple_cmp};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{GraphNameRef, NamedNodeRef, Quad, TermRef, Triple};
 use std::collections::BTreeSet;

@@ -478,7 +478,7 @@ impl ConceptPage {
                 label: source_label(snapshot, s),
             })
             .collect();
-        sources.sort_by(|a, b| crate::export::natural_cmp(&a.label, &b.label));
+        sources.sort_by(|a, b| crate::order::natural_cmp(&a.label, &b.label));
         let deprecated = info.deprecated
             || d.objects(iri, owl::DEPRECATED)
                 .any(|o| matches!(o, Term::Literal(l) if l.value() == "true"));

@@ -220,7 +220,7 @@ fn subject_triples(
         .map(|q| q.map(Triple::from))
         .collect::<Result<_, _>>()
         .map_err(AppError::internal)?;
-    triples.sort_by(crate::export::triple_cmp);
+    triples.sort_by(crate::order::triple_cmp);
     triples.dedup();
     Ok(triples)
 }

@@ -4,8 +4,9 @@
 
 use super::respond::Rendered;
 use crate::config::Config;
-use crate::export::{Exporter, Format, natural_cmp};
+use crate::export::{Exporter, Format};
 use crate::ontology::Ontology;
+use crate::order::natural_cmp;
 use crate::query::NamedQuery;
 use crate::vocab::{owl, skos};
 use oxigraph::model::vocab::rdf;

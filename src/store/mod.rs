@@ -461,7 +461,7 @@ pub fn describe(store: &Store, concept: NamedNodeRef<'_>) -> Result<Vec<Triple>,
             triples.push(Triple::from(quad?));
         }
     }
-    triples.sort_by(crate::export::triple_cmp);
+    triples.sort_by(crate::order::triple_cmp);
     triples.dedup();
     Ok(triples)
 }

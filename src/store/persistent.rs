@@ -444,7 +444,7 @@ impl Counts<'_> {
         store: &Store,
         mut quads: Vec<oxigraph::model::Quad>,
     ) -> Result<(), BuildError> {
-        quads.sort_by(crate::export::quad_cmp);
+        quads.sort_by(crate::order::quad_cmp);
         quads.dedup();
         for quad in &quads {
             if !self.held(store, quad, None)? {

@@ -32,8 +32,8 @@ fn builds_incrementally_and_matches_the_in_memory_graph() {
     let in_memory = store::build(&project).unwrap();
     let mut a = store::quads(&first.store).unwrap();
     let mut b = store::quads(&in_memory.store).unwrap();
-    a.sort_by(glossgraph::export::quad_cmp);
-    b.sort_by(glossgraph::export::quad_cmp);
+    a.sort_by(glossgraph::order::quad_cmp);
+    b.sort_by(glossgraph::order::quad_cmp);
     assert_eq!(a, b, "the persistent and in-memory builds differ");
     drop(first);
 
@@ -59,8 +59,8 @@ fn builds_incrementally_and_matches_the_in_memory_graph() {
     assert_eq!(changed.stats.quads, full.stats.quads);
     let mut a = store::quads(&changed.store).unwrap();
     let mut b = store::quads(&full.store).unwrap();
-    a.sort_by(glossgraph::export::quad_cmp);
-    b.sort_by(glossgraph::export::quad_cmp);
+    a.sort_by(glossgraph::order::quad_cmp);
+    b.sort_by(glossgraph::order::quad_cmp);
     assert_eq!(a, b, "the incremental build differs from a full build");
     drop(changed);
 
@@ -84,7 +84,7 @@ fn set_modified(path: &Path, time: std::time::SystemTime) {
 
 fn sorted_quads(store: &oxigraph::store::Store) -> Vec<oxigraph::model::Quad> {
     let mut quads = store::quads(store).unwrap();
-    quads.sort_by(glossgraph::export::quad_cmp);
+    quads.sort_by(glossgraph::order::quad_cmp);
     quads
 }
 

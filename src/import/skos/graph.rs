@@ -54,7 +54,7 @@ pub struct Graph {
 
 impl Graph {
     pub fn new(mut triples: Vec<Triple>) -> Self {
-        triples.sort_by(crate::export::triple_cmp);
+        triples.sort_by(crate::order::triple_cmp);
         triples.dedup();
         let mut by_subject: HashMap<NamedOrBlankNode, Vec<usize>> = HashMap::new();
         for (i, t) in triples.iter().enumerate() {

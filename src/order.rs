@@ -1,5 +1,8 @@
 //! A stable, human-friendly order for RDF terms: by kind, then by text with runs
-//! of digits compared as numbers (`#fact-2` before `#fact-10`).
+//! of digits compared as numbers (`#fact-2` before `#fact-10`). Exports sort
+//! by it, so it is part of their output format.
+//!
+//! Layer: a leaf.
 
 use oxigraph::model::{Quad, TermRef, Triple};
 use std::cmp::Ordering;
