@@ -2,9 +2,9 @@
 //! targets exist, no hierarchy cycles, one preferred label per language.
 
 use crate::config::Config;
-use crate::convert::Summary;
 use crate::diagnostic::{Diagnostic, Pos, did_you_mean};
 use crate::ontology::{Direction, Ontology};
+use crate::source::Summary;
 use crate::source::{Entry, Source};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;

@@ -10,56 +10,12 @@
 use crate::config::Config;
 use crate::iri::{self, Part};
 use crate::ontology::{Direction, Ontology};
-use crate::source::{Entry, MatchKind, Source};
+use crate::source::{Entry, MatchKind, Source, Summary};
 use crate::vocab::{GG_ONTOLOGY, dcat, dcterms, foaf, gg, owl, rdfs, schema, skos, void};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, Quad, Term};
 use rustc_hash::FxHashSet;
 use std::collections::BTreeSet;
-
-/// What the graph-wide parts of the build need to know about one entry.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Summary {
-    pub id: String,
-    pub path: std::path::PathBuf,
-    /// (language, label, line, column) of each preferred term.
-    pub terms: Vec<(String, String, usize, usize)>,
-    /// (relation type key, target id, line, column), including relations from key facts.
-    pub relations: Vec<(String, String, usize, usize)>,
-    pub deprecated: bool,
-}
-
-impl Summary {
-    pub fn of(entry: &Entry, ontology: &Ontology) -> Self {
-        let relations = entry
-            .all_relations(|label| {
-                ontology
-                    .relation_type_for_fact_label(label)
-                    .map(|t| t.key.as_str())
-            })
-            .into_iter()
-            .map(|r| {
-                (
-                    r.key.value,
-                    r.target.value,
-                    r.target.pos.line,
-                    r.target.pos.column,
-                )
-            })
-            .collect();
-        Self {
-            id: entry.id.clone(),
-            path: entry.path.clone(),
-            terms: entry
-                .terms
-                .iter()
-                .map(|t| (t.lang.clone(), t.value.clone(), t.pos.line, t.pos.column))
-                .collect(),
-            relations,
-            deprecated: entry.deprecated.as_ref().is_some_and(|d| d.value),
-        }
-    }
-}
 
 /// Collects quads into one graph.
 struct Graph {

@@ -2,10 +2,10 @@
 //! command shares before it converts or stores anything.
 
 use crate::check;
-use crate::convert::Summary;
 use crate::diagnostic::{self, Diagnostic};
 use crate::parallel;
 use crate::project::Project;
+use crate::source::Summary;
 use crate::source::{self, Entry};
 use std::path::PathBuf;
 
@@ -35,7 +35,7 @@ pub struct ListError {
 /// Parses and checks every entry of the project.
 pub fn load(project: &Project) -> Result<Loaded, ListError> {
     let files = files(project)?;
-    let options = project.parse_options();
+    let options = source::ParseOptions::of(&project.config);
     let mut entries = Vec::with_capacity(files.len());
     let mut diagnostics = Vec::new();
     for parsed in parallel::map(&files, |path| source::parse_file(path, &options)) {

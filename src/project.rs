@@ -3,7 +3,6 @@
 use crate::config::{self, Config};
 use crate::diagnostic::Diagnostic;
 use crate::ontology::{Ontology, OntologyError};
-use crate::source::ParseOptions;
 use std::path::{Path, PathBuf};
 
 /// The settings file that marks a glossary's data folder.
@@ -89,11 +88,5 @@ impl Project {
 
     pub fn queries_dir(&self) -> PathBuf {
         self.dir.join(&self.config.queries_dir)
-    }
-
-    pub fn parse_options(&self) -> ParseOptions {
-        ParseOptions {
-            default_language: self.config.default_language().to_owned(),
-        }
     }
 }

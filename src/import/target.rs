@@ -7,10 +7,10 @@ use super::draft::Draft;
 use super::error::ImportError;
 use super::write::Planned;
 use crate::check;
-use crate::convert::Summary;
 use crate::diagnostic::Diagnostic;
 use crate::glossary;
 use crate::project::Project;
+use crate::source::Summary;
 use crate::source::{self, Entry};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -48,7 +48,7 @@ impl<'p> Target<'p> {
                 path: out_dir.to_owned(),
                 source,
             })?;
-            let options = project.parse_options();
+            let options = crate::source::ParseOptions::of(&project.config);
             for path in files {
                 if let Ok(entry) = source::parse_file(&path, &options) {
                     entries.push(entry);
@@ -86,7 +86,7 @@ impl<'p> Target<'p> {
         &self,
         drafts: &[Draft],
     ) -> Result<(Vec<Planned>, Vec<Diagnostic>), ImportError> {
-        let options = self.project.parse_options();
+        let options = crate::source::ParseOptions::of(&self.project.config);
         let ontology = &self.project.ontology;
         let mut planned = Vec::with_capacity(drafts.len());
         let mut parsed = Vec::with_capacity(drafts.len());

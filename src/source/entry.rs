@@ -8,6 +8,7 @@ use super::model::{
     Entry, KeyFact, Mapping, MatchKind, Misconception, Relation, Source, Spanned, Text,
 };
 use super::yaml::{self, Key, Node, Value};
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, LineIndex, Pos, did_you_mean};
 use crate::iri::{is_slug, slugify};
 use oxigraph::model::{Literal, NamedNode};
@@ -39,6 +40,15 @@ pub const KEYS: &[&str] = &[
 pub struct ParseOptions {
     /// The language of text written without one.
     pub default_language: String,
+}
+
+impl ParseOptions {
+    /// How the glossary with these settings parses its entries.
+    pub fn of(config: &Config) -> Self {
+        Self {
+            default_language: config.default_language().to_owned(),
+        }
+    }
 }
 
 /// Parses an entry from its bytes. `path` names the file in messages; the

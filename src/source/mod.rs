@@ -6,12 +6,14 @@
 mod entry;
 pub mod markdown;
 mod model;
+mod summary;
 pub mod yaml;
 
 pub use entry::{KEYS, MAX_ENTRY_BYTES, ParseOptions, parse_bytes, parse_str};
 pub use model::{
     Entry, KeyFact, Mapping, MatchKind, Misconception, Relation, Section, Source, Spanned, Text,
 };
+pub use summary::Summary;
 
 use crate::diagnostic::{Diagnostic, Pos};
 use std::io;

@@ -81,7 +81,7 @@ fn count_errors(diagnostics: &[Diagnostic]) -> usize {
 pub fn build(project: &Project) -> Result<Built, BuildError> {
     let files = glossary::files(project)?;
     let store = Store::new()?;
-    let options = project.parse_options();
+    let options = source::ParseOptions::of(&project.config);
     let (loaded, vocabulary_errors, diagnostics) =
         load_parsed(&store, project, Order::GroupedByPredicate, |sender| {
             let mut diagnostics = Vec::new();

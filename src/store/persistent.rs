@@ -23,11 +23,12 @@
 //! before the previous one is removed.
 
 use super::{BuildError, Built, Stats};
-use crate::convert::{self, Summary};
+use crate::convert;
 use crate::diagnostic::{self, Diagnostic};
 use crate::glossary;
 use crate::ontology::GLOSSARY_TTL;
 use crate::project::Project;
+use crate::source::Summary;
 use crate::source::{self, Entry};
 use crate::{check, parallel, store};
 use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef};
@@ -531,7 +532,7 @@ fn plan(project: &Project, previous: Option<&Manifest>) -> Result<Plan, BuildErr
         path: entries_dir.clone(),
         source,
     })?;
-    let options = project.parse_options();
+    let options = source::ParseOptions::of(&project.config);
     let (old_files, old_summaries, scanned) = match previous {
         Some(m) => (m.files.as_slice(), m.summaries.as_slice(), m.scanned),
         None => (&[][..], &[][..], 0),

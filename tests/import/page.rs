@@ -2,12 +2,12 @@
 //! adverts in other places, configured patterns, relations, and malformed pages.
 
 use crate::util::{copy_of_data, files_in, fixture, parse, project, shared};
-use glossgraph::convert::Summary;
 use glossgraph::import::ImportError;
 use glossgraph::import::page::{self, FurnitureRules, PageOptions, PageReport};
 use glossgraph::input::{FetchError, FetchProblem};
 use glossgraph::project::Project;
 use glossgraph::source::Entry;
+use glossgraph::source::Summary;
 use std::collections::BTreeSet;
 use std::path::Path;
 

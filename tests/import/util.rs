@@ -68,7 +68,7 @@ pub fn require(what: &str, install: &str) -> bool {
 
 /// Parses an entry file as glossgraph does.
 pub fn parse(path: &Path, project: &Project) -> Entry {
-    source::parse_file(path, &project.parse_options())
+    source::parse_file(path, &glossgraph::source::ParseOptions::of(&project.config))
         .unwrap_or_else(|d| panic!("{} does not parse: {d:#?}", path.display()))
 }
 
