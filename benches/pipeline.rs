@@ -10,9 +10,10 @@
 mod support;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use glossgraph::build::{self, StoreChoice};
 use glossgraph::export::{Exporter, Format};
 use glossgraph::project::Project;
-use glossgraph::{convert, glossary, server, store};
+use glossgraph::{convert, server, store};
 use oxigraph::model::Quad;
 use std::hint::black_box;
 
@@ -32,7 +33,7 @@ fn pipeline(c: &mut Criterion) {
     let n = entries();
     support::glossary::write(dir.path(), n, 1).expect("the generated glossary is written");
     let project = Project::open(dir.path()).expect("the generated glossary opens");
-    let loaded = glossary::load(&project).expect("the entries are listed");
+    let loaded = build::read(&project).expect("the entries are listed");
     assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics.first());
     let quads: Vec<Quad> = loaded
         .entries
@@ -44,7 +45,7 @@ fn pipeline(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(n as u64));
     group.bench_function("parse and check", |b| {
-        b.iter(|| black_box(glossary::load(&project).unwrap()))
+        b.iter(|| black_box(build::read(&project).unwrap()))
     });
     group.bench_function("convert", |b| {
         b.iter(|| {
@@ -72,10 +73,10 @@ fn pipeline(c: &mut Criterion) {
     });
     group.throughput(Throughput::Elements(n as u64));
     group.bench_function("build (sources to store)", |b| {
-        b.iter(|| black_box(store::build(&project).unwrap().stats))
+        b.iter(|| black_box(build::build(&project, &StoreChoice::Memory).unwrap().stats))
     });
     let exporter = Exporter::new(&project.config).unwrap();
-    let built = store::build(&project).unwrap();
+    let built = build::build(&project, &StoreChoice::Memory).unwrap();
     let all = store::quads(&built.store).unwrap();
     group.throughput(Throughput::Elements(all.len() as u64));
     for format in [

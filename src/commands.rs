@@ -1,25 +1,16 @@
 //! What each command does, on validated arguments. `main` turns the command line
 //! into these calls and decides how to print what they return.
 
+use crate::build::{self, BuildError, Built, StoreChoice};
 use crate::diagnostic::Diagnostic;
 use crate::export::{Exporter, Format};
-use crate::glossary;
 use crate::project::{Project, ProjectError};
 use crate::query::{self, NamedQuery, QueryError};
 use crate::results::{self, ResultsFormat};
-use crate::store::{self, BuildError, Built};
+use crate::store;
 use oxigraph::model::{GraphName, NamedNode};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-
-/// Where the graph is kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StoreChoice {
-    /// Built in memory on every run.
-    Memory,
-    /// Kept on disk and updated incrementally (the `rocksdb` feature).
-    Persistent(PathBuf),
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
@@ -39,10 +30,6 @@ pub enum CommandError {
     Bind { address: String, source: io::Error },
     #[error("there is no concept `{0}`; ids are entry file names without `.md`")]
     UnknownConcept(String),
-    #[error(
-        "this glossgraph was built without the `rocksdb` feature, so it has no persistent store; rebuild it with `cargo install --path . --features rocksdb`, or leave out --store"
-    )]
-    NoPersistentStore,
 }
 
 impl CommandError {
@@ -63,8 +50,8 @@ impl CommandError {
             Self::Build(BuildError::Invalid(_))
             | Self::Project(ProjectError::Config { .. } | ProjectError::NotFound(_))
             | Self::Query(_)
-            | Self::UnknownConcept(_)
-            | Self::NoPersistentStore => 1,
+            | Self::Build(BuildError::NoPersistentStore)
+            | Self::UnknownConcept(_) => 1,
             Self::Import(e) => e.exit_code(),
             _ => 2,
         }
@@ -73,19 +60,13 @@ impl CommandError {
 
 /// Builds the graph where `choice` says.
 pub fn open(project: &Project, choice: &StoreChoice) -> Result<Built, CommandError> {
-    match choice {
-        StoreChoice::Memory => Ok(store::build(project)?),
-        #[cfg(feature = "rocksdb")]
-        StoreChoice::Persistent(dir) => Ok(store::build_persistent(project, dir)?),
-        #[cfg(not(feature = "rocksdb"))]
-        StoreChoice::Persistent(_) => Err(CommandError::NoPersistentStore),
-    }
+    Ok(build::build(project, choice)?)
 }
 
 /// `check`: every finding about the sources; the caller exits 1 if any is an error.
 pub fn check(project: &Project) -> Result<Vec<Diagnostic>, CommandError> {
-    let loaded = glossary::load(project).map_err(BuildError::from)?;
-    Ok(loaded.diagnostics)
+    let read = build::read(project).map_err(BuildError::from)?;
+    Ok(read.diagnostics)
 }
 
 /// `export`: the whole graph, or what it says about one concept, in `format`, to

@@ -123,6 +123,23 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// An error with its causes, on one line: `cannot open x: permission denied`.
+/// Each error in the crate says only what failed at its own level and keeps
+/// the error beneath as its source, so this is how they read whole.
+pub struct Chain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
+
 /// Sorts findings by file and position so reports are stable.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {

@@ -6,13 +6,13 @@
 //! them, `convert` turns them into quads, `store` builds the graph, and
 //! `export` and `query` read it.
 
+pub mod build;
 pub mod check;
 pub mod commands;
 pub mod config;
 pub mod convert;
 pub mod diagnostic;
 pub mod export;
-pub mod glossary;
 pub mod import;
 pub mod input;
 pub mod iri;

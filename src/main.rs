@@ -7,7 +7,8 @@ use cli::{
     Cli, Command, ExportFormat, IdsFrom, ImportCommand, LintFailOn, LintFormat, LogFormat,
     QueryFormat,
 };
-use glossgraph::commands::{self, CommandError, StoreChoice};
+use glossgraph::build::StoreChoice;
+use glossgraph::commands::{self, CommandError};
 use glossgraph::diagnostic::Diagnostic;
 use glossgraph::export::Format;
 use glossgraph::project::Project;
@@ -111,7 +112,15 @@ fn run(cli: Cli) -> Result<ExitCode, CommandError> {
     })?;
     let project = Project::locate(cli.data.as_deref(), &cwd)?;
     let choice = match cli.store {
-        Some(dir) => StoreChoice::Persistent(dir),
+        Some(dir) => StoreChoice::Persistent {
+            dir,
+            on_wait: |dir| {
+                eprintln!(
+                    "glossgraph: another build of {} is running; waiting for it to finish",
+                    dir.display()
+                )
+            },
+        },
         None => StoreChoice::Memory,
     };
     match cli.command {
@@ -224,13 +233,10 @@ fn run(cli: Cli) -> Result<ExitCode, CommandError> {
                 }
             };
             let watcher = watch.then(|| {
-                let rebuild_choice = choice.clone();
-                let rebuild: std::sync::Arc<server::Rebuild> =
-                    std::sync::Arc::new(move |p: &Project| commands::open(p, &rebuild_choice));
                 server::watch(
                     state.clone(),
                     project.clone(),
-                    rebuild,
+                    choice.clone(),
                     std::time::Duration::from_millis(500),
                     sources,
                 )

@@ -6,9 +6,9 @@
 use super::draft::Draft;
 use super::error::ImportError;
 use super::write::Planned;
+use crate::build;
 use crate::check;
 use crate::diagnostic::Diagnostic;
-use crate::glossary;
 use crate::project::Project;
 use crate::source::Summary;
 use crate::source::{self, Entry};
@@ -31,7 +31,7 @@ impl<'p> Target<'p> {
     pub fn load(project: &'p Project, out_dir: &Path) -> Result<Self, ImportError> {
         // A new glossary may have no entries folder yet.
         let mut entries = if project.entries_dir().exists() {
-            glossary::load(project)
+            build::read(project)
                 .map_err(|e| ImportError::Io {
                     action: "list the entries in",
                     path: e.path.clone(),

@@ -37,9 +37,9 @@ pub use report::{
 pub use rules::{RULES, Rule};
 pub use shacl::SHAPES_TTL;
 
-use crate::glossary::{self, ListError};
+use crate::build::{self, BuildError, ListError};
 use crate::project::{Project, ProjectError};
-use crate::store::{self, BuildError};
+use crate::store;
 use graph::Graph;
 use oxigraph::model::NamedNode;
 use oxigraph::store::Store;
@@ -76,9 +76,9 @@ pub enum LintError {
     Project(#[from] ProjectError),
     #[error(transparent)]
     List(#[from] ListError),
-    #[error("cannot build the graph: {0}")]
-    Build(String),
-    #[error("store error: {0}")]
+    #[error("cannot build the graph")]
+    Build(#[from] BuildError),
+    #[error("the store failed")]
     Store(#[from] oxigraph::store::StorageError),
     #[error(transparent)]
     Shapes(#[from] shacl::ShapesError),
@@ -134,28 +134,28 @@ fn config_report(path: &Path, diagnostics: Vec<crate::diagnostic::Diagnostic>) -
 }
 
 /// Lints an opened glossary: its sources, then the graph built from them.
+/// Each entry and vocabulary is parsed once, for both.
 pub fn lint_project(project: &Project, options: &Options) -> Result<Report, LintError> {
     let mut report = Report {
         sources: vec![project.dir.display().to_string()],
         ..Report::default()
     };
-    let dir = project.entries_dir();
-    let files =
-        crate::source::entry_files(&dir).map_err(|source| ListError { path: dir, source })?;
-    report.findings.extend(entries::case_clashes(&files));
-    let loaded = glossary::load(project)?;
     report
         .findings
-        .extend(loaded.diagnostics.iter().cloned().map(Finding::from));
+        .extend(entries::case_clashes(&build::files(project)?));
+    let read = build::read(project)?;
     report
         .findings
-        .extend(entries::check(&loaded.entries, &project.config));
-    if loaded.has_errors() {
+        .extend(read.diagnostics.iter().cloned().map(Finding::from));
+    report
+        .findings
+        .extend(entries::check(&read.entries, &project.config));
+    if read.has_errors() {
         report.findings.push(not_built(project));
         report.sort();
         return Ok(report);
     }
-    let built = match store::build(project) {
+    let built = match build::from_read(project, &read) {
         Ok(built) => built,
         Err(BuildError::Invalid(diagnostics)) => {
             report
@@ -165,28 +165,18 @@ pub fn lint_project(project: &Project, options: &Options) -> Result<Report, Lint
             report.sort();
             return Ok(report);
         }
-        Err(e) => return Err(LintError::Build(e.to_string())),
+        Err(e) => return Err(e.into()),
     };
     let quads = store::quads(&built.store)?;
+    let origins = sources::vocabulary_origins(&built.vocabularies, &quads);
     let mut g = Graph::from_quads(quads);
-    for entry in &loaded.entries {
+    for entry in &read.entries {
         if let Some(id) = g.iri(project.config.base.concept(&entry.id).as_ref()) {
             g.set_place(id, entries::entry_location(entry));
         }
     }
-    for file in &project.config.vocabularies {
-        let path = project.dir.join(file).display().to_string();
-        if let (Ok(fetched), Some(format)) = (
-            crate::input::fetch(
-                &path,
-                &crate::input::FetchLimits::VOCABULARY,
-                &crate::input::RDF,
-            ),
-            crate::input::format_from_path(file),
-        ) && let Ok(parsed) = sources::parse(&fetched, format)
-        {
-            g.add_origin(parsed.origin);
-        }
+    for origin in origins {
+        g.add_origin(origin);
     }
     let mut shape_sources = vec![ShapeSource {
         text: SHAPES_TTL.to_owned(),

@@ -121,6 +121,34 @@ pub fn parse(fetched: &Fetched, format: RdfFormat) -> Result<Parsed, Box<Finding
     })
 }
 
+/// Where the subjects of each vocabulary the build read are written, found
+/// in its text (read again, not parsed again) from the triples of its graph.
+pub fn vocabulary_origins(
+    vocabularies: &[crate::build::VocabularyRead],
+    quads: &[oxigraph::model::Quad],
+) -> Vec<Origin> {
+    let mut origins = Vec::new();
+    for v in vocabularies.iter().filter(|v| v.error.is_none()) {
+        let Ok(bytes) = std::fs::read(&v.path) else {
+            continue;
+        };
+        let graph = oxigraph::model::GraphNameRef::NamedNode(v.graph.as_ref());
+        let triples: Vec<Triple> = quads
+            .iter()
+            .filter(|q| q.graph_name.as_ref() == graph)
+            .map(|q| Triple::from(q.clone()))
+            .collect();
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let text = String::from_utf8_lossy(bytes);
+        let base = v.base.as_deref().unwrap_or_default();
+        origins.push(Origin {
+            source: v.path.display().to_string(),
+            lines: subject_lines(&text, v.format, &triples, &v.prefixes, base),
+        });
+    }
+    origins
+}
+
 /// The line on which each subject IRI is first written as a subject, found by
 /// matching the first token of each line against the ways the subject can be
 /// written (full IRI, prefixed name, IRI relative to the base).

@@ -19,6 +19,7 @@ pub mod serve;
 pub mod snapshot;
 mod sparql;
 
+use crate::build::{self, BuildError, Built, StoreChoice};
 use crate::project::Project;
 use crate::query;
 use axum::Router;
@@ -227,10 +228,7 @@ fn base_path(base: &str) -> String {
 }
 
 /// A snapshot of a freshly built project.
-pub fn snapshot_of(
-    project: &Project,
-    built: crate::store::Built,
-) -> Result<Snapshot, snapshot::SnapshotError> {
+pub fn snapshot_of(project: &Project, built: Built) -> Result<Snapshot, snapshot::SnapshotError> {
     let queries = match query::named_queries(&project.queries_dir()) {
         Ok(queries) => queries,
         Err(e) => {
@@ -270,18 +268,37 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-/// How `watch` builds a changed project (in memory or into a persistent store).
-pub type Rebuild =
-    dyn Fn(&Project) -> Result<crate::store::Built, crate::commands::CommandError> + Send + Sync;
+/// Why a rebuild of a changed project failed.
+#[derive(Debug, thiserror::Error)]
+enum RebuildError {
+    #[error(transparent)]
+    Project(#[from] crate::project::ProjectError),
+    #[error(transparent)]
+    Build(#[from] BuildError),
+    #[error(transparent)]
+    Snapshot(#[from] snapshot::SnapshotError),
+}
 
-/// Rebuilds the project whenever its sources change and swaps the new graph in;
-/// a broken edit is logged with its location and the last good graph stays.
-/// `seen` is the sources' fingerprint taken before the graph being served was
-/// built, so an edit made during that build is not missed.
+impl RebuildError {
+    /// The located findings behind this error, if it is about the sources.
+    fn diagnostics(&self) -> &[crate::diagnostic::Diagnostic] {
+        match self {
+            Self::Project(crate::project::ProjectError::Config { diagnostics, .. })
+            | Self::Build(BuildError::Invalid(diagnostics)) => diagnostics,
+            _ => &[],
+        }
+    }
+}
+
+/// Rebuilds the project (where `choice` says) whenever its sources change
+/// and swaps the new graph in; a broken edit is logged with its location and
+/// the last good graph stays. `seen` is the sources' fingerprint taken before
+/// the graph being served was built, so an edit made during that build is
+/// not missed.
 pub async fn watch(
     state: AppState,
     project: Project,
-    rebuild: Arc<Rebuild>,
+    choice: StoreChoice,
     interval: Duration,
     mut seen: u64,
 ) {
@@ -298,20 +315,16 @@ pub async fn watch(
         }
         seen = now;
         let started = Instant::now();
-        let rebuild = rebuild.clone();
+        let choice = choice.clone();
         let building = project.clone();
-        let result = tokio::task::spawn_blocking(move || {
+        let result = tokio::task::spawn_blocking(move || -> Result<Snapshot, RebuildError> {
             // Settings may have changed too: reopen the project.
-            let project =
-                Project::open(&building.dir).map_err(crate::commands::CommandError::from)?;
-            let built = rebuild(&project)?;
+            let project = Project::open(&building.dir)?;
+            let built = build::build(&project, &choice)?;
             for warning in &built.warnings {
                 tracing::warn!(%warning, "source");
             }
-            snapshot_of(&project, built).map_err(|e| crate::commands::CommandError::Write {
-                path: project.dir.clone(),
-                source: std::io::Error::other(e.to_string()),
-            })
+            Ok(snapshot_of(&project, built)?)
         })
         .await;
         match result {
@@ -328,7 +341,7 @@ pub async fn watch(
                 for d in e.diagnostics() {
                     tracing::error!(diagnostic = %d, "source");
                 }
-                tracing::error!(error = %e, "rebuild failed; still serving the last good graph");
+                tracing::error!(error = %crate::diagnostic::Chain(&e), "rebuild failed; still serving the last good graph");
             }
             Err(e) => {
                 tracing::error!(error = %e, "rebuild failed; still serving the last good graph")

@@ -343,7 +343,7 @@ impl Snapshot {
     /// persistent store's come from its manifest), so that opening an
     /// unchanged store does not read every quad.
     pub fn of_built(
-        built: crate::store::Built,
+        built: crate::build::Built,
         config: Config,
         ontology: Ontology,
         queries: Vec<NamedQuery>,

@@ -200,7 +200,8 @@ fn rows_become_entries_that_read_back_as_the_same_rows() {
         "{shown}"
     );
     // And it builds.
-    let built = glossgraph::store::build(&project).unwrap();
+    let built =
+        glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();
     assert_eq!(built.stats.entries, 5);
 }
 
@@ -221,7 +222,7 @@ fn the_readme_template_imports_and_builds() {
         .map(|r| r.target.value.as_str())
         .collect();
     assert_eq!(related, ["rdf", "sparql"], "relations named by term");
-    glossgraph::store::build(&project).unwrap();
+    glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();
 }
 
 #[test]

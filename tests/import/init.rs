@@ -25,7 +25,8 @@ fn a_new_glossary_builds_and_serves_at_once() {
     let project = Project::open(&target).unwrap();
     let diagnostics = glossgraph::commands::check(&project).unwrap();
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
-    let built = glossgraph::store::build(&project).unwrap();
+    let built =
+        glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();
     assert_eq!(built.stats.entries, 1);
     let queries = glossgraph::query::named_queries(&project.queries_dir()).unwrap();
     assert_eq!(queries.len(), 1);
@@ -75,7 +76,7 @@ fn init_in_another_language_lists_english_for_the_example() {
     let diagnostics = glossgraph::commands::check(&project).unwrap();
     let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, ["check/missing-default-term"], "{diagnostics:#?}");
-    glossgraph::store::build(&project).unwrap();
+    glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();
 }
 
 #[test]
@@ -119,6 +120,7 @@ fn a_new_glossary_takes_the_readme_template_and_pages_at_once() {
         &glossgraph::import::page::PageOptions::new(&entries),
     )
     .unwrap();
-    let built = glossgraph::store::build(&project).unwrap();
+    let built =
+        glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();
     assert_eq!(built.stats.entries, 6);
 }

@@ -218,7 +218,8 @@ fn the_imported_seed_replaces_the_hand_written_entry_and_the_glossary_still_chec
     let diagnostics = glossgraph::commands::check(&project).unwrap();
     let errors: Vec<_> = diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    let built = glossgraph::store::build(&project).unwrap();
+    let built =
+        glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();
     assert_eq!(built.stats.entries, 44);
 }
 

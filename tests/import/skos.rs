@@ -279,7 +279,8 @@ fn expected(
 /// The statements the built glossary makes about the converted concepts, in
 /// the properties that round-trip.
 fn actual(project: &Project, report: &SkosReport) -> HashSet<Triple> {
-    let built = glossgraph::store::build(project).unwrap_or_else(|e| panic!("{e}"));
+    let built = glossgraph::build::build(project, &glossgraph::build::StoreChoice::Memory)
+        .unwrap_or_else(|e| panic!("{e}"));
     let concepts: BTreeSet<String> = report
         .converted
         .iter()
@@ -512,7 +513,7 @@ fn unesco_converts_with_four_languages_and_its_hierarchy() {
 #[test]
 fn glossgraphs_own_export_converts_back_to_the_same_graph() {
     let data = project();
-    let built = glossgraph::store::build(&data).unwrap();
+    let built = glossgraph::build::build(&data, &glossgraph::build::StoreChoice::Memory).unwrap();
     let quads = glossgraph::store::quads(&built.store).unwrap();
     let original: HashSet<Triple> = quads.iter().cloned().map(Triple::from).collect();
     let dir = tempfile::tempdir().unwrap();
@@ -540,7 +541,8 @@ fn glossgraphs_own_export_converts_back_to_the_same_graph() {
     let report =
         skos::to_entries(&[export.to_string_lossy().into_owned()], &project, &options).unwrap();
     assert_eq!(report.converted.len(), 44, "{report}");
-    let rebuilt = glossgraph::store::build(&project).unwrap();
+    let rebuilt =
+        glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();
     let again: HashSet<Triple> = glossgraph::store::quads(&rebuilt.store)
         .unwrap()
         .into_iter()
@@ -601,7 +603,7 @@ fn every_shared_vocabulary_file_imports_or_is_reported_cleanly() {
                 );
                 if report.converted.len() < 1000 {
                     // The entries build into a graph `serve` can publish.
-                    glossgraph::store::build(&project)
+                    glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory)
                         .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
                 }
                 converted += report.converted.len();
@@ -645,7 +647,7 @@ fn skosmos_edge_cases_are_reported() {
             &options,
         )
         .unwrap();
-        glossgraph::store::build(&project).unwrap();
+        glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();
         report
     };
     let has = |report: &SkosReport, start: &str| {

@@ -3,9 +3,18 @@
 //! a build runs, and reported (not crashed on) when RocksDB cannot open it.
 
 use crate::util::{ServeProcess, client, copy_tree, glossgraph, root, text};
+use glossgraph::build::{self, BuildError, Built, StoreChoice};
 use glossgraph::project::Project;
-use glossgraph::store::{self, build_persistent};
+use glossgraph::store;
 use std::path::Path;
+
+fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildError> {
+    let choice = StoreChoice::Persistent {
+        dir: dir.to_owned(),
+        on_wait: |_| {},
+    };
+    build::build(project, &choice)
+}
 
 fn glossary_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -29,7 +38,7 @@ fn builds_incrementally_and_matches_the_in_memory_graph() {
 
     let first = build_persistent(&project, &store_dir).unwrap();
     assert_eq!(first.stats.converted, 44);
-    let in_memory = store::build(&project).unwrap();
+    let in_memory = crate::util::build_in_memory(&project);
     let mut a = store::quads(&first.store).unwrap();
     let mut b = store::quads(&in_memory.store).unwrap();
     a.sort_by(glossgraph::order::quad_cmp);
@@ -55,7 +64,7 @@ fn builds_incrementally_and_matches_the_in_memory_graph() {
     .unwrap();
     let changed = build_persistent(&project, &store_dir).unwrap();
     assert_eq!(changed.stats.converted, 1);
-    let full = store::build(&project).unwrap();
+    let full = crate::util::build_in_memory(&project);
     assert_eq!(changed.stats.quads, full.stats.quads);
     let mut a = store::quads(&changed.store).unwrap();
     let mut b = store::quads(&full.store).unwrap();
@@ -120,7 +129,7 @@ fn an_edit_that_keeps_size_and_modification_time_is_still_noticed() {
     let changed = build_persistent(&project, &store_dir).unwrap();
     assert_eq!(changed.stats.converted, 1);
     assert_ne!(changed.fingerprint, fingerprint, "the graph changed");
-    let full = store::build(&project).unwrap();
+    let full = crate::util::build_in_memory(&project);
     assert_eq!(changed.stats.quads, full.stats.quads);
     assert_eq!(
         sorted_quads(&changed.store),
@@ -146,7 +155,7 @@ fn an_edit_that_keeps_size_and_modification_time_is_still_noticed() {
     .unwrap();
     let added = build_persistent(&project, &store_dir).unwrap();
     assert_eq!(added.stats.converted, 1);
-    let full = store::build(&project).unwrap();
+    let full = crate::util::build_in_memory(&project);
     assert_eq!(added.stats.quads, full.stats.quads);
     assert_eq!(sorted_quads(&added.store), sorted_quads(&full.store));
     drop(added);
@@ -155,7 +164,7 @@ fn an_edit_that_keeps_size_and_modification_time_is_still_noticed() {
     std::fs::remove_file(data.join("entries/ai-fluency.md")).unwrap();
     let removed = build_persistent(&project, &store_dir).unwrap();
     assert_eq!(removed.stats.converted, 0);
-    let full = store::build(&project).unwrap();
+    let full = crate::util::build_in_memory(&project);
     assert_eq!(removed.stats.quads, full.stats.quads);
     assert_eq!(sorted_quads(&removed.store), sorted_quads(&full.store));
     assert_eq!(removed.fingerprint, changed_fingerprint);

@@ -34,7 +34,8 @@ pub fn with_unesco() -> Option<(Project, oxigraph::store::Store)> {
             )
             .unwrap();
             let project = Project::open(&dir).unwrap();
-            let built = glossgraph::store::build(&project).unwrap();
+            let built = glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory)
+                .unwrap();
             Some((project, built.store))
         })
         .clone()

@@ -526,7 +526,7 @@ impl JsonValue for reqwest::blocking::Response {
 /// good graph.
 #[test]
 fn watch_swaps_in_rebuilt_graphs_and_survives_broken_edits() {
-    use glossgraph::commands::{self, StoreChoice};
+    use glossgraph::build::StoreChoice;
     use glossgraph::project::Project;
     let dir = tempfile::tempdir().unwrap();
     crate::util::copy_tree(
@@ -535,7 +535,8 @@ fn watch_swaps_in_rebuilt_graphs_and_survives_broken_edits() {
     );
     let project = Project::open(dir.path()).unwrap();
     let sources = glossgraph::server::sources_fingerprint(&project);
-    let built = glossgraph::store::build(&project).unwrap();
+    let built =
+        glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();
     let state = crate::util::state_of(&project, built.store, glossgraph::server::Limits::default());
     let server = TestServer::start(state.clone());
     let watcher = std::thread::spawn(move || {
@@ -543,12 +544,11 @@ fn watch_swaps_in_rebuilt_graphs_and_survives_broken_edits() {
             .enable_all()
             .build()
             .unwrap();
-        let rebuild = std::sync::Arc::new(|p: &Project| commands::open(p, &StoreChoice::Memory));
         // Runs until the test ends (the thread is detached).
         runtime.block_on(glossgraph::server::watch(
             state,
             project,
-            rebuild,
+            StoreChoice::Memory,
             std::time::Duration::from_millis(100),
             sources,
         ));

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 
+use glossgraph::build::{self, Built, StoreChoice};
 use glossgraph::project::Project;
-use glossgraph::store::{self, Built};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -19,7 +19,13 @@ pub fn project() -> Project {
 /// The project's glossary, built once in memory for all tests.
 pub fn built() -> &'static Built {
     static BUILT: OnceLock<Built> = OnceLock::new();
-    BUILT.get_or_init(|| store::build(&project()).unwrap_or_else(|e| panic!("data/ builds: {e}")))
+    BUILT.get_or_init(|| build_in_memory(&project()))
+}
+
+/// `project` built in memory.
+pub fn build_in_memory(project: &Project) -> Built {
+    build::build(project, &StoreChoice::Memory)
+        .unwrap_or_else(|e| panic!("{} builds: {e}", project.dir.display()))
 }
 
 /// The `glossgraph` binary, run in `dir`.
@@ -234,7 +240,7 @@ pub fn state_of(
 /// The small multi-language glossary in `tests/fixtures/server`, served.
 pub fn fixture_server() -> TestServer {
     let project = Project::open(&root().join("tests/fixtures/server")).expect("fixture opens");
-    let built = store::build(&project).expect("fixture builds");
+    let built = build_in_memory(&project);
     TestServer::start(state_of(
         &project,
         built.store,

@@ -29,7 +29,8 @@ fn pyshacl() -> Option<String> {
 /// The Turtle export of `data/`, written into `dir`.
 fn export_data(dir: &Path) -> PathBuf {
     let project = Project::open(&root().join("data")).unwrap();
-    let built = glossgraph::store::build(&project).unwrap();
+    let built =
+        glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();
     let quads = glossgraph::store::quads(&built.store).unwrap();
     let path = dir.join("export.ttl");
     let mut file = std::fs::File::create(&path).unwrap();

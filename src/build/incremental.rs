@@ -1,41 +1,30 @@
-//! The persistent store (RocksDB): built into a new generation directory and
-//! swapped in atomically, and rebuilt incrementally.
+//! The persistent store's build: only entries whose file changed are
+//! converted again, into a new generation of the store (`store::generations`)
+//! that goes live only when complete.
 //!
-//! Layout of a store directory:
-//!
-//! ```text
-//! DIR/current        symlink to the live generation, replaced atomically
-//! DIR/gen-N/store/   the Oxigraph (RocksDB) database
-//! DIR/gen-N/manifest.json  what was built: hash, metadata and summary per entry file
-//! DIR/lock           held while building, so two builds never race
-//! ```
-//!
-//! A build starts from a checkpoint of the live generation (RocksDB hard-links
-//! its files, so this is cheap), replaces only the graphs of entries whose file
-//! changed, updates the scheme graph by its difference, and only then points
-//! `current` at it. A file is read again only if its size, times or inode
-//! changed since the last build, or it changed close to that build's scan.
-//! Only a build writes, and only to the generation it makes; every other
-//! open (servers, queries, the next build's checkpoint) is read-only and
-//! takes no lock, so a build runs while servers serve the live generation,
-//! several servers share one store, and `serve --watch` rebuilds the store it
-//! serves. Readers of the old generation are never disturbed; the generation
-//! before the previous one is removed.
+//! Each generation keeps a manifest beside its store: the hash, metadata and
+//! summary of every entry file it was built from. A build starts from a
+//! checkpoint of the live generation, replaces only the graphs of entries
+//! whose file changed, and updates the scheme graph by its difference. A file
+//! is read again only if its size, times or inode changed since the last
+//! build, or it changed close to that build's scan.
 
 use super::{BuildError, Built, Stats};
+use crate::check;
 use crate::convert;
 use crate::diagnostic::{self, Diagnostic};
-use crate::glossary;
 use crate::ontology::GLOSSARY_TTL;
+use crate::parallel;
 use crate::project::Project;
-use crate::source::Summary;
-use crate::source::{self, Entry};
-use crate::{check, parallel, store};
-use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef};
-use oxigraph::store::Store;
+use crate::source::{self, Entry, ParseOptions, Summary};
+use crate::store::Order;
+use crate::store::generations::{Counts, Generations};
 use serde::{Deserialize, Serialize};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+/// The manifest's file name in a generation's directory.
+const MANIFEST: &str = "manifest.json";
 
 /// Bumped when the manifest or the conversion changes in a way old stores cannot follow.
 const FORMAT: u32 = 3;
@@ -156,42 +145,28 @@ fn hash(bytes: &[u8]) -> String {
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
 }
 
-fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> BuildError + 'a {
-    move |source| BuildError::Io {
-        action,
-        path: path.to_owned(),
-        source,
-    }
-}
-
-/// Brings the store in `dir` up to date with the project's sources and opens it.
-pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildError> {
-    fs::create_dir_all(dir).map_err(io("create", dir))?;
-    let lock_path = dir.join("lock");
-    let lock = fs::File::create(&lock_path).map_err(io("create", &lock_path))?;
-    match lock.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => {
-            // Said here, not left to the caller: the wait may be long, and a
-            // server starting on this store would otherwise just seem stuck.
-            eprintln!(
-                "glossgraph: another build of {} is running; waiting for it to finish",
-                dir.display()
-            );
-            lock.lock().map_err(io("lock", &lock_path))?;
-        }
-        Err(fs::TryLockError::Error(e)) => return Err(io("lock", &lock_path)(e)),
-    }
-
-    let current_link = dir.join("current");
-    let current = fs::read_link(&current_link)
-        .ok()
-        .map(|target| dir.join(target));
-    let previous = match &current {
+/// Brings the store in `dir` up to date with the project's sources and opens
+/// it. `on_wait` is called if another build of it is running.
+pub(super) fn build(
+    project: &Project,
+    dir: &Path,
+    on_wait: impl FnOnce(),
+) -> Result<Built, BuildError> {
+    let generations = Generations::lock(dir, on_wait)?;
+    let live = generations.live();
+    let previous = match &live {
         Some(generation) => read_manifest(generation)?,
         None => None,
     };
     // The settings and the vocabulary files they list: if any changes, everything is rebuilt.
+    let io = |action: &'static str, path: &Path| {
+        let path = path.to_owned();
+        move |source| BuildError::Io {
+            action,
+            path,
+            source,
+        }
+    };
     let mut config_bytes =
         fs::read(project.config_path()).map_err(io("read", &project.config_path()))?;
     for file in &project.config.vocabularies {
@@ -217,7 +192,7 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
     // The scheme graph in the live store, to be updated by its difference
     // rather than rewritten: it names every concept. Computed before the
     // summaries move into the new manifest.
-    let old_scheme = match (&current, &reusable) {
+    let old_scheme = match (&live, &reusable) {
         (Some(_), Some(old)) if !unchanged => Some(convert::scheme(
             &project.config,
             &old.summaries,
@@ -234,13 +209,12 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
     let mut summaries = Vec::with_capacity(plan.origins.len());
     for origin in plan.origins {
         summaries.push(match origin {
-            Origin::Kept(i) => old_summaries
-                .get_mut(i)
-                .and_then(Option::take)
-                .ok_or_else(|| BuildError::Store("an entry was planned twice".into()))?,
-            Origin::New(summary) => summary,
+            // `plan` gives each earlier summary to at most one file.
+            Origin::Kept(i) => old_summaries.get_mut(i).and_then(Option::take),
+            Origin::New(summary) => Some(summary),
         });
     }
+    let summaries: Vec<Summary> = summaries.into_iter().flatten().collect();
     drop(old_summaries);
     diagnostics.extend(check::glossary(&summaries, &project.ontology));
     diagnostic::sort(&mut diagnostics);
@@ -262,13 +236,12 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
     // Nothing changed: open the live generation as it is. (Files whose
     // metadata changed but not their content are read again next time too,
     // which costs little.)
-    if let Some(generation) = &current
+    if let Some(generation) = &live
         && old_triples.is_some()
         && unchanged
     {
-        let store = open_live(dir, generation)?;
         return Ok(Built {
-            store,
+            store: generations.open(generation)?,
             warnings: diagnostics,
             stats: Stats {
                 entries: manifest.files.len(),
@@ -277,92 +250,76 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
             },
             fingerprint: manifest.fingerprint(),
             location: Some(generation.join("store")),
+            vocabularies: Vec::new(),
         });
     }
-    let scheme_iri = NamedNode::new_unchecked(&project.config.base);
-    let scheme = scheme_iri.as_ref();
 
-    let number = next_generation(dir)?;
-    let generation = dir.join(format!("gen-{number}"));
-    let store_dir = generation.join("store");
-    fs::create_dir_all(&generation).map_err(io("create", &generation))?;
-    let result = (|| -> Result<Store, BuildError> {
-        let graph = |id: &str| NamedNode::new_unchecked(project.config.concept_iri(id));
-        let store = match (&current, old_scheme) {
-            (Some(old_dir), Some(old_scheme)) => {
-                open_live(dir, old_dir)?.backup(&store_dir)?;
-                let store = Store::open(&store_dir)?;
-                let mut counts = Counts {
-                    triples: manifest.triples,
-                    quads: manifest.quads,
-                    scheme,
-                };
-                let cleared: std::collections::BTreeSet<&str> = plan
-                    .removed
-                    .iter()
-                    .map(String::as_str)
-                    .chain(plan.changed.iter().map(|e| e.id.as_str()))
-                    .collect();
-                for id in &cleared {
-                    let g = graph(id);
-                    counts.remove(&store, g.as_ref())?;
-                    store.remove_named_graph(&g)?;
-                }
-                for entry in &plan.changed {
-                    counts.add(
-                        &store,
-                        convert::entry(entry, &project.config, &project.ontology),
-                    )?;
-                }
-                let new_scheme = convert::scheme(
-                    &project.config,
-                    &manifest.summaries,
-                    &project.ontology,
-                    counts.triples,
-                );
-                counts.replace_scheme(&store, old_scheme, new_scheme)?;
-                manifest.triples = counts.triples;
-                manifest.quads = counts.quads;
-                store
+    let generation = generations.begin()?;
+    let store = match (&live, old_scheme) {
+        (Some(live), Some(old_scheme)) => {
+            let store = generation.create_store(Some(&generations.open(live)?))?;
+            let scheme = project.config.base.scheme();
+            let mut counts = Counts {
+                triples: manifest.triples,
+                quads: manifest.quads,
+                uncounted: scheme.as_ref(),
+            };
+            let cleared: std::collections::BTreeSet<&str> = plan
+                .removed
+                .iter()
+                .map(String::as_str)
+                .chain(plan.changed.iter().map(|e| e.id.as_str()))
+                .collect();
+            for id in &cleared {
+                counts.remove_graph(&store, project.config.base.concept(id).as_ref())?;
             }
-            _ => {
-                let store = Store::open(&store_dir)?;
-                let (loaded, vocabulary_errors, ()) =
-                    store::load_parsed(&store, project, store::Order::AsConverted, |sender| {
-                        for entry in &plan.changed {
-                            if sender.send(entry).is_err() {
-                                break;
-                            }
+            for entry in &plan.changed {
+                counts.add_graph(
+                    &store,
+                    convert::entry(entry, &project.config, &project.ontology),
+                )?;
+            }
+            let new_scheme = convert::scheme(
+                &project.config,
+                &manifest.summaries,
+                &project.ontology,
+                counts.triples,
+            );
+            counts.replace_uncounted(&store, old_scheme, new_scheme)?;
+            manifest.triples = counts.triples;
+            manifest.quads = counts.quads;
+            store
+        }
+        _ => {
+            let store = generation.create_store(None)?;
+            let (loaded, vocabularies, ()) =
+                super::load_parsed(&store, project, Order::AsConverted, |sender| {
+                    for entry in &plan.changed {
+                        if sender.send(entry).is_err() {
+                            break;
                         }
-                    });
-                if !vocabulary_errors.is_empty() {
-                    return Err(BuildError::Invalid(vocabulary_errors));
-                }
-                let (tally, _) = loaded?;
-                manifest.triples = tally.triples();
-                insert_scheme(&store, project, &manifest.summaries, manifest.triples)?;
-                manifest.quads = store.len()?;
-                store
+                    }
+                });
+            let errors: Vec<Diagnostic> =
+                vocabularies.into_iter().filter_map(|v| v.error).collect();
+            if !errors.is_empty() {
+                return Err(BuildError::Invalid(errors));
             }
-        };
-        store.flush()?;
-        // Sealed: the writer closes (waiting for RocksDB's background work)
-        // before anyone else opens the generation, and from now on it is
-        // only ever opened read-only.
-        drop(store);
-        Ok(Store::open_read_only(&store_dir)?)
-    })();
-    let store = match result {
-        Ok(store) => store,
-        Err(e) => {
-            // A failed build leaves the live generation as it was.
-            let _ = fs::remove_dir_all(&generation);
-            return Err(e);
+            let (tally, _) = loaded?;
+            manifest.triples = tally.triples();
+            store.extend(convert::scheme(
+                &project.config,
+                &manifest.summaries,
+                &project.ontology,
+                manifest.triples,
+            ))?;
+            manifest.quads = store.len()?;
+            store
         }
     };
-    write_manifest(&generation, &manifest)?;
-    swap(dir, &current_link, &format!("gen-{number}"))?;
-    remove_old_generations(dir, number);
+    let bytes = serde_json::to_vec(&manifest).map_err(BuildError::Manifest)?;
+    let location = generation.store_dir();
+    let store = generation.publish(store, (MANIFEST, &bytes))?;
     Ok(Built {
         store,
         warnings: diagnostics,
@@ -372,115 +329,9 @@ pub fn build_persistent(project: &Project, dir: &Path) -> Result<Built, BuildErr
             quads: manifest.quads,
         },
         fingerprint: manifest.fingerprint(),
-        location: Some(store_dir),
+        location: Some(location),
+        vocabularies: Vec::new(),
     })
-}
-
-/// The live generation's store, read-only. If RocksDB cannot open it (a
-/// damaged or foreign store), the message says how to start over: the
-/// entries hold everything the store had.
-fn open_live(dir: &Path, generation: &Path) -> Result<Store, BuildError> {
-    Store::open_read_only(generation.join("store")).map_err(|e| {
-        BuildError::Store(format!(
-            "cannot open the store in {}: {e}; delete {} and build again",
-            generation.display(),
-            dir.display()
-        ))
-    })
-}
-
-/// Distinct triples outside the scheme graph, and all quads, as graphs come and go.
-struct Counts<'a> {
-    triples: usize,
-    quads: usize,
-    /// Its triples are not counted as distinct triples, so it is ignored when
-    /// looking for other graphs that hold a triple.
-    scheme: NamedNodeRef<'a>,
-}
-
-impl Counts<'_> {
-    /// Whether a graph other than the scheme graph holds the triple, not
-    /// counting `except`.
-    fn held(
-        &self,
-        store: &Store,
-        quad: &oxigraph::model::Quad,
-        except: Option<NamedNodeRef<'_>>,
-    ) -> Result<bool, BuildError> {
-        for holder in store.quads_for_pattern(
-            Some(quad.subject.as_ref()),
-            Some(quad.predicate.as_ref()),
-            Some(quad.object.as_ref()),
-            None,
-        ) {
-            let holder = holder?;
-            let GraphNameRef::NamedNode(g) = holder.graph_name.as_ref() else {
-                return Ok(true);
-            };
-            if g != self.scheme && Some(g) != except {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-
-    /// Counts graph `g` out, before it is removed. A triple counts once however
-    /// many graphs hold it, so only a triple no other graph holds lowers the
-    /// distinct count.
-    fn remove(&mut self, store: &Store, g: NamedNodeRef<'_>) -> Result<(), BuildError> {
-        for quad in store.quads_for_pattern(None, None, None, Some(g.into())) {
-            let quad = quad?;
-            if !self.held(store, &quad, Some(g))? {
-                self.triples = self.triples.saturating_sub(1);
-            }
-            self.quads = self.quads.saturating_sub(1);
-        }
-        Ok(())
-    }
-
-    /// Inserts one entry's quads (one graph, empty before) and counts them in:
-    /// a triple no graph holds yet raises the distinct count.
-    fn add(
-        &mut self,
-        store: &Store,
-        mut quads: Vec<oxigraph::model::Quad>,
-    ) -> Result<(), BuildError> {
-        quads.sort_by(crate::order::quad_cmp);
-        quads.dedup();
-        for quad in &quads {
-            if !self.held(store, quad, None)? {
-                self.triples += 1;
-            }
-        }
-        self.quads += quads.len();
-        store.extend(quads)?;
-        Ok(())
-    }
-
-    /// Turns the scheme graph from `old` into `new` by their difference: a
-    /// one-entry change touches a few of its quads, not one per concept.
-    fn replace_scheme(
-        &mut self,
-        store: &Store,
-        old: Vec<oxigraph::model::Quad>,
-        new: Vec<oxigraph::model::Quad>,
-    ) -> Result<(), BuildError> {
-        let old: std::collections::HashSet<_> = old.into_iter().collect();
-        let new: std::collections::HashSet<_> = new.into_iter().collect();
-        for quad in old.difference(&new) {
-            if store.contains(quad)? {
-                store.remove(quad)?;
-                self.quads = self.quads.saturating_sub(1);
-            }
-        }
-        for quad in new.difference(&old) {
-            if !store.contains(quad)? {
-                store.insert(quad)?;
-                self.quads += 1;
-            }
-        }
-        Ok(())
-    }
 }
 
 /// What a build has to do.
@@ -528,11 +379,8 @@ struct Parsed {
 
 fn plan(project: &Project, previous: Option<&Manifest>) -> Result<Plan, BuildError> {
     let entries_dir = project.entries_dir();
-    let paths = source::entry_files(&entries_dir).map_err(|source| glossary::ListError {
-        path: entries_dir.clone(),
-        source,
-    })?;
-    let options = source::ParseOptions::of(&project.config);
+    let paths = super::files(project)?;
+    let options = ParseOptions::of(&project.config);
     let (old_files, old_summaries, scanned) = match previous {
         Some(m) => (m.files.as_slice(), m.summaries.as_slice(), m.scanned),
         None => (&[][..], &[][..], 0),
@@ -639,82 +487,19 @@ fn plan(project: &Project, previous: Option<&Manifest>) -> Result<Plan, BuildErr
 }
 
 fn read_manifest(generation: &Path) -> Result<Option<Manifest>, BuildError> {
-    let path = generation.join("manifest.json");
+    let path = generation.join(MANIFEST);
     match fs::read(&path) {
         // An unreadable manifest only costs a full rebuild.
-        Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
+        Ok(bytes) => Ok(serde_json::from_slice::<Manifest>(&bytes)
+            .ok()
+            .filter(|m| m.files.len() == m.summaries.len())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(io("read", &path)(e)),
+        Err(source) => Err(BuildError::Io {
+            action: "read",
+            path,
+            source,
+        }),
     }
-}
-
-fn write_manifest(generation: &Path, manifest: &Manifest) -> Result<(), BuildError> {
-    let path = generation.join("manifest.json");
-    let bytes = serde_json::to_vec(manifest).map_err(|e| BuildError::Store(e.to_string()))?;
-    let mut file = tempfile::NamedTempFile::new_in(generation).map_err(io("write", &path))?;
-    std::io::Write::write_all(&mut file, &bytes).map_err(io("write", &path))?;
-    file.as_file().sync_all().map_err(io("write", &path))?;
-    file.persist(&path)
-        .map_err(|e| io("write", &path)(e.error))?;
-    Ok(())
-}
-
-fn generations(dir: &Path) -> Result<Vec<(u64, PathBuf)>, BuildError> {
-    let mut found = Vec::new();
-    for item in fs::read_dir(dir).map_err(io("list", dir))? {
-        let item = item.map_err(io("list", dir))?;
-        let name = item.file_name();
-        if let Some(n) = name
-            .to_str()
-            .and_then(|n| n.strip_prefix("gen-"))
-            .and_then(|n| n.parse().ok())
-        {
-            found.push((n, item.path()));
-        }
-    }
-    found.sort();
-    Ok(found)
-}
-
-fn next_generation(dir: &Path) -> Result<u64, BuildError> {
-    Ok(generations(dir)?.last().map_or(1, |(n, _)| n + 1))
-}
-
-/// Points `current` at `target` atomically: a new link renamed over the old one.
-fn swap(dir: &Path, current_link: &Path, target: &str) -> Result<(), BuildError> {
-    let temporary = dir.join(format!("current.{}", std::process::id()));
-    let _ = fs::remove_file(&temporary);
-    std::os::unix::fs::symlink(target, &temporary).map_err(io("link", &temporary))?;
-    fs::rename(&temporary, current_link).map_err(io("switch", current_link))?;
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
-/// Keeps the new generation and the one before it (which open readers may still use).
-fn remove_old_generations(dir: &Path, newest: u64) {
-    if let Ok(all) = generations(dir) {
-        for (n, path) in all {
-            if n + 1 < newest {
-                let _ = fs::remove_dir_all(path);
-            }
-        }
-    }
-}
-
-/// Writes the scheme graph into a store that has none, given the number of
-/// distinct triples in the rest; returns the quads written.
-fn insert_scheme(
-    store: &Store,
-    project: &Project,
-    summaries: &[Summary],
-    triples: usize,
-) -> Result<usize, BuildError> {
-    let quads = convert::scheme(&project.config, summaries, &project.ontology, triples);
-    let written = quads.len();
-    store.extend(quads)?;
-    Ok(written)
 }
 
 #[cfg(test)]
