@@ -1,6 +1,7 @@
 //! Writing the graph in every format glossgraph offers, deterministically: the same
 //! quads always give the same bytes (sorted statements, fixed prefixes, blank nodes
-//! relabelled canonically).
+//! labelled by the W3C's RDF Dataset Canonicalization, RDFC-1.0, so the labels
+//! are a standard's and survive an upgrade of Oxigraph).
 
 mod jsonld;
 mod turtle;
@@ -12,7 +13,7 @@ use crate::ontology::CONTEXT_JSONLD;
 use crate::order::{quad_cmp, triple_cmp};
 use crate::vocab::PREFIXES;
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::dataset::CanonicalizationAlgorithm;
+use oxigraph::model::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
 use oxigraph::model::{Dataset, Quad, Triple};
 use std::io::{self, Write};
 
@@ -204,7 +205,8 @@ pub fn sorted_triples(quads: Vec<Quad>) -> Vec<Triple> {
     triples
 }
 
-/// Relabels blank nodes canonically so output does not depend on load order.
+/// Relabels blank nodes with RDFC-1.0 (SHA-256, as the standard's default)
+/// so output depends neither on load order nor on Oxigraph's version.
 fn canonical(quads: Vec<Quad>) -> Vec<Quad> {
     let has_blank_nodes = quads.iter().any(|q| {
         q.subject.is_blank_node() || q.object.is_blank_node() || q.graph_name.is_blank_node()
@@ -213,6 +215,8 @@ fn canonical(quads: Vec<Quad>) -> Vec<Quad> {
         return quads;
     }
     let mut dataset: Dataset = quads.into_iter().collect();
-    dataset.canonicalize(CanonicalizationAlgorithm::Unstable);
+    dataset.canonicalize(CanonicalizationAlgorithm::Rdfc10 {
+        hash_algorithm: CanonicalizationHashAlgorithm::Sha256,
+    });
     dataset.iter().map(|q| q.into_owned()).collect()
 }
