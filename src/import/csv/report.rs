@@ -1,0 +1,65 @@
+//! What importing a spreadsheet did, for the command line to print.
+
+use crate::diagnostic::Diagnostic;
+use crate::import::relations::Stated;
+use std::fmt;
+use std::path::PathBuf;
+
+/// What importing a spreadsheet did.
+#[derive(Debug, Clone, Default)]
+pub struct CsvReport {
+    /// The spreadsheet, as given.
+    pub input: String,
+    /// (line, id, file) of each entry written.
+    pub written: Vec<(usize, String, PathBuf)>,
+    /// Relations stated in the other row than the spreadsheet gave them in:
+    /// (as given, as stated).
+    pub moved: Vec<(Stated, Stated)>,
+    /// Relations not stated, and why.
+    pub dropped: Vec<(Stated, String)>,
+    /// Relations not stated separately because a more specific one implies them.
+    pub implied: Vec<(Stated, String)>,
+    /// What `glossgraph check` warns about in the new entries.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl fmt::Display for CsvReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let dir = self
+            .written
+            .first()
+            .and_then(|(_, _, p)| p.parent())
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        writeln!(
+            f,
+            "{}: {} entr{} written to {dir}",
+            self.input,
+            self.written.len(),
+            if self.written.len() == 1 { "y" } else { "ies" }
+        )?;
+        for (given, stated) in &self.moved {
+            writeln!(
+                f,
+                "  `{}: {}` (row of `{}`) is stated in `{}` as `{}: {}`: each relation is stated once, in one of the two entries",
+                given.key, given.to, given.from, stated.from, stated.key, stated.to
+            )?;
+        }
+        for (what, relations) in [
+            ("left out", &self.dropped),
+            ("not stated separately", &self.implied),
+        ] {
+            for (s, why) in relations {
+                writeln!(
+                    f,
+                    "  {what} `{}: {}` (row of `{}`): {why}",
+                    s.key, s.to, s.from
+                )?;
+            }
+        }
+        for w in &self.warnings {
+            writeln!(f, "{w}")?;
+        }
+        Ok(())
+    }
+}
