@@ -15,26 +15,25 @@
 //! the same two concepts, they are stated in one of them (the report says
 //! which).
 //!
-//! The header and each row are read into drafts first (`read`); then the cells
-//! naming entries are resolved, and the entries written all or none. Every
-//! mistake in the header, the cells and the names is reported, each at its line
-//! and column, before anything is written.
+//! Like the page importer, this one reads, then resolves, then writes: the
+//! header and each row are read into drafts (`read`), the cells naming entries
+//! are resolved to ids and the relations arranged (`resolve`), and the entries
+//! are written all or none. Every mistake in the header, the cells and the
+//! names is reported, each at its line and column, before anything is written.
 
 mod read;
 mod report;
+mod resolve;
 
 pub use report::CsvReport;
 
+use super::draft::Draft;
 use super::error::{ImportError, located};
-use super::labels::LabelIndex;
-use super::relations::{self, Stated};
 use super::target::Target;
 use super::write;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::Diagnostic;
 use crate::input::{self, FetchLimits, Kind};
 use crate::project::Project;
-use crate::source::Summary;
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -85,155 +84,40 @@ pub fn import(
     let fetched = input::fetch(input, &options.limits, &CSV)?;
     let text = input::decode(&fetched)?;
     let target = Target::load(project, &options.out_dir)?;
-    let ontology = &project.ontology;
     let mut mistakes = Mistakes::new(input);
-    let mut rows = read::rows(&text, &target, &mut mistakes)?;
-    let ids: BTreeSet<String> = rows.iter().map(|r| r.draft.id.clone()).collect();
-
-    // Relations, by id or term.
-    let mut index = LabelIndex::of_entries(target.entries.iter().filter(|e| !ids.contains(&e.id)));
-    for row in &rows {
-        let d = &row.draft;
-        index.add(
-            &d.id,
-            d.terms.iter().chain(&d.alt_labels).map(|t| t.text.as_str()),
-        );
-    }
-    let existing: BTreeSet<&str> = target
-        .entries
-        .iter()
-        .map(|e| e.id.as_str())
-        .filter(|id| !ids.contains(*id))
-        .collect();
-    let stated_by_existing: BTreeMap<String, Vec<(String, String)>> = target
-        .entries
-        .iter()
-        .filter(|e| !ids.contains(&e.id))
-        .map(|e| {
-            (
-                e.id.clone(),
-                Summary::of(e, ontology)
-                    .relations
-                    .into_iter()
-                    .map(|(k, t, ..)| (k, t))
-                    .collect(),
-            )
-        })
-        .collect();
-    let all_ids: Vec<&str> = ids
-        .iter()
-        .map(String::as_str)
-        .chain(existing.iter().copied())
-        .collect();
-    let resolve =
-        |value: &str, line: usize, col: usize, mistakes: &mut Mistakes<'_>| -> Option<String> {
-            if ids.contains(value) || existing.contains(value) {
-                return Some(value.to_owned());
-            }
-            match index.exact(value).as_slice() {
-                [one] => Some(one.clone()),
-                [] => {
-                    let help = match did_you_mean(value, all_ids.iter().copied()) {
-                        Some(near) => {
-                            format!("did you mean `{near}`? Name entries by id or by term")
-                        }
-                        None => {
-                            "name entries by their id or their term; add a row for a new one".into()
-                        }
-                    };
-                    mistakes.at(
-                        line,
-                        col,
-                        "import/csv-target",
-                        format!("no concept `{value}`"),
-                        help,
-                    );
-                    None
-                }
-                many => {
-                    mistakes.at(
-                        line,
-                        col,
-                        "import/csv-target",
-                        format!(
-                            "`{value}` is a term of several concepts: {}",
-                            many.join(", ")
-                        ),
-                        "name the entry by its id",
-                    );
-                    None
-                }
-            }
-        };
-    let mut stated = Vec::new();
-    let mut to_existing: Vec<(String, String, String)> = Vec::new();
+    let rows = read::rows(&text, &target, &mut mistakes)?;
+    let resolved = resolve::names(rows, &target, &mut mistakes);
+    mistakes.finish()?;
     let mut report = CsvReport {
         input: input.to_owned(),
         ..CsvReport::default()
     };
-    for row in &mut rows {
-        for (key, value, col) in &row.relations {
-            let Some(to) = resolve(value, row.line, *col, &mut mistakes) else {
-                continue;
-            };
-            let s = Stated {
-                from: row.draft.id.clone(),
-                key: key.clone(),
-                to: to.clone(),
-            };
-            if existing.contains(to.as_str()) {
-                let back = stated_by_existing
-                    .get(&to)
-                    .and_then(|r| r.iter().find(|(_, t)| *t == row.draft.id));
-                match back {
-                    Some((k, _)) => report.dropped.push((s, format!("`{to}` already states `{k}: {}`, and all relations between two entries are stated in one of them", row.draft.id))),
-                    None => to_existing.push((s.from, s.key, s.to)),
-                }
-            } else {
-                stated.push(s);
-            }
-        }
-        if let Some((value, col)) = &row.replaced_by
-            && let Some(by) = resolve(value, row.line, *col, &mut mistakes)
-        {
-            row.draft.replaced_by = Some(by);
-        }
-    }
-    mistakes.finish()?;
-    let arranged = relations::arrange(&stated, ontology, &BTreeMap::new());
-    report.moved = arranged.moved.clone();
-    report.dropped.extend(arranged.dropped.clone());
-    report.implied = arranged.implied.clone();
-    let mut drafts = Vec::with_capacity(rows.len());
-    for row in rows {
-        let mut d = row.draft;
-        let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let mine = arranged
-            .by_owner
-            .get(&d.id)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        for (key, to) in mine.iter().cloned().chain(
-            to_existing
-                .iter()
-                .filter(|(f, ..)| *f == d.id)
-                .map(|(_, k, t)| (k.clone(), t.clone())),
-        ) {
-            let list = grouped.entry(key).or_default();
-            if !list.contains(&to) {
-                list.push(to);
-            }
-        }
-        d.relations = grouped.into_iter().collect();
+    let entries = resolved.into_entries(&project.ontology, &mut report);
+    write_entries(entries, &target, options.force, &mut report)?;
+    Ok(report)
+}
+
+/// Writes `entries` (each with the line of its row) to `target`, all or none,
+/// once they pass `glossgraph check`; overwrites files only with `force`.
+/// Records each entry in `report.written`, and what `glossgraph check` warns
+/// about in `report.warnings`.
+fn write_entries(
+    entries: Vec<(usize, Draft)>,
+    target: &Target<'_>,
+    force: bool,
+    report: &mut CsvReport,
+) -> Result<(), ImportError> {
+    let mut drafts = Vec::with_capacity(entries.len());
+    for (line, draft) in entries {
         report
             .written
-            .push((row.line, d.id.clone(), target.path_for(&d.id)));
-        drafts.push(d);
+            .push((line, draft.id.clone(), target.path_for(&draft.id)));
+        drafts.push(draft);
     }
     let (planned, warnings) = target.prepare(&drafts)?;
-    write::write_all(&planned, options.force)?;
+    write::write_all(&planned, force)?;
     report.warnings = warnings;
-    Ok(report)
+    Ok(())
 }
 
 /// The mistakes found in a spreadsheet so far, each at its line and column.
