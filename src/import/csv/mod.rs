@@ -40,12 +40,16 @@ use std::time::Duration;
 /// How to import a spreadsheet.
 #[derive(Debug, Clone)]
 pub struct CsvOptions {
+    /// The folder entries are written to.
     pub out_dir: PathBuf,
+    /// Overwrite entry files that exist.
     pub force: bool,
+    /// Limits on reading the spreadsheet.
     pub limits: FetchLimits,
 }
 
 impl CsvOptions {
+    /// Options writing to `out_dir`, reading at most 64 MiB in 60 s.
     pub fn new(out_dir: impl Into<PathBuf>) -> Self {
         Self {
             out_dir: out_dir.into(),
@@ -75,7 +79,9 @@ const CSV: Kind = Kind {
     },
 };
 
-/// Imports the spreadsheet `input` (a file or URL) into `project`.
+/// Imports the spreadsheet `input` (a file or URL) as entries of `project`,
+/// written to `options.out_dir`. Nothing is written unless every row imports
+/// and the new entries pass `glossgraph check`.
 pub fn import(
     input: &str,
     project: &Project,
