@@ -97,10 +97,11 @@ pub(super) struct Row {
 }
 
 /// Reads the spreadsheet `text` into rows for `target`, noting every mistake
-/// in `mistakes`. Gives one row for each that has a term, a definition and an
-/// id (made from its term when the `id` cell is empty); blank rows are skipped.
-/// Fails at once when the header cannot be read or has no `term` or no
-/// `definition` column.
+/// in `mistakes`. Gives a row for each one with a term, a definition and an id
+/// (made from its term when the `id` cell is empty), whether or not its other
+/// cells have mistakes, so that the names in them are checked too; blank rows
+/// are skipped. Fails at once when the header cannot be read or has no `term`
+/// or no `definition` column.
 pub(super) fn rows(
     text: &str,
     target: &Target<'_>,
