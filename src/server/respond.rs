@@ -240,6 +240,17 @@ pub fn insert(headers: &mut HeaderMap, name: HeaderName, value: &str) {
     }
 }
 
+/// The media type of errors (RFC 9457).
+const PROBLEM_JSON: &str = "application/problem+json";
+
+/// A 200 answer of `body` with its `Content-Type` and no other header: CORS,
+/// compression and the log are the frame's (`server::frame`).
+pub fn typed(content_type: &str, body: impl Into<Body>) -> Response<Body> {
+    let mut response = Response::new(body.into());
+    insert(response.headers_mut(), header::CONTENT_TYPE, content_type);
+    response
+}
+
 /// A successful representation, or 304 when the client has it already.
 pub fn representation<B>(
     request: &HeaderMap,
@@ -333,13 +344,18 @@ impl Rendered {
     }
 }
 
+/// The message of every 500: what failed is for the log, not for clients.
+const INTERNAL_DETAIL: &str = "the server failed to answer; the error is in its log";
+
 /// An error answered as problem+json (RFC 9457); browsers get a page instead
-/// (see `server::frame`). 5xx details stay in the log.
+/// (see `server::frame`). A client's own mistake (4xx) and a limit it can wait
+/// out (503) show their message; the server's own failures (any other 5xx)
+/// show `INTERNAL_DETAIL`, and their detail is logged when answered.
 #[derive(Debug)]
 pub struct AppError {
-    pub status: StatusCode,
-    pub detail: String,
-    pub extra: Vec<(HeaderName, String)>,
+    status: StatusCode,
+    detail: String,
+    extra: Vec<(HeaderName, String)>,
 }
 
 impl AppError {
@@ -370,12 +386,10 @@ impl AppError {
         )
     }
 
+    /// A failure of the server (the store, a template, a task): 500, with
+    /// `detail` in the log only.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %detail, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the server failed to answer; the error is in its log",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, detail.to_string())
     }
 
     #[must_use]
@@ -383,23 +397,29 @@ impl AppError {
         self.extra.push((name, value.into()));
         self
     }
+
+    /// Whether the detail is the server's own, for the log only.
+    fn is_internal(&self) -> bool {
+        self.status.is_server_error() && self.status != StatusCode::SERVICE_UNAVAILABLE
+    }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        let title = self.status.canonical_reason().unwrap_or("Error");
+        let detail = if self.is_internal() {
+            tracing::error!(status = self.status.as_u16(), error = %self.detail, "internal error");
+            INTERNAL_DETAIL
+        } else {
+            &self.detail
+        };
         let body = serde_json::json!({
             "type": "about:blank",
-            "title": title,
+            "title": self.status.canonical_reason().unwrap_or("Error"),
             "status": self.status.as_u16(),
-            "detail": self.detail,
+            "detail": detail,
         });
-        let mut response = (self.status, body.to_string()).into_response();
-        insert(
-            response.headers_mut(),
-            header::CONTENT_TYPE,
-            "application/problem+json",
-        );
+        let mut response = typed(PROBLEM_JSON, body.to_string());
+        *response.status_mut() = self.status;
         for (name, value) in self.extra {
             insert(response.headers_mut(), name, &value);
         }
@@ -410,6 +430,44 @@ impl IntoResponse for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_client_s_errors_and_limits_show_their_message() {
+        let detail = |error: AppError| {
+            let response = error.into_response();
+            let status = response.status();
+            let body = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap()
+                .block_on(axum::body::to_bytes(response.into_body(), 64 * 1024))
+                .unwrap();
+            let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            (
+                status.as_u16(),
+                problem["detail"].as_str().unwrap().to_owned(),
+            )
+        };
+        assert_eq!(
+            detail(AppError::bad_request("`limit` must be a number")),
+            (400, "`limit` must be a number".to_owned())
+        );
+        assert_eq!(
+            detail(AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too many queries"
+            )),
+            (503, "too many queries".to_owned())
+        );
+        for internal in [
+            AppError::internal("I/O error: /var/lib/glossgraph/store/LOCK"),
+            AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "/var/lib/glossgraph"),
+            AppError::new(StatusCode::BAD_GATEWAY, "/var/lib/glossgraph"),
+        ] {
+            let (status, text) = detail(internal);
+            assert!(status >= 500 && status != 503);
+            assert_eq!(text, INTERNAL_DETAIL);
+        }
+    }
 
     #[test]
     fn alternates_link_names_every_format_or_only_the_page_for_json_ld() {

@@ -473,20 +473,39 @@ fn respond((body, media_type): (Vec<u8>, &'static str)) -> Response<Body> {
     response
 }
 
+/// What a failed evaluation answers, chosen by the error's variant: the
+/// query's own faults are 400 with their message, a stopped query 503, and
+/// failures of the store or of the evaluator itself 500 (see `AppError`).
 fn evaluation_error(error: QueryEvaluationError) -> AppError {
     match error {
+        // No service handler is set, so a SERVICE ends in one of the first
+        // three; `Service`, a handler's failure, is refused the same way.
         QueryEvaluationError::UnsupportedService(_)
         | QueryEvaluationError::UnboundService
-        | QueryEvaluationError::InvalidServiceName(_) => AppError::bad_request(
+        | QueryEvaluationError::InvalidServiceName(_)
+        | QueryEvaluationError::Service(_) => AppError::bad_request(
             "SERVICE is not available on this endpoint: it would make the server fetch other addresses",
         ),
+        QueryEvaluationError::UnsupportedCustomFunction(f) => {
+            AppError::bad_request(format!("unknown function {f}"))
+        }
+        error @ QueryEvaluationError::UnsupportedCustomFunctionArity { .. } => {
+            AppError::bad_request(format!("the query failed: {error}"))
+        }
         QueryEvaluationError::Cancelled => {
             AppError::new(StatusCode::SERVICE_UNAVAILABLE, "the query was stopped")
         }
-        QueryEvaluationError::UnsupportedCustomFunction(f) => {
-            AppError::bad_request(format!("unknown function <{f}>"))
-        }
-        other => AppError::bad_request(format!("the query failed: {other}")),
+        // The store failed (`Dataset`, `UnexpectedDefaultGraph`, and with RDF
+        // 1.2 `InvalidStorageTripleTerm`), or the evaluator did (`Unexpected`;
+        // `NotExistingSubstitutedVariable`, since no solution is substituted):
+        // nothing the client can mend.
+        error @ (QueryEvaluationError::Dataset(_)
+        | QueryEvaluationError::UnexpectedDefaultGraph
+        | QueryEvaluationError::NotExistingSubstitutedVariable(_)
+        | QueryEvaluationError::Unexpected(_)) => AppError::internal(error),
+        // `QueryEvaluationError` is non-exhaustive: what a later Oxigraph adds
+        // is the server's to look at.
+        error => AppError::internal(error),
     }
 }
 
@@ -797,6 +816,102 @@ mod tests {
             for text in texts {
                 assert_eq!(after_cancel(text), expected, "{text}");
             }
+        }
+    }
+
+    /// Every variant Oxigraph 0.5.13 has, with an internal detail in each
+    /// that a client must not see unless the error is its own.
+    #[test]
+    fn evaluation_errors_are_the_client_s_4xx_or_a_generic_500() {
+        use axum::response::IntoResponse;
+        use oxigraph::model::{Term, Variable};
+        let secret = || -> Box<dyn std::error::Error + Send + Sync> {
+            Box::new(std::io::Error::other("SECRET /var/lib/store/000042.sst"))
+        };
+        let function = NamedNode::new_unchecked("http://example.org/fn");
+        let cases = [
+            (
+                QueryEvaluationError::Dataset(secret()),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the error is in its log",
+            ),
+            (
+                QueryEvaluationError::Unexpected(secret()),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the error is in its log",
+            ),
+            (
+                QueryEvaluationError::UnexpectedDefaultGraph,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the error is in its log",
+            ),
+            (
+                QueryEvaluationError::NotExistingSubstitutedVariable(Variable::new_unchecked(
+                    "SECRET",
+                )),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the error is in its log",
+            ),
+            (
+                QueryEvaluationError::Service(secret()),
+                StatusCode::BAD_REQUEST,
+                "SERVICE is not available",
+            ),
+            (
+                QueryEvaluationError::UnsupportedService(function.clone()),
+                StatusCode::BAD_REQUEST,
+                "SERVICE is not available",
+            ),
+            (
+                QueryEvaluationError::UnboundService,
+                StatusCode::BAD_REQUEST,
+                "SERVICE is not available",
+            ),
+            (
+                QueryEvaluationError::InvalidServiceName(Term::from(Literal::from("SECRET"))),
+                StatusCode::BAD_REQUEST,
+                "SERVICE is not available",
+            ),
+            (
+                QueryEvaluationError::UnsupportedCustomFunction(function.clone()),
+                StatusCode::BAD_REQUEST,
+                "unknown function <http://example.org/fn>",
+            ),
+            (
+                QueryEvaluationError::UnsupportedCustomFunctionArity {
+                    name: function,
+                    expected: 1..=2,
+                    actual: 3,
+                },
+                StatusCode::BAD_REQUEST,
+                "requires between 1 and 2 arguments, but 3 were given",
+            ),
+            (
+                QueryEvaluationError::Cancelled,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the query was stopped",
+            ),
+        ];
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        for (error, status, detail) in cases {
+            let name = format!("{error:?}");
+            let response = evaluation_error(error).into_response();
+            assert_eq!(response.status(), status, "{name}");
+            assert_eq!(
+                response.headers()[header::CONTENT_TYPE],
+                "application/problem+json",
+                "{name}"
+            );
+            let body = runtime
+                .block_on(axum::body::to_bytes(response.into_body(), 64 * 1024))
+                .unwrap();
+            let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(problem["status"], status.as_u16(), "{name}");
+            let text = problem["detail"].as_str().unwrap();
+            assert!(text.contains(detail), "{name}: {text}");
+            assert!(!text.contains("SECRET"), "{name}: {text}");
         }
     }
 
