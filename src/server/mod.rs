@@ -130,14 +130,17 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(resource::home))
         .route("/index.{ext}", get(resource::home_format))
         .route("/concept/{file}", get(resource::concept))
-        .route("/dataset", get(|s, h| resource::dataset(s, h, None)))
+        .route(
+            "/dataset",
+            get(|s, h| resource::dataset(s, h, None, "dataset")),
+        )
         .route(
             "/dataset.{ext}",
-            get(|s, h, e| resource::dataset(s, h, Some(e))),
+            get(|s, h, e| resource::dataset(s, h, Some(e), "dataset")),
         )
         .route(
             "/.well-known/void",
-            get(|s, h| resource::dataset(s, h, None)),
+            get(|s, h| resource::dataset(s, h, None, "../dataset")),
         )
         .route(
             "/ontology",

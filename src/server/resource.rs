@@ -6,8 +6,8 @@ use super::AppState;
 use super::html::{self, ConceptPage, HomePage, Layout, OntologyPage};
 use super::negotiate::{choose_language, negotiate};
 use super::respond::{
-    self, AppError, FormatUrls, Rendered, Repr, Validators, alternates, alternates_link,
-    content_type, representation,
+    self, AppError, FormatUrls, Head, Offers, Rendered, Repr, Validators, alternates,
+    alternates_link, content_type, representation,
 };
 use super::snapshot::Snapshot;
 use crate::export::Format;
@@ -17,7 +17,7 @@ use askama::Template;
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::Response;
-use axum::http::header::{self, HeaderMap, HeaderName};
+use axum::http::header::{self, HeaderMap};
 use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad, Triple};
 
 const STYLE_CSS: &str = include_str!("../../assets/style.css");
@@ -54,10 +54,11 @@ impl PageParams {
 }
 
 /// What a request asked for: a representation (explicit by extension, or
-/// negotiated), and a language for pages.
+/// negotiated) among those a resource has, and a language for pages.
 struct Wanted {
     repr: Repr,
     explicit: bool,
+    offers: Offers,
     lang: String,
 }
 
@@ -65,24 +66,19 @@ fn wanted(
     snapshot: &Snapshot,
     headers: &HeaderMap,
     extension: Option<&str>,
+    offers: Offers,
     params: &PageParams,
 ) -> Result<Wanted, AppError> {
     let (repr, explicit) = match extension {
         Some(e) => (
             Repr::from_extension(e)
+                .filter(|r| offers.has(*r))
                 .ok_or_else(|| AppError::not_found(format!("no format `.{e}`")))?,
             true,
         ),
         None => (
-            respond::choose(headers).ok_or_else(|| {
-                AppError::not_acceptable(
-                    &respond::RESOURCE_OFFERS
-                        .iter()
-                        .take(7)
-                        .map(|(m, _)| *m)
-                        .collect::<Vec<_>>(),
-                )
-            })?,
+            respond::choose(headers, offers)
+                .ok_or_else(|| AppError::not_acceptable(&offers.media_types()))?,
             false,
         ),
     };
@@ -90,6 +86,7 @@ fn wanted(
     Ok(Wanted {
         repr,
         explicit,
+        offers,
         lang,
     })
 }
@@ -102,26 +99,34 @@ fn split_extension(file: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// The headers of a resource with several representations.
-fn resource_headers(
-    snapshot: &Snapshot,
-    w: &Wanted,
-    urls: FormatUrls<'_>,
-) -> Vec<(HeaderName, String)> {
+/// The head every resource is answered with, whatever it is: validators for
+/// the representation `w` asks for (told apart from other resources' by
+/// `tag`), `Vary` and `Content-Location` when it was negotiated, and links to
+/// the other formats at `urls`.
+fn head(snapshot: &Snapshot, w: &Wanted, tag: &str, urls: FormatUrls<'_>) -> Head {
+    let validators = Validators::new(
+        snapshot.fingerprint,
+        &format!("{tag}-{}", variant(w)),
+        snapshot.built_at,
+    );
+    let languages = w.offers.has(Repr::Html) && snapshot.languages().len() > 1;
     let mut extra = Vec::new();
     if !w.explicit {
-        let vary = if snapshot.languages().len() > 1 {
+        let vary = if languages {
             "Accept, Accept-Language"
         } else {
             "Accept"
         };
         extra.push((header::VARY, vary.to_owned()));
         extra.push((header::CONTENT_LOCATION, urls.href(w.repr.extension())));
-    } else if w.repr == Repr::Html && snapshot.languages().len() > 1 {
+    } else if w.repr == Repr::Html && languages {
         extra.push((header::VARY, "Accept-Language".to_owned()));
     }
-    extra.push((header::LINK, alternates_link(urls, w.repr)));
-    extra
+    let link = alternates_link(urls, w.repr, w.offers);
+    if !link.is_empty() {
+        extra.push((header::LINK, link));
+    }
+    Head::new(validators, &w.repr.content_type(), &extra)
 }
 
 fn rdf(snapshot: &Snapshot, triples: Vec<Triple>, format: Format) -> Result<Vec<u8>, AppError> {
@@ -176,19 +181,15 @@ async fn scheme(
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
     let params = PageParams::parse(raw.as_deref());
-    let w = wanted(&snapshot, &headers, ext.as_deref(), &params)?;
-    let validators = Validators::new(
-        snapshot.fingerprint,
-        &format!("scheme-{}", variant(&w)),
-        snapshot.built_at,
-    );
-    let extra = resource_headers(&snapshot, &w, FormatUrls::Extension("index"));
-    representation(
+    let w = wanted(
+        &snapshot,
         &headers,
-        &validators,
-        &w.repr.content_type(),
-        &extra,
-        || match w.repr {
+        ext.as_deref(),
+        Offers::PageAndRdf,
+        &params,
+    )?;
+    head(&snapshot, &w, "scheme", FormatUrls::Extension("index")).respond(&headers, || {
+        match w.repr {
             Repr::Html => {
                 let title = snapshot
                     .config
@@ -206,8 +207,8 @@ async fn scheme(
                 let triples = subject_triples(&snapshot, scheme.as_ref())?;
                 rdf(&snapshot, triples, format)
             }
-        },
-    )
+        }
+    })
 }
 
 fn subject_triples(
@@ -299,7 +300,7 @@ async fn concept_response(
     params: &PageParams,
     address: Address<'_>,
 ) -> Result<Response<Body>, AppError> {
-    let w = wanted(&snapshot, &headers, ext, params)?;
+    let w = wanted(&snapshot, &headers, ext, Offers::PageAndRdf, params)?;
     let key = (
         i as u32,
         matches!(address, Address::Resource(_)),
@@ -341,11 +342,6 @@ async fn render_concept(
     };
     let iri = snapshot.concepts.concepts[i].iri.clone();
     let tag = xxhash_rust::xxh3::xxh3_64(iri.as_bytes());
-    let validators = Validators::new(
-        snapshot.fingerprint,
-        &format!("{tag:x}-{}", variant(w)),
-        snapshot.built_at,
-    );
     let store = snapshot.clone();
     // Reading the store blocks; keep it off the async workers.
     let triples = tokio::task::spawn_blocking(move || {
@@ -364,53 +360,36 @@ async fn render_concept(
         Repr::Rdf(format) => rdf(snapshot, triples, format)?,
     };
     Ok(Rendered::new(
-        validators,
-        &w.repr.content_type(),
-        &resource_headers(snapshot, w, urls),
+        head(snapshot, w, &format!("{tag:x}"), urls),
         body.into(),
     ))
 }
 
 /// `GET /dataset`, `/dataset.{ext}` and `/.well-known/void`: the VoID and DCAT
-/// description of the dataset, as RDF.
+/// description of the dataset, as RDF. `stem` is the path of `dataset`
+/// relative to the request's, for the explicit format URLs.
 pub async fn dataset(
     State(state): State<AppState>,
     headers: HeaderMap,
     ext: Option<Path<String>>,
+    stem: &'static str,
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
-    let format = match ext {
-        Some(Path(e)) => match Repr::from_extension(&e) {
-            Some(Repr::Rdf(f)) => f,
-            _ => {
-                return Err(AppError::not_found(format!(
-                    "no format `.{e}` for the dataset description"
-                )));
-            }
-        },
-        None => negotiate_rdf(&headers)?,
+    let ext = ext.map(|Path(e)| e);
+    let w = wanted(
+        &snapshot,
+        &headers,
+        ext.as_deref(),
+        Offers::Rdf,
+        &PageParams::default(),
+    )?;
+    let Repr::Rdf(format) = w.repr else {
+        return Err(AppError::internal("the dataset description has no page"));
     };
     let triples = crate::store::describe(&snapshot.store, snapshot.config.base.dataset().as_ref())
         .map_err(AppError::internal)?;
-    let validators = Validators::new(
-        snapshot.fingerprint,
-        &format!("dataset-{}", format.extension()),
-        snapshot.built_at,
-    );
-    let extra = [
-        (header::VARY, "Accept".to_owned()),
-        (
-            header::LINK,
-            alternates_link(FormatUrls::Extension("dataset"), Repr::Rdf(format)),
-        ),
-    ];
-    representation(
-        &headers,
-        &validators,
-        &content_type(format.media_type()),
-        &extra,
-        || rdf(&snapshot, triples, format),
-    )
+    head(&snapshot, &w, "dataset", FormatUrls::Extension(stem))
+        .respond(&headers, || rdf(&snapshot, triples, format))
 }
 
 /// The RDF format an `Accept` header asks for (Turtle when it accepts anything).
@@ -440,42 +419,38 @@ pub async fn ontology(
         .as_ref()
         .and_then(|Path(f)| split_extension(f).1.map(str::to_owned));
     let params = PageParams::parse(raw.as_deref());
-    let w = wanted(&snapshot, &headers, ext.as_deref(), &params)?;
-    let validators = Validators::new(
-        snapshot.fingerprint,
-        &format!("ontology-{}", variant(&w)),
-        snapshot.built_at,
-    );
-    let extra = resource_headers(&snapshot, &w, FormatUrls::Extension("ontology"));
-    representation(
+    let w = wanted(
+        &snapshot,
         &headers,
-        &validators,
-        &w.repr.content_type(),
-        &extra,
-        || match w.repr {
-            Repr::Html => {
-                let mut layout = Layout::new(
-                    &snapshot,
-                    &w.lang,
-                    "glossgraph vocabulary".into(),
-                    "",
-                    "ontology",
-                );
-                layout.alternates = alternates(FormatUrls::Extension("ontology"));
-                render(&OntologyPage::build(&snapshot, layout))
-            }
-            Repr::Rdf(format) => {
-                let graph = NamedNode::new_unchecked(GG_ONTOLOGY);
-                let triples = snapshot
-                    .store
-                    .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
-                    .map(|q| q.map(Triple::from))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(AppError::internal)?;
-                rdf(&snapshot, triples, format)
-            }
-        },
-    )
+        ext.as_deref(),
+        Offers::PageAndRdf,
+        &params,
+    )?;
+    head(&snapshot, &w, "ontology", FormatUrls::Extension("ontology")).respond(&headers, || match w
+        .repr
+    {
+        Repr::Html => {
+            let mut layout = Layout::new(
+                &snapshot,
+                &w.lang,
+                "glossgraph vocabulary".into(),
+                "",
+                "ontology",
+            );
+            layout.alternates = alternates(FormatUrls::Extension("ontology"));
+            render(&OntologyPage::build(&snapshot, layout))
+        }
+        Repr::Rdf(format) => {
+            let graph = NamedNode::new_unchecked(GG_ONTOLOGY);
+            let triples = snapshot
+                .store
+                .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+                .map(|q| q.map(Triple::from))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(AppError::internal)?;
+            rdf(&snapshot, triples, format)
+        }
+    })
 }
 
 /// `GET /context.jsonld`: the JSON-LD context of compact output.
@@ -526,7 +501,7 @@ pub fn static_file(
     bytes: &'static [u8],
 ) -> Result<Response<Body>, AppError> {
     let validators = Validators::new(xxhash_rust::xxh3::xxh3_64(bytes), "static", modified);
-    representation(headers, &validators, &content_type(media_type), &[], || {
+    representation(headers, validators, &content_type(media_type), &[], || {
         Ok(bytes.to_vec())
     })
 }
@@ -569,7 +544,7 @@ pub async fn dump(
         .await
         .map_err(AppError::internal)?
         .map_err(AppError::internal)?;
-    representation(&headers, &validators, &media, &extra, || Ok(bytes.to_vec()))
+    representation(&headers, validators, &media, &extra, || Ok(bytes.to_vec()))
 }
 
 /// `GET /store?graph=IRI` or `?default`: the Graph Store Protocol's read. The
@@ -631,7 +606,7 @@ pub async fn graph_store(
     let extra = [(header::VARY, "Accept".to_owned())];
     representation(
         &headers,
-        &validators,
+        validators,
         &content_type(format.media_type()),
         &extra,
         || {
@@ -669,7 +644,7 @@ pub async fn sitemap(
     let validators = Validators::new(snapshot.fingerprint, "sitemap", snapshot.built_at);
     representation(
         &headers,
-        &validators,
+        validators,
         "application/xml; charset=utf-8",
         &[],
         || {

@@ -31,6 +31,30 @@ pub const RESOURCE_OFFERS: &[(&str, Repr)] = &[
     ("application/xhtml+xml", Repr::Html),
 ];
 
+/// Which representations a resource has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offers {
+    /// A page and RDF in every format, as a concept has.
+    PageAndRdf,
+    /// RDF only, as the dataset description has.
+    Rdf,
+}
+
+impl Offers {
+    pub fn has(self, repr: Repr) -> bool {
+        self == Offers::PageAndRdf || repr != Repr::Html
+    }
+
+    /// The media types offered, one for each representation, for a 406.
+    pub fn media_types(self) -> Vec<&'static str> {
+        EXTENSIONS
+            .iter()
+            .filter(|(_, r)| self.has(*r))
+            .map(|(_, r)| r.media_type())
+            .collect()
+    }
+}
+
 /// The file extensions of explicit format URLs.
 pub const EXTENSIONS: &[(&str, Repr)] = &[
     ("html", Repr::Html),
@@ -96,10 +120,14 @@ pub fn content_type(media_type: &str) -> String {
     }
 }
 
-/// The representation an `Accept` header gets, or `None` (406).
-pub fn choose(headers: &HeaderMap) -> Option<Repr> {
+/// The representation an `Accept` header gets among `offers`, or `None` (406).
+pub fn choose(headers: &HeaderMap, offers: Offers) -> Option<Repr> {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let offers: Vec<&str> = RESOURCE_OFFERS.iter().map(|(m, _)| *m).collect();
+    let offers: Vec<&str> = RESOURCE_OFFERS
+        .iter()
+        .filter(|(_, r)| offers.has(*r))
+        .map(|(m, _)| *m)
+        .collect();
     let chosen = negotiate(accept, &offers)?;
     RESOURCE_OFFERS
         .iter()
@@ -142,18 +170,20 @@ impl FormatUrls<'_> {
     }
 }
 
-/// The `<x.ttl>; rel="alternate"; type="text/turtle"` links of a resource, for
-/// a response sent as `sent`.
+/// The `<x.ttl>; rel="alternate"; type="text/turtle"` links of a resource
+/// with `offers`, for a response sent as `sent`; empty when there are none.
 ///
 /// A JSON-LD response names only the HTML page: pyld's document loader fails on
 /// a response with more than one `rel="alternate"` link (it expects one), and a
 /// JSON-LD processor has no use for the other formats.
-pub fn alternates_link(urls: FormatUrls<'_>, sent: Repr) -> String {
+pub fn alternates_link(urls: FormatUrls<'_>, sent: Repr, offers: Offers) -> String {
     use std::fmt::Write;
     // Built for every response: one string, not one per link and per URL.
     let mut link = String::with_capacity(EXTENSIONS.len() * 96);
     for (extension, repr) in EXTENSIONS {
-        if sent == Repr::Rdf(crate::export::Format::JsonLd) && *repr != Repr::Html {
+        if !offers.has(*repr)
+            || (sent == Repr::Rdf(crate::export::Format::JsonLd) && *repr != Repr::Html)
+        {
             continue;
         }
         if !link.is_empty() {
@@ -254,7 +284,7 @@ pub fn typed(content_type: &str, body: impl Into<Body>) -> Response<Body> {
 /// A successful representation, or 304 when the client has it already.
 pub fn representation<B>(
     request: &HeaderMap,
-    validators: &Validators,
+    validators: Validators,
     content_type: &str,
     extra: &[(HeaderName, String)],
     body: impl FnOnce() -> Result<B, AppError>,
@@ -262,85 +292,90 @@ pub fn representation<B>(
 where
     B: Into<Body>,
 {
-    let mut response = if validators.not_modified(request) {
-        let mut r = Response::new(Body::empty());
-        *r.status_mut() = StatusCode::NOT_MODIFIED;
-        r
-    } else {
-        let mut r = Response::new(body()?.into());
-        insert(r.headers_mut(), header::CONTENT_TYPE, content_type);
-        r
-    };
-    representation_headers(response.headers_mut(), validators, extra);
-    Ok(response)
+    Head::new(validators, content_type, extra).respond(request, body)
 }
 
-/// The headers of every representation but its type: validators, caching, and
-/// `extra`.
-fn representation_headers(
-    headers: &mut HeaderMap,
-    validators: &Validators,
-    extra: &[(HeaderName, String)],
-) {
-    validators.apply(headers);
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=60"),
-    );
-    for (name, value) in extra {
-        insert(headers, name.clone(), value);
-    }
-}
-
-/// A representation made once and sent many times: its body, its validators,
-/// and the headers of its 200 answer, ready to copy.
-pub struct Rendered {
+/// What a representation is answered with before its body, or instead of it
+/// (304): its validators, and the headers of its 200 answer, ready to copy.
+pub struct Head {
     validators: Validators,
     headers: HeaderMap,
-    body: Bytes,
 }
 
-impl Rendered {
-    pub fn new(
-        validators: Validators,
-        content_type: &str,
-        extra: &[(HeaderName, String)],
-        body: Bytes,
-    ) -> Self {
+impl Head {
+    /// The head of a representation of `content_type`: validators, caching,
+    /// and `extra`.
+    pub fn new(validators: Validators, content_type: &str, extra: &[(HeaderName, String)]) -> Self {
         let mut headers = HeaderMap::new();
         insert(&mut headers, header::CONTENT_TYPE, content_type);
-        representation_headers(&mut headers, &validators, extra);
+        validators.apply(&mut headers);
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=60"),
+        );
+        for (name, value) in extra {
+            insert(&mut headers, name.clone(), value);
+        }
         Self {
             validators,
             headers,
-            body,
         }
     }
 
-    /// The answer to `request`: the representation, or 304.
-    pub fn respond(&self, request: &HeaderMap) -> Response<Body> {
+    /// The answer to `request`: 304 when its copy is current, else the
+    /// representation with the body `body` makes.
+    pub fn respond<B, E>(
+        &self,
+        request: &HeaderMap,
+        body: impl FnOnce() -> Result<B, E>,
+    ) -> Result<Response<Body>, E>
+    where
+        B: Into<Body>,
+    {
         let not_modified = self.validators.not_modified(request);
         let mut response = Response::new(if not_modified {
             Body::empty()
         } else {
-            Body::from(self.body.clone())
+            body()?.into()
         });
         *response.headers_mut() = self.headers.clone();
         if not_modified {
             *response.status_mut() = StatusCode::NOT_MODIFIED;
             response.headers_mut().remove(header::CONTENT_TYPE);
         }
+        Ok(response)
+    }
+
+    fn size(&self) -> usize {
+        self.headers
+            .iter()
+            .map(|(_, v)| v.len() + 32)
+            .sum::<usize>()
+    }
+}
+
+/// A representation made once and sent many times: its head and its body.
+pub struct Rendered {
+    head: Head,
+    body: Bytes,
+}
+
+impl Rendered {
+    pub fn new(head: Head, body: Bytes) -> Self {
+        Self { head, body }
+    }
+
+    /// The answer to `request`: the representation, or 304.
+    pub fn respond(&self, request: &HeaderMap) -> Response<Body> {
+        let Ok(response) = self.head.respond(request, || {
+            Ok::<_, std::convert::Infallible>(self.body.clone())
+        });
         response
     }
 
     /// Bytes held, about.
     pub fn size(&self) -> usize {
-        self.body.len()
-            + self
-                .headers
-                .iter()
-                .map(|(_, v)| v.len() + 32)
-                .sum::<usize>()
+        self.body.len() + self.head.size()
     }
 }
 
@@ -471,7 +506,7 @@ mod tests {
 
     #[test]
     fn alternates_link_names_every_format_or_only_the_page_for_json_ld() {
-        let all = alternates_link(FormatUrls::Extension("x"), Repr::Html);
+        let all = alternates_link(FormatUrls::Extension("x"), Repr::Html, Offers::PageAndRdf);
         assert!(all.starts_with(
             "<x.html>; rel=\"alternate\"; type=\"text/html\"; title=\"HTML\", \
              <x.ttl>; rel=\"alternate\"; type=\"text/turtle\"; title=\"Turtle\", "
@@ -481,9 +516,26 @@ mod tests {
         assert_eq!(
             alternates_link(
                 FormatUrls::Query("resource?iri=a"),
-                Repr::Rdf(Format::JsonLd)
+                Repr::Rdf(Format::JsonLd),
+                Offers::PageAndRdf
             ),
             "<resource?iri=a&format=html>; rel=\"alternate\"; type=\"text/html\"; title=\"HTML\""
+        );
+        // Without a page, no link to one: JSON-LD then names none.
+        let data = alternates_link(
+            FormatUrls::Extension("d"),
+            Repr::Rdf(Format::Turtle),
+            Offers::Rdf,
+        );
+        assert!(data.starts_with("<d.ttl>; rel=\"alternate\""), "{data}");
+        assert!(!data.contains("d.html"), "{data}");
+        assert_eq!(
+            alternates_link(
+                FormatUrls::Extension("d"),
+                Repr::Rdf(Format::JsonLd),
+                Offers::Rdf
+            ),
+            ""
         );
     }
 }
