@@ -149,7 +149,10 @@ pub fn app(state: AppState) -> Router {
         .route("/{file}", get(root_file))
         .route("/sparql", get(sparql::get).post(sparql::post))
         .route("/sparql/", get(sparql::get).post(sparql::post))
-        .route("/yasgui/{file}", get(sparql::yasgui_asset))
+        .route(
+            "/yasgui/{file}",
+            get(|s, f, h| resource::asset(s, f, h, "yasgui")),
+        )
         .route("/queries", get(sparql::list))
         .route("/queries/{name}", get(sparql::run_named))
         .route("/store", get(resource::graph_store))
@@ -166,8 +169,10 @@ pub fn app(state: AppState) -> Router {
         .route("/reconcile/preview", get(reconcile::preview))
         .route("/reconcile/extend", axum::routing::post(reconcile::extend))
         .route("/reconcile/extend/propose", get(reconcile::propose))
-        .route("/assets/style.css", get(resource::style))
-        .route("/assets/autocomplete.js", get(resource::autocomplete))
+        .route(
+            "/assets/{file}",
+            get(|s, f, h| resource::asset(s, f, h, "assets")),
+        )
         .route("/robots.txt", get(resource::robots))
         .route("/sitemap.xml", get(resource::sitemap));
     // The vocabulary answers at its own IRI's path too, whatever the host.

@@ -9,7 +9,7 @@
 
 use super::AppState;
 use super::html::script_json;
-use super::respond::{AppError, insert};
+use super::respond::{AppError, json, typed};
 use super::search::find;
 use super::snapshot::Snapshot;
 use crate::search::{Match, normalise};
@@ -52,22 +52,6 @@ fn properties(snapshot: &Snapshot) -> Vec<(String, String, NamedNode)> {
         }
     }
     out
-}
-
-fn json_response(status: StatusCode, value: &Value) -> Response<Body> {
-    let mut response = Response::new(Body::from(value.to_string()));
-    *response.status_mut() = status;
-    insert(
-        response.headers_mut(),
-        header::CONTENT_TYPE,
-        "application/json",
-    );
-    insert(
-        response.headers_mut(),
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        "*",
-    );
-    response
 }
 
 /// The manifest (service description).
@@ -558,19 +542,15 @@ pub async fn get(
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
                 && !callback.is_empty() =>
         {
-            let mut response =
-                Response::new(Body::from(format!("{callback}({})", script_json(&value))));
-            insert(
-                response.headers_mut(),
-                header::CONTENT_TYPE,
+            Ok(typed(
                 "text/javascript",
-            );
-            Ok(response)
+                format!("{callback}({})", script_json(&value)),
+            ))
         }
         Some(_) => Err(AppError::bad_request(
             "`callback` must be a JavaScript identifier",
         )),
-        None => Ok(json_response(StatusCode::OK, &value)),
+        None => Ok(json(&value)),
     }
 }
 
@@ -581,21 +561,27 @@ pub async fn post(
     body: Bytes,
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
-    let (text, legacy) = match media_type(&headers).as_deref() {
-        Some("application/x-www-form-urlencoded") => (
-            form_field(&body, "queries")
-                .ok_or_else(|| AppError::bad_request("the form has no `queries` field"))?,
-            true,
-        ),
-        _ => (
-            String::from_utf8(body.to_vec())
-                .map_err(|_| AppError::bad_request("the request is not valid UTF-8"))?,
-            false,
-        ),
-    };
+    let (text, legacy) = sent(&headers, &body, "queries")?;
     let batch = parse_json(&text, "the batch")?;
     let value = blocking(move || answer(&snapshot, batch, legacy)).await?;
-    Ok(json_response(StatusCode::OK, &value))
+    Ok(json(&value))
+}
+
+/// The JSON text a POST sends: the form field `field` of the older protocol
+/// (then `true`), or else the body.
+fn sent(headers: &HeaderMap, body: &[u8], field: &str) -> Result<(String, bool), AppError> {
+    match media_type(headers).as_deref() {
+        Some("application/x-www-form-urlencoded") => {
+            let text = form_field(body, field)
+                .ok_or_else(|| AppError::bad_request(format!("the form has no `{field}` field")))?;
+            Ok((text, true))
+        }
+        _ => {
+            let text = String::from_utf8(body.to_vec())
+                .map_err(|_| AppError::bad_request("the request is not valid UTF-8"))?;
+            Ok((text, false))
+        }
+    }
 }
 
 fn media_type(headers: &HeaderMap) -> Option<String> {
@@ -664,7 +650,7 @@ pub async fn suggest_entity(
             v
         })
         .collect();
-    Ok(json_response(StatusCode::OK, &json!({ "result": result })))
+    Ok(json(&json!({ "result": result })))
 }
 
 /// `GET /reconcile/suggest/type?prefix=`: the one type, `skos:Concept`.
@@ -677,7 +663,7 @@ pub async fn suggest_type(RawQuery(raw): RawQuery) -> Response<Body> {
         .then(|| json!({"id": CONCEPT, "name": "Concept", "description": "A SKOS concept of the glossary or of a vocabulary it publishes"}))
         .into_iter()
         .collect();
-    json_response(StatusCode::OK, &json!({ "result": result }))
+    json(&json!({ "result": result }))
 }
 
 /// `GET /reconcile/suggest/property?prefix=`.
@@ -697,7 +683,7 @@ pub async fn suggest_property(
         })
         .map(|(id, name, p)| json!({"id": id, "name": name, "description": p.as_str()}))
         .collect();
-    json_response(StatusCode::OK, &json!({ "result": result }))
+    json(&json!({ "result": result }))
 }
 
 /// `GET /reconcile/preview?id=IRI`: a small HTML card.
@@ -727,13 +713,10 @@ pub async fn preview(
             .map(|b| snapshot.concepts.label(*b, &[lang.as_str()]).to_owned())
             .collect(),
     };
-    let mut response = Response::new(Body::from(card.render().map_err(AppError::internal)?));
-    insert(
-        response.headers_mut(),
-        header::CONTENT_TYPE,
+    Ok(typed(
         "text/html; charset=utf-8",
-    );
-    Ok(response)
+        card.render().map_err(AppError::internal)?,
+    ))
 }
 
 /// `GET /reconcile/extend/propose?type=&limit=`.
@@ -758,8 +741,7 @@ pub async fn propose(
         .take(limit)
         .map(|(id, name, _)| json!({"id": id, "name": name}))
         .collect();
-    Ok(json_response(
-        StatusCode::OK,
+    Ok(json(
         &json!({ "type": kind, "limit": limit, "properties": properties }),
     ))
 }
@@ -785,25 +767,14 @@ pub async fn extend(
     body: Bytes,
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
-    let (text, old) = match media_type(&headers).as_deref() {
-        Some("application/x-www-form-urlencoded") => (
-            form_field(&body, "extend")
-                .ok_or_else(|| AppError::bad_request("the form has no `extend` field"))?,
-            true,
-        ),
-        _ => (
-            String::from_utf8(body.to_vec())
-                .map_err(|_| AppError::bad_request("the request is not valid UTF-8"))?,
-            false,
-        ),
-    };
+    let (text, old) = sent(&headers, &body, "extend")?;
     let query: Extension = serde_json::from_str(&text)
         .map_err(|e| AppError::bad_request(format!("not a data extension query: {e}")))?;
     if query.ids.len() > MAX_BATCH {
         return Err(too_many(query.ids.len()));
     }
     let value = blocking(move || extension(&snapshot, &query, old)).await?;
-    Ok(json_response(StatusCode::OK, &value))
+    Ok(json(&value))
 }
 
 fn extension(snapshot: &Arc<Snapshot>, query: &Extension, old: bool) -> Result<Value, AppError> {

@@ -20,8 +20,30 @@ use axum::http::Response;
 use axum::http::header::{self, HeaderMap};
 use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad, Triple};
 
-const STYLE_CSS: &str = include_str!("../../assets/style.css");
-const AUTOCOMPLETE_JS: &str = include_str!("../../assets/autocomplete.js");
+/// The files built into the binary, by their path under the root, with their
+/// media types: the stylesheet, the search box's suggestions, and YASGUI.
+const ASSETS: &[(&str, &str, &[u8])] = &[
+    (
+        "assets/style.css",
+        "text/css",
+        include_bytes!("../../assets/style.css"),
+    ),
+    (
+        "assets/autocomplete.js",
+        "text/javascript",
+        include_bytes!("../../assets/autocomplete.js"),
+    ),
+    (
+        "yasgui/yasgui.min.js",
+        "text/javascript",
+        include_bytes!("../../assets/yasgui/yasgui.min.js"),
+    ),
+    (
+        "yasgui/yasgui.min.css",
+        "text/css",
+        include_bytes!("../../assets/yasgui/yasgui.min.css"),
+    ),
+];
 
 /// The query-string parameters pages use.
 #[derive(Debug, Default)]
@@ -129,7 +151,8 @@ fn head(snapshot: &Snapshot, w: &Wanted, tag: &str, urls: FormatUrls<'_>) -> Hea
     Head::new(validators, &w.repr.content_type(), &extra)
 }
 
-fn rdf(snapshot: &Snapshot, triples: Vec<Triple>, format: Format) -> Result<Vec<u8>, AppError> {
+/// `triples` written in `format`.
+pub fn rdf(snapshot: &Snapshot, triples: Vec<Triple>, format: Format) -> Result<Vec<u8>, AppError> {
     let quads: Vec<Quad> = triples
         .into_iter()
         .map(|t| t.in_graph(GraphName::DefaultGraph))
@@ -188,25 +211,24 @@ async fn scheme(
         Offers::PageAndRdf,
         &params,
     )?;
-    head(&snapshot, &w, "scheme", FormatUrls::Extension("index")).respond(&headers, || {
-        match w.repr {
-            Repr::Html => {
-                let title = snapshot
-                    .config
-                    .title
-                    .get(&w.lang)
-                    .or_else(|| snapshot.config.title.values().next())
-                    .cloned()
-                    .unwrap_or_default();
-                let mut layout = Layout::new(&snapshot, &w.lang, title, "", "");
-                layout.alternates = alternates(FormatUrls::Extension("index"));
-                render(&HomePage::build(&snapshot, layout, &w.lang))
-            }
-            Repr::Rdf(format) => {
-                let scheme = snapshot.config.base.scheme();
-                let triples = subject_triples(&snapshot, scheme.as_ref())?;
-                rdf(&snapshot, triples, format)
-            }
+    let urls = FormatUrls::Extension("index");
+    head(&snapshot, &w, "scheme", urls).respond(&headers, || match w.repr {
+        Repr::Html => {
+            let title = snapshot
+                .config
+                .title
+                .get(&w.lang)
+                .or_else(|| snapshot.config.title.values().next())
+                .cloned()
+                .unwrap_or_default();
+            let mut layout = Layout::new(&snapshot, &w.lang, title, "", "");
+            layout.alternates = alternates(urls);
+            render(&HomePage::build(&snapshot, layout, &w.lang))
+        }
+        Repr::Rdf(format) => {
+            let scheme = snapshot.config.base.scheme();
+            let triples = subject_triples(&snapshot, scheme.as_ref())?;
+            rdf(&snapshot, triples, format)
         }
     })
 }
@@ -426,9 +448,8 @@ pub async fn ontology(
         Offers::PageAndRdf,
         &params,
     )?;
-    head(&snapshot, &w, "ontology", FormatUrls::Extension("ontology")).respond(&headers, || match w
-        .repr
-    {
+    let urls = FormatUrls::Extension("ontology");
+    head(&snapshot, &w, "ontology", urls).respond(&headers, || match w.repr {
         Repr::Html => {
             let mut layout = Layout::new(
                 &snapshot,
@@ -437,7 +458,7 @@ pub async fn ontology(
                 "",
                 "ontology",
             );
-            layout.alternates = alternates(FormatUrls::Extension("ontology"));
+            layout.alternates = alternates(urls);
             render(&OntologyPage::build(&snapshot, layout))
         }
         Repr::Rdf(format) => {
@@ -467,30 +488,22 @@ pub async fn context(
     )
 }
 
-/// `GET /assets/style.css`.
-pub async fn style(
+/// `GET /assets/{file}` and `/yasgui/{file}`: a file of `ASSETS` in `dir`.
+pub async fn asset(
     State(state): State<AppState>,
+    Path(file): Path<String>,
     headers: HeaderMap,
+    dir: &'static str,
 ) -> Result<Response<Body>, AppError> {
-    static_file(
-        &headers,
-        state.started_at(),
-        "text/css",
-        STYLE_CSS.as_bytes(),
-    )
-}
-
-/// `GET /assets/autocomplete.js`: the search box's suggestions.
-pub async fn autocomplete(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response<Body>, AppError> {
-    static_file(
-        &headers,
-        state.started_at(),
-        "text/javascript",
-        AUTOCOMPLETE_JS.as_bytes(),
-    )
+    let found = ASSETS.iter().find(|(path, ..)| {
+        path.strip_prefix(dir)
+            .and_then(|p| p.strip_prefix('/'))
+            .is_some_and(|name| name == file)
+    });
+    let Some((_, media_type, bytes)) = found else {
+        return Err(AppError::not_found(format!("no file `{file}`")));
+    };
+    static_file(&headers, state.started_at(), media_type, bytes)
 }
 
 /// A file built into the binary, validated by its content hash.
@@ -565,7 +578,7 @@ pub async fn graph_store(
         }
     }
     let format = negotiate_rdf(&headers)?;
-    let quads: Vec<Quad> = match (graph, default) {
+    let triples: Vec<Triple> = match (graph, default) {
         (Some(g), false) => {
             let name = NamedNode::new(&g)
                 .map_err(|e| AppError::bad_request(format!("`{g}` is not an IRI: {e}")))?;
@@ -579,14 +592,14 @@ pub async fn graph_store(
             snapshot
                 .store
                 .quads_for_pattern(None, None, None, Some(name.as_ref().into()))
-                .map(|q| q.map(|q| Triple::from(q).in_graph(GraphName::DefaultGraph)))
+                .map(|q| q.map(Triple::from))
                 .collect::<Result<_, _>>()
                 .map_err(AppError::internal)?
         }
         (None, true) => crate::store::quads(&snapshot.store)
             .map_err(AppError::internal)?
             .into_iter()
-            .map(|q| Triple::from(q).in_graph(GraphName::DefaultGraph))
+            .map(Triple::from)
             .collect(),
         _ => {
             return Err(AppError::bad_request(
@@ -609,30 +622,20 @@ pub async fn graph_store(
         validators,
         &content_type(format.media_type()),
         &extra,
-        || {
-            let mut out = Vec::new();
-            snapshot
-                .exporter
-                .write(quads, format, &mut out)
-                .map_err(AppError::internal)?;
-            Ok(out)
-        },
+        || rdf(&snapshot, triples, format),
     )
 }
 
 /// `GET /robots.txt`.
 pub async fn robots(State(state): State<AppState>) -> Response<Body> {
     let snapshot = state.snapshot();
-    let mut response = Response::new(Body::from(format!(
-        "User-agent: *\nAllow: /\nSitemap: {}\n",
-        snapshot.config.base.file("sitemap.xml").as_str()
-    )));
-    respond::insert(
-        response.headers_mut(),
-        header::CONTENT_TYPE,
+    respond::typed(
         "text/plain; charset=utf-8",
-    );
-    response
+        format!(
+            "User-agent: *\nAllow: /\nSitemap: {}\n",
+            snapshot.config.base.file("sitemap.xml").as_str()
+        ),
+    )
 }
 
 /// `GET /sitemap.xml`: the home page and every concept page.

@@ -281,6 +281,11 @@ pub fn typed(content_type: &str, body: impl Into<Body>) -> Response<Body> {
     response
 }
 
+/// A JSON answer: every route sends JSON this way.
+pub fn json(value: &serde_json::Value) -> Response<Body> {
+    typed("application/json", value.to_string())
+}
+
 /// A successful representation, or 304 when the client has it already.
 pub fn representation<B>(
     request: &HeaderMap,

@@ -4,7 +4,7 @@
 use super::AppState;
 use super::html::{self, Layout, SearchPage, SearchResult};
 use super::resource::PageParams;
-use super::respond::{AppError, insert};
+use super::respond::{AppError, insert, json, typed};
 use super::snapshot::Snapshot;
 use crate::search::{Hit, Query};
 use askama::Template;
@@ -101,13 +101,7 @@ pub async fn page(
     let body = SearchPage { layout, results }
         .render()
         .map_err(AppError::internal)?;
-    let mut response = Response::new(Body::from(body));
-    insert(
-        response.headers_mut(),
-        header::CONTENT_TYPE,
-        "text/html; charset=utf-8",
-    );
-    Ok(response)
+    Ok(typed("text/html; charset=utf-8", body))
 }
 
 /// `GET /api/search?q=&lang=&limit=&scheme=`: concepts as JSON, best first.
@@ -156,13 +150,8 @@ pub async fn api(
             })
         })
         .collect();
-    let body = serde_json::json!({ "query": query, "lang": lang, "results": results });
-    let mut response = Response::new(Body::from(body.to_string()));
-    insert(
-        response.headers_mut(),
-        header::CONTENT_TYPE,
-        "application/json",
-    );
+    let mut response =
+        json(&serde_json::json!({ "query": query, "lang": lang, "results": results }));
     insert(
         response.headers_mut(),
         header::CACHE_CONTROL,

@@ -11,8 +11,8 @@
 use super::AppState;
 use super::html::{Layout, ParamView, QueriesPage, QueryView};
 use super::negotiate::negotiate;
-use super::resource::{negotiate_rdf, static_file};
-use super::respond::{AppError, content_type, insert};
+use super::resource::{negotiate_rdf, rdf};
+use super::respond::{AppError, content_type, insert, json, typed};
 use super::snapshot::Snapshot;
 use crate::export::Format;
 use crate::query::{NamedQuery, bind};
@@ -22,7 +22,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header::{self, HeaderMap};
 use axum::http::{Response, StatusCode};
 use oxigraph::model::vocab::rdf;
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Triple};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Triple};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
 use spargebra::algebra::{AggregateExpression, Expression, GraphPattern, OrderExpression};
@@ -31,8 +31,6 @@ use spargebra::{Query, SparqlParser};
 use std::hash::Hash;
 
 const YASGUI_HTML: &str = include_str!("../../assets/yasgui/index.html");
-const YASGUI_JS: &[u8] = include_bytes!("../../assets/yasgui/yasgui.min.js");
-const YASGUI_CSS: &[u8] = include_bytes!("../../assets/yasgui/yasgui.min.css");
 
 /// Result formats for SELECT and ASK, the default first, with aliases clients use.
 const RESULT_OFFERS: &[(&str, QueryResultsFormat)] = &[
@@ -462,14 +460,15 @@ fn evaluate(
 
 /// The response for a serialized answer.
 fn respond((body, media_type): (Vec<u8>, &'static str)) -> Response<Body> {
-    let mut response = Response::new(Body::from(body));
-    insert(
-        response.headers_mut(),
-        header::CONTENT_TYPE,
-        &content_type(media_type),
-    );
-    insert(response.headers_mut(), header::VARY, "Accept");
+    let mut response = negotiated(&content_type(media_type), body);
     insert(response.headers_mut(), header::CACHE_CONTROL, "no-cache");
+    response
+}
+
+/// An answer in the media type `Accept` chose.
+fn negotiated(content_type: &str, body: impl Into<Body>) -> Response<Body> {
+    let mut response = typed(content_type, body);
+    insert(response.headers_mut(), header::VARY, "Accept");
     response
 }
 
@@ -571,14 +570,7 @@ fn description(state: &AppState, headers: &HeaderMap) -> Result<Response<Body>, 
     let mut offers = vec!["text/html"];
     offers.extend(Format::ALL.iter().map(|f| f.media_type()));
     if accept.is_some() && negotiate(accept, &offers) == Some("text/html") {
-        let mut response = Response::new(Body::from(YASGUI_HTML));
-        insert(
-            response.headers_mut(),
-            header::CONTENT_TYPE,
-            "text/html; charset=utf-8",
-        );
-        insert(response.headers_mut(), header::VARY, "Accept");
-        return Ok(response);
+        return Ok(negotiated("text/html; charset=utf-8", YASGUI_HTML));
     }
     let format = negotiate_rdf(headers)?;
     let snapshot = state.snapshot();
@@ -640,37 +632,10 @@ fn description(state: &AppState, headers: &HeaderMap) -> Result<Response<Body>, 
             triples.push(Triple::new(node, sd("name"), g));
         }
     }
-    let quads: Vec<Quad> = triples
-        .into_iter()
-        .map(|t| t.in_graph(GraphName::DefaultGraph))
-        .collect();
-    let mut out = Vec::new();
-    snapshot
-        .exporter
-        .write(quads, format, &mut out)
-        .map_err(AppError::internal)?;
-    let mut response = Response::new(Body::from(out));
-    insert(
-        response.headers_mut(),
-        header::CONTENT_TYPE,
+    Ok(negotiated(
         &content_type(format.media_type()),
-    );
-    insert(response.headers_mut(), header::VARY, "Accept");
-    Ok(response)
-}
-
-/// `GET /yasgui/{file}`: the vendored YASGUI files.
-pub async fn yasgui_asset(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response<Body>, AppError> {
-    let (bytes, media) = match file.as_str() {
-        "yasgui.min.js" => (YASGUI_JS, "text/javascript"),
-        "yasgui.min.css" => (YASGUI_CSS, "text/css"),
-        _ => return Err(AppError::not_found(format!("no file `{file}`"))),
-    };
-    static_file(&headers, state.started_at(), media, bytes)
+        rdf(&snapshot, triples, format)?,
+    ))
 }
 
 /// `GET /queries`: the named queries, as a page or JSON.
@@ -684,16 +649,17 @@ pub async fn list(
     let chosen = negotiate(accept, &["text/html", "application/json"])
         .ok_or_else(|| AppError::not_acceptable(&["text/html", "application/json"]))?;
     let views: Vec<QueryView> = snapshot.queries.iter().map(view).collect();
-    let body = if chosen == "text/html" {
+    let mut response = if chosen == "text/html" {
         let params = super::resource::PageParams::parse(raw.as_deref());
         let lang = params.language(&snapshot, &headers);
         let layout = Layout::new(&snapshot, &lang, "Named queries".into(), "", "queries");
-        QueriesPage {
+        let page = QueriesPage {
             layout,
             queries: views,
         }
         .render()
-        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+        typed(&content_type(chosen), page)
     } else {
         let list: Vec<serde_json::Value> = snapshot
             .queries
@@ -710,14 +676,8 @@ pub async fn list(
                 })
             })
             .collect();
-        serde_json::Value::Array(list).to_string()
+        json(&serde_json::Value::Array(list))
     };
-    let mut response = Response::new(Body::from(body));
-    insert(
-        response.headers_mut(),
-        header::CONTENT_TYPE,
-        &content_type(chosen),
-    );
     insert(response.headers_mut(), header::VARY, "Accept");
     Ok(response)
 }
