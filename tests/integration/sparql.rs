@@ -1,7 +1,9 @@
-//! The SPARQL endpoint: formats, limits, refusals, named queries, and the W3C
-//! SPARQL 1.1 Protocol tests from `../shared/conformance/sparql11/protocol/`.
+//! The SPARQL endpoint: formats, refusals and named queries in process
+//! (`TestApp`); limits, which need time and requests at once, and the W3C
+//! SPARQL 1.1 Protocol tests from `../shared/conformance/sparql11/protocol/`
+//! over a real port.
 
-use crate::util::{ServeProcess, TestServer, built, client, project, root, state_of};
+use crate::util::{ServeProcess, TestApp, TestServer, built, client, project, root, state_of};
 use glossgraph::server::Limits;
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term};
@@ -24,9 +26,14 @@ fn sparql_url(base: &str, query: &str) -> String {
     format!("{base}/sparql?query={encoded}")
 }
 
+/// The path of a GET for `query`.
+fn query_path(query: &str) -> String {
+    sparql_url("", query)
+}
+
 #[test]
 fn results_come_in_the_format_asked_for() {
-    let server = TestServer::glossary();
+    let app = TestApp::glossary();
     let cases = [
         (
             "application/sparql-results+json",
@@ -53,53 +60,42 @@ fn results_come_in_the_format_asked_for() {
         ("*/*", "application/sparql-results+json", "\"44\""),
     ];
     for (accept, media, body) in cases {
-        let response = client()
-            .get(query_url(&server, COUNT))
-            .header("accept", accept)
-            .send()
-            .unwrap();
+        let response = app.get(&query_path(COUNT), &[("accept", accept)]);
         assert_eq!(response.status(), StatusCode::OK, "{accept}");
-        let content_type = response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .to_owned();
+        let content_type = response.header("content-type");
         assert!(content_type.starts_with(media), "{accept}: {content_type}");
-        let text = response.text().unwrap();
+        let text = response.text();
         assert!(text.contains(body), "{accept}: {text}");
     }
     // POST as a form and directly.
-    let form = client()
-        .post(format!("{}/sparql", server.url))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
+    let form = app.send(
+        "POST",
+        "/sparql",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        format!(
             "query={}",
             form_urlencoded::byte_serialize(COUNT.as_bytes()).collect::<String>()
-        ))
-        .send()
-        .unwrap();
-    assert!(form.text().unwrap().contains("\"44\""));
-    let direct = client()
-        .post(format!("{}/sparql", server.url))
-        .header("content-type", "application/sparql-query")
-        .header("accept", "text/csv")
-        .body(COUNT)
-        .send()
-        .unwrap();
-    assert_eq!(direct.text().unwrap(), "n\r\n44\r\n");
+        ),
+    );
+    assert!(form.text().contains("\"44\""));
+    let direct = app.send(
+        "POST",
+        "/sparql",
+        &[
+            ("content-type", "application/sparql-query"),
+            ("accept", "text/csv"),
+        ],
+        COUNT,
+    );
+    assert_eq!(direct.text(), "n\r\n44\r\n");
     // Graph results as RDF.
     let construct = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://eu-ai.glossgraph.org/concept/eu-ai-office> { ?s ?p ?o } }";
-    let response = client()
-        .get(query_url(&server, construct))
-        .header("accept", "application/n-triples")
-        .send()
-        .unwrap();
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("application/n-triples")
+    let response = app.get(
+        &query_path(construct),
+        &[("accept", "application/n-triples")],
     );
-    assert!(response.text().unwrap().lines().count() > 50);
+    assert_eq!(response.media_type(), "application/n-triples");
+    assert!(response.text().lines().count() > 50);
 }
 
 /// N-Triples answers come as the store gives them, unsorted: they must still
@@ -107,16 +103,9 @@ fn results_come_in_the_format_asked_for() {
 /// blank nodes included.
 #[test]
 fn graph_answers_are_the_same_graph_in_every_format_and_on_every_request() {
-    let server = TestServer::glossary();
-    let answer = |query: &str, accept: &str| {
-        client()
-            .get(query_url(&server, query))
-            .header("accept", accept)
-            .send()
-            .unwrap()
-            .text()
-            .unwrap()
-    };
+    let app = TestApp::glossary();
+    let answer =
+        |query: &str, accept: &str| app.get(&query_path(query), &[("accept", accept)]).text();
     let graph = |text: &str, format: RdfFormat| {
         let mut triples: Vec<String> = RdfParser::from_format(format)
             .for_slice(text.as_bytes())
@@ -143,53 +132,43 @@ fn graph_answers_are_the_same_graph_in_every_format_and_on_every_request() {
 
 #[test]
 fn updates_service_and_bad_queries_are_refused_clearly() {
-    let server = TestServer::glossary();
-    let update = client()
-        .post(format!("{}/sparql", server.url))
-        .header("content-type", "application/sparql-update")
-        .body("DELETE WHERE { ?s ?p ?o }")
-        .send()
-        .unwrap();
+    let app = TestApp::glossary();
+    let post = |content_type: &str, body: Vec<u8>| {
+        app.send("POST", "/sparql", &[("content-type", content_type)], body)
+    };
+    let update = post(
+        "application/sparql-update",
+        b"DELETE WHERE { ?s ?p ?o }".to_vec(),
+    );
     assert_eq!(update.status(), StatusCode::FORBIDDEN);
-    assert!(update.text().unwrap().contains("read-only"));
-    let update = client()
-        .post(format!("{}/sparql", server.url))
-        .header("content-type", "application/sparql-query")
-        .body("LOAD <http://example.org/x>")
-        .send()
-        .unwrap();
+    assert!(update.text().contains("read-only"));
+    let update = post(
+        "application/sparql-query",
+        b"LOAD <http://example.org/x>".to_vec(),
+    );
     assert_eq!(update.status(), StatusCode::FORBIDDEN);
-    let service = client()
-        .get(query_url(
-            &server,
-            "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-        ))
-        .send()
-        .unwrap();
+    let service = app.get(
+        &query_path("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"),
+        &[],
+    );
     assert_eq!(service.status(), StatusCode::BAD_REQUEST);
-    assert!(service.text().unwrap().contains("SERVICE is not available"));
-    let bad = client()
-        .get(query_url(&server, "SELECT * WHERE { ?s ?p }"))
-        .send()
-        .unwrap();
+    assert!(service.text().contains("SERVICE is not available"));
+    let bad = app.get(&query_path("SELECT * WHERE { ?s ?p }"), &[]);
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    assert!(bad.text().unwrap().contains("invalid SPARQL query"));
-    let huge = client()
-        .post(format!("{}/sparql", server.url))
-        .header("content-type", "application/sparql-query")
-        .body(vec![b' '; 2 * 1024 * 1024])
-        .send()
-        .unwrap();
+    assert!(bad.text().contains("invalid SPARQL query"));
+    let function = app.get(
+        &query_path("SELECT (<http://example.org/f>(1) AS ?x) WHERE {}"),
+        &[],
+    );
+    assert_eq!(function.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        function.json()["detail"],
+        "unknown function <http://example.org/f>"
+    );
+    let huge = post("application/sparql-query", vec![b' '; 2 * 1024 * 1024]);
     assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
     // The server is still there.
-    assert_eq!(
-        client()
-            .get(query_url(&server, COUNT))
-            .send()
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.get(&query_path(COUNT), &[]).status(), StatusCode::OK);
 }
 
 #[test]
@@ -313,56 +292,42 @@ fn a_slow_query_does_not_hold_up_its_worker() {
 
 #[test]
 fn the_service_description_and_query_page() {
-    let server = TestServer::glossary();
-    let description = server
-        .get("/sparql", &[("accept", "text/turtle")])
-        .text()
-        .unwrap();
+    let app = TestApp::glossary();
+    let description = app.get("/sparql", &[("accept", "text/turtle")]).text();
     assert!(
         description.contains("http://www.w3.org/ns/sparql-service-description#Service"),
         "{description}"
     );
     assert!(description.contains("SPARQL11Query"));
-    let page = server
-        .get("/sparql", &[("accept", "text/html")])
-        .text()
-        .unwrap();
+    let page = app.get("/sparql", &[("accept", "text/html")]).text();
     assert!(page.contains("yasgui/yasgui.min.js"));
-    let js = server.get("/yasgui/yasgui.min.js", &[]);
+    let js = app.get("/yasgui/yasgui.min.js", &[]);
     assert_eq!(js.status(), StatusCode::OK);
-    assert!(js.bytes().unwrap().len() > 500_000);
+    assert!(js.body.len() > 500_000);
 }
 
 #[test]
 fn named_queries_answer_with_typed_parameters() {
-    let server = TestServer::glossary();
-    let list: serde_json::Value = serde_json::from_slice(
-        &server
-            .get("/queries", &[("accept", "application/json")])
-            .bytes()
-            .unwrap(),
-    )
-    .unwrap();
+    let app = TestApp::glossary();
+    let list = app
+        .get("/queries", &[("accept", "application/json")])
+        .json();
     assert!(list.as_array().unwrap().len() >= 8);
-    let html = server
-        .get("/queries", &[("accept", "text/html")])
-        .text()
-        .unwrap();
+    let html = app.get("/queries", &[("accept", "text/html")]).text();
     assert!(html.contains("What a concept works with"));
-    let answer = server
+    let answer = app
         .get(
             "/queries/works-with?concept=concept/european-ai-board",
             &[("accept", "text/csv")],
         )
-        .text()
-        .unwrap();
+        .text();
     assert!(answer.contains("eu-ai-office"), "{answer}");
-    let bad = server.get("/queries/citing-article?article=64%20OR%201", &[]);
+    let bad = app.get("/queries/citing-article?article=64%20OR%201", &[]);
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    let unknown = server.get("/queries/works-with?nonsense=1", &[]);
+    let unknown = app.get("/queries/works-with?nonsense=1", &[]);
     assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
     assert_eq!(
-        server.get("/queries/no-such-query", &[]).status(),
+        app.get("/queries/no-such-query", &[]).status(),
         StatusCode::NOT_FOUND
     );
 }

@@ -209,6 +209,113 @@ impl Drop for TestServer {
     }
 }
 
+/// The app in process: each request goes through `server::app` with tower's
+/// `oneshot`, with no port, no socket and no client, on a runtime of its own.
+pub struct TestApp {
+    state: glossgraph::server::AppState,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl TestApp {
+    pub fn new(state: glossgraph::server::AppState) -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        Self { state, runtime }
+    }
+
+    /// The project's glossary; its state (and the representations it keeps)
+    /// is shared by every test.
+    pub fn glossary() -> Self {
+        static STATE: OnceLock<glossgraph::server::AppState> = OnceLock::new();
+        Self::new(
+            STATE
+                .get_or_init(|| {
+                    state_of(
+                        &project(),
+                        built().store.clone(),
+                        glossgraph::server::Limits::default(),
+                    )
+                })
+                .clone(),
+        )
+    }
+
+    pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        self.send("GET", path, headers, Vec::new())
+    }
+
+    /// A request with any method, headers and body.
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<axum::body::Body>,
+    ) -> TestResponse {
+        let mut request = axum::http::Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.body(body.into()).expect("a valid request");
+        self.runtime.block_on(async {
+            use tower::ServiceExt;
+            let app = glossgraph::server::app(self.state.clone());
+            let response = app.oneshot(request).await.expect("the app answers");
+            let (parts, body) = response.into_parts();
+            let body = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .expect("the body is read");
+            TestResponse {
+                status: parts.status,
+                headers: parts.headers,
+                body,
+            }
+        })
+    }
+}
+
+/// An answer of a `TestApp`, read whole.
+pub struct TestResponse {
+    pub status: axum::http::StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: axum::body::Bytes,
+}
+
+impl TestResponse {
+    pub fn status(&self) -> axum::http::StatusCode {
+        self.status
+    }
+
+    /// Every value of the header `name`, joined by `, `; empty when there is none.
+    pub fn header(&self, name: &str) -> String {
+        self.headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The media type of `Content-Type`, without parameters.
+    pub fn media_type(&self) -> String {
+        self.header("content-type")
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).expect("JSON")
+    }
+}
+
 pub fn client() -> reqwest::blocking::Client {
     glossgraph::input::install_crypto();
     // Tests see the bytes the server sends: no automatic decompression.
