@@ -1,30 +1,24 @@
-//! The server over a real port with a real HTTP client: content negotiation for
-//! the headers real clients send, validators, errors, pages, dumps and the
-//! Graph Store Protocol.
+//! The server. What one request shows (content negotiation for the headers
+//! real clients send, validators, errors, pages, dumps, the Graph Store
+//! Protocol) is tested in process with `oneshot` (`TestApp`); compression over
+//! the wire and the binary's workers over a real port.
 
-use crate::util::{ServeProcess, TestServer, client, fixture_server};
+use crate::util::{ServeProcess, TestApp, TestServer, client};
+use axum::http::StatusCode;
 use oxigraph::io::{RdfFormat, RdfParser};
-use reqwest::StatusCode;
 
 const CONCEPT: &str = "/concept/eu-ai-office";
 
-fn header(response: &reqwest::blocking::Response, name: &str) -> String {
-    response
-        .headers()
-        .get_all(name)
-        .iter()
-        .map(|v| v.to_str().unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn media_type(response: &reqwest::blocking::Response) -> String {
-    header(response, "content-type")
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .to_owned()
-}
+/// The resources with several representations, as paths that negotiate.
+const NEGOTIATED: &[&str] = &[
+    "/",
+    CONCEPT,
+    "/resource?iri=https%3A%2F%2Feu-ai.glossgraph.org%2Fconcept%2Feu-ai-office",
+    "/ontology",
+    "/glossgraph/ns",
+    "/dataset",
+    "/.well-known/void",
+];
 
 fn triples(bytes: &[u8], format: RdfFormat) -> usize {
     RdfParser::from_format(format)
@@ -34,9 +28,26 @@ fn triples(bytes: &[u8], format: RdfFormat) -> usize {
         .len()
 }
 
+/// Whether a `Vary` header names `Accept` (not only `Accept-Language`).
+fn varies_by_accept(vary: &str) -> bool {
+    vary.split(',')
+        .any(|v| v.trim().eq_ignore_ascii_case("accept"))
+}
+
+/// `href` resolved against the path `from`, as a client resolves a
+/// `Content-Location` or a link.
+fn resolve(from: &str, href: &str) -> String {
+    let base = reqwest::Url::parse(&format!("http://host{from}")).expect("a path");
+    let url = base.join(href).expect("a relative reference");
+    match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    }
+}
+
 #[test]
 fn real_clients_get_the_representation_they_ask_for() {
-    let server = TestServer::glossary();
+    let app = TestApp::glossary();
     let cases = [
         (
             "application/rdf+xml, text/n3, text/turtle, application/n-triples, application/ld+json, application/n-quads, application/trix, application/trig",
@@ -63,36 +74,104 @@ fn real_clients_get_the_representation_they_ask_for() {
         ("application/n-triples", "application/n-triples"),
     ];
     for (accept, expected) in cases {
-        let response = server.get(CONCEPT, &[("accept", accept)]);
+        let response = app.get(CONCEPT, &[("accept", accept)]);
         assert_eq!(response.status(), StatusCode::OK, "{accept}");
-        assert_eq!(media_type(&response), expected, "{accept}");
-        assert!(header(&response, "vary").contains("Accept"));
-        let location = header(&response, "content-location");
+        assert_eq!(response.media_type(), expected, "{accept}");
+        assert!(response.header("vary").contains("Accept"));
+        let location = response.header("content-location");
         assert!(location.starts_with("eu-ai-office."), "{location}");
-        let body = response.bytes().unwrap();
+        let body = &response.body;
         match expected {
-            "text/html" => {
-                assert!(String::from_utf8_lossy(&body).contains("<h1>EU AI Office</h1>"))
-            }
-            "application/rdf+xml" => assert!(triples(&body, RdfFormat::RdfXml) > 100),
-            "application/n-quads" => assert!(triples(&body, RdfFormat::NQuads) > 100),
+            "text/html" => assert!(response.text().contains("<h1>EU AI Office</h1>")),
+            "application/rdf+xml" => assert!(triples(body, RdfFormat::RdfXml) > 100),
+            "application/n-quads" => assert!(triples(body, RdfFormat::NQuads) > 100),
             "application/ld+json" => assert!(
                 triples(
-                    &body,
+                    body,
                     RdfFormat::JsonLd {
                         profile: Default::default()
                     }
                 ) > 100
             ),
-            "text/turtle" => assert!(triples(&body, RdfFormat::Turtle) > 100),
-            _ => assert!(triples(&body, RdfFormat::NTriples) > 100),
+            "text/turtle" => assert!(triples(body, RdfFormat::Turtle) > 100),
+            _ => assert!(triples(body, RdfFormat::NTriples) > 100),
         }
+    }
+}
+
+/// Every negotiated answer says that it varies by `Accept`, and where the
+/// same representation is at an address of its own, which gives the same
+/// bytes without negotiating.
+#[test]
+fn negotiated_answers_vary_by_accept_and_name_their_explicit_url() {
+    let app = TestApp::glossary();
+    for path in NEGOTIATED {
+        for accept in ["text/turtle", "application/ld+json", "text/html", "*/*", ""] {
+            let headers: &[(&str, &str)] = if accept.is_empty() {
+                &[]
+            } else {
+                &[("accept", accept)]
+            };
+            let response = app.get(path, headers);
+            if *path == "/dataset" || *path == "/.well-known/void" {
+                if accept == "text/html" {
+                    // The dataset description has no page.
+                    assert_eq!(response.status(), StatusCode::NOT_ACCEPTABLE, "{path}");
+                    continue;
+                }
+                assert!(!response.header("link").contains("dataset.html"), "{path}");
+            }
+            assert_eq!(response.status(), StatusCode::OK, "{path} {accept}");
+            let vary = response.header("vary");
+            assert!(varies_by_accept(&vary), "{path} {accept}: {vary}");
+            let location = response.header("content-location");
+            assert!(!location.is_empty(), "{path} {accept}");
+            let explicit = app.get(&resolve(path, &location), &[("accept", "image/png")]);
+            assert_eq!(
+                explicit.status(),
+                StatusCode::OK,
+                "{path} {accept}: {location}"
+            );
+            assert_eq!(explicit.body, response.body, "{path} {accept}: {location}");
+            assert_eq!(
+                explicit.header("content-type"),
+                response.header("content-type"),
+                "{path} {accept}: {location}"
+            );
+            assert_eq!(explicit.header("content-location"), "", "{location}");
+            let vary = explicit.header("vary");
+            assert!(!varies_by_accept(&vary), "{location}: {vary}");
+            // The links point where the formats are.
+            let links = response.header("link");
+            for link in links.split(", <").filter(|l| !l.is_empty()) {
+                let href = link.trim_start_matches('<').split('>').next().unwrap();
+                let linked = app.get(&resolve(path, href), &[]);
+                assert_eq!(linked.status(), StatusCode::OK, "{path}: {href}");
+            }
+        }
+    }
+    // Answers of other negotiated routes vary by `Accept` too.
+    for (path, accept) in [
+        ("/store?default", "application/n-triples"),
+        ("/sparql", "text/turtle"),
+        ("/sparql", "text/html"),
+        ("/queries", "application/json"),
+        ("/queries", "text/html"),
+        (
+            "/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D",
+            "text/csv",
+        ),
+    ] {
+        let response = app.get(path, &[("accept", accept)]);
+        assert_eq!(response.status(), StatusCode::OK, "{path} {accept}");
+        let vary = response.header("vary");
+        assert!(varies_by_accept(&vary), "{path} {accept}: {vary}");
     }
 }
 
 #[test]
 fn explicit_format_urls_never_negotiate_and_every_format_is_linked() {
-    let server = TestServer::glossary();
+    let app = TestApp::glossary();
     for (ext, media) in [
         ("ttl", "text/turtle"),
         ("jsonld", "application/ld+json"),
@@ -102,11 +181,27 @@ fn explicit_format_urls_never_negotiate_and_every_format_is_linked() {
         ("trig", "application/trig"),
         ("html", "text/html"),
     ] {
-        let response = server.get(&format!("{CONCEPT}.{ext}"), &[("accept", "image/png")]);
-        assert_eq!(response.status(), StatusCode::OK, "{ext}");
-        assert_eq!(media_type(&response), media, "{ext}");
-        assert!(header(&response, "content-location").is_empty());
-        let link = header(&response, "link");
+        for stem in [
+            CONCEPT,
+            "/index",
+            "/ontology",
+            "/glossgraph/ontology",
+            "/dataset",
+        ] {
+            let path = format!("{stem}.{ext}");
+            let response = app.get(&path, &[("accept", "image/png")]);
+            if stem == "/dataset" && ext == "html" {
+                assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+                continue;
+            }
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            assert_eq!(response.media_type(), media, "{path}");
+            assert!(response.header("content-location").is_empty(), "{path}");
+            let vary = response.header("vary");
+            assert!(!varies_by_accept(&vary), "{path}: {vary}");
+        }
+        let response = app.get(&format!("{CONCEPT}.{ext}"), &[]);
+        let link = response.header("link");
         if ext == "jsonld" {
             // Only the page: pyld fails on several alternates.
             assert_eq!(link.matches("rel=\"alternate\"").count(), 1, "{link}");
@@ -123,101 +218,242 @@ fn explicit_format_urls_never_negotiate_and_every_format_is_linked() {
 
 #[test]
 fn unacceptable_and_unknown_resources_get_clear_errors() {
-    let server = TestServer::glossary();
-    let response = server.get(CONCEPT, &[("accept", "image/png")]);
-    assert_eq!(response.status(), StatusCode::NOT_ACCEPTABLE);
-    let problem: serde_json::Value = serde_json::from_slice(&response.bytes().unwrap()).unwrap();
-    assert!(
-        problem["detail"].as_str().unwrap().contains("text/turtle"),
-        "{problem}"
-    );
+    let app = TestApp::glossary();
+    let all = [
+        "text/html",
+        "text/turtle",
+        "application/ld+json",
+        "application/rdf+xml",
+        "application/n-triples",
+        "application/n-quads",
+        "application/trig",
+    ];
+    for (path, offered) in [
+        (CONCEPT, &all[..]),
+        ("/", &all[..]),
+        ("/ontology", &all[..]),
+        ("/dataset", &all[1..]),
+        ("/queries", &["text/html", "application/json"][..]),
+    ] {
+        let response = app.get(path, &[("accept", "image/png")]);
+        assert_eq!(response.status(), StatusCode::NOT_ACCEPTABLE, "{path}");
+        assert_eq!(response.media_type(), "application/problem+json");
+        let problem = response.json();
+        assert_eq!(problem["status"], 406);
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(
+            detail.ends_with(&format!("available as {}", offered.join(", "))),
+            "{path}: {detail}"
+        );
+    }
 
-    let response = server.get("/concept/no-such-concept", &[("accept", "*/*")]);
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert_eq!(media_type(&response), "application/problem+json");
-    let response = server.get(
+    // An API client gets problem+json, a browser a page with the same message.
+    for path in ["/concept/no-such-concept", "/no/such/thing"] {
+        for accept in ["*/*", "application/json", ""] {
+            let headers: &[(&str, &str)] = if accept.is_empty() {
+                &[]
+            } else {
+                &[("accept", accept)]
+            };
+            let response = app.get(path, headers);
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path} {accept}");
+            assert_eq!(response.media_type(), "application/problem+json");
+            assert_eq!(response.json()["status"], 404);
+        }
+        let response = app.get(
+            path,
+            &[("accept", "text/html,application/xhtml+xml,*/*;q=0.8")],
+        );
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert_eq!(response.media_type(), "text/html");
+        assert!(response.text().contains("<h1>Not Found</h1>"), "{path}");
+    }
+    let page = app.get(
         "/concept/no-such-concept",
         &[("accept", "text/html,application/xhtml+xml,*/*;q=0.8")],
     );
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert_eq!(media_type(&response), "text/html");
     assert!(
-        response
-            .text()
-            .unwrap()
+        page.text()
             .contains("there is no concept `no-such-concept`")
     );
 
     for path in [
         "/concept/..%2F..%2F..%2Fetc%2Fpasswd",
         "/../../etc/passwd",
+        "/etc/passwd",
         "/concept/eu-ai-office.exe",
         "/dump.zip",
         "/assets/../Cargo.toml",
+        "/Cargo.toml",
+        "/assets/style.css.map",
     ] {
-        let response = server.get(path, &[]);
+        let response = app.get(path, &[]);
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
-        assert!(!response.text().unwrap().contains("root:"), "{path}");
+        assert!(!response.text().contains("root:"), "{path}");
     }
 }
 
+/// Each resource answers 304 to a client whose copy is current, by tag or by
+/// date, with the headers of its 200 answer but no body or type.
 #[test]
 fn validators_answer_304() {
-    let server = TestServer::glossary();
-    let response = server.get(CONCEPT, &[("accept", "text/turtle")]);
-    let etag = header(&response, "etag");
-    let modified = header(&response, "last-modified");
-    assert!(etag.starts_with("W/\""), "{etag}");
-    let again = server.get(
-        CONCEPT,
-        &[("accept", "text/turtle"), ("if-none-match", &etag)],
-    );
-    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
-    assert!(again.bytes().unwrap().is_empty());
-    let again = server.get(
-        CONCEPT,
-        &[("accept", "text/turtle"), ("if-modified-since", &modified)],
-    );
-    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let app = TestApp::glossary();
+    let mut paths: Vec<&str> = NEGOTIATED.to_vec();
+    paths.extend([
+        "/concept/eu-ai-office.ttl",
+        "/dump.nt",
+        "/dump.ttl.gz",
+        "/sitemap.xml",
+        "/context.jsonld",
+        "/assets/style.css",
+        "/yasgui/yasgui.min.js",
+        "/store?default",
+    ]);
+    for path in paths {
+        let accept = [("accept", "text/turtle")];
+        let response = app.get(path, &accept);
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let etag = response.header("etag");
+        let modified = response.header("last-modified");
+        assert!(etag.starts_with("W/\""), "{path}: {etag}");
+        assert!(!modified.is_empty(), "{path}");
+        for validator in [
+            ("if-none-match", etag.as_str()),
+            ("if-modified-since", &modified),
+        ] {
+            let again = app.get(path, &[accept[0], validator]);
+            assert_eq!(
+                again.status(),
+                StatusCode::NOT_MODIFIED,
+                "{path} {validator:?}"
+            );
+            assert!(again.body.is_empty(), "{path}");
+            assert_eq!(again.header("content-type"), "", "{path}");
+            for name in ["etag", "content-location", "cache-control"] {
+                assert_eq!(again.header(name), response.header(name), "{path} {name}");
+            }
+            // (A 304 always says `Vary: Accept-Encoding`: it has no type to
+            // tell whether its 200 would be compressed.)
+            assert_eq!(
+                varies_by_accept(&again.header("vary")),
+                varies_by_accept(&response.header("vary")),
+                "{path}"
+            );
+        }
+        let changed = app.get(path, &[accept[0], ("if-none-match", "W/\"0-other\"")]);
+        assert_eq!(changed.status(), StatusCode::OK, "{path}");
+        assert_eq!(changed.body, response.body, "{path}");
+        let older = app.get(
+            path,
+            &[
+                accept[0],
+                ("if-modified-since", "Thu, 01 Jan 1970 00:00:00 GMT"),
+            ],
+        );
+        assert_eq!(older.status(), StatusCode::OK, "{path}");
+    }
     // Another representation has another tag.
-    let html = server.get(
+    let etag = app
+        .get(CONCEPT, &[("accept", "text/turtle")])
+        .header("etag");
+    let html = app.get(
         CONCEPT,
         &[("accept", "text/html"), ("if-none-match", &etag)],
     );
     assert_eq!(html.status(), StatusCode::OK);
 }
 
+/// `HEAD` answers as `GET` does, without the body.
 #[test]
-fn compression_head_and_cors() {
-    let server = TestServer::glossary();
-    let response = server.get("/dump.nt", &[("accept-encoding", "gzip")]);
-    assert_eq!(header(&response, "content-encoding"), "gzip");
-    let response = server.get("/dump.nt", &[("accept-encoding", "br")]);
-    assert_eq!(header(&response, "content-encoding"), "br");
+fn head_answers_as_get_without_a_body() {
+    let app = TestApp::glossary();
+    for path in [
+        "/",
+        CONCEPT,
+        "/concept/eu-ai-office.ttl",
+        "/dataset",
+        "/dump.nt",
+        "/sparql",
+        "/queries",
+        "/concept/no-such-concept",
+    ] {
+        for accept in ["text/turtle", "text/html", "application/json"] {
+            let get = app.get(path, &[("accept", accept)]);
+            let head = app.send("HEAD", path, &[("accept", accept)], Vec::new());
+            assert_eq!(head.status(), get.status(), "{path} {accept}");
+            assert!(head.body.is_empty(), "{path} {accept}");
+            for name in ["content-type", "etag", "vary", "content-location", "link"] {
+                assert_eq!(
+                    head.header(name),
+                    get.header(name),
+                    "{path} {accept} {name}"
+                );
+            }
+            let length = head.header("content-length");
+            assert!(
+                length.is_empty() || length == get.body.len().to_string(),
+                "{path} {accept}: {length}"
+            );
+        }
+    }
+}
 
-    let head = client()
-        .head(format!("{}{CONCEPT}", server.url))
-        .header("accept", "text/turtle")
-        .send()
-        .unwrap();
-    assert_eq!(head.status(), StatusCode::OK);
-    assert_eq!(media_type(&head), "text/turtle");
-    assert!(head.bytes().unwrap().is_empty());
-
-    let response = server.get(CONCEPT, &[("origin", "https://elsewhere.example")]);
-    assert_eq!(header(&response, "access-control-allow-origin"), "*");
-    assert!(header(&response, "access-control-expose-headers").contains("link"));
-    let preflight = client()
-        .request(reqwest::Method::OPTIONS, format!("{}/sparql", server.url))
-        .header("origin", "https://elsewhere.example")
-        .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "content-type")
-        .send()
-        .unwrap();
+/// CORS is set once, by the frame, on every answer, errors included; any
+/// `OPTIONS` is a preflight.
+#[test]
+fn every_answer_allows_any_origin() {
+    let app = TestApp::glossary();
+    let origin = ("origin", "https://elsewhere.example");
+    for path in [
+        CONCEPT,
+        "/api/search?q=office",
+        "/reconcile",
+        "/queries",
+        "/no/such/thing",
+    ] {
+        let response = app.get(path, &[origin, ("accept", "application/json")]);
+        assert_eq!(
+            response.header("access-control-allow-origin"),
+            "*",
+            "{path}"
+        );
+        assert!(
+            response
+                .header("access-control-expose-headers")
+                .contains("link")
+        );
+    }
+    for (path, media) in [
+        ("/api/search?q=office", "application/json"),
+        ("/reconcile", "application/json"),
+        ("/queries", "application/json"),
+    ] {
+        let response = app.get(path, &[("accept", "application/json")]);
+        assert_eq!(response.header("content-type"), media, "{path}");
+        response.json();
+    }
+    let preflight = app.send(
+        "OPTIONS",
+        "/sparql",
+        &[
+            origin,
+            ("access-control-request-method", "POST"),
+            ("access-control-request-headers", "content-type"),
+        ],
+        Vec::new(),
+    );
     assert!(preflight.status().is_success());
-    assert_eq!(header(&preflight, "access-control-allow-origin"), "*");
-    assert!(header(&preflight, "access-control-allow-methods").contains("POST"));
-    assert!(header(&preflight, "access-control-allow-headers").contains("content-type"));
+    assert_eq!(preflight.header("access-control-allow-origin"), "*");
+    assert!(
+        preflight
+            .header("access-control-allow-methods")
+            .contains("POST")
+    );
+    assert!(
+        preflight
+            .header("access-control-allow-headers")
+            .contains("content-type")
+    );
 }
 
 /// Each encoding decodes to the bytes sent uncompressed, the second time (from
@@ -226,6 +462,15 @@ fn compression_head_and_cors() {
 fn compressed_pages_decode_to_the_plain_page() {
     use std::io::Read;
     let server = TestServer::glossary();
+    let header = |response: &reqwest::blocking::Response, name: &str| {
+        response
+            .headers()
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for accept in ["text/html", "text/turtle"] {
         let plain = server.get(CONCEPT, &[("accept", accept)]);
         assert!(
@@ -256,6 +501,10 @@ fn compressed_pages_decode_to_the_plain_page() {
             }
         }
     }
+    for encoding in ["gzip", "br"] {
+        let response = server.get("/dump.nt", &[("accept-encoding", encoding)]);
+        assert_eq!(header(&response, "content-encoding"), encoding);
+    }
     // Small answers and answers already encoded go as they are.
     let small = server.get("/robots.txt", &[("accept-encoding", "gzip")]);
     assert_eq!(header(&small, "content-encoding"), "");
@@ -276,8 +525,8 @@ fn compressed_pages_decode_to_the_plain_page() {
 
 #[test]
 fn the_home_page_shows_the_scheme_tree_and_index() {
-    let server = TestServer::glossary();
-    let page = server.get("/", &[("accept", "text/html")]).text().unwrap();
+    let app = TestApp::glossary();
+    let page = app.get("/", &[("accept", "text/html")]).text();
     assert!(page.contains("<h1>EU AI governance glossary</h1>"));
     assert!(
         page.contains("<a href=\"concept/european-commission\">European Commission</a>\n<ul><li><a href=\"concept/eu-ai-office\">EU AI Office</a>"),
@@ -287,20 +536,14 @@ fn the_home_page_shows_the_scheme_tree_and_index() {
     assert!(page.contains("role=\"search\""));
     assert!(page.contains("<main id=\"main\">"));
     // As RDF, the scheme.
-    let turtle = server
-        .get("/", &[("accept", "text/turtle")])
-        .text()
-        .unwrap();
+    let turtle = app.get("/", &[("accept", "text/turtle")]).text();
     assert!(turtle.contains("skos:hasTopConcept"));
 }
 
 #[test]
 fn the_concept_page_shows_everything_the_entry_has() {
-    let server = TestServer::glossary();
-    let page = server
-        .get(CONCEPT, &[("accept", "text/html")])
-        .text()
-        .unwrap();
+    let app = TestApp::glossary();
+    let page = app.get(CONCEPT, &[("accept", "text/html")]).text();
     for expected in [
         "<h1>EU AI Office</h1>",
         "Definition · Plain-language",
@@ -325,11 +568,8 @@ fn the_concept_page_shows_everything_the_entry_has() {
 
 #[test]
 fn every_text_is_escaped() {
-    let server = fixture_server();
-    let page = server
-        .get("/concept/xss", &[("accept", "text/html")])
-        .text()
-        .unwrap();
+    let app = TestApp::fixture();
+    let page = app.get("/concept/xss", &[("accept", "text/html")]).text();
     assert!(!page.contains("<script>alert"), "a label became a script");
     assert!(!page.contains("<img src=x"), "section HTML became markup");
     assert!(!page.contains("javascript:"), "a javascript: link survived");
@@ -352,8 +592,8 @@ fn every_text_is_escaped() {
 
 #[test]
 fn the_language_comes_from_the_query_then_accept_language_then_the_settings() {
-    let server = fixture_server();
-    let page = |path: &str, headers: &[(&str, &str)]| server.get(path, headers).text().unwrap();
+    let app = TestApp::fixture();
+    let page = |path: &str, headers: &[(&str, &str)]| app.get(path, headers).text();
     assert!(page("/concept/board", &[]).contains("<h1>Board</h1>"));
     assert!(
         page(
@@ -378,18 +618,23 @@ fn the_language_comes_from_the_query_then_accept_language_then_the_settings() {
     );
     let home = page("/?lang=de", &[]);
     assert!(home.contains("<h1>Testglossar</h1>"));
-    let response = server.get("/concept/board", &[("accept", "text/html")]);
-    assert!(header(&response, "vary").contains("Accept-Language"));
+    let response = app.get("/concept/board", &[("accept", "text/html")]);
+    assert!(response.header("vary").contains("Accept-Language"));
+    // RDF is the same in every language; the dataset has no page.
+    for path in ["/concept/board.ttl", "/dataset", "/dataset.ttl"] {
+        let vary = app.get(path, &[]).header("vary");
+        assert!(!vary.contains("Accept-Language"), "{path}: {vary}");
+    }
 }
 
 #[test]
 fn cached_representations_stay_apart_by_language_format_route_and_negotiation() {
-    let server = fixture_server();
-    let get = |path: &str, headers: &[(&str, &str)]| server.get(path, headers).bytes().unwrap();
+    let app = TestApp::fixture();
+    let get = |path: &str, headers: &[(&str, &str)]| app.get(path, headers).body;
     let english = get("/concept/board", &[]);
     let german = get("/concept/board?lang=de", &[]);
     let turtle = get("/concept/board", &[("accept", "text/turtle")]);
-    let iri = server.get("/concept/board.ttl", &[]).text().unwrap();
+    let iri = app.get("/concept/board.ttl", &[]).text();
     assert!(iri.contains("concept:board\n    a skos:Concept"), "{iri}");
     let resource = get(
         "/resource?iri=https%3A%2F%2Fglossary.test%2Fconcept%2Fboard",
@@ -410,8 +655,8 @@ fn cached_representations_stay_apart_by_language_format_route_and_negotiation() 
     // Negotiated and by-extension answers share bytes but not headers: only a
     // negotiated one names its location and varies by `Accept`.
     let heads = |path: &str| {
-        let response = server.get(path, &[("accept", "text/turtle")]);
-        ["content-location", "vary", "link"].map(|name| header(&response, name))
+        let response = app.get(path, &[("accept", "text/turtle")]);
+        ["content-location", "vary", "link"].map(|name| response.header(name))
     };
     let negotiated = heads("/concept/board");
     let explicit = heads("/concept/board.ttl");
@@ -428,98 +673,89 @@ fn cached_representations_stay_apart_by_language_format_route_and_negotiation() 
 
 #[test]
 fn dumps_descriptions_and_crawler_files() {
-    let server = TestServer::glossary();
-    let nt = server.get("/dump.nt", &[]).bytes().unwrap();
+    let app = TestApp::glossary();
+    let nt = app.get("/dump.nt", &[]).body;
     let count = triples(&nt, RdfFormat::NTriples);
     assert!(count > 4000);
-    let nq = server.get("/dump.nq", &[]).bytes().unwrap();
+    let nq = app.get("/dump.nq", &[]).body;
     assert_eq!(triples(&nq, RdfFormat::NQuads), count);
-    let gz = server
-        .get("/dump.ttl.gz", &[("accept-encoding", "identity")])
-        .bytes()
-        .unwrap();
+    let gz = app.get("/dump.ttl.gz", &[("accept-encoding", "identity")]);
+    assert_eq!(gz.media_type(), "application/gzip");
     let mut turtle = Vec::new();
-    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut turtle).unwrap();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz.body[..]), &mut turtle)
+        .unwrap();
     assert_eq!(triples(&turtle, RdfFormat::Turtle), count);
     for dump in ["/dump.rdf", "/dump.jsonld", "/dump.trig"] {
-        assert_eq!(server.get(dump, &[]).status(), StatusCode::OK, "{dump}");
+        assert_eq!(app.get(dump, &[]).status(), StatusCode::OK, "{dump}");
     }
 
-    let void = server.get("/.well-known/void", &[]).text().unwrap();
+    let void = app.get("/.well-known/void", &[]).text();
     assert!(
         void.contains("void:sparqlEndpoint <https://eu-ai.glossgraph.org/sparql>"),
         "{void}"
     );
     assert!(void.contains("dcat:downloadURL <https://eu-ai.glossgraph.org/dump.ttl>"));
-    let sitemap = server.get("/sitemap.xml", &[]).text().unwrap();
+    let sitemap = app.get("/sitemap.xml", &[]).text();
     assert_eq!(sitemap.matches("<loc>").count(), 45);
     assert!(
-        server
-            .get("/robots.txt", &[])
+        app.get("/robots.txt", &[])
             .text()
-            .unwrap()
             .contains("Sitemap: https://eu-ai.glossgraph.org/sitemap.xml")
     );
-    let context: serde_json::Value = server.get("/context.jsonld", &[]).json_value();
+    let context = app.get("/context.jsonld", &[]).json();
     assert_eq!(context["@context"]["prefLabel"]["@id"], "skos:prefLabel");
-    let ontology = server
+    let ontology = app
         .get("/glossgraph/ns", &[("accept", "text/turtle")])
-        .text()
-        .unwrap();
+        .text();
     assert!(ontology.contains("gg:partOf"));
     assert!(
-        server
-            .get("/ontology", &[("accept", "text/html")])
+        app.get("/ontology", &[("accept", "text/html")])
             .text()
-            .unwrap()
             .contains("<code>part-of</code>")
     );
+    for (path, media) in [
+        ("/assets/style.css", "text/css"),
+        ("/assets/autocomplete.js", "text/javascript"),
+        ("/yasgui/yasgui.min.css", "text/css"),
+    ] {
+        let response = app.get(path, &[]);
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.media_type(), media, "{path}");
+    }
 }
 
 #[test]
 fn graph_store_protocol_reads() {
-    let server = TestServer::glossary();
-    let graph = server.get(
+    let app = TestApp::glossary();
+    let graph = app.get(
         "/store?graph=https%3A%2F%2Feu-ai.glossgraph.org%2Fconcept%2Feu-ai-office",
         &[("accept", "application/n-triples")],
     );
     assert_eq!(graph.status(), StatusCode::OK);
-    let in_graph = triples(&graph.bytes().unwrap(), RdfFormat::NTriples);
+    let in_graph = triples(&graph.body, RdfFormat::NTriples);
     assert!(in_graph > 50);
-    let all = server
+    let all = app
         .get("/store?default", &[("accept", "application/n-triples")])
-        .bytes()
-        .unwrap();
+        .body;
     assert!(triples(&all, RdfFormat::NTriples) > in_graph);
     assert_eq!(
-        server
-            .get("/store?graph=https%3A%2F%2Fnowhere.example%2F", &[])
+        app.get("/store?graph=https%3A%2F%2Fnowhere.example%2F", &[])
             .status(),
         StatusCode::NOT_FOUND
     );
-    assert_eq!(server.get("/store", &[]).status(), StatusCode::BAD_REQUEST);
+    assert_eq!(app.get("/store", &[]).status(), StatusCode::BAD_REQUEST);
 }
 
 #[test]
 fn search_works_without_javascript() {
-    let server = TestServer::glossary();
-    let page = server.get("/search?q=office", &[]).text().unwrap();
+    let app = TestApp::glossary();
+    let page = app.get("/search?q=office", &[]).text();
     assert!(
         page.contains("<a href=\"concept/eu-ai-office\">EU AI Office</a>"),
         "{page}"
     );
-    let page = server.get("/search?q=%3Cscript%3E", &[]).text().unwrap();
+    let page = app.get("/search?q=%3Cscript%3E", &[]).text();
     assert!(!page.contains("<script>"));
-}
-
-trait JsonValue {
-    fn json_value(self) -> serde_json::Value;
-}
-
-impl JsonValue for reqwest::blocking::Response {
-    fn json_value(self) -> serde_json::Value {
-        serde_json::from_slice(&self.bytes().unwrap()).unwrap()
-    }
 }
 
 /// `--watch`: an edit is served after a rebuild; a broken edit keeps the last
@@ -538,7 +774,7 @@ fn watch_swaps_in_rebuilt_graphs_and_survives_broken_edits() {
     let built =
         glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();
     let state = crate::util::state_of(&project, built.store, glossgraph::server::Limits::default());
-    let server = TestServer::start(state.clone());
+    let app = TestApp::new(state.clone());
     let watcher = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -556,10 +792,7 @@ fn watch_swaps_in_rebuilt_graphs_and_survives_broken_edits() {
     let wait_for = |expected: &str| {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         loop {
-            let page = server
-                .get("/concept/board", &[("accept", "text/html")])
-                .text()
-                .unwrap();
+            let page = app.get("/concept/board", &[("accept", "text/html")]).text();
             if page.contains(expected) {
                 return;
             }
@@ -578,7 +811,7 @@ fn watch_swaps_in_rebuilt_graphs_and_survives_broken_edits() {
     std::fs::write(&entry, "---\nterm: [unclosed\n---\n").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(800));
     wait_for("<h1>Advisory board</h1>");
-    assert_eq!(server.get("/concept/office", &[]).status(), StatusCode::OK);
+    assert_eq!(app.get("/concept/office", &[]).status(), StatusCode::OK);
     // Fixed again: served again.
     std::fs::write(&entry, original).unwrap();
     wait_for("<h1>Board</h1>");
@@ -611,7 +844,12 @@ fn the_binary_answers_on_every_worker_and_stops_on_sigterm() {
             .send()
             .expect("the server answers");
         assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(media_type(&response), "text/turtle");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/turtle")
+        );
     }
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &process.child.id().to_string()])

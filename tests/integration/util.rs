@@ -242,6 +242,17 @@ impl TestApp {
         )
     }
 
+    /// The small multi-language glossary in `tests/fixtures/server`.
+    pub fn fixture() -> Self {
+        let project = Project::open(&root().join("tests/fixtures/server")).expect("fixture opens");
+        let built = build_in_memory(&project);
+        Self::new(state_of(
+            &project,
+            built.store,
+            glossgraph::server::Limits::default(),
+        ))
+    }
+
     pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
         self.send("GET", path, headers, Vec::new())
     }
@@ -342,15 +353,4 @@ pub fn state_of(
     )
     .expect("snapshot");
     glossgraph::server::AppState::new(snapshot, limits)
-}
-
-/// The small multi-language glossary in `tests/fixtures/server`, served.
-pub fn fixture_server() -> TestServer {
-    let project = Project::open(&root().join("tests/fixtures/server")).expect("fixture opens");
-    let built = build_in_memory(&project);
-    TestServer::start(state_of(
-        &project,
-        built.store,
-        glossgraph::server::Limits::default(),
-    ))
 }
