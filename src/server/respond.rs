@@ -1,6 +1,7 @@
 //! Building responses: representations with their validators and links,
-//! conditional requests (304), and errors as problem+json (or a page, for
-//! browsers).
+//! conditional requests (304), plain answers and JSON (`typed`, `json`), and
+//! errors as problem+json (or a page, for browsers), whose 500s say nothing of
+//! what failed.
 
 use super::negotiate::negotiate;
 use crate::export::Format;
