@@ -271,3 +271,70 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
         .filter(|(k, _)| !k.is_empty())
         .ok_or_else(|| format!("`{text}` is not NAME=VALUE"))
 }
+
+impl From<ExportFormat> for glossgraph::export::Format {
+    fn from(format: ExportFormat) -> Self {
+        match format {
+            ExportFormat::Turtle => Self::Turtle,
+            ExportFormat::Jsonld => Self::JsonLd,
+            ExportFormat::Rdfxml => Self::RdfXml,
+            ExportFormat::Ntriples => Self::NTriples,
+            ExportFormat::Nquads => Self::NQuads,
+            ExportFormat::Trig => Self::TriG,
+        }
+    }
+}
+
+impl From<IdsFrom> for glossgraph::import::skos::IdSource {
+    fn from(ids: IdsFrom) -> Self {
+        match ids {
+            IdsFrom::Auto => Self::Auto,
+            IdsFrom::Label => Self::Label,
+            IdsFrom::LocalName => Self::LocalName,
+        }
+    }
+}
+
+impl From<LintFormat> for glossgraph::lint::ReportFormat {
+    fn from(format: LintFormat) -> Self {
+        match format {
+            LintFormat::Text => Self::Text,
+            LintFormat::Json => Self::Json,
+            LintFormat::Sarif => Self::Sarif,
+        }
+    }
+}
+
+impl From<LintFailOn> for glossgraph::lint::FailOn {
+    fn from(fail_on: LintFailOn) -> Self {
+        match fail_on {
+            LintFailOn::Error => Self::Error,
+            LintFailOn::Warning => Self::Warning,
+        }
+    }
+}
+
+/// The results format asked for; by default a table on a terminal, TSV (or
+/// Turtle for graphs) otherwise.
+pub fn results_format(format: Option<QueryFormat>) -> glossgraph::results::ResultsFormat {
+    use glossgraph::export::Format;
+    use glossgraph::results::ResultsFormat;
+    use std::io::IsTerminal;
+    match format {
+        None if std::io::stdout().is_terminal() => ResultsFormat::Table,
+        None => ResultsFormat::Tsv,
+        Some(QueryFormat::Table) => ResultsFormat::Table,
+        Some(QueryFormat::Json) => ResultsFormat::Json,
+        Some(QueryFormat::Xml) => ResultsFormat::Xml,
+        Some(QueryFormat::Csv) => ResultsFormat::Csv,
+        Some(QueryFormat::Tsv) => ResultsFormat::Tsv,
+        Some(QueryFormat::Turtle) => ResultsFormat::Rdf(Format::Turtle),
+        Some(QueryFormat::Ntriples) => ResultsFormat::Rdf(Format::NTriples),
+        Some(QueryFormat::Jsonld) => ResultsFormat::Rdf(Format::JsonLd),
+    }
+}
+
+/// A number of seconds as a duration, within what a timeout can sensibly be.
+pub fn seconds(seconds: f64) -> std::time::Duration {
+    std::time::Duration::from_secs_f64(seconds.clamp(0.001, 86_400.0))
+}

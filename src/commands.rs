@@ -1,16 +1,48 @@
-//! What each command does, on validated arguments. `main` turns the command line
-//! into these calls and decides how to print what they return.
+//! What each command does, on validated arguments, and what it reports:
+//! `main` parses the command line, calls one of these and prints the
+//! [`Report`] it gets back, or the [`CommandError`].
+//!
+//! Every command's failure is a `CommandError`, and [`CommandError::exit_code`]
+//! is the one place that decides exit codes: 1 for a mistake in the input
+//! (sources, settings, query or arguments), 2 for anything else (I/O, the
+//! network, the store). A command that runs but finds what it looks for (errors
+//! in `check`, findings in `lint`, nothing in `search`) says so in its report's
+//! [`Report::exit_code`].
+//!
+//! Layer: commands; above every reader, below `main`.
 
-use crate::build::{self, BuildError, Built, StoreChoice};
+use crate::build::{self, BuildError, StoreChoice};
 use crate::diagnostic::Diagnostic;
-use crate::export::{Exporter, Format};
+use crate::export::{ContextError, Exporter, Format};
+use crate::import::{self, ImportError};
+use crate::lint::{self, LintError};
 use crate::project::{Project, ProjectError};
 use crate::query::{self, NamedQuery, QueryError};
 use crate::results::{self, ResultsFormat};
+use crate::server::{self, serve::ServeError, snapshot::SnapshotError};
 use crate::store;
-use oxigraph::model::{GraphName, NamedNode};
+use oxigraph::model::GraphName;
+use std::fmt;
 use std::io::{self, Write};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+
+/// What a command gives back: what to print on standard output (its
+/// `Display`), findings and a summary for standard error, and its exit code.
+pub trait Report: fmt::Display {
+    /// Findings about the sources.
+    fn diagnostics(&self) -> &[Diagnostic] {
+        &[]
+    }
+    /// A line for standard error, after the findings.
+    fn summary(&self) -> Option<String> {
+        None
+    }
+    /// 0, or 1 when the command found what it looks for.
+    fn exit_code(&self) -> u8 {
+        0
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
@@ -21,13 +53,19 @@ pub enum CommandError {
     #[error(transparent)]
     Query(#[from] QueryError),
     #[error(transparent)]
-    Export(#[from] crate::export::ContextError),
+    Export(#[from] ContextError),
     #[error(transparent)]
-    Import(#[from] crate::import::ImportError),
-    #[error("cannot write {}: {source}", .path.display())]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Lint(#[from] LintError),
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    #[error(transparent)]
+    Serve(#[from] ServeError),
+    #[error("cannot write {}", .path.display())]
     Write { path: PathBuf, source: io::Error },
-    #[error("cannot listen on {address}: {source}; pass another --bind address")]
-    Bind { address: String, source: io::Error },
+    #[error("cannot read the current folder")]
+    CurrentDir(#[source] io::Error),
     #[error("there is no concept `{0}`; ids are entry file names without `.md`")]
     UnknownConcept(String),
 }
@@ -45,48 +83,214 @@ impl CommandError {
     }
 
     /// 1 for a mistake in the user's input, 2 for anything else.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Self::Build(BuildError::Invalid(_))
-            | Self::Project(ProjectError::Config { .. } | ProjectError::NotFound(_))
-            | Self::Query(_)
-            | Self::Build(BuildError::NoPersistentStore)
-            | Self::UnknownConcept(_) => 1,
-            Self::Import(e) => e.exit_code(),
-            _ => 2,
-        }
+    pub fn exit_code(&self) -> u8 {
+        let mistake = match self {
+            Self::Build(e) | Self::Lint(LintError::Build(e)) => {
+                matches!(e, BuildError::Invalid(_) | BuildError::NoPersistentStore)
+            }
+            Self::Project(e) | Self::Lint(LintError::Project(e)) => {
+                matches!(e, ProjectError::Config { .. } | ProjectError::NotFound(_))
+            }
+            Self::Query(_) => true,
+            Self::Lint(e) => matches!(e, LintError::Shapes(_) | LintError::ShapesIo { .. }),
+            Self::Import(e) => match e {
+                ImportError::Fetch(e) => e.problem.is_input_mistake(),
+                ImportError::Io { .. } => false,
+                ImportError::Input { .. }
+                | ImportError::Exists(_)
+                | ImportError::Collision { .. }
+                | ImportError::Invalid(_)
+                | ImportError::Options(_) => true,
+            },
+            Self::Serve(e) => matches!(e, ServeError::Workers(_)),
+            Self::UnknownConcept(_) => true,
+            Self::Export(_) | Self::Snapshot(_) | Self::Write { .. } | Self::CurrentDir(_) => false,
+        };
+        if mistake { 1 } else { 2 }
     }
 }
 
-/// Builds the graph where `choice` says.
-pub fn open(project: &Project, choice: &StoreChoice) -> Result<Built, CommandError> {
-    Ok(build::build(project, choice)?)
+/// Where a command runs: the current folder, the glossary asked for, and
+/// where its graph is kept.
+pub struct Context {
+    pub cwd: PathBuf,
+    /// `--data`: the glossary folder; else the nearest one at or above `cwd`.
+    pub data: Option<PathBuf>,
+    pub store: StoreChoice,
 }
 
-/// `check`: every finding about the sources; the caller exits 1 if any is an error.
-pub fn check(project: &Project) -> Result<Vec<Diagnostic>, CommandError> {
-    let read = build::read(project).map_err(BuildError::from)?;
-    Ok(read.diagnostics)
+impl Context {
+    pub fn new(data: Option<PathBuf>, store: StoreChoice) -> Result<Self, CommandError> {
+        Ok(Self {
+            cwd: std::env::current_dir().map_err(CommandError::CurrentDir)?,
+            data,
+            store,
+        })
+    }
+
+    fn project(&self) -> Result<Project, ProjectError> {
+        Project::locate(self.data.as_deref(), &self.cwd)
+    }
+}
+
+/// A report with nothing to print but the warnings of the build it made.
+pub struct Warnings(pub Vec<Diagnostic>);
+
+impl fmt::Display for Warnings {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Ok(())
+    }
+}
+
+impl Report for Warnings {
+    fn diagnostics(&self) -> &[Diagnostic] {
+        &self.0
+    }
+}
+
+/// `init`: a new glossary folder.
+pub fn init(dir: &Path, options: &import::InitOptions) -> Result<import::InitReport, CommandError> {
+    Ok(import::init(dir, options)?)
+}
+
+impl Report for import::InitReport {}
+impl Report for import::page::PageReport {}
+impl Report for import::skos::SkosReport {}
+impl Report for import::skos::Advice {}
+impl Report for import::csv::CsvReport {}
+
+/// `import page`.
+pub fn import_page(
+    context: &Context,
+    inputs: &[String],
+    options: &import::page::PageOptions,
+) -> Result<import::page::PageReport, CommandError> {
+    Ok(import::page::import(inputs, &context.project()?, options)?)
+}
+
+/// `import skos`: converts to entries, or (without `options`) says what the
+/// vocabularies hold and how to publish them as they are.
+pub fn import_skos(
+    context: &Context,
+    inputs: &[String],
+    options: Result<&import::skos::SkosOptions, &import::FetchLimits>,
+) -> Result<Box<dyn Report>, CommandError> {
+    let project = context.project()?;
+    Ok(match options {
+        Ok(options) => Box::new(import::skos::to_entries(inputs, &project, options)?),
+        Err(limits) => Box::new(import::skos::advise(inputs, &project, limits)?),
+    })
+}
+
+/// `import csv`.
+pub fn import_csv(
+    context: &Context,
+    input: &str,
+    options: &import::csv::CsvOptions,
+) -> Result<import::csv::CsvReport, CommandError> {
+    Ok(import::csv::import(input, &context.project()?, options)?)
+}
+
+/// The entries folder of the glossary of `context`: where imports write by default.
+pub fn entries_dir(context: &Context) -> Result<PathBuf, CommandError> {
+    Ok(context.project()?.entries_dir())
+}
+
+/// What `check` found.
+pub struct Checked(pub Vec<Diagnostic>);
+
+impl fmt::Display for Checked {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Ok(())
+    }
+}
+
+impl Checked {
+    fn errors(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+impl Report for Checked {
+    fn diagnostics(&self) -> &[Diagnostic] {
+        &self.0
+    }
+    fn summary(&self) -> Option<String> {
+        let errors = self.errors();
+        Some(format!(
+            "glossgraph: {errors} error(s), {} warning(s)",
+            self.0.len() - errors
+        ))
+    }
+    fn exit_code(&self) -> u8 {
+        u8::from(self.errors() > 0)
+    }
+}
+
+/// `check`: every finding about the sources.
+pub fn check(context: &Context) -> Result<Checked, CommandError> {
+    let read = build::read(&context.project()?).map_err(BuildError::from)?;
+    Ok(Checked(read.diagnostics))
+}
+
+/// What `build` made.
+pub struct BuildReport {
+    pub warnings: Vec<Diagnostic>,
+    pub stats: build::Stats,
+}
+
+impl fmt::Display for BuildReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "built {} entries ({} converted), {} quads",
+            self.stats.entries, self.stats.converted, self.stats.quads
+        )
+    }
+}
+
+impl Report for BuildReport {
+    fn diagnostics(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+}
+
+/// `build`.
+pub fn build(context: &Context) -> Result<BuildReport, CommandError> {
+    let built = build::build(&context.project()?, &context.store)?;
+    let report = BuildReport {
+        warnings: built.warnings.clone(),
+        stats: built.stats,
+    };
+    if matches!(context.store, StoreChoice::Memory) {
+        // The process ends after this: freeing an in-memory store one small
+        // allocation at a time took a tenth of a 1,000-entry build.
+        std::mem::forget(built);
+    }
+    Ok(report)
 }
 
 /// `export`: the whole graph, or what it says about one concept, in `format`, to
 /// `output` or standard output.
 pub fn export(
-    project: &Project,
-    choice: &StoreChoice,
+    context: &Context,
     format: Format,
     concept: Option<&str>,
     output: Option<&Path>,
-) -> Result<Built, CommandError> {
-    let built = open(project, choice)?;
+) -> Result<Warnings, CommandError> {
+    let project = context.project()?;
+    let built = build::build(&project, &context.store)?;
     let exporter = Exporter::new(&project.config)?;
+    let storage = |e| CommandError::Build(BuildError::Storage(e));
     let quads = match concept {
-        None => store::quads(&built.store).map_err(BuildError::from)?,
+        None => store::quads(&built.store).map_err(storage)?,
         Some(id) => {
             let unknown = || CommandError::UnknownConcept(id.to_owned());
-            let iri = NamedNode::new(project.config.base.concept(id).into_string())
-                .map_err(|_| unknown())?;
-            let triples = store::describe(&built.store, iri.as_ref()).map_err(BuildError::from)?;
+            if !crate::iri::is_slug(id) {
+                return Err(unknown());
+            }
+            let iri = project.config.base.concept(id);
+            let triples = store::describe(&built.store, iri.as_ref()).map_err(storage)?;
             if triples.is_empty() {
                 return Err(unknown());
             }
@@ -97,20 +301,60 @@ pub fn export(
         }
     };
     write_output(output, |out| exporter.write(quads, format, out))?;
-    Ok(built)
+    Ok(Warnings(built.warnings))
 }
 
-/// `query`: runs a SPARQL query (text or named) with parameters.
+/// The query `query` runs.
+pub enum QueryText {
+    Text(String),
+    File(PathBuf),
+    Named(String),
+}
+
+/// What `query` answered, written out.
+pub struct Answer {
+    pub warnings: Vec<Diagnostic>,
+    pub text: String,
+}
+
+impl fmt::Display for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Report for Answer {
+    fn diagnostics(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+}
+
+/// `query`: runs a SPARQL query (text, file or named) with parameters.
 pub fn query(
-    project: &Project,
-    choice: &StoreChoice,
-    text: &str,
-    named: Option<&NamedQuery>,
+    context: &Context,
+    query: QueryText,
     params: &[(String, String)],
     format: ResultsFormat,
-    out: &mut impl Write,
-) -> Result<Built, CommandError> {
-    let bindings = match named {
+) -> Result<Answer, CommandError> {
+    let project = context.project()?;
+    let named: Option<NamedQuery>;
+    let text = match query {
+        QueryText::Text(text) => {
+            named = None;
+            text
+        }
+        QueryText::File(path) => {
+            named = None;
+            std::fs::read_to_string(&path).map_err(|source| QueryError::Io { path, source })?
+        }
+        QueryText::Named(name) => {
+            let q = query::named_query(&project.queries_dir(), &name)?;
+            let text = q.text.clone();
+            named = Some(q);
+            text
+        }
+    };
+    let bindings = match &named {
         Some(q) => q.bindings(params, &project.config)?,
         None if !params.is_empty() => {
             return Err(QueryError::UnknownParam {
@@ -121,21 +365,239 @@ pub fn query(
         }
         None => Vec::new(),
     };
-    let built = open(project, choice)?;
+    let built = build::build(&project, &context.store)?;
     let exporter = Exporter::new(&project.config)?;
-    let results = query::run(&built.store, text, project.config.base.as_str(), bindings)?;
+    let answer = query::run(&built.store, &text, project.config.base.as_str(), bindings)?;
+    let mut out = Vec::new();
     results::write(
-        results,
+        answer,
         format,
         &exporter,
         project.config.default_language(),
-        out,
+        &mut out,
     )
     .map_err(|source| CommandError::Write {
-        path: "standard output".into(),
+        path: "the query's answer".into(),
         source,
     })?;
-    Ok(built)
+    Ok(Answer {
+        warnings: built.warnings,
+        text: String::from_utf8_lossy(&out).into_owned(),
+    })
+}
+
+/// The named queries, with their parameters.
+pub struct Queries(pub Vec<NamedQuery>);
+
+impl fmt::Display for Queries {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for q in &self.0 {
+            writeln!(f, "{}\n    {}", q.name, q.title)?;
+            if !q.description.is_empty() {
+                writeln!(f, "    {}", q.description)?;
+            }
+            for p in &q.params {
+                let default = p
+                    .default
+                    .as_deref()
+                    .map(|d| format!(", default {d}"))
+                    .unwrap_or_default();
+                writeln!(
+                    f,
+                    "    --param {}=<{}{default}>  {}",
+                    p.name,
+                    p.kind.name(),
+                    p.description
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Report for Queries {}
+
+/// `queries`.
+pub fn queries(context: &Context) -> Result<Queries, CommandError> {
+    Ok(Queries(query::named_queries(
+        &context.project()?.queries_dir(),
+    )?))
+}
+
+/// What `search` found, best first.
+pub struct Found {
+    pub term: String,
+    pub warnings: Vec<Diagnostic>,
+    pub hits: Vec<server::search::Found>,
+}
+
+impl fmt::Display for Found {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for hit in &self.hits {
+            let lang = if hit.lang.is_empty() {
+                String::new()
+            } else {
+                format!("@{}", hit.lang)
+            };
+            writeln!(
+                f,
+                "{:>5.1}  {}  <{}>  ({} {}: {}{lang})",
+                hit.score,
+                hit.label,
+                hit.iri,
+                hit.matched.name(),
+                hit.kind.name(),
+                hit.text,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Report for Found {
+    fn diagnostics(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+    fn summary(&self) -> Option<String> {
+        self.hits
+            .is_empty()
+            .then(|| format!("glossgraph: nothing matches `{}`", self.term))
+    }
+    fn exit_code(&self) -> u8 {
+        u8::from(self.hits.is_empty())
+    }
+}
+
+/// `search`: concepts by label, as the server's search finds them.
+pub fn search(
+    context: &Context,
+    term: &str,
+    lang: Option<&str>,
+    limit: usize,
+) -> Result<Found, CommandError> {
+    let project = context.project()?;
+    let built = build::build(&project, &context.store)?;
+    let warnings = built.warnings.clone();
+    let snapshot = server::snapshot_of(&project, built)?;
+    let lang = lang.unwrap_or(project.config.default_language());
+    Ok(Found {
+        term: term.to_owned(),
+        warnings,
+        hits: server::search::found(&snapshot, term, lang, limit.clamp(1, 1000), None),
+    })
+}
+
+/// What `lint` found; the report itself is written where `--output` says.
+pub struct Linted {
+    summary: Option<String>,
+    exit_code: u8,
+}
+
+impl fmt::Display for Linted {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Ok(())
+    }
+}
+
+impl Report for Linted {
+    fn summary(&self) -> Option<String> {
+        self.summary.clone()
+    }
+    fn exit_code(&self) -> u8 {
+        self.exit_code
+    }
+}
+
+/// How `lint` reports.
+pub struct LintOutput<'a> {
+    pub format: lint::ReportFormat,
+    pub fail_on: lint::FailOn,
+    pub output: Option<&'a Path>,
+}
+
+/// `lint`: the glossary, or the RDF `sources` given, written as `output`
+/// says; exit 1 when a finding is at or above `fail_on`.
+pub fn lint(
+    context: &Context,
+    sources: &[String],
+    options: &lint::Options,
+    output: &LintOutput<'_>,
+) -> Result<Linted, CommandError> {
+    let mut report = if sources.is_empty() {
+        lint::lint_located(context.data.as_deref(), &context.cwd, options)?
+    } else {
+        lint::lint_sources(sources, options)?
+    };
+    report.relative_to(&context.cwd);
+    write_output(output.output, |out| report.write(output.format, out))?;
+    // The text report ends with its summary; other formats and files get it here.
+    let summary = (output.format != lint::ReportFormat::Text || output.output.is_some())
+        .then(|| report.summary());
+    Ok(Linted {
+        summary,
+        exit_code: report.exit_code(output.fail_on),
+    })
+}
+
+/// A server ready to run: the graph built and indexed.
+pub struct Server {
+    pub warnings: Vec<Diagnostic>,
+    pub quads: usize,
+    state: server::AppState,
+    project: Project,
+    store: StoreChoice,
+    /// The sources' fingerprint before the build, for `--watch`.
+    sources: u64,
+}
+
+/// `serve`, first half: builds the graph and prepares it for serving.
+pub fn prepare_serve(context: &Context, limits: server::Limits) -> Result<Server, CommandError> {
+    let project = context.project()?;
+    let sources = server::sources_fingerprint(&project);
+    let built = build::build(&project, &context.store)?;
+    let warnings = built.warnings.clone();
+    let quads = built.stats.quads;
+    let snapshot = server::snapshot_of(&project, built)?;
+    Ok(Server {
+        warnings,
+        quads,
+        state: server::AppState::new(snapshot, limits),
+        project,
+        store: context.store.clone(),
+        sources,
+    })
+}
+
+impl Server {
+    /// `serve`, second half: serves on every core until SIGINT or SIGTERM,
+    /// rebuilding as the sources change if `watch`. `listening` is called
+    /// with the address and the number of event loops once it listens.
+    pub fn run(
+        self,
+        bind: &str,
+        watch: bool,
+        listening: impl FnOnce(SocketAddr, usize),
+    ) -> Result<(), CommandError> {
+        let workers = server::serve::workers()?;
+        let watcher = watch.then(|| {
+            server::watch(
+                self.state.clone(),
+                self.project,
+                self.store,
+                std::time::Duration::from_millis(500),
+                self.sources,
+            )
+        });
+        let background = async move {
+            if let Some(watcher) = watcher {
+                watcher.await;
+            }
+        };
+        server::serve::serve(self.state, bind, workers, background, |address| {
+            listening(address, workers.get())
+        })?;
+        Ok(())
+    }
 }
 
 /// Writes to a file atomically (a temporary file renamed into place), or to

@@ -61,8 +61,8 @@ pub struct Ontology {
 
 #[derive(Debug, thiserror::Error)]
 pub enum OntologyError {
-    #[error("the vocabulary is not valid Turtle: {0}")]
-    Syntax(String),
+    #[error("the vocabulary is not valid Turtle")]
+    Syntax(#[from] oxigraph::io::RdfSyntaxError),
     #[error("relation type <{iri}>: {problem}")]
     RelationType { iri: String, problem: String },
     #[error("register <{iri}>: {problem}")]
@@ -79,8 +79,7 @@ impl Ontology {
         let triples = RdfParser::from_format(RdfFormat::Turtle)
             .for_slice(turtle.as_bytes())
             .map(|q| q.map(Triple::from))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| OntologyError::Syntax(e.to_string()))?;
+            .collect::<Result<Vec<Triple>, _>>()?;
         let index = Index::new(&triples);
         let mut relation_types = vec![
             builtin(skos::BROADER, "broader", skos::NARROWER, Direction::Broader),
@@ -114,7 +113,7 @@ impl Ontology {
                         .ok_or_else(|| fail("no single rdfs:label"))?,
                 })
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<Vec<_>, OntologyError>>()?;
         let by_fact_label = relation_types
             .iter()
             .enumerate()

@@ -21,7 +21,7 @@ pub struct Project {
 pub enum ProjectError {
     #[error("no {CONFIG_FILE} found in {} or a folder above it (looked for {CONFIG_FILE} and data/{CONFIG_FILE}); pass --data DIR or create one with `glossgraph init`", .0.display())]
     NotFound(PathBuf),
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("cannot read {}", .path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -31,7 +31,7 @@ pub enum ProjectError {
         path: PathBuf,
         diagnostics: Vec<Diagnostic>,
     },
-    #[error("the glossgraph vocabulary is invalid: {0}")]
+    #[error("the glossgraph vocabulary is invalid")]
     Ontology(#[from] OntologyError),
 }
 

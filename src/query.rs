@@ -75,10 +75,10 @@ impl ParamKind {
 
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
-    #[error("invalid SPARQL: {0}")]
-    Syntax(String),
-    #[error("query failed: {0}")]
-    Evaluation(String),
+    #[error("invalid SPARQL")]
+    Syntax(#[from] spargebra::SparqlSyntaxError),
+    #[error("the query failed")]
+    Evaluation(#[from] oxigraph::sparql::QueryEvaluationError),
     #[error("no named query `{name}` in {}; known: {}", .dir.display(), .known.join(", "))]
     UnknownName {
         name: String,
@@ -95,10 +95,15 @@ pub enum QueryError {
     },
     #[error("{} has {} error(s)", .0.first().map(|d| d.path.display().to_string()).unwrap_or_default(), .0.len())]
     Header(Vec<Diagnostic>),
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("cannot read {}", .path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
+    },
+    #[error("the base IRI `{base}` is not an IRI")]
+    BadBase {
+        base: String,
+        source: oxigraph::model::IriParseError,
     },
 }
 
@@ -315,17 +320,16 @@ pub fn run<'a>(
 ) -> Result<QueryResults<'a>, QueryError> {
     let query = SparqlParser::new()
         .with_base_iri(base)
-        .map_err(|e| QueryError::Syntax(e.to_string()))?
-        .parse_query(text)
-        .map_err(|e| QueryError::Syntax(e.to_string()))?;
+        .map_err(|e| QueryError::BadBase {
+            base: base.to_owned(),
+            source: e,
+        })?
+        .parse_query(text)?;
     let mut prepared = SparqlEvaluator::new().for_query(bind(query, &bindings)?);
     if prepared.dataset().is_default_dataset() {
         prepared.dataset_mut().set_default_graph_as_union();
     }
-    prepared
-        .on_store(store)
-        .execute()
-        .map_err(|e| QueryError::Evaluation(e.to_string()))
+    Ok(prepared.on_store(store).execute()?)
 }
 
 /// Joins a one-row `VALUES` of `bindings` into the query's top `WHERE` group,

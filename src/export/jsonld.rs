@@ -38,7 +38,7 @@ pub struct Context {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ContextError {
-    #[error("the JSON-LD context is not valid JSON: {0}")]
+    #[error("the JSON-LD context is not valid JSON")]
     Json(#[from] serde_json::Error),
     #[error("the JSON-LD context has no `@context` object")]
     NoContext,

@@ -14,9 +14,10 @@ pub enum ImportError {
         input: String,
         diagnostics: Vec<Diagnostic>,
     },
-    /// An input could not be read or fetched.
+    /// An input could not be read or fetched. (Not its source: the message
+    /// says all of it.)
     #[error("{0}; nothing was written")]
-    Fetch(#[from] FetchError),
+    Fetch(FetchError),
     /// Files that exist and would be replaced.
     #[error(
         "{} already exist{}: {}; pass --force to overwrite, or import into another folder with --out; nothing was written",
@@ -45,12 +46,18 @@ pub enum ImportError {
     #[error("{0}")]
     Options(String),
     /// Reading or writing files failed.
-    #[error("cannot {action} {}: {source}", .path.display())]
+    #[error("cannot {action} {}", .path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+impl From<FetchError> for ImportError {
+    fn from(e: FetchError) -> Self {
+        Self::Fetch(e)
+    }
 }
 
 impl ImportError {
@@ -60,20 +67,6 @@ impl ImportError {
             Self::Input { diagnostics, .. } => diagnostics,
             Self::Invalid(diagnostics) => diagnostics,
             _ => &[],
-        }
-    }
-
-    /// 1 for a mistake in the input or the arguments, 2 for anything else
-    /// (file system, network).
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Self::Input { .. }
-            | Self::Exists(_)
-            | Self::Collision { .. }
-            | Self::Invalid(_)
-            | Self::Options(_) => 1,
-            Self::Fetch(e) if e.problem.is_input_mistake() => 1,
-            Self::Fetch(_) | Self::Io { .. } => 2,
         }
     }
 }

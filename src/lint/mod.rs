@@ -13,9 +13,10 @@
 //! Every check reads one index of the graph (`graph.rs`), not SPARQL: the
 //! UNESCO thesaurus (75,000 triples) lints in well under a second.
 //!
-//! Exit codes (see [`Report::exit_code`]): 0 when no finding is at or above
-//! `--fail-on` (default `error`), 1 when one is (or the glossary cannot be
-//! found), 2 when lint itself fails (the store, writing the report).
+//! Exit codes: 0 when no finding is at or above `--fail-on` (default
+//! `error`, see [`Report::exit_code`]), else 1; when lint cannot run, what
+//! `crate::commands` decides for its `LintError` (1 for a glossary that
+//! cannot be found or unreadable shapes, 2 for the store or writing).
 
 mod entries;
 mod finding;
@@ -82,21 +83,11 @@ pub enum LintError {
     Store(#[from] oxigraph::store::StorageError),
     #[error(transparent)]
     Shapes(#[from] shacl::ShapesError),
-    #[error("cannot read the shapes file {}: {source}", .path.display())]
+    #[error("cannot read the shapes file {}", .path.display())]
     ShapesIo {
         path: PathBuf,
         source: std::io::Error,
     },
-}
-
-impl LintError {
-    /// 1 for a mistake in the user's input (no glossary, unreadable shapes), 2 otherwise.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Self::Project(ProjectError::NotFound(_)) | Self::Shapes(_) | Self::ShapesIo { .. } => 1,
-            _ => 2,
-        }
-    }
 }
 
 /// Lints the glossary in `data` if given, else the nearest one at or above

@@ -106,14 +106,13 @@ impl Report {
     }
 
     /// The process exit code: 1 if a finding is at or above `fail_on`, else 0.
-    /// (2, for lint failing to run, comes from [`super::LintError`].)
-    pub fn exit_code(&self, fail_on: FailOn) -> i32 {
+    pub fn exit_code(&self, fail_on: FailOn) -> u8 {
         let (errors, warnings, _) = self.counts();
         let failing = match fail_on {
             FailOn::Error => errors,
             FailOn::Warning => errors + warnings,
         };
-        i32::from(failing > 0)
+        u8::from(failing > 0)
     }
 
     /// Writes the report in `format`.

@@ -134,10 +134,10 @@ pub struct Shapes {
 
 /// A shapes graph could not be read.
 #[derive(Debug, thiserror::Error)]
-#[error("the shapes in {origin} are not valid Turtle: {message}")]
+#[error("the shapes in {origin} are not valid Turtle")]
 pub struct ShapesError {
     pub origin: String,
-    pub message: String,
+    pub source: oxigraph::io::RdfSyntaxError,
 }
 
 /// Reads a shapes graph in Turtle.
@@ -146,9 +146,9 @@ pub fn parse_shapes(turtle: &str, origin: &str) -> Result<Graph, ShapesError> {
         .for_slice(turtle.as_bytes())
         .map(|q| q.map(oxigraph::model::Triple::from))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| ShapesError {
+        .map_err(|source| ShapesError {
             origin: origin.to_owned(),
-            message: e.to_string(),
+            source,
         })?;
     Ok(Graph::new(triples))
 }

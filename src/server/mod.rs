@@ -14,7 +14,7 @@ pub mod negotiate;
 mod reconcile;
 mod resource;
 pub mod respond;
-mod search;
+pub mod search;
 pub mod serve;
 pub mod snapshot;
 mod sparql;

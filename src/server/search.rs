@@ -6,7 +6,7 @@ use super::html::{self, Layout, SearchPage, SearchResult};
 use super::resource::PageParams;
 use super::respond::{AppError, insert, json, typed};
 use super::snapshot::Snapshot;
-use crate::search::{Hit, Query};
+use crate::search::{Hit, LabelKind, Match, Query};
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
@@ -17,6 +17,54 @@ use axum::http::header::{self, HeaderMap};
 pub const MAX_QUERY_CHARS: usize = 200;
 /// Most results one request returns.
 pub const MAX_LIMIT: usize = 100;
+
+/// One concept found, as the results page, the JSON API and the command
+/// line show it.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub iri: String,
+    /// The concept's label in the language asked for (or the next there is),
+    /// and its page, relative to the root.
+    pub label: String,
+    pub href: String,
+    /// The label that matched, its language and kind.
+    pub text: String,
+    pub lang: String,
+    pub kind: LabelKind,
+    pub matched: Match,
+    /// 0 to 100; higher is better.
+    pub score: f64,
+    pub deprecated: bool,
+}
+
+/// The concepts whose labels match `text`, best first, as [`Found`]s.
+pub fn found(
+    snapshot: &Snapshot,
+    text: &str,
+    lang: &str,
+    limit: usize,
+    scheme: Option<&str>,
+) -> Vec<Found> {
+    find(snapshot, text, lang, limit, scheme)
+        .into_iter()
+        .map(|hit| {
+            let (text, label_lang, kind) = snapshot.search.label(hit.label);
+            let concept = &snapshot.concepts.concepts[hit.concept as usize];
+            let link = html::concept_link(snapshot, hit.concept as usize, lang, "");
+            Found {
+                iri: concept.iri.clone(),
+                label: link.label,
+                href: link.href,
+                text: text.to_owned(),
+                lang: label_lang.to_owned(),
+                kind,
+                matched: hit.matched,
+                score: hit.score,
+                deprecated: concept.deprecated,
+            }
+        })
+        .collect()
+}
 
 /// Searches the snapshot's labels: `lang` first, then the glossary's fallback
 /// order; only concepts of `scheme` if one is given.
@@ -88,14 +136,17 @@ pub async fn page(
     let query = checked(params.q.clone())?;
     let mut layout = Layout::new(&snapshot, &lang, format!("Search: {query}"), "", "search");
     layout.query = query.clone();
-    let results = find(&snapshot, &query, &lang, 50, None)
+    let results = found(&snapshot, &query, &lang, 50, None)
         .into_iter()
-        .map(|hit| {
-            let (text, _, kind) = snapshot.search.label(hit.label);
-            let link = html::concept_link(&snapshot, hit.concept as usize, &lang, "");
-            let matched = (kind != crate::search::LabelKind::Preferred || text != link.label)
-                .then(|| text.to_owned());
-            SearchResult { link, matched }
+        .map(|f| {
+            let matched = (f.kind != LabelKind::Preferred || f.text != f.label).then_some(f.text);
+            SearchResult {
+                link: html::Link {
+                    href: f.href,
+                    label: f.label,
+                },
+                matched,
+            }
         })
         .collect();
     let body = SearchPage { layout, results }
@@ -133,20 +184,17 @@ pub async fn api(
             _ => {}
         }
     }
-    let results: Vec<serde_json::Value> = find(&snapshot, &query, &lang, limit, scheme.as_deref())
+    let results: Vec<serde_json::Value> = found(&snapshot, &query, &lang, limit, scheme.as_deref())
         .into_iter()
-        .map(|hit| {
-            let (text, label_lang, kind) = snapshot.search.label(hit.label);
-            let concept = &snapshot.concepts.concepts[hit.concept as usize];
-            let link = html::concept_link(&snapshot, hit.concept as usize, &lang, "");
+        .map(|f| {
             serde_json::json!({
-                "iri": concept.iri,
-                "label": link.label,
-                "href": link.href,
-                "matched": { "text": text, "lang": label_lang, "kind": kind.name() },
-                "match": hit.matched.name(),
-                "score": (hit.score * 100.0).round() / 100.0,
-                "deprecated": concept.deprecated,
+                "iri": f.iri,
+                "label": f.label,
+                "href": f.href,
+                "matched": { "text": f.text, "lang": f.lang, "kind": f.kind.name() },
+                "match": f.matched.name(),
+                "score": (f.score * 100.0).round() / 100.0,
+                "deprecated": f.deprecated,
             })
         })
         .collect();

@@ -31,18 +31,20 @@ const BACKLOG: u32 = 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("cannot listen on {address}: {source}")]
+    #[error("cannot listen on {address} (pass another --bind address)")]
     Bind {
         address: String,
         #[source]
         source: io::Error,
     },
-    #[error("cannot start the async runtime: {0}")]
+    #[error("cannot start the async runtime")]
     Runtime(#[source] io::Error),
     #[error("{WORKERS_VAR} must be a number of threads from 1 up, not `{0}`")]
     Workers(String),
-    #[error("a server thread failed: {0}")]
-    Thread(String),
+    #[error("a server thread failed")]
+    Thread(#[source] io::Error),
+    #[error("a server thread panicked")]
+    Panicked,
 }
 
 /// How many workers to run: `GLOSSGRAPH_WORKERS` if set, else one per core.
@@ -242,16 +244,14 @@ async fn serve_until(
             let _ = stopped.wait_for(|stop| *stop).await;
         })
         .await
-        .map_err(|e| ServeError::Thread(e.to_string()))
+        .map_err(ServeError::Thread)
 }
 
 /// Waits for every worker thread; the first failure is the answer.
 fn join(threads: Vec<std::thread::JoinHandle<Result<(), ServeError>>>) -> Result<(), ServeError> {
     let mut result = Ok(());
     for thread in threads {
-        let outcome = thread
-            .join()
-            .unwrap_or_else(|_| Err(ServeError::Thread("it panicked".into())));
+        let outcome = thread.join().unwrap_or(Err(ServeError::Panicked));
         if result.is_ok() {
             result = outcome;
         }

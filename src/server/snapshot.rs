@@ -334,8 +334,7 @@ impl Snapshot {
         ontology: Ontology,
         queries: Vec<NamedQuery>,
     ) -> Result<Self, SnapshotError> {
-        let (fingerprint, quads) =
-            content_hash(&store).map_err(|e| SnapshotError(e.to_string()))?;
+        let (fingerprint, quads) = content_hash(&store)?;
         Self::with_fingerprint(store, None, config, ontology, queries, fingerprint, quads)
     }
 
@@ -368,12 +367,11 @@ impl Snapshot {
         fingerprint: u64,
         quads: usize,
     ) -> Result<Self, SnapshotError> {
-        let exporter = Exporter::new(&config).map_err(|e| SnapshotError(e.to_string()))?;
-        let concepts = ConceptIndex::read(&store, config.base.as_str())
-            .map_err(|e| SnapshotError(e.to_string()))?;
+        let exporter = Exporter::new(&config)?;
+        let concepts = ConceptIndex::read(&store, config.base.as_str())?;
         let search = concepts.search_index();
         let store = match location {
-            Some(dir) => reopened(store, dir).map_err(|e| SnapshotError(e.to_string()))?,
+            Some(dir) => reopened(store, dir)?,
             None => store,
         };
         let mut counts: HashMap<&str, usize> = HashMap::new();
@@ -419,7 +417,7 @@ impl Snapshot {
         if let Some(bytes) = self
             .dumps
             .lock()
-            .map_err(|_| SnapshotError("dump cache poisoned".into()))?
+            .map_err(|_| SnapshotError::Poisoned)?
             .get(&key)
         {
             return Ok(bytes.clone());
@@ -427,25 +425,20 @@ impl Snapshot {
         let plain = if gzip {
             self.dump(format, false)?
         } else {
-            let quads =
-                crate::store::quads(&self.store).map_err(|e| SnapshotError(e.to_string()))?;
+            let quads = crate::store::quads(&self.store)?;
             let mut out = Vec::new();
-            self.exporter
-                .write(quads, format, &mut out)
-                .map_err(|e| SnapshotError(e.to_string()))?;
+            self.exporter.write(quads, format, &mut out)?;
             Arc::new(out)
         };
         let bytes = if gzip {
-            let gzipped = super::compress::Encoding::Gzip
-                .encode(&plain)
-                .map_err(|e| SnapshotError(e.to_string()))?;
+            let gzipped = super::compress::Encoding::Gzip.encode(&plain)?;
             Arc::new(gzipped)
         } else {
             plain
         };
         self.dumps
             .lock()
-            .map_err(|_| SnapshotError("dump cache poisoned".into()))?
+            .map_err(|_| SnapshotError::Poisoned)?
             .insert(key, bytes.clone());
         Ok(bytes)
     }
@@ -524,7 +517,15 @@ fn content_hash(store: &Store) -> Result<(u64, usize), StorageError> {
     Ok((sum, quads))
 }
 
-/// A snapshot could not be made from a store.
+/// A snapshot could not be made from a store, or a dump written from it.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot prepare the graph for serving: {0}")]
-pub struct SnapshotError(pub String);
+pub enum SnapshotError {
+    #[error("cannot read the graph to serve it")]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Context(#[from] crate::export::ContextError),
+    #[error("cannot write a dump")]
+    Dump(#[from] std::io::Error),
+    #[error("the dump cache was left inconsistent by a panic")]
+    Poisoned,
+}

@@ -23,7 +23,7 @@ fn a_new_glossary_builds_and_serves_at_once() {
     );
 
     let project = Project::open(&target).unwrap();
-    let diagnostics = glossgraph::commands::check(&project).unwrap();
+    let diagnostics = glossgraph::build::read(&project).unwrap().diagnostics;
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     let built =
         glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();
@@ -73,7 +73,7 @@ fn init_in_another_language_lists_english_for_the_example() {
     assert_eq!(project.config.languages, ["de", "en"]);
     assert_eq!(project.config.title["de"], "Mein \"Glossar\"");
     // The English example is the one thing to warn about.
-    let diagnostics = glossgraph::commands::check(&project).unwrap();
+    let diagnostics = glossgraph::build::read(&project).unwrap().diagnostics;
     let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, ["check/missing-default-term"], "{diagnostics:#?}");
     glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();

@@ -215,7 +215,7 @@ fn the_imported_seed_replaces_the_hand_written_entry_and_the_glossary_still_chec
     };
     let report = page::import(&[seed.to_string_lossy().into_owned()], &project, &options).unwrap();
     assert!(report.pages[0].replaced);
-    let diagnostics = glossgraph::commands::check(&project).unwrap();
+    let diagnostics = glossgraph::build::read(&project).unwrap().diagnostics;
     let errors: Vec<_> = diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let built =
@@ -565,7 +565,7 @@ fn malformed_pages_are_refused_with_the_input_and_line_and_nothing_is_written() 
         assert_eq!(at, line, "{name}: {found}");
         assert!(found.starts_with(message), "{name}: {found}");
         assert!(err.to_string().contains(&format!("line {line}")), "{err}");
-        assert_eq!(err.exit_code(), 1);
+        assert_eq!(glossgraph::commands::CommandError::from(err).exit_code(), 1);
     }
     // Errors in several pages are all reported, and nothing is written for any.
     let err = import_err(

@@ -305,7 +305,11 @@ fn blank_nodes_are_labelled_by_rdfc_1_0() {
     for line in manifest.lines().skip(1) {
         // test,name,comment,complexity,approval,hashAlgorithm,rdfc10,rdfc10map
         let fields: Vec<&str> = line.split(',').collect();
-        let (id, hash, rdfc10) = (fields[0], fields[fields.len() - 3], fields[fields.len() - 2]);
+        let (id, hash, rdfc10) = (
+            fields[0],
+            fields[fields.len() - 3],
+            fields[fields.len() - 2],
+        );
         let expected = dir.join(format!("rdfc10/{id}-rdfc10.nq"));
         if !hash.is_empty() || rdfc10 != "TRUE" || !expected.exists() {
             continue;

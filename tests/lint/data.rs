@@ -36,8 +36,8 @@ fn lint_finds_the_glossary_as_every_command_does() {
     let nowhere = tempfile::tempdir().unwrap();
     let err = lint::lint_located(None, nowhere.path(), &Options::default()).unwrap_err();
     assert!(matches!(err, LintError::Project(_)), "{err}");
-    assert_eq!(err.exit_code(), 1);
     assert!(err.to_string().contains("no glossary.toml found"), "{err}");
+    assert_eq!(glossgraph::commands::CommandError::from(err).exit_code(), 1);
 }
 
 #[test]
@@ -151,6 +151,6 @@ fn extra_shapes_are_applied_to_the_glossary() {
         ..Options::default()
     };
     let err = lint::lint_dir(&root().join("tests/fixtures/lint/base"), &missing).unwrap_err();
-    assert_eq!(err.exit_code(), 1);
     assert!(err.to_string().contains("nope.ttl"), "{err}");
+    assert_eq!(glossgraph::commands::CommandError::from(err).exit_code(), 1);
 }

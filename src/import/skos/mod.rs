@@ -114,6 +114,53 @@ impl std::fmt::Display for Inspection {
     }
 }
 
+/// What vocabularies hold, and how to publish them as they are beside a
+/// glossary's entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Advice {
+    pub inspection: Inspection,
+    /// The glossary folder and its settings file.
+    pub dir: std::path::PathBuf,
+    pub config: std::path::PathBuf,
+}
+
+impl std::fmt::Display for Advice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // glossary.toml lists vocabulary files by path relative to the glossary folder.
+        let files: Vec<String> = self
+            .inspection
+            .inputs
+            .iter()
+            .map(|i| {
+                let name = i.input.rsplit(['/', '\\']).next().unwrap_or(&i.input);
+                format!("\"{name}\"")
+            })
+            .collect();
+        write!(
+            f,
+            "{}to publish as it is, save the file(s) in {} and add to {}:\n  vocabularies = [{}]\nto convert to entries instead, run again with --to-entries\n",
+            self.inspection,
+            self.dir.display(),
+            self.config.display(),
+            files.join(", ")
+        )
+    }
+}
+
+/// Reads vocabularies and says what they hold and how to publish them in
+/// `project` as they are, writing nothing.
+pub fn advise(
+    inputs: &[String],
+    project: &Project,
+    limits: &FetchLimits,
+) -> Result<Advice, ImportError> {
+    Ok(Advice {
+        inspection: inspect(inputs, limits)?,
+        dir: project.dir.clone(),
+        config: project.config_path(),
+    })
+}
+
 /// Reads vocabularies and says what they hold, writing nothing.
 pub fn inspect(inputs: &[String], limits: &FetchLimits) -> Result<Inspection, ImportError> {
     let (graph, summaries) = read_all(inputs, limits)?;
