@@ -1,5 +1,7 @@
 //! Checks that need the vocabulary or the whole glossary: relation types and
 //! targets exist, no hierarchy cycles, one preferred label per language.
+//!
+//! Layer: pipeline, beside `convert`; above `source`.
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos, did_you_mean};

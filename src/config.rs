@@ -1,4 +1,6 @@
 //! `glossary.toml`: the scheme's metadata, base IRI, languages and paths.
+//!
+//! Layer: what a glossary is, beside `ontology`; above the leaves (`iri`, `input`, `diagnostic`).
 
 use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use crate::iri::Base;

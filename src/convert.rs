@@ -6,6 +6,8 @@
 //! targets, so an entry can be replaced by replacing its graph alone. Typed
 //! relations are also written as their SKOS super-properties, so SKOS-only tools
 //! see the hierarchy without a reasoner.
+//!
+//! Layer: pipeline, beside `check`; above `source`.
 
 use crate::config::Config;
 use crate::iri::{self, Part};

@@ -1,4 +1,6 @@
 //! Located messages about a user's sources: what is wrong, where, and how to fix it.
+//!
+//! Layer: a leaf.
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -2,9 +2,13 @@
 //! SKOS knowledge graph in an embedded Oxigraph store, exported in every common
 //! RDF format and queried with SPARQL.
 //!
-//! The flow runs one way: `source` reads entries, `check` finds mistakes across
-//! them, `convert` turns them into quads, `store` builds the graph, and
-//! `export` and `query` read it.
+//! The flow runs one way, in layers that import only from below (checked by
+//! `layers.rs`): leaves (`diagnostic`, `iri`, `input`, …) → what a glossary
+//! is (`config`, `ontology`) and where quads are kept (`store`) → `project` →
+//! the pipeline: `source` reads entries, `check` finds mistakes across them,
+//! `convert` turns them into quads, `build` loads them into the store → the
+//! readers of the built graph (`export`, `query`, `search`, `lint`,
+//! `server`, `import`) → `commands`, which the binary calls.
 
 pub mod build;
 pub mod check;
@@ -16,6 +20,8 @@ pub mod export;
 pub mod import;
 pub mod input;
 pub mod iri;
+#[cfg(test)]
+mod layers;
 pub mod lint;
 pub mod ontology;
 pub mod order;

@@ -1,5 +1,7 @@
 //! The glossgraph vocabulary (`ontology/glossary.ttl`), and the relation types and
 //! registers it declares, read from that file so a new type is a Turtle edit.
+//!
+//! Layer: what a glossary is, beside `config`; above `vocab`.
 
 use crate::vocab::{gg, owl, rdfs, skos, standard_inverse};
 use oxigraph::io::{RdfFormat, RdfParser};

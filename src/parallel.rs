@@ -1,4 +1,6 @@
 //! Work spread over the machine's cores, for the per-entry stages of a build.
+//!
+//! Layer: a leaf.
 
 use std::thread;
 

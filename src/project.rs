@@ -1,4 +1,6 @@
 //! Finding a glossary on disk and opening it: its folder, settings and vocabulary.
+//!
+//! Layer: above `config` and `ontology`, below `source`.
 
 use crate::config::{self, Config};
 use crate::diagnostic::Diagnostic;

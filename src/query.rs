@@ -11,6 +11,8 @@
 //! Parameters are bound in the parsed query, never by editing its text: as if a
 //! `VALUES` block opened the query's `WHERE` group, so filters and patterns in
 //! it see the value.
+//!
+//! Layer: a reader of the built graph; above `build`.
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos};

@@ -1,5 +1,7 @@
 //! Writing query results: SPARQL result formats, RDF for graph results, and a
 //! readable table for people at a terminal.
+//!
+//! Layer: a reader, above `export`.
 
 use crate::export::{Exporter, Format};
 use oxigraph::model::{Term, Triple};

@@ -1,4 +1,6 @@
 //! IRIs of the vocabularies glossgraph writes, and the prefixes it uses for them.
+//!
+//! Layer: a leaf.
 
 use oxigraph::model::NamedNodeRef;
 

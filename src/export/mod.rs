@@ -2,6 +2,8 @@
 //! quads always give the same bytes (sorted statements, fixed prefixes, blank nodes
 //! labelled by the W3C's RDF Dataset Canonicalization, RDFC-1.0, so the labels
 //! are a standard's and survive an upgrade of Oxigraph).
+//!
+//! Layer: a reader of the built graph; above `build`.
 
 mod jsonld;
 mod turtle;

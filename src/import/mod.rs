@@ -9,6 +9,9 @@
 //! - [`skos::to_entries`]: concepts of SKOS vocabularies.
 //! - [`csv::import`]: one concept per spreadsheet row.
 //! - [`init()`]: a new glossary folder.
+//!
+//! Layer: a reader, beside `lint` and `server`: importers check what they write
+//! with the build's own reading of entries.
 
 pub mod csv;
 pub mod draft;

@@ -17,6 +17,8 @@
 //! `error`, see [`Report::exit_code`]), else 1; when lint cannot run, what
 //! `crate::commands` decides for its `LintError` (1 for a glossary that
 //! cannot be found or unreadable shapes, 2 for the store or writing).
+//!
+//! Layer: a reader, beside `import` and `server`; above `build` and `query`.
 
 mod entries;
 mod finding;

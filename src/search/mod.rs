@@ -2,6 +2,8 @@
 //! and hidden label and notation, normalised, with exact, prefix, word, infix
 //! and typo-tolerant matching, ranked exact preferred > exact alternative >
 //! prefix > words > infix > fuzzy, the requested language first.
+//!
+//! Layer: a reader of the built graph; above `build`.
 
 mod index;
 mod normalize;

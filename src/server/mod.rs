@@ -5,6 +5,9 @@
 //! `app` builds the router (tests drive it with `oneshot`; the binary serves it
 //! with `serve` on every core until `shutdown_signal`); `watch` rebuilds when
 //! sources change.
+//!
+//! Layer: a reader, beside `import` and `lint`; above `export`, `query`,
+//! `search` and `build`.
 
 mod compress;
 mod frame;

@@ -2,6 +2,8 @@
 //!
 //! Parsing is per file and reports every problem it finds; checks that need
 //! the whole glossary (targets exist, no cycles) live in `crate::check`.
+//!
+//! Layer: pipeline, its first step; above `project`.
 
 mod entry;
 pub mod markdown;
