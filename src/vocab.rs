@@ -27,11 +27,17 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("xsd", "http://www.w3.org/2001/XMLSchema#"),
 ];
 
-/// `skos:prefLabel` for the SKOS IRI, and so on for [`PREFIXES`] and then
-/// `extra`; any other IRI in angle brackets. For messages, not for output
+/// Prefixes messages also use for vocabularies glossgraph reads but does not write.
+const MESSAGE_PREFIXES: &[(&str, &str)] = &[
+    ("dc", "http://purl.org/dc/elements/1.1/"),
+    ("skosxl", "http://www.w3.org/2008/05/skos-xl#"),
+];
+
+/// `skos:prefLabel` for the SKOS IRI, and so on for [`PREFIXES`] and a few
+/// more; any other IRI in angle brackets. For messages, not for output
 /// formats.
-pub fn compact(iri: &str, extra: &[(&str, &str)]) -> String {
-    for (prefix, ns) in PREFIXES.iter().chain(extra) {
+pub fn compact(iri: &str) -> String {
+    for (prefix, ns) in PREFIXES.iter().chain(MESSAGE_PREFIXES) {
         if let Some(local) = iri.strip_prefix(ns)
             && !local.is_empty()
             && local

@@ -11,7 +11,7 @@ use super::finding::Finding;
 use super::graph::{Graph, Id};
 use super::semantics::{Edges, Skos, extra};
 use super::skos::{lexical_labels, valid_language};
-use crate::vocab::skos;
+use crate::vocab::{compact, skos};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{NamedNodeRef, Term};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -36,15 +36,12 @@ pub fn check(s: &Skos<'_>) -> Vec<Finding> {
     out
 }
 
-fn name(g: &Graph, id: Id) -> String {
-    match g.term(id) {
-        Term::NamedNode(n) => format!("<{}>", n.as_str()),
-        other => other.to_string(),
-    }
-}
-
 fn names(g: &Graph, ids: &[Id], most: usize) -> String {
-    let mut shown: Vec<String> = ids.iter().take(most).map(|x| name(g, *x)).collect();
+    let mut shown: Vec<String> = ids
+        .iter()
+        .take(most)
+        .map(|x| g.term(*x).to_string())
+        .collect();
     if ids.len() > most {
         shown.push(format!("and {} more", ids.len() - most));
     }
@@ -61,7 +58,7 @@ fn orphans_and_clusters(s: &Skos<'_>, concepts: &[Id], out: &mut Vec<Finding>) {
                 Finding::new(
                     "qskos/orphan-concept",
                     g.locate(c),
-                    format!("{} has no broader, narrower, related or mapped concept", name(g, c)),
+                    format!("{} has no broader, narrower, related or mapped concept", g.term(c)),
                 )
                 .with_help("place the concept in the hierarchy (skos:broader) or relate it to another concept"),
             );
@@ -185,13 +182,13 @@ fn cycles(s: &Skos<'_>, out: &mut Vec<Finding>) {
     for members in cyclic_components(&s.hierarchy) {
         let first = members[0];
         let cycle = if members.len() == 1 {
-            format!("{} is broader than itself", name(g, first))
+            format!("{} is broader than itself", g.term(first))
         } else {
             let mut path = s.hierarchy.path(first, first).unwrap_or_default();
             if path.is_empty() {
                 path = members.clone();
             }
-            let shown: Vec<String> = path.iter().map(|x| name(g, *x)).collect();
+            let shown: Vec<String> = path.iter().map(|x| g.term(*x).to_string()).collect();
             format!("hierarchy cycle: {}", shown.join(" → "))
         };
         out.push(
@@ -223,9 +220,9 @@ fn hierarchical_redundancy(s: &Skos<'_>, out: &mut Vec<Finding>) {
                     g.locate(a),
                     format!(
                         "{} has {} as a broader concept, which it already reaches through {}",
-                        name(g, a),
-                        name(g, c),
-                        name(g, b)
+                        g.term(a),
+                        g.term(c),
+                        g.term(b)
                     ),
                 )
                 .with_help("remove the direct skos:broader link; the hierarchy implies it")
@@ -268,7 +265,7 @@ fn mapping_clashes(s: &Skos<'_>, out: &mut Vec<Finding>) {
                     Finding::new(
                         "qskos/mapping-clash",
                         g.locate(a),
-                        format!("{} and {} are exact matches but also {how}", name(g, a), name(g, b)),
+                        format!("{} and {} are exact matches but also {how}", g.term(a), g.term(b)),
                     )
                     .with_help("concepts that mean the same are not broader, narrower or related to each other: fix the mapping or the relation")
                     .with_related([g.show(b)]),
@@ -310,7 +307,7 @@ fn labels(s: &Skos<'_>, concepts: &[Id], out: &mut Vec<Finding>) {
                     Finding::new(
                         "qskos/empty-label",
                         g.locate(x),
-                        format!("{} has an empty label {}", name(g, x), g.term(literal)),
+                        format!("{} has an empty label {}", g.term(x), g.term(literal)),
                     )
                     .with_help("remove the empty label or write the label's text"),
                 );
@@ -324,7 +321,7 @@ fn labels(s: &Skos<'_>, concepts: &[Id], out: &mut Vec<Finding>) {
                         format!(
                             "the label {} of {} contains the unprintable character U+{:04X}",
                             g.term(literal),
-                            name(g, x),
+                            g.term(x),
                             bad as u32
                         ),
                     )
@@ -356,7 +353,7 @@ fn labels(s: &Skos<'_>, concepts: &[Id], out: &mut Vec<Finding>) {
                     Finding::new(
                         "qskos/disjoint-labels",
                         g.locate(x),
-                        format!("{} has labels of different kinds that differ only in case or spacing: {}", name(g, x), shown.join(", ")),
+                        format!("{} has labels of different kinds that differ only in case or spacing: {}", g.term(x), shown.join(", ")),
                     )
                     .with_help("a preferred label need not be repeated as an alternative or hidden label; remove the variant"),
                 );
@@ -393,7 +390,7 @@ fn labels(s: &Skos<'_>, concepts: &[Id], out: &mut Vec<Finding>) {
                 Finding::new(
                     "qskos/missing-labels",
                     g.locate(c),
-                    format!("the concept {} has no skos:prefLabel", name(g, c)),
+                    format!("the concept {} has no skos:prefLabel", g.term(c)),
                 )
                 .with_help("give every concept a preferred label"),
             );
@@ -409,7 +406,7 @@ fn labels(s: &Skos<'_>, concepts: &[Id], out: &mut Vec<Finding>) {
                         g.locate(*c),
                         format!(
                             "{} has no preferred label in {}",
-                            name(g, *c),
+                            g.term(*c),
                             missing.join(", ")
                         ),
                     )
@@ -436,7 +433,7 @@ fn documentation(s: &Skos<'_>, concepts: &[Id], out: &mut Vec<Finding>) {
                     g.locate(c),
                     format!(
                         "{} has no definition, scope note, example or other SKOS note",
-                        name(g, c)
+                        g.term(c)
                     ),
                 )
                 .with_help("add a skos:definition"),
@@ -468,7 +465,7 @@ fn schemes_and_top_concepts(s: &Skos<'_>, out: &mut Vec<Finding>) {
                     g.locate(scheme),
                     format!(
                         "the concept scheme {} has no label or title",
-                        name(g, scheme)
+                        g.term(scheme)
                     ),
                 )
                 .with_help("give the scheme a skos:prefLabel or dcterms:title"),
@@ -489,7 +486,7 @@ fn schemes_and_top_concepts(s: &Skos<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     "qskos/omitted-top-concepts",
                     g.locate(scheme),
-                    format!("the concept scheme {} names no top concept", name(g, scheme)),
+                    format!("the concept scheme {} names no top concept", g.term(scheme)),
                 )
                 .with_help("state the entry points of the hierarchy with skos:hasTopConcept (and skos:topConceptOf)"),
             );
@@ -502,7 +499,7 @@ fn schemes_and_top_concepts(s: &Skos<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     "qskos/top-concept-with-broader",
                     g.locate(top),
-                    format!("the top concept {} has the broader concept {}", name(g, top), name(g, parent)),
+                    format!("the top concept {} has the broader concept {}", g.term(top), g.term(parent)),
                 )
                 .with_help("a top concept is an entry point of the hierarchy: remove skos:topConceptOf/hasTopConcept or the skos:broader link")
                 .with_related([g.show(parent)]),
@@ -540,12 +537,12 @@ fn unidirectional(s: &Skos<'_>, out: &mut Vec<Finding>) {
                     g.locate(a),
                     format!(
                         "{} {} {}, but {} does not state {} {}",
-                        name(g, a),
-                        short(p),
-                        name(g, b),
-                        name(g, b),
-                        short(inverse),
-                        name(g, a)
+                        g.term(a),
+                        compact(p.as_str()),
+                        g.term(b),
+                        g.term(b),
+                        compact(inverse.as_str()),
+                        g.term(a)
                     ),
                 )
                 .with_help("state the inverse too, so tools without a reasoner see the relation from both ends")
@@ -553,12 +550,6 @@ fn unidirectional(s: &Skos<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
-}
-
-fn short(p: NamedNodeRef<'_>) -> String {
-    p.as_str()
-        .strip_prefix(skos::NS)
-        .map_or_else(|| format!("<{}>", p.as_str()), |l| format!("skos:{l}"))
 }
 
 /// Omitted or invalid language tags (`oilt`).
@@ -575,7 +566,7 @@ fn literals(s: &Skos<'_>, out: &mut Vec<Finding>) {
                     Finding::new(
                         "qskos/invalid-language-tag",
                         g.locate(x),
-                        format!("{} has the literal {} whose language tag `{language}` is not valid BCP 47", name(g, x), g.term(o)),
+                        format!("{} has the literal {} whose language tag `{language}` is not valid BCP 47", g.term(x), g.term(o)),
                     )
                     .with_help("use a tag such as `en`, `de` or `pt-BR`"),
                 );
@@ -597,7 +588,7 @@ fn literals(s: &Skos<'_>, out: &mut Vec<Finding>) {
                     g.locate(x),
                     format!(
                         "{} has the text {} with no language tag",
-                        name(g, x),
+                        g.term(x),
                         g.term(o)
                     ),
                 )
@@ -634,7 +625,7 @@ fn notations(s: &Skos<'_>, concepts: &[Id], out: &mut Vec<Finding>) {
                         g.locate(c),
                         format!(
                             "{} has {} notations of the datatype <{datatype}>: {}",
-                            name(g, c),
+                            g.term(c),
                             vs.len(),
                             names(g, vs, 5)
                         ),
@@ -693,7 +684,7 @@ fn reflexive_and_mappings(s: &Skos<'_>, out: &mut Vec<Finding>) {
                     Finding::new(
                         "qskos/reflexive-relation",
                         g.locate(a),
-                        format!("{} is related to itself by {}", name(g, a), name(g, p)),
+                        format!("{} is related to itself by {}", g.term(a), g.term(p)),
                     )
                     .with_help(
                         "remove the statement; a concept is not related or mapped to itself",
@@ -719,7 +710,7 @@ fn reflexive_and_mappings(s: &Skos<'_>, out: &mut Vec<Finding>) {
                     Finding::new(
                         "qskos/mapping-within-scheme",
                         g.locate(a),
-                        format!("{} and {} are both in {} but linked by the mapping relation {}", name(g, a), name(g, b), name(g, scheme), name(g, p)),
+                        format!("{} and {} are both in {} but linked by the mapping relation {}", g.term(a), g.term(b), g.term(scheme), g.term(p)),
                     )
                     .with_help("mapping relations link concepts of different schemes; within a scheme use skos:broader, skos:narrower or skos:related")
                     .with_related([g.show(b)]),
@@ -818,7 +809,7 @@ fn associative(s: &Skos<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     "qskos/valueless-associative-relation",
                     g.locate(a),
-                    format!("{} and {} are related, and both are narrower than {}", name(g, a), name(g, b), name(g, parent)),
+                    format!("{} and {} are related, and both are narrower than {}", g.term(a), g.term(b), g.term(parent)),
                 )
                 .with_help("siblings are related through their broader concept already; keep skos:related for links the hierarchy does not show")
                 .with_related([g.show(b)]),
@@ -844,7 +835,7 @@ fn associative(s: &Skos<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     "qskos/solely-transitive-relation",
                     g.locate(a),
-                    format!("{} and {} are linked by {} only, with no skos:broader/skos:narrower path between them", name(g, a), name(g, b), short(p)),
+                    format!("{} and {} are linked by {} only, with no skos:broader/skos:narrower path between them", g.term(a), g.term(b), compact(p.as_str())),
                 )
                 .with_help("state the hierarchy with skos:broader and skos:narrower; the transitive properties are for queries")
                 .with_related([g.show(b)]),

@@ -29,6 +29,7 @@
 
 use super::finding::{Finding, Severity};
 use super::graph::{Graph, Id};
+use crate::vocab::compact;
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Term, Variable};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
@@ -589,11 +590,6 @@ fn show_path(sg: &Graph, node: Id) -> String {
     }
 }
 
-/// `skos:prefLabel` for the SKOS IRI, and so on for the prefixes glossgraph uses.
-fn compact(iri: &str) -> String {
-    crate::vocab::compact(iri, &[])
-}
-
 /// One constraint not met.
 struct Violation {
     component: &'static str,
@@ -654,7 +650,7 @@ impl<'a> Validator<'a> {
             .filter(|x| *x != focus)
             .map(|x| format!(" (value {})", self.g.term(x)))
             .unwrap_or_default();
-        let mut message = format!("{}{path}: {}{value}", name(self.g, focus), v.detail);
+        let mut message = format!("{}{path}: {}{value}", self.g.term(focus), v.detail);
         if let Some(m) = &shape.message
             && v.component != "shacl/sparql"
         {
@@ -847,7 +843,7 @@ impl<'a> Validator<'a> {
         match c {
             Constraint::Class(class) => {
                 each("shacl/class", &|v| self.is_instance(v, *class), &|_| {
-                    format!("expected an instance of {}", name(g, *class))
+                    format!("expected an instance of {}", g.term(*class))
                 })
             }
             Constraint::Datatype(dt) => each(
@@ -1237,13 +1233,6 @@ fn lexical(term: &Term) -> Option<String> {
         Term::NamedNode(n) => Some(n.as_str().to_owned()),
         Term::Literal(l) => Some(l.value().to_owned()),
         Term::BlankNode(_) => None,
-    }
-}
-
-fn name(g: &Graph, id: Id) -> String {
-    match g.term(id) {
-        Term::NamedNode(n) => format!("<{}>", n.as_str()),
-        other => other.to_string(),
     }
 }
 

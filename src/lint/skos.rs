@@ -4,7 +4,7 @@
 //! sub-property is found.
 
 use super::finding::Finding;
-use super::graph::{Graph, Id};
+use super::graph::Id;
 use super::semantics::Skos;
 use crate::vocab::skos;
 use oxigraph::model::Term;
@@ -20,13 +20,6 @@ pub fn check(s: &Skos<'_>) -> Vec<Finding> {
     out
 }
 
-fn name(g: &Graph, id: Id) -> String {
-    match g.term(id) {
-        Term::NamedNode(n) => format!("<{}>", n.as_str()),
-        other => other.to_string(),
-    }
-}
-
 /// S9 (Concept vs ConceptScheme) and S37 (Collection vs both).
 fn classes(s: &Skos<'_>, out: &mut Vec<Finding>) {
     let g = s.g;
@@ -37,7 +30,7 @@ fn classes(s: &Skos<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     "skos/S9",
                     g.locate(x),
-                    format!("{} is both a skos:Concept and a skos:ConceptScheme (stated, or implied by the properties used on it)", name(g, x)),
+                    format!("{} is both a skos:Concept and a skos:ConceptScheme (stated, or implied by the properties used on it)", g.term(x)),
                 )
                 .with_help("a concept scheme groups concepts and cannot be one; use a separate resource for the scheme, or remove the statement that makes it a concept"),
             );
@@ -52,7 +45,7 @@ fn classes(s: &Skos<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     "skos/S37",
                     g.locate(x),
-                    format!("{} is both a skos:Collection and a {other} (stated, or implied by the properties used on it)", name(g, x)),
+                    format!("{} is both a skos:Collection and a {other} (stated, or implied by the properties used on it)", g.term(x)),
                 )
                 .with_help("collections only group concepts: they cannot take part in semantic relations (skos:broader, skos:narrower, skos:related) nor be a scheme; relate its members instead"),
             );
@@ -129,7 +122,7 @@ fn labels(s: &Skos<'_>, out: &mut Vec<Finding>) {
                     Finding::new(
                         "skos/S13",
                         g.locate(x),
-                        format!("{} has the label {} as {}", name(g, x), g.term(*literal), names.join(" and ")),
+                        format!("{} has the label {} as {}", g.term(x), g.term(*literal), names.join(" and ")),
                     )
                     .with_help("a label is preferred, alternative or hidden, never two of them: remove it from all but one"),
                 );
@@ -160,7 +153,7 @@ fn labels(s: &Skos<'_>, out: &mut Vec<Finding>) {
                         g.locate(x),
                         format!(
                             "{} has {} preferred labels {which}: {}",
-                            name(g, x),
+                            g.term(x),
                             literals.len(),
                             shown.join(", ")
                         ),
@@ -201,7 +194,7 @@ fn s27(s: &Skos<'_>, out: &mut Vec<Finding>) {
             .broader_transitive
             .path(from, to)
             .unwrap_or_else(|| vec![from, to]);
-        let shown: Vec<String> = path.iter().map(|x| name(g, *x)).collect();
+        let shown: Vec<String> = path.iter().map(|x| g.term(*x).to_string()).collect();
         let how = if path.len() > 2 {
             format!(" through the hierarchy {}", shown.join(" → "))
         } else {
@@ -218,10 +211,10 @@ fn s27(s: &Skos<'_>, out: &mut Vec<Finding>) {
                 g.locate(at),
                 format!(
                     "{} and {} are related (skos:related) and {} is also narrower than {}{how}",
-                    name(g, at),
-                    name(g, other),
-                    name(g, from),
-                    name(g, to)
+                    g.term(at),
+                    g.term(other),
+                    g.term(from),
+                    g.term(to)
                 ),
             )
             .with_help("two concepts are either in one hierarchy or associatively related, not both: remove the skos:related (or the matching mapping), or the hierarchical link")
@@ -249,8 +242,8 @@ fn s46(s: &Skos<'_>, out: &mut Vec<Finding>) {
                     g.locate(a),
                     format!(
                         "{} and {} are linked by skos:exactMatch (stated or through other exact matches) and by {what}",
-                        name(g, a),
-                        name(g, b)
+                        g.term(a),
+                        g.term(b)
                     ),
                 )
                 .with_help("an exact match is not also a broader or related match: keep the mapping that is true and remove the other")

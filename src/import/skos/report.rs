@@ -57,14 +57,10 @@ impl Tally {
 /// A property with a known prefix, else in angle brackets (unless it is
 /// already bracketed, or is not an IRI).
 fn short(iri: &str) -> String {
-    const EXTRA: &[(&str, &str)] = &[
-        ("dc", "http://purl.org/dc/elements/1.1/"),
-        ("skosxl", "http://www.w3.org/2008/05/skos-xl#"),
-    ];
     if iri.starts_with('<') || iri.contains(' ') {
         iri.to_owned()
     } else {
-        crate::vocab::compact(iri, EXTRA)
+        crate::vocab::compact(iri)
     }
 }
 
