@@ -45,7 +45,6 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Diagnos
     if let Some(register) = &entry.register
         && ontology.register(&register.value).is_none()
     {
-        let known: Vec<&str> = ontology.registers.iter().map(|r| r.key.as_str()).collect();
         out.push(
             Diagnostic::error(
                 "check/unknown-register",
@@ -53,7 +52,7 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Diagnos
                 register.pos,
                 format!("unknown register `{}`", register.value),
             )
-            .with_help(format!("registers: {}", known.join(", "))),
+            .with_help(format!("registers: {}", ontology.register_keys())),
         );
     }
     if config.citations.article.is_none() {

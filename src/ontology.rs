@@ -153,6 +153,28 @@ impl Ontology {
         self.registers.iter().find(|r| r.key == key)
     }
 
+    /// The register a person wrote, by key or label, ignoring case, spaces
+    /// and punctuation (`Plain language`, `plain-language`): how importers
+    /// read a register.
+    pub fn register_written(&self, written: &str) -> Option<&Register> {
+        let letters = |text: &str| {
+            text.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase()
+        };
+        let wanted = letters(written);
+        self.registers
+            .iter()
+            .find(|r| letters(&r.key) == wanted || letters(&r.label) == wanted)
+    }
+
+    /// The registers' keys, for messages: `plain-language, legal`.
+    pub fn register_keys(&self) -> String {
+        let keys: Vec<&str> = self.registers.iter().map(|r| r.key.as_str()).collect();
+        keys.join(", ")
+    }
+
     /// Every property written for a relation of type `t` from subject to target,
     /// and every property written back from target to subject.
     pub fn expand(&self, t: &RelationType) -> (Vec<NamedNode>, Vec<NamedNode>) {
@@ -397,6 +419,29 @@ mod tests {
         assert_eq!(
             ontology.register("plain-language").unwrap().label,
             "Plain-language"
+        );
+    }
+
+    #[test]
+    fn registers_are_read_as_people_write_them() {
+        let o = Ontology::builtin().unwrap();
+        for written in [
+            "plain-language",
+            "Plain language",
+            "PLAIN-LANGUAGE",
+            "Plain-language",
+        ] {
+            assert_eq!(
+                o.register_written(written).map(|r| r.key.as_str()),
+                Some("plain-language"),
+                "{written}"
+            );
+        }
+        assert!(o.register_written("legalese").is_none());
+        assert!(
+            o.register_keys().contains("plain-language, "),
+            "{}",
+            o.register_keys()
         );
     }
 

@@ -338,27 +338,14 @@ impl Sheet<'_> {
             Column::HiddenLabels(l) => d
                 .hidden_labels
                 .extend(self.values(cell).map(|v| Tagged::new(lang(l), v))),
-            Column::Register => match self
-                .ontology
-                .registers
-                .iter()
-                .find(|r| r.key == cell || r.label.eq_ignore_ascii_case(cell))
-            {
+            Column::Register => match self.ontology.register_written(cell) {
                 Some(r) => d.register = Some(r.key.clone()),
                 None => mistakes.at(
                     line,
                     col,
                     "import/csv-register",
                     format!("unknown register `{cell}`"),
-                    format!(
-                        "registers: {}",
-                        self.ontology
-                            .registers
-                            .iter()
-                            .map(|r| r.key.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    format!("registers: {}", self.ontology.register_keys()),
                 ),
             },
             Column::Notation => d.notation = Some(cell.to_owned()),

@@ -268,24 +268,14 @@ fn make_draft(
         ..Draft::default()
     };
     if let Some((written, line)) = &page.register {
-        let key = normal(written);
-        match ontology
-            .registers
-            .iter()
-            .find(|r| normal(&r.key) == key || normal(&r.label) == key)
-        {
+        match ontology.register_written(written) {
             Some(register) => {
                 draft.register = Some(register.key.clone());
                 outcome.register = Some(register.key.clone());
             }
             None => outcome.notes.push(format!(
                 "line {line}: the register `{written}` is not one glossgraph knows ({}); left out",
-                ontology
-                    .registers
-                    .iter()
-                    .map(|r| r.key.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                ontology.register_keys()
             )),
         }
     }
@@ -414,12 +404,4 @@ fn owned_elsewhere(
         .iter()
         .find(|(_, t)| t == id)
         .map(|(key, _)| because(key))
-}
-
-/// Lowercase letters and digits only, to compare register names.
-fn normal(text: &str) -> String {
-    text.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase()
 }
