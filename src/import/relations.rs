@@ -6,7 +6,49 @@
 //! stated the first of them.
 
 use crate::ontology::{Direction, Ontology, RelationType};
+use crate::source::{Entry, Summary};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The relations entries of the glossary state: an import may not state one
+/// between two entries when the other already states one (all relations
+/// between two entries are stated in one of them).
+#[derive(Debug, Clone, Default)]
+pub struct Existing(BTreeMap<String, Vec<(String, String)>>);
+
+impl Existing {
+    /// The relations `entries` state, each as (relation key, target id).
+    pub fn of<'a>(entries: impl IntoIterator<Item = &'a Entry>, ontology: &Ontology) -> Self {
+        Self(
+            entries
+                .into_iter()
+                .map(|e| {
+                    let s = Summary::of(e, ontology);
+                    (
+                        s.id,
+                        s.relations.into_iter().map(|(k, t, ..)| (k, t)).collect(),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    /// Why `id` may not state a relation to `other`, if `other` states one to `id`.
+    pub fn states_back(&self, id: &str, other: &str) -> Option<String> {
+        self.0
+            .get(other)?
+            .iter()
+            .find(|(_, t)| t == id)
+            .map(|(key, _)| stated_back(other, key, id))
+    }
+}
+
+/// Why an entry may not state a relation to `other`: `other` already states
+/// `key: id`.
+pub fn stated_back(other: &str, key: &str, id: &str) -> String {
+    format!(
+        "`{other}` already states `{key}: {id}`, and all relations between two entries are stated in one of them"
+    )
+}
 
 /// A relation as an input states it: `from` is related to `to` by the type `key`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

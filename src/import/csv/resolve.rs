@@ -9,10 +9,9 @@ use super::report::CsvReport;
 use crate::diagnostic::did_you_mean;
 use crate::import::draft::Draft;
 use crate::import::labels::LabelIndex;
-use crate::import::relations::{self, Stated};
+use crate::import::relations::{self, Existing, Stated};
 use crate::import::target::Target;
 use crate::ontology::Ontology;
-use crate::source::Summary;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The rows, with the entries their cells name.
@@ -39,22 +38,10 @@ pub(super) fn names(
     mistakes: &mut Mistakes<'_>,
 ) -> Resolved {
     let names = Names::new(&rows, target);
-    // The relations each existing entry states: id → (relation key, target id).
-    let stated_by_existing: BTreeMap<String, Vec<(String, String)>> = target
-        .entries
-        .iter()
-        .filter(|e| !names.new.contains(&e.id))
-        .map(|e| {
-            (
-                e.id.clone(),
-                Summary::of(e, &target.project.ontology)
-                    .relations
-                    .into_iter()
-                    .map(|(k, t, ..)| (k, t))
-                    .collect(),
-            )
-        })
-        .collect();
+    let existing = Existing::of(
+        target.entries.iter().filter(|e| !names.new.contains(&e.id)),
+        &target.project.ontology,
+    );
     let mut resolved = Resolved {
         rows: Vec::new(),
         stated: Vec::new(),
@@ -75,17 +62,8 @@ pub(super) fn names(
                 resolved.stated.push(s);
                 continue;
             }
-            let back = stated_by_existing
-                .get(&s.to)
-                .and_then(|r| r.iter().find(|(_, t)| *t == s.from));
-            match back {
-                Some((k, _)) => {
-                    let why = format!(
-                        "`{}` already states `{k}: {}`, and all relations between two entries are stated in one of them",
-                        s.to, s.from
-                    );
-                    resolved.dropped.push((s, why));
-                }
+            match existing.states_back(&s.from, &s.to) {
+                Some(why) => resolved.dropped.push((s, why)),
                 None => resolved.to_existing.push(s),
             }
         }

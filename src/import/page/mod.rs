@@ -19,13 +19,13 @@ use super::draft::{Draft, DraftFact, DraftSection, Tagged};
 use super::error::ImportError;
 use super::labels::{LabelIndex, Unmatched};
 use super::markdown;
+use super::relations::{Existing, stated_back};
 use super::target::Target;
 use super::write;
 use crate::diagnostic::Diagnostic;
 use crate::input::{self, FetchLimits, Fetched, Kind};
 use crate::iri::slugify;
 use crate::project::Project;
-use crate::source::Summary;
 use layout::{Block, Page};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -79,18 +79,7 @@ pub fn import(
         .collect::<Result<Vec<_>, _>>()?;
     let target = Target::load(project, &options.out_dir)?;
     let ontology = &project.ontology;
-    // Relations the existing entries state: id → (relation key, target).
-    let stated: BTreeMap<String, Vec<(String, String)>> = target
-        .entries
-        .iter()
-        .map(|e| {
-            let s = Summary::of(e, ontology);
-            (
-                s.id,
-                s.relations.into_iter().map(|(k, t, ..)| (k, t)).collect(),
-            )
-        })
-        .collect();
+    let stated = Existing::of(&target.entries, ontology);
 
     let texts: Vec<String> = target
         .entries
@@ -241,7 +230,7 @@ fn make_draft(
     fetched: &Fetched,
     target: &Target<'_>,
     earlier: &[Draft],
-    stated: &BTreeMap<String, Vec<(String, String)>>,
+    stated: &Existing,
 ) -> (Draft, PageOutcome) {
     let project = target.project;
     let ontology = &project.ontology;
@@ -375,17 +364,8 @@ fn make_draft(
 
 /// Why `id` may not state a relation to `other`: `other` (an existing entry, or
 /// a page imported before) already states one to `id`.
-fn owned_elsewhere(
-    id: &str,
-    other: &str,
-    stated: &BTreeMap<String, Vec<(String, String)>>,
-    earlier: &[Draft],
-) -> Option<String> {
-    let because = |key: &str| {
-        format!(
-            "`{other}` already states `{key}: {id}`, and all relations between two entries are stated in one of them"
-        )
-    };
+fn owned_elsewhere(id: &str, other: &str, stated: &Existing, earlier: &[Draft]) -> Option<String> {
+    let because = |key: &str| stated_back(other, key, id);
     if let Some(d) = earlier.iter().find(|d| d.id == other) {
         for fact in &d.key_facts {
             if fact.targets.iter().any(|t| t == id) {
@@ -399,9 +379,5 @@ fn owned_elsewhere(
         }
         return None;
     }
-    stated
-        .get(other)?
-        .iter()
-        .find(|(_, t)| t == id)
-        .map(|(key, _)| because(key))
+    stated.states_back(id, other)
 }
