@@ -21,7 +21,6 @@ use crate::query::{self, NamedQuery, QueryError};
 use crate::results::{self, ResultsFormat};
 use crate::server::{self, serve::ServeError, snapshot::SnapshotError};
 use crate::store;
-use oxigraph::model::GraphName;
 use std::fmt;
 use std::io::{self, Write};
 use std::net::SocketAddr;
@@ -282,8 +281,11 @@ pub fn export(
     let built = build::build(&project, &context.store)?;
     let exporter = Exporter::new(&project.config)?;
     let storage = |e| CommandError::Build(BuildError::Storage(e));
-    let quads = match concept {
-        None => store::quads(&built.store).map_err(storage)?,
+    match concept {
+        None => {
+            let quads = store::quads(&built.store).map_err(storage)?;
+            write_output(output, |out| exporter.write(quads, format, out))?;
+        }
         Some(id) => {
             let unknown = || CommandError::UnknownConcept(id.to_owned());
             if !crate::iri::is_slug(id) {
@@ -294,13 +296,9 @@ pub fn export(
             if triples.is_empty() {
                 return Err(unknown());
             }
-            triples
-                .into_iter()
-                .map(|t| t.in_graph(GraphName::DefaultGraph))
-                .collect()
+            write_output(output, |out| exporter.write_triples(triples, format, out))?;
         }
-    };
-    write_output(output, |out| exporter.write(quads, format, out))?;
+    }
     Ok(Warnings(built.warnings))
 }
 

@@ -52,26 +52,26 @@ impl Format {
         }
     }
 
-    pub fn media_type(self) -> &'static str {
+    /// Oxigraph's name for the format, whose media type and extension are ours.
+    pub fn rdf_format(self) -> RdfFormat {
         match self {
-            Format::Turtle => "text/turtle",
-            Format::JsonLd => "application/ld+json",
-            Format::RdfXml => "application/rdf+xml",
-            Format::NTriples => "application/n-triples",
-            Format::NQuads => "application/n-quads",
-            Format::TriG => "application/trig",
+            Format::Turtle => RdfFormat::Turtle,
+            Format::JsonLd => RdfFormat::JsonLd {
+                profile: Default::default(),
+            },
+            Format::RdfXml => RdfFormat::RdfXml,
+            Format::NTriples => RdfFormat::NTriples,
+            Format::NQuads => RdfFormat::NQuads,
+            Format::TriG => RdfFormat::TriG,
         }
     }
 
+    pub fn media_type(self) -> &'static str {
+        self.rdf_format().media_type()
+    }
+
     pub fn extension(self) -> &'static str {
-        match self {
-            Format::Turtle => "ttl",
-            Format::JsonLd => "jsonld",
-            Format::RdfXml => "rdf",
-            Format::NTriples => "nt",
-            Format::NQuads => "nq",
-            Format::TriG => "trig",
-        }
+        self.rdf_format().file_extension()
     }
 
     /// Whether the format keeps named graphs. The others hold the union of all graphs.
@@ -131,21 +131,20 @@ impl Exporter {
                 serde_json::to_writer_pretty(&mut *out, &document)?;
                 out.write_all(b"\n")
             }
-            Format::RdfXml => self.serialize(
-                triples
-                    .into_iter()
-                    .map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph)),
-                RdfFormat::RdfXml,
-                out,
-            ),
-            _ => self.serialize(
-                triples
-                    .into_iter()
-                    .map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph)),
-                RdfFormat::NTriples,
-                out,
-            ),
+            Format::RdfXml => self.serialize(in_default_graph(triples), RdfFormat::RdfXml, out),
+            _ => self.serialize(in_default_graph(triples), RdfFormat::NTriples, out),
         }
+    }
+
+    /// Writes `triples` in `format`, as [`Exporter::write`] writes quads of
+    /// the default graph.
+    pub fn write_triples(
+        &self,
+        triples: Vec<Triple>,
+        format: Format,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        self.write(in_default_graph(triples).collect(), format, out)
     }
 
     /// Writes a query's graph answer. In the line formats the triples go out
@@ -165,14 +164,11 @@ impl Exporter {
             && !triples
                 .iter()
                 .any(|t| t.subject.is_blank_node() || t.object.is_blank_node());
-        let quads = triples
-            .into_iter()
-            .map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph));
         if as_they_come {
             // Triples in the default graph are the same lines in N-Quads.
-            self.serialize(quads, RdfFormat::NTriples, out)
+            self.serialize(in_default_graph(triples), RdfFormat::NTriples, out)
         } else {
-            self.write(quads.collect(), format, out)
+            self.write_triples(triples, format, out)
         }
     }
 
@@ -199,6 +195,12 @@ impl Exporter {
     }
 }
 
+fn in_default_graph(triples: Vec<Triple>) -> impl Iterator<Item = Quad> {
+    triples
+        .into_iter()
+        .map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph))
+}
+
 /// The distinct triples of `quads`, sorted.
 pub fn sorted_triples(quads: Vec<Quad>) -> Vec<Triple> {
     let mut triples: Vec<Triple> = quads.into_iter().map(Triple::from).collect();
@@ -221,4 +223,28 @@ fn canonical(quads: Vec<Quad>) -> Vec<Quad> {
         hash_algorithm: CanonicalizationHashAlgorithm::Sha256,
     });
     dataset.iter().map(|q| q.into_owned()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Format;
+
+    /// Media types and extensions are in every explicit-format URL the server
+    /// publishes (`concept/x.ttl`): they must not change with Oxigraph.
+    #[test]
+    fn media_types_and_extensions_are_pinned() {
+        let expected = [
+            (Format::Turtle, "text/turtle", "ttl"),
+            (Format::JsonLd, "application/ld+json", "jsonld"),
+            (Format::RdfXml, "application/rdf+xml", "rdf"),
+            (Format::NTriples, "application/n-triples", "nt"),
+            (Format::NQuads, "application/n-quads", "nq"),
+            (Format::TriG, "application/trig", "trig"),
+        ];
+        for (format, media_type, extension) in expected {
+            assert_eq!(format.media_type(), media_type);
+            assert_eq!(format.extension(), extension);
+        }
+        assert_eq!(Format::ALL.len(), expected.len());
+    }
 }

@@ -18,7 +18,7 @@ use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::Response;
 use axum::http::header::{self, HeaderMap};
-use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad, Triple};
+use oxigraph::model::{NamedNode, NamedNodeRef, Triple};
 
 /// The files built into the binary, by their path under the root, with their
 /// media types: the stylesheet, the search box's suggestions, and YASGUI.
@@ -153,14 +153,10 @@ fn head(snapshot: &Snapshot, w: &Wanted, tag: &str, urls: FormatUrls<'_>) -> Hea
 
 /// `triples` written in `format`.
 pub fn rdf(snapshot: &Snapshot, triples: Vec<Triple>, format: Format) -> Result<Vec<u8>, AppError> {
-    let quads: Vec<Quad> = triples
-        .into_iter()
-        .map(|t| t.in_graph(GraphName::DefaultGraph))
-        .collect();
     let mut out = Vec::new();
     snapshot
         .exporter
-        .write(quads, format, &mut out)
+        .write_triples(triples, format, &mut out)
         .map_err(AppError::internal)?;
     Ok(out)
 }
