@@ -1,18 +1,22 @@
 //! SHACL validation, evaluated natively over the lint [`Graph`].
 //!
 //! Lint evaluates SHACL Core (and SHACL-SPARQL's `sh:sparql` constraints)
-//! itself rather than through rudof's `shacl_validation` crate (0.2.12, the
-//! current release). That crate was tried: it pulls a second copy of reqwest
-//! (0.12) and Oxigraph's HTTP client into the build (about 2¼ minutes of
-//! release build from scratch on this machine), panics (`todo!()`) on inverse,
-//! sequence and alternative paths in its report and on blank-node objects — the
-//! kos-kit SKOS shapes use `sh:inversePath`, and lint must never panic on user
-//! input — and has no SHACL-SPARQL, which SkoHub's shapes use. Neither it nor
-//! any SHACL engine applies SKOS's semantics (that is why pySHACL with SkoHub's
-//! shapes misses 6 of the 51 SKOS Reference examples), so the SKOS conditions
-//! are Rust over the same index (`skos.rs`) and SHACL checks what SHACL is for:
-//! the shape of the published data (`ontology/shapes.ttl`, and any shapes
-//! given with `--shapes`).
+//! itself rather than through rudof's `shacl` crate (0.3.37, the current
+//! release, which replaced `shacl_validation`). That crate was tried again: it
+//! now follows every path form and blank-node values without panicking, but
+//! its `rudof_rdf` dependency turns on Oxigraph's `rdf-12` and HTTP client
+//! features whatever features we ask for. The first adds `Term::Triple`, so a
+//! dozen of our `match`es on terms stop compiling; the second would let a
+//! `SERVICE` in a query sent to the server, or in a shape's `sh:sparql`, fetch
+//! any address. It also brings reqwest 0.12 beside our 0.13 and 85 more
+//! packages. `default-features = false` removes none of that, only its
+//! SHACL-SPARQL, which it then skips silently (SkoHub's shapes use it); with
+//! SHACL-SPARQL on, a blank-node focus node makes the whole validation fail.
+//! Neither it nor any SHACL engine applies SKOS's semantics (that is why
+//! pySHACL with SkoHub's shapes misses 6 of the 51 SKOS Reference examples),
+//! so the SKOS conditions are Rust over the same index (`skos.rs`) and SHACL
+//! checks what SHACL is for: the shape of the published data
+//! (`ontology/shapes.ttl`, and any shapes given with `--shapes`).
 //!
 //! What is evaluated: targets (`sh:targetClass`, implicit class targets,
 //! `sh:targetNode`, `sh:targetSubjectsOf`, `sh:targetObjectsOf`); every path
