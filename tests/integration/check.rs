@@ -90,6 +90,33 @@ fn a_missing_glossary_is_a_clear_error() {
     );
 }
 
+/// Without the `rocksdb` feature, `--store` says how to get it, and builds nothing.
+#[cfg(not(feature = "rocksdb"))]
+#[test]
+fn a_persistent_store_without_the_feature_is_a_clear_error() {
+    let out = glossgraph(&root(), &["--store", "unused-store", "build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("built without the `rocksdb` feature"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!root().join("unused-store").exists());
+}
+
+/// An error is printed with its causes, on one line.
+#[test]
+fn errors_are_printed_with_their_causes() {
+    let out = glossgraph(&root(), &["lint", "--shapes", "no-such-shapes.ttl"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("glossgraph: cannot read the shapes file no-such-shapes.ttl: "),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
 #[test]
 fn vocabulary_files_are_published_beside_the_entries() {
     let dir = fixture_with_vocabularies(&[(
