@@ -22,17 +22,7 @@ fn export(format: Format) -> Vec<u8> {
 }
 
 fn parse(bytes: &[u8], format: Format) -> HashSet<Quad> {
-    let rdf_format = match format {
-        Format::Turtle => RdfFormat::Turtle,
-        Format::JsonLd => RdfFormat::JsonLd {
-            profile: Default::default(),
-        },
-        Format::RdfXml => RdfFormat::RdfXml,
-        Format::NTriples => RdfFormat::NTriples,
-        Format::NQuads => RdfFormat::NQuads,
-        Format::TriG => RdfFormat::TriG,
-    };
-    RdfParser::from_format(rdf_format)
+    RdfParser::from_format(format.rdf_format())
         .for_slice(bytes)
         .collect::<Result<_, _>>()
         .unwrap_or_else(|e| panic!("{} does not parse: {e}", format.name()))
