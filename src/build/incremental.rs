@@ -258,62 +258,19 @@ pub(super) fn build(
     let store = match (&live, old_scheme) {
         (Some(live), Some(old_scheme)) => {
             let store = generation.create_store(Some(&generations.open(live)?))?;
-            let scheme = project.config.base.scheme();
-            let mut counts = Counts {
-                triples: manifest.triples,
-                quads: manifest.quads,
-                uncounted: scheme.as_ref(),
-            };
-            let cleared: std::collections::BTreeSet<&str> = plan
-                .removed
-                .iter()
-                .map(String::as_str)
-                .chain(plan.changed.iter().map(|e| e.id.as_str()))
-                .collect();
-            for id in &cleared {
-                counts.remove_graph(&store, project.config.base.concept(id).as_ref())?;
-            }
-            for entry in &plan.changed {
-                counts.add_graph(
-                    &store,
-                    convert::entry(entry, &project.config, &project.ontology),
-                )?;
-            }
-            let new_scheme = convert::scheme(
-                &project.config,
-                &manifest.summaries,
-                &project.ontology,
-                counts.triples,
-            );
-            counts.replace_uncounted(&store, old_scheme, new_scheme)?;
-            manifest.triples = counts.triples;
-            manifest.quads = counts.quads;
+            update(
+                project,
+                &store,
+                &plan.removed,
+                &plan.changed,
+                &mut manifest,
+                old_scheme,
+            )?;
             store
         }
         _ => {
             let store = generation.create_store(None)?;
-            let (loaded, vocabularies, ()) =
-                super::load_parsed(&store, project, Order::AsConverted, |sender| {
-                    for entry in &plan.changed {
-                        if sender.send(entry).is_err() {
-                            break;
-                        }
-                    }
-                });
-            let errors: Vec<Diagnostic> =
-                vocabularies.into_iter().filter_map(|v| v.error).collect();
-            if !errors.is_empty() {
-                return Err(BuildError::Invalid(errors));
-            }
-            let (tally, _) = loaded?;
-            manifest.triples = tally.triples();
-            store.extend(convert::scheme(
-                &project.config,
-                &manifest.summaries,
-                &project.ontology,
-                manifest.triples,
-            ))?;
-            manifest.quads = store.len()?;
+            load_all(project, &store, &plan.changed, &mut manifest)?;
             store
         }
     };
@@ -332,6 +289,83 @@ pub(super) fn build(
         location: Some(location),
         vocabularies: Vec::new(),
     })
+}
+
+/// Brings a checkpoint of the live store up to date: the graphs of the
+/// `removed` ids and of the `changed` entries go, the changed entries come
+/// in, and the scheme graph (`old_scheme` in the checkpoint) changes by its
+/// difference. Keeps `manifest`'s counts.
+fn update(
+    project: &Project,
+    store: &oxigraph::store::Store,
+    removed: &[String],
+    changed: &[Entry],
+    manifest: &mut Manifest,
+    old_scheme: Vec<oxigraph::model::Quad>,
+) -> Result<(), BuildError> {
+    let scheme = project.config.base.scheme();
+    let mut counts = Counts {
+        triples: manifest.triples,
+        quads: manifest.quads,
+        uncounted: scheme.as_ref(),
+    };
+    let cleared: std::collections::BTreeSet<&str> = removed
+        .iter()
+        .map(String::as_str)
+        .chain(changed.iter().map(|e| e.id.as_str()))
+        .collect();
+    for id in &cleared {
+        counts.remove_graph(store, project.config.base.concept(id).as_ref())?;
+    }
+    for entry in changed {
+        counts.add_graph(
+            store,
+            convert::entry(entry, &project.config, &project.ontology),
+        )?;
+    }
+    let new_scheme = convert::scheme(
+        &project.config,
+        &manifest.summaries,
+        &project.ontology,
+        counts.triples,
+    );
+    counts.replace_uncounted(store, old_scheme, new_scheme)?;
+    manifest.triples = counts.triples;
+    manifest.quads = counts.quads;
+    Ok(())
+}
+
+/// Loads everything into an empty store: the ontology, the vocabularies and
+/// `entries` (all of them: nothing could be reused), then the scheme graph.
+/// Sets `manifest`'s counts.
+fn load_all(
+    project: &Project,
+    store: &oxigraph::store::Store,
+    entries: &[Entry],
+    manifest: &mut Manifest,
+) -> Result<(), BuildError> {
+    let (loaded, vocabularies, ()) =
+        super::load_parsed(store, project, Order::AsConverted, |sender| {
+            for entry in entries {
+                if sender.send(entry).is_err() {
+                    break;
+                }
+            }
+        });
+    let errors: Vec<Diagnostic> = vocabularies.into_iter().filter_map(|v| v.error).collect();
+    if !errors.is_empty() {
+        return Err(BuildError::Invalid(errors));
+    }
+    let (tally, _) = loaded?;
+    manifest.triples = tally.triples();
+    store.extend(convert::scheme(
+        &project.config,
+        &manifest.summaries,
+        &project.ontology,
+        manifest.triples,
+    ))?;
+    manifest.quads = store.len()?;
+    Ok(())
 }
 
 /// What a build has to do.
