@@ -24,21 +24,23 @@
 
 mod concept;
 mod graph;
+mod read;
 mod report;
 
 pub use report::{Converted, Count, InputSummary, SkosReport, Tally};
 
-use super::draft::{Draft, DraftFact, Tagged};
+use super::draft::{Draft, DraftFact};
 use super::error::ImportError;
 use super::relations::{self, Stated};
 use super::target::Target;
 use super::write;
-use crate::input::{self, FetchError, FetchLimits, FetchProblem};
+use crate::input::FetchLimits;
 use crate::iri::slugify;
 use crate::ontology::Direction;
 use crate::project::Project;
 use crate::vocab::skos;
-use oxigraph::model::{NamedNode, NamedOrBlankNode};
+use oxigraph::model::NamedNode;
+use read::Candidate;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -163,7 +165,7 @@ pub fn advise(
 
 /// Reads vocabularies and says what they hold, writing nothing.
 pub fn inspect(inputs: &[String], limits: &FetchLimits) -> Result<Inspection, ImportError> {
-    let (graph, summaries) = read_all(inputs, limits)?;
+    let (graph, summaries) = read::vocabularies(inputs, limits)?;
     let mut languages = BTreeSet::new();
     for t in graph.triples() {
         if let oxigraph::model::Term::Literal(l) = &t.object
@@ -181,31 +183,6 @@ pub fn inspect(inputs: &[String], limits: &FetchLimits) -> Result<Inspection, Im
     })
 }
 
-fn read_all(
-    inputs: &[String],
-    limits: &FetchLimits,
-) -> Result<(graph::Graph, Vec<InputSummary>), ImportError> {
-    let mut triples = Vec::new();
-    let mut summaries = Vec::new();
-    for input in inputs {
-        let fetched = input::fetch(input, limits, &input::RDF)?;
-        if fetched.bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(FetchError {
-                input: input.clone(),
-                problem: FetchProblem::Empty,
-            }
-            .into());
-        }
-        let read = graph::parse(&fetched)?;
-        summaries.push(InputSummary {
-            input: input.clone(),
-            triples: read.len(),
-        });
-        triples.extend(read);
-    }
-    Ok((graph::Graph::new(triples), summaries))
-}
-
 /// Converts the concepts of the vocabularies in `inputs` (read together, so
 /// relations across them resolve) to entries of `project` in `options.out_dir`.
 /// Nothing is written unless all of them pass `glossgraph check`.
@@ -214,7 +191,7 @@ pub fn to_entries(
     project: &Project,
     options: &SkosOptions,
 ) -> Result<SkosReport, ImportError> {
-    let (graph, summaries) = read_all(inputs, &options.limits)?;
+    let (graph, summaries) = read::vocabularies(inputs, &options.limits)?;
     let target = Target::load(project, &options.out_dir)?;
     let language = target.language().to_owned();
     let ctx = concept::Context {
@@ -229,51 +206,8 @@ pub fn to_entries(
         out_dir: options.out_dir.clone(),
         ..SkosReport::default()
     };
-    let mut tally = Tally::default();
-
-    // Concepts that can be entries.
-    let subjects = graph.instances(skos::CONCEPT);
-    report.concepts = subjects.len();
-    let mut candidates: Vec<(NamedNode, concept::Concept)> = Vec::new();
-    for subject in subjects {
-        let iri = match subject {
-            NamedOrBlankNode::NamedNode(n) => n,
-            NamedOrBlankNode::BlankNode(b) => {
-                report.skipped.push((
-                    b.to_string(),
-                    "a blank node: a concept needs an IRI to become an entry".into(),
-                ));
-                continue;
-            }
-        };
-        let mut c = concept::read(&ctx, &iri, &mut tally);
-        if c.terms.is_empty() {
-            report
-                .skipped
-                .push((iri.to_string(), "no preferred label".into()));
-            continue;
-        }
-        if c.definitions.is_empty() {
-            match &options.placeholder_definition {
-                Some(text) if !text.trim().is_empty() => {
-                    c.definitions
-                        .push(Tagged::new(&language, super::markdown::collapse(text)));
-                    tally.change(
-                        "concepts without a definition given the placeholder definition",
-                        &iri,
-                    );
-                }
-                _ => {
-                    report.skipped.push((
-                        iri.to_string(),
-                        "no definition; pass a placeholder definition (--placeholder-definition TEXT) to convert it anyway and write one later".into(),
-                    ));
-                    continue;
-                }
-            }
-        }
-        candidates.push((iri, c));
-    }
+    let candidates = read::concepts(&ctx, options.placeholder_definition.as_deref(), &mut report);
+    let tally = &mut report.tally;
 
     // Ids, then concepts whose term another concept already has.
     let outside: BTreeSet<String> = target
@@ -282,7 +216,7 @@ pub fn to_entries(
         .filter(|e| e.path != target.path_for(&e.id))
         .map(|e| e.id.clone())
         .collect();
-    let ids = assign_ids(&candidates, options.ids, &language, &outside, &mut tally);
+    let ids = assign_ids(&candidates, options.ids, &language, &outside, tally);
     let new_ids: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
     let mut taken: BTreeMap<(String, String), String> = BTreeMap::new();
     for e in target
@@ -298,7 +232,14 @@ pub fn to_entries(
         }
     }
     let mut kept: Vec<(NamedNode, concept::Concept, String)> = Vec::new();
-    for ((iri, mut c), id) in candidates.into_iter().zip(ids) {
+    for (
+        Candidate {
+            iri,
+            concept: mut c,
+        },
+        id,
+    ) in candidates.into_iter().zip(ids)
+    {
         // Two concepts cannot share a term: a label another concept has as its
         // term becomes an alternative label.
         let mut clashes = Vec::new();
@@ -488,7 +429,6 @@ pub fn to_entries(
     write::write_all(&planned, options.force)?;
     report.warning_count = warnings.len();
     report.warnings = warnings.into_iter().take(WARNINGS_SHOWN).collect();
-    report.tally = tally;
     Ok(report)
 }
 
@@ -550,7 +490,7 @@ fn shorten(slug: String) -> String {
 /// An id for each candidate: from its IRI or label as `source` says, unique
 /// among them and not one of `taken`.
 fn assign_ids(
-    candidates: &[(NamedNode, concept::Concept)],
+    candidates: &[Candidate],
     source: IdSource,
     language: &str,
     taken: &BTreeSet<String>,
@@ -558,7 +498,7 @@ fn assign_ids(
 ) -> Vec<String> {
     let mut used: BTreeSet<String> = taken.clone();
     let mut out = Vec::with_capacity(candidates.len());
-    for (iri, c) in candidates {
+    for Candidate { iri, concept: c } in candidates {
         let local = shorten(local_slug(local_name(iri.as_str())));
         let label = c
             .terms

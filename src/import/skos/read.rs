@@ -1,0 +1,105 @@
+//! Reading vocabularies: the inputs into one graph, and the concepts in it
+//! that can become entries, each read by [`concept::read`]. A concept without
+//! an IRI, a preferred label or a definition (unless a placeholder is given)
+//! is skipped, and the report says why.
+
+use super::concept::{self, Concept};
+use super::graph::{self, Graph};
+use super::report::{InputSummary, SkosReport};
+use crate::import::draft::Tagged;
+use crate::import::error::ImportError;
+use crate::import::markdown::collapse;
+use crate::input::{self, FetchError, FetchLimits, FetchProblem};
+use crate::vocab::skos;
+use oxigraph::model::{NamedNode, NamedOrBlankNode};
+
+/// A concept that can become an entry.
+pub(super) struct Candidate {
+    pub iri: NamedNode,
+    /// What it says, with at least one preferred label and one definition.
+    pub concept: Concept,
+}
+
+/// Reads the vocabularies `inputs` (files or URLs, within `limits`) into one
+/// graph, so that relations across them resolve. Gives the graph and, for each
+/// input, how many triples it has. Fails on the first input that cannot be
+/// read, is empty or is not RDF.
+pub(super) fn vocabularies(
+    inputs: &[String],
+    limits: &FetchLimits,
+) -> Result<(Graph, Vec<InputSummary>), ImportError> {
+    let mut triples = Vec::new();
+    let mut summaries = Vec::new();
+    for input in inputs {
+        let fetched = input::fetch(input, limits, &input::RDF)?;
+        if fetched.bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(FetchError {
+                input: input.clone(),
+                problem: FetchProblem::Empty,
+            }
+            .into());
+        }
+        let read = graph::parse(&fetched)?;
+        summaries.push(InputSummary {
+            input: input.clone(),
+            triples: read.len(),
+        });
+        triples.extend(read);
+    }
+    Ok((Graph::new(triples), summaries))
+}
+
+/// The `skos:Concept`s of `ctx.graph` that can become entries, in the order
+/// of their IRIs. Counts them all in `report.concepts`; those that cannot become
+/// entries go to `report.skipped` with why. A concept without a definition is
+/// given `placeholder` when it is not blank (counted in `report.tally`), else
+/// skipped.
+pub(super) fn concepts(
+    ctx: &concept::Context<'_>,
+    placeholder: Option<&str>,
+    report: &mut SkosReport,
+) -> Vec<Candidate> {
+    let subjects = ctx.graph.instances(skos::CONCEPT);
+    report.concepts = subjects.len();
+    let mut candidates = Vec::new();
+    for subject in subjects {
+        let iri = match subject {
+            NamedOrBlankNode::NamedNode(n) => n,
+            NamedOrBlankNode::BlankNode(b) => {
+                report.skipped.push((
+                    b.to_string(),
+                    "a blank node: a concept needs an IRI to become an entry".into(),
+                ));
+                continue;
+            }
+        };
+        let mut c = concept::read(ctx, &iri, &mut report.tally);
+        if c.terms.is_empty() {
+            report
+                .skipped
+                .push((iri.to_string(), "no preferred label".into()));
+            continue;
+        }
+        if c.definitions.is_empty() {
+            match placeholder {
+                Some(text) if !text.trim().is_empty() => {
+                    c.definitions
+                        .push(Tagged::new(ctx.language, collapse(text)));
+                    report.tally.change(
+                        "concepts without a definition given the placeholder definition",
+                        &iri,
+                    );
+                }
+                _ => {
+                    report.skipped.push((
+                        iri.to_string(),
+                        "no definition; pass a placeholder definition (--placeholder-definition TEXT) to convert it anyway and write one later".into(),
+                    ));
+                    continue;
+                }
+            }
+        }
+        candidates.push(Candidate { iri, concept: c });
+    }
+    candidates
+}
