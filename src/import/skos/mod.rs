@@ -24,6 +24,7 @@
 
 mod concept;
 mod graph;
+mod ids;
 mod read;
 mod report;
 
@@ -35,17 +36,14 @@ use super::relations::{self, Stated};
 use super::target::Target;
 use super::write;
 use crate::input::FetchLimits;
-use crate::iri::slugify;
 use crate::ontology::Direction;
 use crate::project::Project;
 use crate::vocab::skos;
+use ids::Named;
 use oxigraph::model::NamedNode;
-use read::Candidate;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-/// Longest id made from a label or an IRI.
-const MAX_ID: usize = 64;
 /// Warnings kept in the report.
 const WARNINGS_SHOWN: usize = 10;
 
@@ -207,83 +205,11 @@ pub fn to_entries(
         ..SkosReport::default()
     };
     let candidates = read::concepts(&ctx, options.placeholder_definition.as_deref(), &mut report);
+    let named = ids::name(candidates, &target, options.ids, &mut report);
     let tally = &mut report.tally;
-
-    // Ids, then concepts whose term another concept already has.
-    let outside: BTreeSet<String> = target
-        .entries
+    let id_of: BTreeMap<&str, &str> = named
         .iter()
-        .filter(|e| e.path != target.path_for(&e.id))
-        .map(|e| e.id.clone())
-        .collect();
-    let ids = assign_ids(&candidates, options.ids, &language, &outside, tally);
-    let new_ids: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
-    let mut taken: BTreeMap<(String, String), String> = BTreeMap::new();
-    for e in target
-        .entries
-        .iter()
-        .filter(|e| !new_ids.contains(e.id.as_str()))
-    {
-        for t in &e.terms {
-            taken.insert(
-                (t.lang.clone(), t.value.to_lowercase()),
-                format!("existing entry `{}`", e.id),
-            );
-        }
-    }
-    let mut kept: Vec<(NamedNode, concept::Concept, String)> = Vec::new();
-    for (
-        Candidate {
-            iri,
-            concept: mut c,
-        },
-        id,
-    ) in candidates.into_iter().zip(ids)
-    {
-        // Two concepts cannot share a term: a label another concept has as its
-        // term becomes an alternative label.
-        let mut clashes = Vec::new();
-        c.terms.retain(
-            |t| match taken.get(&(t.lang.clone(), t.text.to_lowercase())) {
-                Some(other) => {
-                    clashes.push((t.clone(), other.clone()));
-                    false
-                }
-                None => true,
-            },
-        );
-        if c.terms.is_empty() {
-            let others: Vec<&str> = clashes.iter().map(|(_, o)| o.as_str()).collect();
-            report.skipped.push((
-                iri.to_string(),
-                format!(
-                    "its preferred labels are those of {} (two concepts cannot share a term)",
-                    others.join(", ")
-                ),
-            ));
-            continue;
-        }
-        for (label, other) in clashes {
-            tally.change(
-                "preferred labels another concept has as its term became alternative labels",
-                format!(
-                    "{iri} “{}”@{} (the term of {other})",
-                    label.text, label.lang
-                ),
-            );
-            c.alt_labels.push(label);
-        }
-        for t in &c.terms {
-            taken.insert(
-                (t.lang.clone(), t.text.to_lowercase()),
-                format!("<{}>", iri.as_str()),
-            );
-        }
-        kept.push((iri, c, id));
-    }
-    let id_of: BTreeMap<&str, &str> = kept
-        .iter()
-        .map(|(iri, _, id)| (iri.as_str(), id.as_str()))
+        .map(|n| (n.iri.as_str(), n.id.as_str()))
         .collect();
 
     // Relations between converted concepts; the others become mappings.
@@ -292,7 +218,12 @@ pub fn to_entries(
     let mut pinned: BTreeMap<(String, String), String> = BTreeMap::new();
     let mut external: BTreeMap<String, Vec<(String, NamedNode)>> = BTreeMap::new();
     let mut fact_relations: BTreeSet<(String, String, String)> = BTreeSet::new();
-    for (iri, c, id) in &kept {
+    for Named {
+        iri,
+        concept: c,
+        id,
+    } in &named
+    {
         for (key, other) in &c.relations {
             match id_of.get(other.as_str()) {
                 Some(to) => stated.push(Stated {
@@ -337,8 +268,13 @@ pub fn to_entries(
     }
 
     // Entries.
-    let mut drafts = Vec::with_capacity(kept.len());
-    for (iri, c, id) in &kept {
+    let mut drafts = Vec::with_capacity(named.len());
+    for Named {
+        iri,
+        concept: c,
+        id,
+    } in &named
+    {
         let mut draft = Draft {
             id: id.clone(),
             terms: c.terms.clone(),
@@ -436,133 +372,4 @@ fn dedup(mut items: Vec<String>) -> Vec<String> {
     let mut seen = BTreeSet::new();
     items.retain(|i| seen.insert(i.clone()));
     items
-}
-
-/// The last part of an IRI: after the last `#`, else the last `/` (ignoring a
-/// final one).
-fn local_name(iri: &str) -> &str {
-    if let Some((_, fragment)) = iri.rsplit_once('#')
-        && !fragment.is_empty()
-    {
-        return fragment;
-    }
-    iri.trim_end_matches('/')
-        .rsplit_once('/')
-        .map_or(iri, |(_, last)| last)
-}
-
-/// A slug of a local name, splitting camel case (`AIOffice` → `ai-office`).
-fn local_slug(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut spaced = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if i > 0 && c.is_uppercase() {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
-                spaced.push(' ');
-            }
-        }
-        spaced.push(c);
-    }
-    slugify(&spaced)
-}
-
-/// Whether a local name reads as words rather than a code (`concept10`, `c1`).
-fn reads_as_words(slug: &str) -> bool {
-    let letters = slug.chars().filter(char::is_ascii_alphabetic).count();
-    let trailing_digits = slug.chars().rev().take_while(char::is_ascii_digit).count();
-    letters >= 4 && trailing_digits < 2
-}
-
-/// At most [`MAX_ID`] characters, cut at a hyphen.
-fn shorten(slug: String) -> String {
-    if slug.len() <= MAX_ID {
-        return slug;
-    }
-    let cut = &slug[..MAX_ID];
-    cut.rsplit_once('-')
-        .map_or(cut, |(head, _)| head)
-        .trim_end_matches('-')
-        .to_owned()
-}
-
-/// An id for each candidate: from its IRI or label as `source` says, unique
-/// among them and not one of `taken`.
-fn assign_ids(
-    candidates: &[Candidate],
-    source: IdSource,
-    language: &str,
-    taken: &BTreeSet<String>,
-    tally: &mut Tally,
-) -> Vec<String> {
-    let mut used: BTreeSet<String> = taken.clone();
-    let mut out = Vec::with_capacity(candidates.len());
-    for Candidate { iri, concept: c } in candidates {
-        let local = shorten(local_slug(local_name(iri.as_str())));
-        let label = c
-            .terms
-            .iter()
-            .find(|t| t.lang == language)
-            .or(c.terms.first())
-            .map(|t| shorten(slugify(&t.text)))
-            .unwrap_or_default();
-        let preferred = match source {
-            IdSource::LocalName => [local, label],
-            IdSource::Label => [label, local],
-            IdSource::Auto if reads_as_words(&local) => [local, label],
-            IdSource::Auto => [label, local],
-        };
-        let options: Vec<&String> = preferred.iter().filter(|s| !s.is_empty()).collect();
-        let base = options
-            .first()
-            .map_or_else(|| "concept".to_owned(), |s| (*s).clone());
-        let id = match options.iter().find(|s| !used.contains(**s)) {
-            Some(free) => (*free).clone(),
-            None => (2..)
-                .map(|n| format!("{base}-{n}"))
-                .find(|candidate| !used.contains(candidate))
-                .unwrap_or(base.clone()),
-        };
-        if id != base {
-            tally.change(
-                "ids that would have clashed were made unique",
-                format!("{iri} → {id}"),
-            );
-        }
-        used.insert(id.clone());
-        out.push(id);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_from_iris_and_labels() {
-        assert_eq!(
-            local_name("https://w3id.org/dpv/legal/eu/aiact#AIOffice"),
-            "AIOffice"
-        );
-        assert_eq!(
-            local_name("http://vocabularies.unesco.org/thesaurus/concept10"),
-            "concept10"
-        );
-        assert_eq!(local_name("http://example.org/a/b/"), "b");
-        assert_eq!(local_slug("AIOffice"), "ai-office");
-        assert_eq!(
-            local_slug("ProhibitedAISystem-A5-1-f"),
-            "prohibited-ai-system-a5-1-f"
-        );
-        assert_eq!(
-            local_slug("gpaiModelWithSystemicRisk"),
-            "gpai-model-with-systemic-risk"
-        );
-        assert!(reads_as_words("ai-office"));
-        assert!(!reads_as_words("concept10"));
-        assert!(!reads_as_words("c1"));
-        assert_eq!(shorten("a-".repeat(40) + "end").len(), 63);
-    }
 }
