@@ -57,8 +57,9 @@ pub struct Concept {
     pub relations: Vec<(String, NamedNode)>,
 }
 
-/// Mapping properties and their keys in entries.
-const MAPPINGS: &[(NamedNodeRef<'static>, &str)] = &[
+/// Mapping properties and their keys in entries, in the order entries list
+/// them.
+pub(super) const MAPPINGS: &[(NamedNodeRef<'static>, &str)] = &[
     (skos::EXACT_MATCH, "exact"),
     (skos::CLOSE_MATCH, "close"),
     (skos::BROAD_MATCH, "broad"),

@@ -21,27 +21,32 @@
 //! become alternative labels, relations to concepts not converted become
 //! mappings, hierarchy cycles are broken, notes become sections…) or not
 //! converted (with counts per property).
+//!
+//! Like the CSV and page importers, this one reads, then resolves, then
+//! writes: the vocabularies are read into one graph, and each concept that can
+//! be an entry into what it says (`read`, `concept`); each is given an id and
+//! the terms no other concept has (`ids`); the IRIs they name are resolved to
+//! the entries those concepts become, and the relations between them arranged
+//! (`resolve`); and the entries are written all or none.
 
 mod concept;
 mod graph;
 mod ids;
 mod read;
 mod report;
+mod resolve;
 
 pub use report::{Converted, Count, InputSummary, SkosReport, Tally};
 
-use super::draft::{Draft, DraftFact};
+use super::draft::Draft;
 use super::error::ImportError;
-use super::relations::{self, Stated};
 use super::target::Target;
 use super::write;
 use crate::input::FetchLimits;
-use crate::ontology::Direction;
 use crate::project::Project;
 use crate::vocab::skos;
-use ids::Named;
 use oxigraph::model::NamedNode;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// Warnings kept in the report.
@@ -191,12 +196,11 @@ pub fn to_entries(
 ) -> Result<SkosReport, ImportError> {
     let (graph, summaries) = read::vocabularies(inputs, &options.limits)?;
     let target = Target::load(project, &options.out_dir)?;
-    let language = target.language().to_owned();
     let ctx = concept::Context {
         graph: &graph,
         ontology: &project.ontology,
         config: &project.config,
-        language: &language,
+        language: target.language(),
     };
     let mut report = SkosReport {
         inputs: summaries,
@@ -206,139 +210,26 @@ pub fn to_entries(
     };
     let candidates = read::concepts(&ctx, options.placeholder_definition.as_deref(), &mut report);
     let named = ids::name(candidates, &target, options.ids, &mut report);
-    let tally = &mut report.tally;
-    let id_of: BTreeMap<&str, &str> = named
-        .iter()
-        .map(|n| (n.iri.as_str(), n.id.as_str()))
-        .collect();
+    let entries = resolve::entries(named, project, &mut report.tally);
+    write_entries(entries, &target, options.force, &mut report)?;
+    Ok(report)
+}
 
-    // Relations between converted concepts; the others become mappings.
-    let ontology = &project.ontology;
-    let mut stated: Vec<Stated> = Vec::new();
-    let mut pinned: BTreeMap<(String, String), String> = BTreeMap::new();
-    let mut external: BTreeMap<String, Vec<(String, NamedNode)>> = BTreeMap::new();
-    let mut fact_relations: BTreeSet<(String, String, String)> = BTreeSet::new();
-    for Named {
-        iri,
-        concept: c,
-        id,
-    } in &named
-    {
-        for (key, other) in &c.relations {
-            match id_of.get(other.as_str()) {
-                Some(to) => stated.push(Stated {
-                    from: id.clone(),
-                    key: key.clone(),
-                    to: (*to).to_owned(),
-                }),
-                None => {
-                    let kind = match ontology.relation_type(key).map(|t| t.direction) {
-                        Some(Direction::Broader) => "broad",
-                        Some(Direction::Narrower) => "narrow",
-                        _ => "related",
-                    };
-                    tally.change(
-                        "relations to concepts not converted became mappings (broader → broad match, narrower → narrow match, others → related match)",
-                        format!("{iri} {key} {other}"),
-                    );
-                    external
-                        .entry(id.clone())
-                        .or_default()
-                        .push((kind.to_owned(), other.clone()));
-                }
-            }
-        }
-        for fact in &c.facts {
-            if let Some(t) = ontology.relation_type_for_fact_label(&fact.label) {
-                for m in &fact.mentions {
-                    if let Some(to) = id_of.get(m.as_str()) {
-                        pinned.insert((id.clone(), (*to).to_owned()), id.clone());
-                        fact_relations.insert((id.clone(), t.key.clone(), (*to).to_owned()));
-                    }
-                }
-            }
-        }
-    }
-    let arranged = relations::arrange(&stated, ontology, &pinned);
-    for (s, why) in &arranged.dropped {
-        tally.change(
-            &format!("relations left out: {why}"),
-            format!("{} {} {}", s.from, s.key, s.to),
-        );
-    }
-
-    // Entries.
-    let mut drafts = Vec::with_capacity(named.len());
-    for Named {
-        iri,
-        concept: c,
-        id,
-    } in &named
-    {
-        let mut draft = Draft {
-            id: id.clone(),
-            terms: c.terms.clone(),
-            alt_labels: c.alt_labels.clone(),
-            hidden_labels: c.hidden_labels.clone(),
-            definitions: c.definitions.clone(),
-            register: c.register.clone(),
-            notation: c.notation.clone(),
-            misconceptions: c.misconceptions.clone(),
-            sources: dedup(c.sources.clone()),
-            deprecated: c.deprecated,
-            sections: c.sections.clone(),
-            ..Draft::default()
-        };
-        if let Some(by) = &c.replaced_by {
-            match id_of.get(by.as_str()) {
-                Some(by) => draft.replaced_by = Some((*by).to_owned()),
-                None => tally.change("replacements by concepts not converted left out", iri),
-            }
-        }
-        let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (key, to) in arranged
-            .by_owner
-            .get(id)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-        {
-            if !fact_relations.contains(&(id.clone(), key.clone(), to.clone())) {
-                grouped.entry(key.clone()).or_default().push(to.clone());
-            }
-        }
-        draft.relations = grouped.into_iter().collect();
-        for fact in &c.facts {
-            let mut targets: Vec<String> = Vec::new();
-            for m in &fact.mentions {
-                match id_of.get(m.as_str()) {
-                    Some(to) if !targets.iter().any(|t| t == to) => targets.push((*to).to_owned()),
-                    Some(_) => {}
-                    None => tally.change("key-fact mentions of concepts not converted left out", m),
-                }
-            }
-            draft.key_facts.push(DraftFact {
-                label: fact.label.clone(),
-                value: fact.value.clone(),
-                targets,
-            });
-        }
-        let mut mappings: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let all = c
-            .mappings
-            .iter()
-            .chain(external.get(id).map(Vec::as_slice).unwrap_or_default());
-        for (kind, to) in all {
-            let to = match id_of.get(to.as_str()) {
-                Some(other) => project.config.base.concept(other).into_string(),
-                None => to.as_str().to_owned(),
-            };
-            mappings.entry(kind.clone()).or_default().push(to);
-        }
-        let order = ["exact", "close", "broad", "narrow", "related"];
-        draft.mappings = order
-            .iter()
-            .filter_map(|k| Some(((*k).to_owned(), dedup(mappings.remove(*k)?))))
-            .collect();
+/// Writes `entries` (each with the IRI of its concept) to `target`, all or
+/// none, once they pass `glossgraph check`; overwrites files only with
+/// `force`. Records each entry in `report.converted`, the languages of their
+/// text that `glossary.toml` does not list in `report.unlisted_languages`, and
+/// what `glossgraph check` warns about in `report.warnings` (the first
+/// [`WARNINGS_SHOWN`]) and `report.warning_count`.
+fn write_entries(
+    entries: Vec<(NamedNode, Draft)>,
+    target: &Target<'_>,
+    force: bool,
+    report: &mut SkosReport,
+) -> Result<(), ImportError> {
+    let listed = &target.project.config.languages;
+    let mut drafts = Vec::with_capacity(entries.len());
+    for (iri, draft) in entries {
         for t in draft
             .terms
             .iter()
@@ -346,30 +237,20 @@ pub fn to_entries(
             .chain(&draft.hidden_labels)
             .chain(&draft.definitions)
         {
-            if !project.config.languages.contains(&t.lang) {
+            if !listed.contains(&t.lang) {
                 report.unlisted_languages.insert(t.lang.clone());
             }
         }
         report.converted.push(Converted {
-            iri: iri
-                .to_string()
-                .trim_start_matches('<')
-                .trim_end_matches('>')
-                .to_owned(),
-            id: id.clone(),
-            path: target.path_for(id),
+            iri: iri.into_string(),
+            id: draft.id.clone(),
+            path: target.path_for(&draft.id),
         });
         drafts.push(draft);
     }
     let (planned, warnings) = target.prepare(&drafts)?;
-    write::write_all(&planned, options.force)?;
+    write::write_all(&planned, force)?;
     report.warning_count = warnings.len();
     report.warnings = warnings.into_iter().take(WARNINGS_SHOWN).collect();
-    Ok(report)
-}
-
-fn dedup(mut items: Vec<String>) -> Vec<String> {
-    let mut seen = BTreeSet::new();
-    items.retain(|i| seen.insert(i.clone()));
-    items
+    Ok(())
 }

@@ -1,0 +1,227 @@
+//! Resolving what concepts name by IRI to the entries they become. Relations
+//! between concepts converted become relations between entries, arranged as
+//! [`relations::arrange`] says (each stated once, in one of the two entries;
+//! in the one whose key fact names the other, if any); relations to resources
+//! not converted become mappings. Replacements, key-fact mentions and mappings
+//! that name concepts converted are given their ids (or, for mappings, their
+//! IRIs in the glossary); the replacements and mentions of others are left out.
+
+use super::concept::{Fact, MAPPINGS};
+use super::ids::Named;
+use super::report::Tally;
+use crate::import::draft::{Draft, DraftFact};
+use crate::import::relations::{self, Stated};
+use crate::iri::Base;
+use crate::ontology::{Direction, Ontology};
+use crate::project::Project;
+use oxigraph::model::NamedNode;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The entries the concepts `named` become, each with its concept's IRI, in
+/// the same order. What is left out or changed on the way is counted in
+/// `tally`.
+pub(super) fn entries(
+    named: Vec<Named>,
+    project: &Project,
+    tally: &mut Tally,
+) -> Vec<(NamedNode, Draft)> {
+    let ids = Ids(named
+        .iter()
+        .map(|n| (n.iri.as_str().to_owned(), n.id.clone()))
+        .collect());
+    let mut links = Links::of(&named, &ids, &project.ontology, tally);
+    named
+        .into_iter()
+        .map(|n| draft(n, &ids, &mut links, &project.config.base, tally))
+        .collect()
+}
+
+/// Concept IRI → entry id, for the concepts converted.
+struct Ids(BTreeMap<String, String>);
+
+impl Ids {
+    /// The id of the entry the concept `iri` becomes, if it is converted.
+    fn of(&self, iri: &NamedNode) -> Option<&str> {
+        self.0.get(iri.as_str()).map(String::as_str)
+    }
+}
+
+/// What the relations of the concepts converted become, by entry id.
+struct Links {
+    /// The relations each entry states (relation key → target ids, keys in
+    /// order), but for those its key facts state.
+    relations: BTreeMap<String, Vec<(String, Vec<String>)>>,
+    /// (mapping kind, IRI) of the relations to resources not converted.
+    mappings: BTreeMap<String, Vec<(String, NamedNode)>>,
+}
+
+impl Links {
+    /// The relations of `named`: those to concepts converted (with ids in
+    /// `ids`) arranged, those to other resources made mappings. The
+    /// relations made mappings or left out are counted in `tally`.
+    fn of(named: &[Named], ids: &Ids, ontology: &Ontology, tally: &mut Tally) -> Self {
+        let mut stated: Vec<Stated> = Vec::new();
+        // For each pair of entries one of which has a key fact naming the
+        // other: that one, which is to state all their relations.
+        let mut pinned: BTreeMap<(String, String), String> = BTreeMap::new();
+        // (id, relation key, target id) of the relations key facts state.
+        let mut by_facts: BTreeSet<(String, String, String)> = BTreeSet::new();
+        let mut mappings: BTreeMap<String, Vec<(String, NamedNode)>> = BTreeMap::new();
+        for Named {
+            iri,
+            concept: c,
+            id,
+        } in named
+        {
+            for (key, other) in &c.relations {
+                match ids.of(other) {
+                    Some(to) => stated.push(Stated {
+                        from: id.clone(),
+                        key: key.clone(),
+                        to: to.to_owned(),
+                    }),
+                    None => {
+                        let kind = match ontology.relation_type(key).map(|t| t.direction) {
+                            Some(Direction::Broader) => "broad",
+                            Some(Direction::Narrower) => "narrow",
+                            _ => "related",
+                        };
+                        tally.change(
+                            "relations to concepts not converted became mappings (broader → broad match, narrower → narrow match, others → related match)",
+                            format!("{iri} {key} {other}"),
+                        );
+                        mappings
+                            .entry(id.clone())
+                            .or_default()
+                            .push((kind.to_owned(), other.clone()));
+                    }
+                }
+            }
+            for fact in &c.facts {
+                if let Some(t) = ontology.relation_type_for_fact_label(&fact.label) {
+                    for to in fact.mentions.iter().filter_map(|m| ids.of(m)) {
+                        pinned.insert((id.clone(), to.to_owned()), id.clone());
+                        by_facts.insert((id.clone(), t.key.clone(), to.to_owned()));
+                    }
+                }
+            }
+        }
+        let arranged = relations::arrange(&stated, ontology, &pinned);
+        for (s, why) in &arranged.dropped {
+            tally.change(
+                &format!("relations left out: {why}"),
+                format!("{} {} {}", s.from, s.key, s.to),
+            );
+        }
+        let relations = arranged
+            .by_owner
+            .into_iter()
+            .map(|(id, owned)| {
+                let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+                for (key, to) in owned {
+                    if !by_facts.contains(&(id.clone(), key.clone(), to.clone())) {
+                        grouped.entry(key).or_default().push(to);
+                    }
+                }
+                (id, grouped.into_iter().collect())
+            })
+            .collect();
+        Self {
+            relations,
+            mappings,
+        }
+    }
+}
+
+/// The entry the concept `named` becomes, and its IRI: its relations and
+/// mappings to other resources taken from `links`, its replacement, key-fact
+/// mentions and mappings resolved through `ids`. The replacements and mentions
+/// of concepts not converted are left out and counted in `tally`.
+fn draft(
+    named: Named,
+    ids: &Ids,
+    links: &mut Links,
+    base: &Base,
+    tally: &mut Tally,
+) -> (NamedNode, Draft) {
+    let Named {
+        iri,
+        concept: c,
+        id,
+    } = named;
+    let replaced_by = c.replaced_by.and_then(|by| {
+        let by = ids.of(&by).map(str::to_owned);
+        if by.is_none() {
+            tally.change("replacements by concepts not converted left out", &iri);
+        }
+        by
+    });
+    let key_facts = c.facts.iter().map(|f| key_fact(f, ids, tally)).collect();
+    let external = links.mappings.remove(&id).unwrap_or_default();
+    let draft = Draft {
+        relations: links.relations.remove(&id).unwrap_or_default(),
+        mappings: mappings(c.mappings.into_iter().chain(external), ids, base),
+        id,
+        terms: c.terms,
+        alt_labels: c.alt_labels,
+        hidden_labels: c.hidden_labels,
+        definitions: c.definitions,
+        register: c.register,
+        notation: c.notation,
+        key_facts,
+        misconceptions: c.misconceptions,
+        sources: dedup(c.sources),
+        deprecated: c.deprecated,
+        replaced_by,
+        sections: c.sections,
+        ..Draft::default()
+    };
+    (iri, draft)
+}
+
+/// A key fact, its targets the ids of the concepts converted it mentions (each
+/// once); the mentions of others are left out and counted in `tally`.
+fn key_fact(fact: &Fact, ids: &Ids, tally: &mut Tally) -> DraftFact {
+    let mut targets: Vec<String> = Vec::new();
+    for m in &fact.mentions {
+        match ids.of(m) {
+            Some(to) if !targets.iter().any(|t| t == to) => targets.push(to.to_owned()),
+            Some(_) => {}
+            None => tally.change("key-fact mentions of concepts not converted left out", m),
+        }
+    }
+    DraftFact {
+        label: fact.label.clone(),
+        value: fact.value.clone(),
+        targets,
+    }
+}
+
+/// The (mapping kind, IRI) pairs `given`, grouped by kind in the order entries
+/// list them, each IRI once; concepts converted are given their IRIs in the
+/// glossary (of `base`).
+fn mappings(
+    given: impl Iterator<Item = (String, NamedNode)>,
+    ids: &Ids,
+    base: &Base,
+) -> Vec<(String, Vec<String>)> {
+    let mut by_kind: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (kind, to) in given {
+        let to = match ids.of(&to) {
+            Some(other) => base.concept(other).into_string(),
+            None => to.into_string(),
+        };
+        by_kind.entry(kind).or_default().push(to);
+    }
+    MAPPINGS
+        .iter()
+        .filter_map(|(_, k)| Some(((*k).to_owned(), dedup(by_kind.remove(*k)?))))
+        .collect()
+}
+
+/// `items` without repeats, each where it first appears.
+fn dedup(mut items: Vec<String>) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    items.retain(|i| seen.insert(i.clone()));
+    items
+}
