@@ -269,6 +269,21 @@ pub fn arrange(
     out
 }
 
+/// Relation key → target ids, as [`Draft::relations`] has them: keys in order,
+/// targets in the order given, each once.
+///
+/// [`Draft::relations`]: super::draft::Draft::relations
+pub fn grouped(relations: impl Iterator<Item = (String, String)>) -> Vec<(String, Vec<String>)> {
+    let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (key, to) in relations {
+        let list = grouped.entry(key).or_default();
+        if !list.contains(&to) {
+            list.push(to);
+        }
+    }
+    grouped.into_iter().collect()
+}
+
 /// Relation keys per pair.
 fn group(relations: &BTreeSet<Canonical>) -> BTreeMap<(String, String), Vec<String>> {
     let mut out: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
@@ -386,6 +401,24 @@ mod tests {
         assert!(a.dropped[1].1.contains("relation type"));
         assert!(a.dropped[2].1.contains("cycle"));
         assert_eq!(owned(&a).len(), 2);
+    }
+
+    #[test]
+    fn grouped_lists_keys_in_order_and_each_target_once() {
+        let pairs = [
+            ("related", "b"),
+            ("broader", "c"),
+            ("related", "a"),
+            ("related", "b"),
+        ];
+        let grouped = grouped(pairs.iter().map(|(k, t)| ((*k).into(), (*t).into())));
+        assert_eq!(
+            grouped,
+            [
+                ("broader".to_owned(), vec!["c".to_owned()]),
+                ("related".to_owned(), vec!["b".to_owned(), "a".to_owned()])
+            ]
+        );
     }
 
     #[test]

@@ -194,22 +194,9 @@ impl Resolved {
                 .iter()
                 .filter(|s| s.from == d.id)
                 .map(|s| (s.key.clone(), s.to.clone()));
-            d.relations = grouped(mine.iter().cloned().chain(to_existing));
+            d.relations = relations::grouped(mine.iter().cloned().chain(to_existing));
             entries.push((row.line, d));
         }
         entries
     }
-}
-
-/// Relation key → target ids, as [`Draft::relations`] has them: keys in order,
-/// targets in the order given, each once.
-fn grouped(relations: impl Iterator<Item = (String, String)>) -> Vec<(String, Vec<String>)> {
-    let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (key, to) in relations {
-        let list = grouped.entry(key).or_default();
-        if !list.contains(&to) {
-            list.push(to);
-        }
-    }
-    grouped.into_iter().collect()
 }

@@ -117,13 +117,10 @@ impl Links {
             .by_owner
             .into_iter()
             .map(|(id, owned)| {
-                let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
-                for (key, to) in owned {
-                    if !by_facts.contains(&(id.clone(), key.clone(), to.clone())) {
-                        grouped.entry(key).or_default().push(to);
-                    }
-                }
-                (id, grouped.into_iter().collect())
+                let grouped = relations::grouped(owned.into_iter().filter(|(key, to)| {
+                    !by_facts.contains(&(id.clone(), key.clone(), to.clone()))
+                }));
+                (id, grouped)
             })
             .collect();
         Self {
