@@ -51,61 +51,25 @@ struct Links {
     /// The relations each entry states (relation key → target ids, keys in
     /// order), but for those its key facts state.
     relations: BTreeMap<String, Vec<(String, Vec<String>)>>,
-    /// (mapping kind, IRI) of the relations to resources not converted.
-    mappings: BTreeMap<String, Vec<(String, NamedNode)>>,
+    /// The relations each entry has to resources not converted, as mappings.
+    external: External,
 }
+
+/// Entry id → (mapping kind, IRI) of the relations to resources not converted.
+type External = BTreeMap<String, Vec<(String, NamedNode)>>;
 
 impl Links {
     /// The relations of `named`: those to concepts converted (with ids in
     /// `ids`) arranged, those to other resources made mappings. The
     /// relations made mappings or left out are counted in `tally`.
     fn of(named: &[Named], ids: &Ids, ontology: &Ontology, tally: &mut Tally) -> Self {
-        let mut stated: Vec<Stated> = Vec::new();
-        // For each pair of entries one of which has a key fact naming the
-        // other: that one, which is to state all their relations.
-        let mut pinned: BTreeMap<(String, String), String> = BTreeMap::new();
-        // (id, relation key, target id) of the relations key facts state.
-        let mut by_facts: BTreeSet<(String, String, String)> = BTreeSet::new();
-        let mut mappings: BTreeMap<String, Vec<(String, NamedNode)>> = BTreeMap::new();
-        for Named {
-            iri,
-            concept: c,
-            id,
-        } in named
-        {
-            for (key, other) in &c.relations {
-                match ids.of(other) {
-                    Some(to) => stated.push(Stated {
-                        from: id.clone(),
-                        key: key.clone(),
-                        to: to.to_owned(),
-                    }),
-                    None => {
-                        let kind = match ontology.relation_type(key).map(|t| t.direction) {
-                            Some(Direction::Broader) => "broad",
-                            Some(Direction::Narrower) => "narrow",
-                            _ => "related",
-                        };
-                        tally.change(
-                            "relations to concepts not converted became mappings (broader → broad match, narrower → narrow match, others → related match)",
-                            format!("{iri} {key} {other}"),
-                        );
-                        mappings
-                            .entry(id.clone())
-                            .or_default()
-                            .push((kind.to_owned(), other.clone()));
-                    }
-                }
-            }
-            for fact in &c.facts {
-                if let Some(t) = ontology.relation_type_for_fact_label(&fact.label) {
-                    for to in fact.mentions.iter().filter_map(|m| ids.of(m)) {
-                        pinned.insert((id.clone(), to.to_owned()), id.clone());
-                        by_facts.insert((id.clone(), t.key.clone(), to.to_owned()));
-                    }
-                }
-            }
-        }
+        let (stated, external) = split(named, ids, ontology, tally);
+        let by_facts = by_facts(named, ids, ontology);
+        // An entry whose key fact names another states all their relations.
+        let pinned: BTreeMap<(String, String), String> = by_facts
+            .iter()
+            .map(|(id, _, to)| ((id.clone(), to.clone()), id.clone()))
+            .collect();
         let arranged = relations::arrange(&stated, ontology, &pinned);
         for (s, why) in &arranged.dropped {
             tally.change(
@@ -125,9 +89,66 @@ impl Links {
             .collect();
         Self {
             relations,
-            mappings,
+            external,
         }
     }
+}
+
+/// The relations of `named` to concepts converted (with ids in `ids`), in the
+/// order given; and, by id, those to other resources as mappings (broader →
+/// broad match, narrower → narrow match, others → related match), counted in
+/// `tally`.
+fn split(
+    named: &[Named],
+    ids: &Ids,
+    ontology: &Ontology,
+    tally: &mut Tally,
+) -> (Vec<Stated>, External) {
+    let mut stated = Vec::new();
+    let mut mappings = External::new();
+    for Named { iri, concept, id } in named {
+        for (key, other) in &concept.relations {
+            if let Some(to) = ids.of(other) {
+                stated.push(Stated {
+                    from: id.clone(),
+                    key: key.clone(),
+                    to: to.to_owned(),
+                });
+                continue;
+            }
+            let kind = match ontology.relation_type(key).map(|t| t.direction) {
+                Some(Direction::Broader) => "broad",
+                Some(Direction::Narrower) => "narrow",
+                _ => "related",
+            };
+            tally.change(
+                "relations to concepts not converted became mappings (broader → broad match, narrower → narrow match, others → related match)",
+                format!("{iri} {key} {other}"),
+            );
+            mappings
+                .entry(id.clone())
+                .or_default()
+                .push((kind.to_owned(), other.clone()));
+        }
+    }
+    (stated, mappings)
+}
+
+/// The relations the key facts of `named` state, as (id, relation key, target
+/// id): a key fact whose label names a relation type relates its entry to the
+/// concepts converted it mentions.
+fn by_facts(named: &[Named], ids: &Ids, ontology: &Ontology) -> BTreeSet<(String, String, String)> {
+    let mut stated = BTreeSet::new();
+    for Named { concept, id, .. } in named {
+        for fact in &concept.facts {
+            if let Some(t) = ontology.relation_type_for_fact_label(&fact.label) {
+                for to in fact.mentions.iter().filter_map(|m| ids.of(m)) {
+                    stated.insert((id.clone(), t.key.clone(), to.to_owned()));
+                }
+            }
+        }
+    }
+    stated
 }
 
 /// The entry the concept `named` becomes, and its IRI: its relations and
@@ -154,7 +175,7 @@ fn draft(
         by
     });
     let key_facts = c.facts.iter().map(|f| key_fact(f, ids, tally)).collect();
-    let external = links.mappings.remove(&id).unwrap_or_default();
+    let external = links.external.remove(&id).unwrap_or_default();
     let draft = Draft {
         relations: links.relations.remove(&id).unwrap_or_default(),
         mappings: mappings(c.mappings.into_iter().chain(external), ids, base),
