@@ -137,10 +137,16 @@ impl Read {
 /// Parses and checks every entry of the project (on every core), building
 /// nothing: what `check` reports.
 pub fn read(project: &Project) -> Result<Read, ListError> {
-    let files = files(project)?;
+    let dir = project.entries_dir();
+    let listing = source::listing(&dir).map_err(|source| ListError { path: dir, source })?;
+    let files = listing.entries;
     let options = ParseOptions::of(&project.config);
     let mut entries = Vec::with_capacity(files.len());
-    let mut diagnostics = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = listing
+        .others
+        .iter()
+        .map(|p| source::not_an_entry(p))
+        .collect();
     for parsed in parallel::map(&files, |path| source::parse_file(path, &options)) {
         match parsed {
             Ok(entry) => entries.push(entry),

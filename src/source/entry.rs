@@ -943,9 +943,25 @@ text
 
     #[test]
     fn yaml_errors_are_located_in_the_file() {
-        let errors = messages("---\nterm: x\ndefinition: [a\n---\n");
+        let errors = messages("---\nterm: x\ndefinition: a: b\n---\n");
         assert_eq!(errors.len(), 1);
+        assert!(errors[0].starts_with("3:"), "{errors:?}");
         assert!(errors[0].contains("invalid YAML"), "{errors:?}");
+        // An unclosed `[` is reported where it is, not where the parser gives up.
+        assert_eq!(
+            messages("---\nterm: x\nalt-labels: [a, \"b]\"\ndefinition: y\n---\n"),
+            ["3:13: this `[` is never closed with `]`"]
+        );
+        assert_eq!(
+            messages("---\nterm: x\ndefinition: [a\n---\n"),
+            ["3:13: this `[` is never closed with `]`"]
+        );
+        // A list over two lines is fine, and an error after it is not blamed on it.
+        let later = messages("---\nterm: x\nalt-labels: [a,\n  b]\ndefinition: a: b\n---\n");
+        assert!(
+            later[0].starts_with("5:") && later[0].contains("invalid YAML"),
+            "{later:?}"
+        );
     }
 
     #[test]

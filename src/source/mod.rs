@@ -53,7 +53,20 @@ pub fn read(path: &Path) -> Result<Vec<u8>, Diagnostic> {
 
 /// The entry files under `dir` (recursively), sorted by path.
 pub fn entry_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+    Ok(listing(dir)?.entries)
+}
+
+/// What a folder of entries holds: the entry files (`.md`) and the other
+/// files, which glossgraph does not read, each sorted by path. Hidden files
+/// and folders are in neither.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub entries: Vec<PathBuf>,
+    pub others: Vec<PathBuf>,
+}
+
+pub fn listing(dir: &Path) -> io::Result<Listing> {
+    let mut found = Listing::default();
     let mut pending = vec![dir.to_owned()];
     while let Some(dir) = pending.pop() {
         for item in std::fs::read_dir(&dir)? {
@@ -66,10 +79,28 @@ pub fn entry_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
             if item.file_type()?.is_dir() {
                 pending.push(path);
             } else if path.extension().is_some_and(|e| e == "md") {
-                files.push(path);
+                found.entries.push(path);
+            } else {
+                found.others.push(path);
             }
         }
     }
-    files.sort();
-    Ok(files)
+    found.entries.sort();
+    found.others.sort();
+    Ok(found)
+}
+
+/// A warning for a file in the entries folder that is not an entry: an
+/// entry saved as `.txt` or `.markdown` would otherwise vanish silently.
+pub fn not_an_entry(path: &Path) -> Diagnostic {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    Diagnostic::warning(
+        "source/not-an-entry",
+        path,
+        Pos::new(1, 1),
+        format!("`{name}` is not read: entries are Markdown files ending in `.md`"),
+    )
+    .with_help(
+        "rename it to end in `.md` if it is an entry; otherwise move it out of the entries folder",
+    )
 }

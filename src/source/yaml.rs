@@ -68,6 +68,41 @@ pub struct YamlError {
     pub help: &'static str,
 }
 
+/// The innermost flow collection (`[` or `{`) still open at `at`, if it was
+/// opened on an earlier line, with its position. Quoted text and comments
+/// are skipped; a bracket counts only where a value starts (after `key: `,
+/// `- `, or inside another flow collection), as YAML reads it.
+fn unclosed_flow(text: &str, at: Pos) -> Option<(char, Pos)> {
+    let mut open: Vec<(char, Pos)> = Vec::new();
+    for (index, line) in text.lines().enumerate().take(at.line) {
+        let mut quote: Option<char> = None;
+        let mut value_starts = true;
+        let mut previous = ' ';
+        for (column, c) in line.chars().enumerate() {
+            if index + 1 == at.line && column + 1 >= at.column {
+                break;
+            }
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if value_starts || !open.is_empty() => quote = Some(c),
+                (None, '#') if previous == ' ' || column == 0 => break,
+                (None, '[' | '{') if value_starts || !open.is_empty() => {
+                    open.push((c, Pos::new(index + 1, column + 1)));
+                }
+                (None, ']' | '}') => {
+                    open.pop();
+                }
+                (None, ':' | '-' | ',') => value_starts = true,
+                (None, ' ') => {}
+                (None, _) => value_starts = false,
+            }
+            previous = c;
+        }
+    }
+    open.last().copied().filter(|(_, pos)| pos.line < at.line)
+}
+
 /// Parses one YAML document. An empty document is `Value::Null`. Positions are
 /// relative to the text.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
@@ -79,6 +114,7 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
 pub fn parse_at(text: &str, first_line: usize) -> Result<Node, YamlError> {
     let mut reader = Reader {
         parser: Parser::new_from_str(text),
+        text,
         nodes: 0,
         first_line,
     };
@@ -109,6 +145,7 @@ pub fn parse_at(text: &str, first_line: usize) -> Result<Node, YamlError> {
 
 struct Reader<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
+    text: &'a str,
     nodes: usize,
     first_line: usize,
 }
@@ -117,11 +154,24 @@ impl<'a> Reader<'a> {
     fn next(&mut self) -> Result<(Event<'a>, Span), YamlError> {
         match self.parser.next_event() {
             Some(Ok(pair)) => Ok(pair),
-            Some(Err(e)) => Err(YamlError {
-                pos: Pos::new(e.marker().line(), e.marker().col() + 1),
-                message: format!("invalid YAML: {}", e.info()),
-                help: "check the indentation and quoting near this position; quote text that contains `: ` or starts with a special character",
-            }),
+            Some(Err(e)) => {
+                let at = Pos::new(e.marker().line(), e.marker().col() + 1);
+                // The parser notices an unclosed `[` or `{` only on a later
+                // line, and names what it found there: point at the bracket.
+                if let Some((bracket, open)) = unclosed_flow(self.text, at) {
+                    let close = if bracket == '[' { ']' } else { '}' };
+                    return Err(YamlError {
+                        pos: open,
+                        message: format!("this `{bracket}` is never closed with `{close}`"),
+                        help: "close it, like `alt-labels: [one, two]`, or write one item per line as `- item`",
+                    });
+                }
+                Err(YamlError {
+                    pos: at,
+                    message: format!("invalid YAML: {}", e.info()),
+                    help: "check the indentation and quoting near this position; quote text that contains `: ` or starts with a special character",
+                })
+            }
             None => Err(YamlError {
                 pos: Pos::new(1, 1),
                 message: "invalid YAML: unexpected end of input".into(),
