@@ -39,6 +39,8 @@ impl Default for InitOptions {
 pub struct InitReport {
     pub dir: PathBuf,
     pub files: Vec<PathBuf>,
+    /// Whether `base` is still the example address (no `--base` was given).
+    pub example_base: bool,
 }
 
 impl fmt::Display for InitReport {
@@ -47,11 +49,15 @@ impl fmt::Display for InitReport {
         for file in &self.files {
             writeln!(f, "  {}", file.display())?;
         }
-        writeln!(
-            f,
-            "next: set `base` in glossary.toml, then run `glossgraph --data {} serve`",
-            self.dir.display()
-        )
+        let serve = format!("glossgraph --data {} serve", self.dir.display());
+        if self.example_base {
+            writeln!(
+                f,
+                "next: set `base` in glossary.toml to the address you will publish at, then run `{serve}`"
+            )
+        } else {
+            writeln!(f, "next: run `{serve}`")
+        }
     }
 }
 
@@ -109,6 +115,7 @@ pub fn init(dir: &Path, options: &InitOptions) -> Result<InitReport, ImportError
     Ok(InitReport {
         dir: dir.to_owned(),
         files: files.into_iter().map(|f| f.path).collect(),
+        example_base: options.base == InitOptions::default().base,
     })
 }
 
@@ -140,7 +147,9 @@ base = {base}
 languages = [{languages}]
 
 version = "0.1.0"
-# license = "https://creativecommons.org/licenses/by/4.0/"
+# The licence readers may reuse the glossary under (an IRI). CC BY 4.0 lets
+# anyone reuse it with attribution; change it before publishing if yours differs.
+license = "https://creativecommons.org/licenses/by/4.0/"
 # created = "2026-01-01"
 # modified = "2026-01-01"
 

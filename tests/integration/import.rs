@@ -35,6 +35,21 @@ fn init_then_import_a_page_a_spreadsheet_and_a_vocabulary() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("glossary.toml"));
+    // The base was given: the next step is to serve, not to set it.
+    assert!(
+        text(&out.stdout).contains(&format!("next: run `glossgraph --data {g} serve`")),
+        "{}",
+        text(&out.stdout)
+    );
+    // What init writes passes the quality gate as it is, warnings included.
+    let lint = glossgraph(&glossary, &["lint", "--fail-on", "warning"]);
+    assert_eq!(
+        lint.status.code(),
+        Some(0),
+        "{}{}",
+        text(&lint.stdout),
+        text(&lint.stderr)
+    );
     // A second init refuses to overwrite the glossary.
     let again = glossgraph(dir.path(), &["init", g]);
     assert_eq!(again.status.code(), Some(1));
