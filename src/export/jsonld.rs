@@ -7,6 +7,10 @@
 //! falling back to a compact IRI otherwise. Parts of a concept (`…#section-1`)
 //! referenced once are embedded in it. Tests check that expanding the output
 //! gives back the same graph.
+//!
+//! The two other forms JSON-LD clients ask for by profile come from the same
+//! triples: flattened (compacted, every node at the top of `@graph`) and
+//! expanded (no context, full IRIs, every value an object in an array).
 
 use crate::order::triple_cmp;
 use oxigraph::model::vocab::{rdf, xsd};
@@ -149,9 +153,17 @@ impl Context {
     }
 }
 
+/// Whether a part referenced once is written inside its concept (compacted)
+/// or every node stands at the top of `@graph` (flattened).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nesting {
+    Embedded,
+    Flat,
+}
+
 /// Writes `triples` as a compact JSON-LD document: the context, then `@graph`.
 /// The triples must be sorted with `triple_cmp` and distinct.
-pub fn document(triples: &[Triple], context: &Context) -> Value {
+pub fn document(triples: &[Triple], context: &Context, nesting: Nesting) -> Value {
     debug_assert!(triples.windows(2).all(|w| triple_cmp(&w[0], &w[1]).is_lt()));
     // Subjects in order, each with its triples.
     let mut subjects: Vec<(NamedOrBlankNodeRef<'_>, &[Triple])> = Vec::new();
@@ -169,7 +181,12 @@ pub fn document(triples: &[Triple], context: &Context) -> Value {
     let index: HashMap<NamedOrBlankNodeRef<'_>, &[Triple]> = subjects.iter().copied().collect();
     // A part (`…#x` of its subject) referenced once is written inside its subject.
     let mut references: HashMap<TermRef<'_>, (usize, NamedOrBlankNodeRef<'_>)> = HashMap::new();
-    for t in triples {
+    let embedded = if nesting == Nesting::Embedded {
+        triples
+    } else {
+        &[]
+    };
+    for t in embedded {
         let entry = references
             .entry(t.object.as_ref())
             .or_insert((0, t.subject.as_ref()));
@@ -307,6 +324,62 @@ impl Writer<'_> {
             TermRef::NamedNode(n) if as_id => Value::String(self.context.compact_iri(n.as_str())),
             TermRef::BlankNode(b) if as_id => Value::String(format!("_:{}", b.as_str())),
             _ => full_value(v, self.context),
+        }
+    }
+}
+
+/// Writes `triples` (sorted with `triple_cmp`, distinct) as an expanded
+/// JSON-LD document: an array of node objects, each at the top level, which is
+/// also the expanded form flattened.
+pub fn expanded(triples: &[Triple]) -> Value {
+    let mut nodes: Vec<Value> = Vec::new();
+    let mut current: Option<(NamedOrBlankNodeRef<'_>, Map<String, Value>)> = None;
+    for t in triples {
+        let subject = t.subject.as_ref();
+        if current.as_ref().is_none_or(|(s, _)| *s != subject) {
+            nodes.extend(current.take().map(|(_, node)| Value::Object(node)));
+            let id = match subject {
+                NamedOrBlankNodeRef::NamedNode(n) => n.as_str().to_owned(),
+                NamedOrBlankNodeRef::BlankNode(b) => format!("_:{}", b.as_str()),
+            };
+            current = Some((
+                subject,
+                Map::from_iter([("@id".to_owned(), Value::String(id))]),
+            ));
+        }
+        let Some((_, node)) = current.as_mut() else {
+            continue;
+        };
+        let (key, value) = match t.object.as_ref() {
+            TermRef::NamedNode(n) if t.predicate == rdf::TYPE => {
+                ("@type".to_owned(), Value::String(n.as_str().to_owned()))
+            }
+            object => (t.predicate.as_str().to_owned(), expanded_value(object)),
+        };
+        if let Value::Array(values) = node.entry(key).or_insert_with(|| Value::Array(Vec::new())) {
+            values.push(value);
+        }
+    }
+    nodes.extend(current.map(|(_, node)| Value::Object(node)));
+    Value::Array(nodes)
+}
+
+/// A value object of expanded JSON-LD: every literal as `@value` with its
+/// language or datatype (none for `xsd:string`), every node as `@id`.
+fn expanded_value(v: TermRef<'_>) -> Value {
+    match v {
+        TermRef::NamedNode(n) => object([("@id", Value::String(n.as_str().into()))]),
+        TermRef::BlankNode(b) => object([("@id", Value::String(format!("_:{}", b.as_str())))]),
+        TermRef::Literal(l) => {
+            let value = ("@value", Value::String(l.value().into()));
+            match l.language() {
+                Some(language) => object([value, ("@language", Value::String(language.into()))]),
+                None if l.datatype() == xsd::STRING => object([value]),
+                None => object([
+                    value,
+                    ("@type", Value::String(l.datatype().as_str().into())),
+                ]),
+            }
         }
     }
 }

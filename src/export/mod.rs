@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::ontology::CONTEXT_JSONLD;
 use crate::order::{quad_cmp, triple_cmp};
 use crate::vocab::PREFIXES;
-use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::io::{JsonLdProfile, RdfFormat, RdfSerializer};
 use oxigraph::model::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
 use oxigraph::model::{Dataset, Quad, Triple};
 use std::io::{self, Write};
@@ -23,7 +23,13 @@ use std::io::{self, Write};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     Turtle,
+    /// Compacted JSON-LD against the shipped context: what `.jsonld` is.
     JsonLd,
+    /// Compacted JSON-LD with every node at the top level (JSON-LD's
+    /// `flattened` profile).
+    JsonLdFlattened,
+    /// JSON-LD without a context (the `expanded` profile).
+    JsonLdExpanded,
     RdfXml,
     NTriples,
     NQuads,
@@ -31,6 +37,8 @@ pub enum Format {
 }
 
 impl Format {
+    /// The formats of the dumps and of the explicit-format URLs; the other
+    /// JSON-LD forms are the same data as `JsonLd`, asked for by profile.
     pub const ALL: [Format; 6] = [
         Format::Turtle,
         Format::JsonLd,
@@ -45,6 +53,8 @@ impl Format {
         match self {
             Format::Turtle => "turtle",
             Format::JsonLd => "jsonld",
+            Format::JsonLdFlattened => "jsonld-flattened",
+            Format::JsonLdExpanded => "jsonld-expanded",
             Format::RdfXml => "rdfxml",
             Format::NTriples => "ntriples",
             Format::NQuads => "nquads",
@@ -57,7 +67,13 @@ impl Format {
         match self {
             Format::Turtle => RdfFormat::Turtle,
             Format::JsonLd => RdfFormat::JsonLd {
-                profile: Default::default(),
+                profile: JsonLdProfile::Compacted.into(),
+            },
+            Format::JsonLdFlattened => RdfFormat::JsonLd {
+                profile: JsonLdProfile::Compacted | JsonLdProfile::Flattened,
+            },
+            Format::JsonLdExpanded => RdfFormat::JsonLd {
+                profile: JsonLdProfile::Expanded | JsonLdProfile::Flattened,
             },
             Format::RdfXml => RdfFormat::RdfXml,
             Format::NTriples => RdfFormat::NTriples,
@@ -68,6 +84,13 @@ impl Format {
 
     pub fn media_type(self) -> &'static str {
         self.rdf_format().media_type()
+    }
+
+    pub fn is_jsonld(self) -> bool {
+        matches!(
+            self,
+            Format::JsonLd | Format::JsonLdFlattened | Format::JsonLdExpanded
+        )
     }
 
     pub fn extension(self) -> &'static str {
@@ -126,8 +149,14 @@ impl Exporter {
         let triples = sorted_triples(quads);
         match format {
             Format::Turtle => turtle::write_turtle(&triples, &self.prefixes, out),
-            Format::JsonLd => {
-                let document = jsonld::document(&triples, &self.context);
+            Format::JsonLd | Format::JsonLdFlattened | Format::JsonLdExpanded => {
+                let document = match format {
+                    Format::JsonLdExpanded => jsonld::expanded(&triples),
+                    Format::JsonLdFlattened => {
+                        jsonld::document(&triples, &self.context, jsonld::Nesting::Flat)
+                    }
+                    _ => jsonld::document(&triples, &self.context, jsonld::Nesting::Embedded),
+                };
                 serde_json::to_writer_pretty(&mut *out, &document)?;
                 out.write_all(b"\n")
             }

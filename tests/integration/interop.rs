@@ -61,6 +61,21 @@ fn rdflib_pyld_and_rapper_read_every_export_as_the_same_graph() {
         );
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
+    for form in ["flattened", "expanded"] {
+        let target = dir.path().join(format!("export-{form}.jsonld"));
+        let format = format!("jsonld-{form}");
+        let out = glossgraph(
+            &root(),
+            &[
+                "export",
+                "--format",
+                &format,
+                "-o",
+                target.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
     let mut command = Command::new(python);
     command
         .arg(root().join("tests/interop/read_exports.py"))

@@ -1,7 +1,8 @@
 """Independent readers check glossgraph's exports.
 
 Usage: read_exports.py DIR [--rapper], where DIR holds
-export.{ttl,jsonld,rdf,nt,nq,trig} written by `glossgraph export`. rdflib parses
+export.{ttl,jsonld,rdf,nt,nq,trig} and export-{flattened,expanded}.jsonld
+written by `glossgraph export`. rdflib parses
 every format; each triple format must be isomorphic to the N-Triples, the
 dataset formats must hold the same quads as the N-Quads and the same triples
 once merged; pyld must expand the JSON-LD to the same graph, and the JSON-LD
@@ -71,6 +72,30 @@ def main(folder, rapper):
     if not isomorphic(expanded, reference):
         fail("pyld expands the JSON-LD to a different graph than the N-Triples")
     print(f"pyld: the compact JSON-LD expands to {len(expanded)} triples, isomorphic to the N-Triples")
+
+    # The other JSON-LD profiles: the same graph, in the form each names.
+    flattened = json.loads((folder / "export-flattened.jsonld").read_text(encoding="utf-8"))
+    if flattened.get("@context") != context:
+        fail("the flattened JSON-LD does not use the project's context")
+    for node in flattened["@graph"]:
+        for key, values in node.items():
+            for value in values if isinstance(values, list) else [values]:
+                if isinstance(value, dict) and "@id" in value and len(value) > 1:
+                    fail(f"the flattened JSON-LD embeds a node under {node['@id']} {key}")
+    expanded_doc = json.loads((folder / "export-expanded.jsonld").read_text(encoding="utf-8"))
+    if not isinstance(expanded_doc, list):
+        fail("the expanded JSON-LD is not an array of nodes")
+    # Already expanded: pyld's expansion leaves it as it is.
+    if jsonld.expand(expanded_doc) != expanded_doc:
+        fail("pyld's expansion changes the expanded JSON-LD: it is not in expanded form")
+    for name, doc in [("flattened", flattened), ("expanded", expanded_doc)]:
+        graph = Graph().parse(data=jsonld.to_rdf(doc, {"format": "application/n-quads"}), format="nt")
+        if not isomorphic(graph, reference):
+            fail(f"pyld reads the {name} JSON-LD as a different graph than the N-Triples")
+        by_rdflib = Graph().parse(data=json.dumps(doc), format="json-ld")
+        if not isomorphic(by_rdflib, reference):
+            fail(f"rdflib reads the {name} JSON-LD as a different graph than the N-Triples")
+    print(f"pyld and rdflib: the flattened and expanded JSON-LD hold the same graph ({len(expanded_doc)} nodes)")
 
     if rapper:
         for name, syntax in [("export.ttl", "turtle"), ("export.rdf", "rdfxml")]:
