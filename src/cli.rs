@@ -147,6 +147,39 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         log_format: LogFormat,
     },
+    /// Print a completion script for a shell, e.g.
+    /// `glossgraph completions bash > ~/.local/share/bash-completion/completions/glossgraph`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `glossgraph man > glossgraph.1`;
+    /// with DIR, write it and a page per command (glossgraph-serve.1 …) there.
+    Man {
+        /// The folder to write the pages to.
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Writes the completion script for `shell`.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut command, "glossgraph", out);
+}
+
+/// Writes the manual page to `out`, or with `dir`, every page (one per
+/// command, as `git` and `cargo` have them) to that folder.
+pub fn man(dir: Option<&std::path::Path>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let command = <Cli as clap::CommandFactory>::command();
+    match dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)?;
+            clap_mangen::generate_to(command, dir)
+        }
+        None => clap_mangen::Man::new(command).render(out),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -247,6 +280,10 @@ pub enum LintFailOn {
 pub enum ExportFormat {
     Turtle,
     Jsonld,
+    /// JSON-LD with every node at the top level (the `flattened` profile).
+    JsonldFlattened,
+    /// JSON-LD without a context (the `expanded` profile).
+    JsonldExpanded,
     Rdfxml,
     Ntriples,
     Nquads,
@@ -277,6 +314,8 @@ impl From<ExportFormat> for glossgraph::export::Format {
         match format {
             ExportFormat::Turtle => Self::Turtle,
             ExportFormat::Jsonld => Self::JsonLd,
+            ExportFormat::JsonldFlattened => Self::JsonLdFlattened,
+            ExportFormat::JsonldExpanded => Self::JsonLdExpanded,
             ExportFormat::Rdfxml => Self::RdfXml,
             ExportFormat::Ntriples => Self::NTriples,
             ExportFormat::Nquads => Self::NQuads,

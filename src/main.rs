@@ -36,7 +36,16 @@ fn release_free_memory() {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // Help and the version are answers (0); a mistake in the arguments
+            // is a mistake in the input, 1 as for every other (clap's own is 2).
+            let _ = err.print();
+            return ExitCode::from(u8::from(err.use_stderr()));
+        }
+    };
+    match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             print_diagnostics(err.diagnostics());
@@ -131,6 +140,21 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
         Command::Queries => finish(&commands::queries(&context)?),
         Command::Search { term, lang, limit } => {
             finish(&commands::search(&context, &term, lang.as_deref(), limit)?)
+        }
+        Command::Completions { shell } => {
+            commands::write_output(None, |out| {
+                cli::completions(shell, out);
+                Ok(())
+            })?;
+            Ok(0)
+        }
+        Command::Man { dir } => {
+            match dir {
+                Some(dir) => cli::man(Some(&dir), &mut std::io::sink())
+                    .map_err(|source| CommandError::Write { path: dir, source })?,
+                None => commands::write_output(None, |out| cli::man(None, out))?,
+            }
+            Ok(0)
         }
         Command::Serve {
             bind,
@@ -257,9 +281,14 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
 fn init_log(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("GLOSSGRAPH_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Colours only for a person at a terminal: a log file or a pipe gets
+    // plain text, and `NO_COLOR` (no-color.org) turns them off everywhere.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(colour)
         .with_target(false);
     match format {
         LogFormat::Text => builder.init(),

@@ -2,6 +2,7 @@
 //! `glossgraph` binary on fixtures, in one test binary.
 
 mod check;
+mod cli;
 mod export;
 mod import;
 mod interop;

@@ -83,7 +83,7 @@ pub struct ServeProcess {
     /// Its line "glossgraph: serving N quads at URL on N threads (…)".
     pub banner: String,
     /// Kept open to the end: the server may write more.
-    _stderr: std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
+    stderr: std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
 }
 
 impl ServeProcess {
@@ -126,8 +126,21 @@ impl ServeProcess {
             child,
             url,
             banner,
-            _stderr: stderr,
+            stderr,
         }
+    }
+}
+
+impl ServeProcess {
+    /// Stops the server and returns what it wrote after its banner.
+    pub fn stop_and_read_log(&mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.stderr
+            .by_ref()
+            .map_while(Result::ok)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
