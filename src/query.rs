@@ -77,8 +77,9 @@ impl ParamKind {
 
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
-    #[error("invalid SPARQL")]
-    Syntax(#[from] spargebra::SparqlSyntaxError),
+    /// A syntax error, as [`syntax_message`] words it.
+    #[error("invalid SPARQL: {0}")]
+    Syntax(String),
     #[error("the query failed")]
     Evaluation(#[from] oxigraph::sparql::QueryEvaluationError),
     #[error("no named query `{name}` in {}; known: {}", .dir.display(), .known.join(", "))]
@@ -326,7 +327,8 @@ pub fn run<'a>(
             base: base.to_owned(),
             source: e,
         })?
-        .parse_query(text)?;
+        .parse_query(text)
+        .map_err(|e| QueryError::Syntax(syntax_message(&e, text)))?;
     let mut prepared = SparqlEvaluator::new().for_query(bind(query, &bindings)?);
     if prepared.dataset().is_default_dataset() {
         prepared.dataset_mut().set_default_graph_as_union();
@@ -461,9 +463,109 @@ fn inject(pattern: GraphPattern, values: GraphPattern) -> GraphPattern {
     }
 }
 
+/// A SPARQL syntax error as a person reads it: where, what is there, and
+/// the keywords and punctuation that could come instead. The parser's own
+/// message also lists every Unicode range a name may continue with (some
+/// forty of them), which says nothing to a reader.
+pub fn syntax_message(error: &spargebra::SparqlSyntaxError, text: &str) -> String {
+    let message = error.to_string();
+    let Some((position, expected)) = message
+        .strip_prefix("error at ")
+        .and_then(|rest| rest.split_once(": expected "))
+    else {
+        return message;
+    };
+    let Some((line, column)) = position
+        .split_once(':')
+        .and_then(|(l, c)| Some((l.parse::<usize>().ok()?, c.parse::<usize>().ok()?)))
+    else {
+        return message;
+    };
+    // The whole word the position falls in, as the reader wrote it.
+    let chars: Vec<char> = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or_default()
+        .chars()
+        .collect();
+    let mut start = column.saturating_sub(1).min(chars.len());
+    while start > 0 && start < chars.len() && !chars[start - 1].is_whitespace() {
+        start -= 1;
+    }
+    let found: String = chars[start..]
+        .iter()
+        .take_while(|c| !c.is_whitespace())
+        .take(24)
+        .collect();
+    let at = if found.is_empty() {
+        "at the end".to_owned()
+    } else {
+        format!("at `{found}`")
+    };
+    // Keywords (`WHERE`) and quoted punctuation (`"}"`) are kept; the
+    // character ranges a name may continue with are dropped.
+    let mut words: Vec<&str> = expected
+        .trim_start_matches("one of ")
+        .split(", ")
+        .filter_map(
+            |t| match t.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+                Some(quoted) => Some(quoted),
+                None => t
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_')
+                    .then_some(t),
+            },
+        )
+        .filter(|t| !t.is_empty() && *t != "_")
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    const SHOWN: usize = 12;
+    let mut out = format!("line {line}, column {column}, {at}");
+    if !words.is_empty() {
+        let listed: Vec<String> = words.iter().take(SHOWN).map(|w| format!("`{w}`")).collect();
+        out.push_str(": expected ");
+        if words.len() > 1 {
+            out.push_str("one of ");
+        }
+        out.push_str(&listed.join(", "));
+        if words.len() > SHOWN {
+            out.push_str(&format!(" or {} more", words.len() - SHOWN));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+
     use super::*;
+
+    #[test]
+    fn syntax_errors_say_where_and_what_could_come_without_unicode_ranges() {
+        let message = |text: &str| {
+            let e = spargebra::SparqlParser::new()
+                .parse_query(text)
+                .unwrap_err();
+            syntax_message(&e, text)
+        };
+        let missing = message("SELECT ?s WHERE {\n  ?s ?p\n}");
+        assert_eq!(
+            missing,
+            "line 3, column 2, at the end: expected one of `LATERAL`, `SERVICE`"
+        );
+        let typo = message("SELEC * WHERE { ?s ?p ?o }");
+        assert!(typo.starts_with("line 1, column 10, at `WHERE`"), "{typo}");
+        let open = message("SELECT * WHERE { ?s ?p ?o");
+        assert_eq!(
+            open,
+            "line 1, column 26, at the end: expected one of `,`, `.`, `;`, `{`, `{|`, `}`, `~`"
+        );
+        for m in [&missing, &typo, &open] {
+            assert!(!m.contains("..=") && !m.contains("\\u{"), "{m}");
+            assert!(m.len() < 400, "{m}");
+        }
+    }
 
     #[test]
     fn reads_a_header() {
