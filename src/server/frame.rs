@@ -7,7 +7,8 @@
 //! (BENCHMARKS.md, "Concept pages vs nginx").
 
 use super::compress::{self, Encoding};
-use super::{AppState, base_path, html, respond};
+use super::snapshot::Snapshot;
+use super::{AppState, base_path, html, respond, search};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderValue};
@@ -26,11 +27,13 @@ pub async fn frame(State(state): State<AppState>, request: Request, next: Next) 
         preflight()
     } else {
         let encoding = Encoding::accepted(request.headers());
-        // Hashed only if the answer is compressed.
-        let uri = encoding.map(|_| request.uri().clone());
+        // Shares the request's bytes: hashed if the answer is compressed, and
+        // searched for if it is a page not found.
+        let uri = request.uri().clone();
         let head = request.method() == Method::HEAD;
-        let response = error_page(&state, accept.as_ref(), next.run(request).await).await;
-        compress::compress(&state, encoding.zip(uri), head, response).await
+        let response = next.run(request).await;
+        let response = error_page(&state, accept.as_ref(), uri.path(), response).await;
+        compress::compress(&state, encoding.map(|e| (e, uri)), head, response).await
     };
     cors(&mut response);
     if let Some(logged) = logged {
@@ -75,6 +78,7 @@ fn preflight() -> Response {
 async fn error_page(
     state: &AppState,
     accept: Option<&HeaderValue>,
+    path: &str,
     response: Response,
 ) -> Response {
     let is_problem = response
@@ -84,6 +88,9 @@ async fn error_page(
     if !is_problem {
         return response;
     }
+    // Whether a problem document or a page, the answer depended on `Accept`.
+    let mut response = response;
+    respond::vary(response.headers_mut(), "Accept");
     let mut headers = axum::http::HeaderMap::new();
     if let Some(accept) = accept {
         headers.insert(header::ACCEPT, accept.clone());
@@ -109,10 +116,16 @@ async fn error_page(
     // Links on the page are relative to the root; error pages can be at any depth.
     let root = base_path(snapshot.config.base.as_str());
     let layout = html::Layout::new(&snapshot, &lang, heading.clone(), &root, "");
+    let suggestions = if status == StatusCode::NOT_FOUND {
+        nearest(&snapshot, path, &lang)
+    } else {
+        Vec::new()
+    };
     let page = html::MessagePage {
         layout,
         heading,
-        detail,
+        detail: html::Code::split(&detail),
+        suggestions,
     };
     let body = askama::Template::render(&page).unwrap_or_default();
     let mut response = Response::from_parts(parts, Body::from(body));
@@ -123,6 +136,27 @@ async fn error_page(
     );
     response.headers_mut().remove(header::CONTENT_LENGTH);
     response
+}
+
+/// The concepts nearest to what a path not found names (its last segment,
+/// without an extension, words split at `-` and `_`): a mistyped or renamed
+/// id usually finds the concept meant.
+fn nearest(snapshot: &Snapshot, path: &str, lang: &str) -> Vec<html::Link> {
+    let last = path.rsplit('/').next().unwrap_or_default();
+    let stem = last.split_once('.').map_or(last, |(stem, _)| stem);
+    let decoded = percent_encoding::percent_decode_str(stem).decode_utf8_lossy();
+    let words = decoded.replace(['-', '_'], " ");
+    let words = words.trim();
+    if words.is_empty() || words.chars().count() > search::MAX_QUERY_CHARS {
+        return Vec::new();
+    }
+    search::found(snapshot, words, lang, 5, None)
+        .into_iter()
+        .map(|f| html::Link {
+            href: f.href,
+            label: f.label,
+        })
+        .collect()
 }
 
 /// A request being answered, for its log line.

@@ -683,7 +683,30 @@ pub struct SearchResult {
 pub struct MessagePage {
     pub layout: Layout,
     pub heading: String,
-    pub detail: String,
+    pub detail: Vec<Code>,
+    /// Concepts the reader may have meant (for a page not found).
+    pub suggestions: Vec<Link>,
+}
+
+/// A stretch of a message: text, or a name written in backticks, shown as code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Code {
+    pub text: String,
+    pub code: bool,
+}
+
+impl Code {
+    /// `text` cut at its backticks: every second stretch is code.
+    pub fn split(text: &str) -> Vec<Code> {
+        text.split('`')
+            .enumerate()
+            .filter(|(_, t)| !t.is_empty())
+            .map(|(i, t)| Code {
+                text: t.to_owned(),
+                code: i % 2 == 1,
+            })
+            .collect()
+    }
 }
 
 #[derive(Template)]

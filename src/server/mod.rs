@@ -221,6 +221,18 @@ async fn root_file(
             .await
             .map(IntoResponse::into_response);
     }
+    if name == "favicon.ico" {
+        // Asked for by browsers whatever the page links, and by tools that
+        // never read pages; every browser takes the SVG at this address.
+        return resource::asset(
+            state,
+            axum::extract::Path("favicon.svg".into()),
+            headers,
+            "assets",
+        )
+        .await
+        .map(IntoResponse::into_response);
+    }
     if name.starts_with("ontology.") {
         return resource::ontology(state, headers, Some(file), raw)
             .await

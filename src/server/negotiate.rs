@@ -86,6 +86,13 @@ fn specificity(range: &Range<'_>, offer: &str) -> Option<u8> {
             .find(|(n, _)| n.eq_ignore_ascii_case(name));
         match ours {
             Some((_, v)) if v.eq_ignore_ascii_case(value) => {}
+            // JSON-LD's `profile` is a list of IRIs: each one asked for must be offered.
+            Some((_, v)) if name.eq_ignore_ascii_case("profile") => {
+                let offered: Vec<&str> = v.split_whitespace().collect();
+                if !value.split_whitespace().all(|p| offered.contains(&p)) {
+                    return None;
+                }
+            }
             None if name.eq_ignore_ascii_case("charset") && value.eq_ignore_ascii_case("utf-8") => {
             }
             _ => return None,
@@ -294,6 +301,30 @@ mod tests {
                 &offers
             ),
             Some(offers[0])
+        );
+    }
+
+    #[test]
+    fn json_ld_profiles_are_lists_of_iris() {
+        let ns = "http://www.w3.org/ns/json-ld#";
+        let offer = |profiles: &str| format!("application/ld+json;profile=\"{profiles}\"");
+        let compacted = offer(&format!("{ns}compacted"));
+        let flattened = offer(&format!("{ns}flattened {ns}compacted"));
+        let expanded = offer(&format!("{ns}expanded {ns}flattened"));
+        let offers = ["application/ld+json", &compacted, &flattened, &expanded];
+        let ask = |profiles: &str| negotiate(Some(&offer(profiles)), &offers);
+        assert_eq!(ask(&format!("{ns}compacted")), Some(compacted.as_str()));
+        assert_eq!(ask(&format!("{ns}flattened")), Some(flattened.as_str()));
+        assert_eq!(
+            ask(&format!("{ns}compacted {ns}flattened")),
+            Some(flattened.as_str())
+        );
+        assert_eq!(ask(&format!("{ns}expanded")), Some(expanded.as_str()));
+        assert_eq!(ask(&format!("{ns}framed")), None);
+        assert_eq!(ask(&format!("{ns}expanded {ns}compacted")), None);
+        assert_eq!(
+            negotiate(Some("application/ld+json"), &offers),
+            Some("application/ld+json")
         );
     }
 

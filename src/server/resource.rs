@@ -4,9 +4,9 @@
 
 use super::AppState;
 use super::html::{self, ConceptPage, HomePage, Layout, OntologyPage};
-use super::negotiate::{choose_language, negotiate};
+use super::negotiate::choose_language;
 use super::respond::{
-    self, AppError, FormatUrls, Head, Offers, Rendered, Repr, Validators, alternates,
+    self, AppError, FormatUrls, Head, Offer, Offers, Rendered, Repr, Validators, alternates,
     alternates_link, content_type, representation,
 };
 use super::snapshot::Snapshot;
@@ -23,6 +23,11 @@ use oxigraph::model::{NamedNode, NamedNodeRef, Triple};
 /// The files built into the binary, by their path under the root, with their
 /// media types: the stylesheet, the search box's suggestions, and YASGUI.
 const ASSETS: &[(&str, &str, &[u8])] = &[
+    (
+        "assets/favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../../assets/favicon.svg"),
+    ),
     (
         "assets/style.css",
         "text/css",
@@ -79,6 +84,8 @@ impl PageParams {
 /// negotiated) among those a resource has, and a language for pages.
 struct Wanted {
     repr: Repr,
+    /// The media type and validator tag the answer goes out under.
+    offer: Offer,
     explicit: bool,
     offers: Offers,
     lang: String,
@@ -91,10 +98,11 @@ fn wanted(
     offers: Offers,
     params: &PageParams,
 ) -> Result<Wanted, AppError> {
-    let (repr, explicit) = match extension {
+    let (offer, explicit) = match extension {
         Some(e) => (
             Repr::from_extension(e)
                 .filter(|r| offers.has(*r))
+                .map(Offer::own)
                 .ok_or_else(|| AppError::not_found(format!("no format `.{e}`")))?,
             true,
         ),
@@ -106,7 +114,8 @@ fn wanted(
     };
     let lang = params.language(snapshot, headers);
     Ok(Wanted {
-        repr,
+        repr: offer.repr,
+        offer,
         explicit,
         offers,
         lang,
@@ -140,7 +149,11 @@ fn head(snapshot: &Snapshot, w: &Wanted, tag: &str, urls: FormatUrls<'_>) -> Hea
             "Accept"
         };
         extra.push((header::VARY, vary.to_owned()));
-        extra.push((header::CONTENT_LOCATION, urls.href(w.repr.extension())));
+        // Only where the body is what the format's own URL holds (not so
+        // for JSON-LD's flattened and expanded forms).
+        if Repr::from_extension(w.repr.extension()) == Some(w.repr) {
+            extra.push((header::CONTENT_LOCATION, urls.href(w.repr.extension())));
+        }
     } else if w.repr == Repr::Html && languages {
         extra.push((header::VARY, "Accept-Language".to_owned()));
     }
@@ -148,7 +161,7 @@ fn head(snapshot: &Snapshot, w: &Wanted, tag: &str, urls: FormatUrls<'_>) -> Hea
     if !link.is_empty() {
         extra.push((header::LINK, link));
     }
-    Head::new(validators, &w.repr.content_type(), &extra)
+    Head::new(validators, &content_type(w.offer.sent), &extra)
 }
 
 /// `triples` written in `format`.
@@ -168,9 +181,11 @@ fn render(page: &impl Template) -> Result<Vec<u8>, AppError> {
 }
 
 fn variant(w: &Wanted) -> String {
+    let tag = w.offer.tag;
     match w.repr {
         Repr::Html => format!("html-{}", w.lang),
-        Repr::Rdf(f) => f.extension().to_owned(),
+        Repr::Rdf(f) if tag.is_empty() => f.name().to_owned(),
+        Repr::Rdf(f) => format!("{}-{tag}", f.name()),
     }
 }
 
@@ -410,19 +425,18 @@ pub async fn dataset(
         .respond(&headers, || rdf(&snapshot, triples, format))
 }
 
-/// The RDF format an `Accept` header asks for (Turtle when it accepts anything).
-pub fn negotiate_rdf(headers: &HeaderMap) -> Result<Format, AppError> {
-    let offers: Vec<&str> = crate::export::Format::ALL
-        .iter()
-        .map(|f| f.media_type())
-        .chain(["application/json"])
-        .collect();
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let chosen = negotiate(accept, &offers).ok_or_else(|| AppError::not_acceptable(&offers))?;
-    Ok(Format::ALL
-        .into_iter()
-        .find(|f| f.media_type() == chosen)
-        .unwrap_or(Format::JsonLd))
+/// The RDF format an `Accept` header asks for among those a resource has
+/// (Turtle when it accepts anything), with the media type to send it as.
+pub fn negotiate_rdf(headers: &HeaderMap) -> Result<(Format, Offer), AppError> {
+    match respond::choose(headers, Offers::Rdf) {
+        Some(
+            offer @ Offer {
+                repr: Repr::Rdf(format),
+                ..
+            },
+        ) => Ok((format, offer)),
+        _ => Err(AppError::not_acceptable(&Offers::Rdf.media_types())),
+    }
 }
 
 /// `GET /ontology` (and the vocabulary's own IRI path): the glossgraph vocabulary.
@@ -573,7 +587,7 @@ pub async fn graph_store(
             _ => {}
         }
     }
-    let format = negotiate_rdf(&headers)?;
+    let (format, offer) = negotiate_rdf(&headers)?;
     let triples: Vec<Triple> = match (graph, default) {
         (Some(g), false) => {
             let name = NamedNode::new(&g)
@@ -606,9 +620,10 @@ pub async fn graph_store(
     let validators = Validators::new(
         snapshot.fingerprint,
         &format!(
-            "store-{}-{}",
+            "store-{}-{}-{}",
             raw.as_deref().unwrap_or_default(),
-            format.extension()
+            format.name(),
+            offer.tag
         ),
         snapshot.built_at,
     );
@@ -616,7 +631,7 @@ pub async fn graph_store(
     representation(
         &headers,
         validators,
-        &content_type(format.media_type()),
+        &content_type(offer.sent),
         &extra,
         || rdf(&snapshot, triples, format),
     )

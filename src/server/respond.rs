@@ -18,19 +18,93 @@ pub enum Repr {
     Rdf(Format),
 }
 
-/// Media types a resource is offered in, the server's preference first, with the
-/// representation each gives. `application/json` is served as JSON-LD.
-pub const RESOURCE_OFFERS: &[(&str, Repr)] = &[
-    ("text/html", Repr::Html),
-    ("text/turtle", Repr::Rdf(Format::Turtle)),
-    ("application/ld+json", Repr::Rdf(Format::JsonLd)),
-    ("application/rdf+xml", Repr::Rdf(Format::RdfXml)),
-    ("application/n-triples", Repr::Rdf(Format::NTriples)),
-    ("application/n-quads", Repr::Rdf(Format::NQuads)),
-    ("application/trig", Repr::Rdf(Format::TriG)),
-    ("application/json", Repr::Rdf(Format::JsonLd)),
-    ("application/xhtml+xml", Repr::Html),
+/// A media type a resource is offered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offer {
+    /// What `Accept` must match, with a JSON-LD `profile` where one is named.
+    pub media_type: &'static str,
+    pub repr: Repr,
+    /// The media type the answer's `Content-Type` names.
+    pub sent: &'static str,
+    /// Tells the answer's validators apart from those of the same
+    /// representation sent under another type.
+    pub tag: &'static str,
+}
+
+const fn offer(
+    media_type: &'static str,
+    repr: Repr,
+    sent: &'static str,
+    tag: &'static str,
+) -> Offer {
+    Offer {
+        media_type,
+        repr,
+        sent,
+        tag,
+    }
+}
+
+const JSONLD_COMPACTED: &str =
+    "application/ld+json;profile=\"http://www.w3.org/ns/json-ld#compacted\"";
+const JSONLD_FLATTENED: &str = "application/ld+json;profile=\"http://www.w3.org/ns/json-ld#flattened http://www.w3.org/ns/json-ld#compacted\"";
+const JSONLD_EXPANDED: &str = "application/ld+json;profile=\"http://www.w3.org/ns/json-ld#expanded http://www.w3.org/ns/json-ld#flattened\"";
+
+/// Every media type a resource is offered in, the server's preference first.
+/// Each format's own type comes before the aliases clients also send for the
+/// same bytes: JSON-LD's profiles (`compacted` is what `.jsonld` holds; a
+/// request naming `flattened` or `expanded` gets that form), `text/n3` for
+/// Turtle (which is N3), generic XML for RDF/XML, and `text/plain` for
+/// N-Triples (its type before RDF 1.1). Aliases are answered under the type
+/// asked for, except `application/json`: JSON-LD, labelled as such.
+pub const RESOURCE_OFFERS: &[Offer] = &[
+    offer("text/html", Repr::Html, "text/html", ""),
+    offer("text/turtle", TURTLE, "text/turtle", ""),
+    offer("application/ld+json", JSONLD, "application/ld+json", ""),
+    offer("application/rdf+xml", RDFXML, "application/rdf+xml", ""),
+    offer(
+        "application/n-triples",
+        NTRIPLES,
+        "application/n-triples",
+        "",
+    ),
+    offer(
+        "application/n-quads",
+        Repr::Rdf(Format::NQuads),
+        "application/n-quads",
+        "",
+    ),
+    offer(
+        "application/trig",
+        Repr::Rdf(Format::TriG),
+        "application/trig",
+        "",
+    ),
+    offer("application/json", JSONLD, "application/ld+json", ""),
+    offer("application/xhtml+xml", Repr::Html, "text/html", ""),
+    offer(JSONLD_COMPACTED, JSONLD, JSONLD_COMPACTED, "compacted"),
+    offer(
+        JSONLD_FLATTENED,
+        Repr::Rdf(Format::JsonLdFlattened),
+        JSONLD_FLATTENED,
+        "",
+    ),
+    offer(
+        JSONLD_EXPANDED,
+        Repr::Rdf(Format::JsonLdExpanded),
+        JSONLD_EXPANDED,
+        "",
+    ),
+    offer("text/n3", TURTLE, "text/n3", "n3"),
+    offer("application/xml", RDFXML, "application/xml", "xml"),
+    offer("text/xml", RDFXML, "text/xml", "text-xml"),
+    offer("text/plain", NTRIPLES, "text/plain", "text"),
 ];
+
+const TURTLE: Repr = Repr::Rdf(Format::Turtle);
+const JSONLD: Repr = Repr::Rdf(Format::JsonLd);
+const RDFXML: Repr = Repr::Rdf(Format::RdfXml);
+const NTRIPLES: Repr = Repr::Rdf(Format::NTriples);
 
 /// Which representations a resource has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,13 +120,18 @@ impl Offers {
         self == Offers::PageAndRdf || repr != Repr::Html
     }
 
-    /// The media types offered, one for each representation, for a 406.
+    /// The media types offered, for a 406: each representation's own, then
+    /// JSON-LD's profiles (not the other aliases).
     pub fn media_types(self) -> Vec<&'static str> {
-        EXTENSIONS
-            .iter()
-            .filter(|(_, r)| self.has(*r))
-            .map(|(_, r)| r.media_type())
-            .collect()
+        let mut types: Vec<&str> = Vec::new();
+        for offer in RESOURCE_OFFERS.iter().filter(|o| self.has(o.repr)) {
+            let listed = offer.media_type == offer.repr.media_type()
+                || offer.media_type.starts_with("application/ld+json;");
+            if listed && !types.contains(&offer.media_type) {
+                types.push(offer.media_type);
+            }
+        }
+        types
     }
 }
 
@@ -67,17 +146,23 @@ pub const EXTENSIONS: &[(&str, Repr)] = &[
     ("trig", Repr::Rdf(Format::TriG)),
 ];
 
+impl Offer {
+    /// How `repr` is sent when asked for by name (`.ttl`): under its own type.
+    pub fn own(repr: Repr) -> Offer {
+        RESOURCE_OFFERS
+            .iter()
+            .find(|o| o.repr == repr)
+            .copied()
+            .unwrap_or(offer(repr.media_type(), repr, repr.media_type(), ""))
+    }
+}
+
 impl Repr {
     pub fn media_type(self) -> &'static str {
         match self {
             Repr::Html => "text/html",
             Repr::Rdf(f) => f.media_type(),
         }
-    }
-
-    /// The `Content-Type` value, with a charset for text types.
-    pub fn content_type(self) -> String {
-        content_type(self.media_type())
     }
 
     pub fn extension(self) -> &'static str {
@@ -99,6 +184,8 @@ impl Repr {
             Repr::Html => "HTML",
             Repr::Rdf(Format::Turtle) => "Turtle",
             Repr::Rdf(Format::JsonLd) => "JSON-LD",
+            Repr::Rdf(Format::JsonLdFlattened) => "JSON-LD (flattened)",
+            Repr::Rdf(Format::JsonLdExpanded) => "JSON-LD (expanded)",
             Repr::Rdf(Format::RdfXml) => "RDF/XML",
             Repr::Rdf(Format::NTriples) => "N-Triples",
             Repr::Rdf(Format::NQuads) => "N-Quads",
@@ -107,9 +194,14 @@ impl Repr {
     }
 }
 
+/// The `Content-Type` value for `media_type`: with `charset=utf-8` for text,
+/// unless it names a charset already.
 pub fn content_type(media_type: &str) -> String {
-    if media_type.starts_with("text/")
+    if media_type.contains("charset=") {
+        media_type.to_owned()
+    } else if media_type.starts_with("text/")
         || media_type.ends_with("+xml")
+        || media_type == "application/xml"
         || media_type.contains("json")
         || media_type == "application/n-triples"
         || media_type == "application/n-quads"
@@ -121,19 +213,30 @@ pub fn content_type(media_type: &str) -> String {
     }
 }
 
-/// The representation an `Accept` header gets among `offers`, or `None` (406).
-pub fn choose(headers: &HeaderMap, offers: Offers) -> Option<Repr> {
+/// What an `Accept` header gets among `offers`, or `None` (406).
+pub fn choose(headers: &HeaderMap, offers: Offers) -> Option<Offer> {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let offers: Vec<&str> = RESOURCE_OFFERS
+    let available: Vec<&Offer> = RESOURCE_OFFERS
         .iter()
-        .filter(|(_, r)| offers.has(*r))
-        .map(|(m, _)| *m)
+        .filter(|o| offers.has(o.repr))
         .collect();
-    let chosen = negotiate(accept, &offers)?;
-    RESOURCE_OFFERS
-        .iter()
-        .find(|(m, _)| *m == chosen)
-        .map(|(_, r)| *r)
+    let media_types: Vec<&str> = available.iter().map(|o| o.media_type).collect();
+    let chosen = negotiate(accept, &media_types)?;
+    available
+        .into_iter()
+        .find(|o| o.media_type == chosen)
+        .copied()
+}
+
+/// Adds `name` to the response's `Vary` unless it is there already.
+pub fn vary(headers: &mut HeaderMap, name: &'static str) {
+    let listed = headers.get_all(header::VARY).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.split(',').any(|n| n.trim().eq_ignore_ascii_case(name)))
+    });
+    if !listed {
+        headers.append(header::VARY, HeaderValue::from_static(name));
+    }
 }
 
 /// Whether an error for this request should be a page rather than problem+json.
@@ -183,7 +286,7 @@ pub fn alternates_link(urls: FormatUrls<'_>, sent: Repr, offers: Offers) -> Stri
     let mut link = String::with_capacity(EXTENSIONS.len() * 96);
     for (extension, repr) in EXTENSIONS {
         if !offers.has(*repr)
-            || (sent == Repr::Rdf(crate::export::Format::JsonLd) && *repr != Repr::Html)
+            || (matches!(sent, Repr::Rdf(f) if f.is_jsonld()) && *repr != Repr::Html)
         {
             continue;
         }

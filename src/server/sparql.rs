@@ -221,7 +221,10 @@ async fn run(
             if SparqlParser::new().parse_update(text).is_ok() {
                 read_only()
             } else {
-                AppError::bad_request(format!("invalid SPARQL query: {e}"))
+                AppError::bad_request(format!(
+                    "invalid SPARQL query: {}",
+                    crate::query::syntax_message(&e, text)
+                ))
             }
         })?;
     let parse = |iris: &[String]| -> Result<Vec<NamedNode>, AppError> {
@@ -249,7 +252,8 @@ pub struct Dataset {
 
 enum Serialization {
     Results(QueryResultsFormat),
-    Rdf(Format),
+    /// A graph answer in a format, sent under a media type.
+    Rdf(Format, &'static str),
 }
 
 /// Runs a parsed query under the server's limits and answers in the format
@@ -274,9 +278,10 @@ pub async fn execute(
                 .map_or(QueryResultsFormat::Json, |(_, f)| *f);
             Serialization::Results(format)
         }
-        Query::Construct { .. } | Query::Describe { .. } => {
-            Serialization::Rdf(negotiate_rdf(headers).unwrap_or(Format::Turtle))
-        }
+        Query::Construct { .. } | Query::Describe { .. } => match negotiate_rdf(headers) {
+            Ok((format, offer)) => Serialization::Rdf(format, offer.sent),
+            Err(_) => Serialization::Rdf(Format::Turtle, "text/turtle"),
+        },
     };
     let limits = state.limits().clone();
     // A free slot is taken at once; only a queued query sets a timer.
@@ -545,7 +550,7 @@ fn serialize(
                 .map_err(AppError::internal)?;
             Ok((body, format.media_type()))
         }
-        (QueryResults::Graph(triples), Serialization::Rdf(format)) => {
+        (QueryResults::Graph(triples), Serialization::Rdf(format, sent)) => {
             let mut graph = Vec::new();
             for (n, triple) in triples.enumerate() {
                 if n >= max_rows {
@@ -557,7 +562,7 @@ fn serialize(
             exporter
                 .write_graph(graph, *format, &mut out)
                 .map_err(AppError::internal)?;
-            Ok((out, format.media_type()))
+            Ok((out, *sent))
         }
         _ => Err(AppError::internal("query results of an unexpected kind")),
     }
@@ -572,7 +577,7 @@ fn description(state: &AppState, headers: &HeaderMap) -> Result<Response<Body>, 
     if accept.is_some() && negotiate(accept, &offers) == Some("text/html") {
         return Ok(negotiated("text/html; charset=utf-8", YASGUI_HTML));
     }
-    let format = negotiate_rdf(headers)?;
+    let (format, offer) = negotiate_rdf(headers)?;
     let snapshot = state.snapshot();
     let sd = |local: &str| {
         NamedNode::new_unchecked(format!(
@@ -633,7 +638,7 @@ fn description(state: &AppState, headers: &HeaderMap) -> Result<Response<Body>, 
         }
     }
     Ok(negotiated(
-        &content_type(format.media_type()),
+        &content_type(offer.sent),
         rdf(&snapshot, triples, format)?,
     ))
 }

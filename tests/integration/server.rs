@@ -241,10 +241,15 @@ fn unacceptable_and_unknown_resources_get_clear_errors() {
         let problem = response.json();
         assert_eq!(problem["status"], 406);
         let detail = problem["detail"].as_str().unwrap();
+        let mut offered = offered.to_vec();
+        if offered.contains(&"application/ld+json") {
+            offered.extend(JSONLD_PROFILES.map(|p| p.1));
+        }
         assert!(
             detail.ends_with(&format!("available as {}", offered.join(", "))),
             "{path}: {detail}"
         );
+        assert!(varies_by_accept(&response.header("vary")), "{path}");
     }
 
     // An API client gets problem+json, a browser a page with the same message.
@@ -267,6 +272,7 @@ fn unacceptable_and_unknown_resources_get_clear_errors() {
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
         assert_eq!(response.media_type(), "text/html");
         assert!(response.text().contains("<h1>Not Found</h1>"), "{path}");
+        assert!(varies_by_accept(&response.header("vary")), "{path}");
     }
     let page = app.get(
         "/concept/no-such-concept",
@@ -274,7 +280,31 @@ fn unacceptable_and_unknown_resources_get_clear_errors() {
     );
     assert!(
         page.text()
-            .contains("there is no concept `no-such-concept`")
+            .contains("there is no concept <code>no-such-concept</code>"),
+        "{}",
+        page.text()
+    );
+    // A mistyped id finds the concept meant.
+    let typo = app.get(
+        "/concept/eu-ai-ofice",
+        &[("accept", "text/html,application/xhtml+xml,*/*;q=0.8")],
+    );
+    assert_eq!(typo.status(), StatusCode::NOT_FOUND);
+    assert!(
+        typo.text()
+            .contains(r#"<li><a href="/concept/eu-ai-office">"#),
+        "{}",
+        typo.text()
+    );
+    // Browsers ask for a favicon whatever the page links: there is one.
+    for path in ["/favicon.ico", "/assets/favicon.svg"] {
+        let icon = app.get(path, &[]);
+        assert_eq!(icon.status(), StatusCode::OK, "{path}");
+        assert_eq!(icon.media_type(), "image/svg+xml");
+    }
+    assert!(
+        page.text()
+            .contains(r#"rel="icon" href="/assets/favicon.svg""#)
     );
 
     for path in [
@@ -290,6 +320,177 @@ fn unacceptable_and_unknown_resources_get_clear_errors() {
         let response = app.get(path, &[]);
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
         assert!(!response.text().contains("root:"), "{path}");
+    }
+}
+
+/// JSON-LD's profiles, as asked for and as answered.
+const JSONLD_PROFILES: [(&str, &str); 3] = [
+    (
+        "compacted",
+        "application/ld+json;profile=\"http://www.w3.org/ns/json-ld#compacted\"",
+    ),
+    (
+        "flattened",
+        "application/ld+json;profile=\"http://www.w3.org/ns/json-ld#flattened http://www.w3.org/ns/json-ld#compacted\"",
+    ),
+    (
+        "expanded",
+        "application/ld+json;profile=\"http://www.w3.org/ns/json-ld#expanded http://www.w3.org/ns/json-ld#flattened\"",
+    ),
+];
+
+/// The graph a JSON-LD or other RDF answer holds, as sorted N-Triples lines
+/// (read by Oxigraph's parsers, which share no code with our writers).
+fn graph_of(bytes: &[u8], format: RdfFormat) -> Vec<String> {
+    let mut lines: Vec<String> = RdfParser::from_format(format)
+        .for_slice(bytes)
+        .map(|q| oxigraph::model::Triple::from(q.expect("parses")).to_string())
+        .collect();
+    lines.sort();
+    lines.dedup();
+    lines
+}
+
+/// The names clients use besides a format's own media type, and JSON-LD's
+/// profiles: each gets the representation it names, labelled as asked, and
+/// anything else is a 406 that says what is offered.
+#[test]
+fn older_format_names_and_json_ld_profiles_are_answered() {
+    let app = TestApp::glossary();
+    let explicit = |ext: &str| app.get(&format!("{CONCEPT}.{ext}"), &[]);
+    for (accept, ext) in [
+        ("text/n3", "ttl"),
+        ("application/xml", "rdf"),
+        ("text/xml", "rdf"),
+        ("text/plain", "nt"),
+        ("text/n3;q=0.9, text/plain;q=0.5", "ttl"),
+    ] {
+        let response = app.get(CONCEPT, &[("accept", accept)]);
+        assert_eq!(response.status(), StatusCode::OK, "{accept}");
+        let asked = accept.split(';').next().unwrap();
+        assert_eq!(
+            response.header("content-type"),
+            format!("{asked}; charset=utf-8"),
+            "{accept}"
+        );
+        assert_eq!(response.body, explicit(ext).body, "{accept}");
+        assert!(varies_by_accept(&response.header("vary")), "{accept}");
+    }
+    // A browser's `application/xml;q=0.9` still loses to its `text/html`.
+    let browser = app.get(
+        CONCEPT,
+        &[(
+            "accept",
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        )],
+    );
+    assert_eq!(browser.media_type(), "text/html");
+
+    let reference = graph_of(&explicit("nt").body, RdfFormat::NTriples);
+    let jsonld = RdfFormat::JsonLd {
+        profile: Default::default(),
+    };
+    let mut etags = std::collections::BTreeSet::new();
+    for (name, answered) in JSONLD_PROFILES {
+        let accept = format!("application/ld+json;profile=\"http://www.w3.org/ns/json-ld#{name}\"");
+        let response = app.get(CONCEPT, &[("accept", &accept)]);
+        assert_eq!(response.status(), StatusCode::OK, "{name}");
+        assert_eq!(
+            response.header("content-type"),
+            format!("{answered}; charset=utf-8"),
+            "{name}"
+        );
+        assert_eq!(graph_of(&response.body, jsonld), reference, "{name}");
+        let document: serde_json::Value = response.json();
+        match name {
+            "compacted" => assert_eq!(response.body, explicit("jsonld").body),
+            "flattened" => {
+                assert!(document["@context"].is_object());
+                let nodes = document["@graph"].as_array().unwrap();
+                let embedded = nodes.iter().flat_map(|n| n.as_object().unwrap().values());
+                for value in embedded {
+                    let values = value
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_else(|| vec![value.clone()]);
+                    assert!(
+                        values
+                            .iter()
+                            .all(|v| v.get("@id").is_none() || v.as_object().unwrap().len() == 1),
+                        "a node embedded in the flattened form: {value}"
+                    );
+                }
+                assert_eq!(response.header("content-location"), "");
+            }
+            _ => {
+                let nodes = document.as_array().expect("an array of nodes");
+                assert!(nodes.iter().all(|n| n.get("@context").is_none()));
+                assert!(nodes.iter().any(|n| {
+                    n.get("http://www.w3.org/2004/02/skos/core#prefLabel")
+                        .is_some()
+                }));
+                assert_eq!(response.header("content-location"), "");
+            }
+        }
+        etags.insert(response.header("etag"));
+    }
+    assert_eq!(
+        etags.len(),
+        3,
+        "each form has validators of its own: {etags:?}"
+    );
+    // Two profiles at once are a list: flattened and compacted is one form.
+    let both = app.get(
+        CONCEPT,
+        &[(
+            "accept",
+            "application/ld+json;profile=\"http://www.w3.org/ns/json-ld#flattened http://www.w3.org/ns/json-ld#compacted\"",
+        )],
+    );
+    assert_eq!(
+        both.header("content-type"),
+        format!("{}; charset=utf-8", JSONLD_PROFILES[1].1)
+    );
+    // A profile not offered is refused, with the ones that are.
+    let framed = app.get(
+        CONCEPT,
+        &[(
+            "accept",
+            "application/ld+json;profile=\"http://www.w3.org/ns/json-ld#framed\"",
+        )],
+    );
+    assert_eq!(framed.status(), StatusCode::NOT_ACCEPTABLE);
+    assert!(varies_by_accept(&framed.header("vary")));
+    let detail = framed.json()["detail"].as_str().unwrap().to_owned();
+    for (_, offered) in JSONLD_PROFILES {
+        assert!(detail.contains(offered), "{detail}");
+    }
+    // The same names reach the Graph Store Protocol and CONSTRUCT answers.
+    let store = app.get("/store?default", &[("accept", "text/plain")]);
+    assert_eq!(store.header("content-type"), "text/plain; charset=utf-8");
+    let construct = app.get(
+        "/sparql?query=CONSTRUCT%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%203",
+        &[("accept", "text/n3")],
+    );
+    assert_eq!(construct.header("content-type"), "text/n3; charset=utf-8");
+}
+
+/// Results in CSV and TSV name their charset once.
+#[test]
+fn results_name_one_charset() {
+    let app = TestApp::glossary();
+    for accept in ["text/csv", "text/tab-separated-values"] {
+        let response = app.get(
+            "/sparql?query=SELECT%20%3Fs%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%201",
+            &[("accept", accept)],
+        );
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.header("content-type").matches("charset").count(),
+            1,
+            "{accept}: {}",
+            response.header("content-type")
+        );
     }
 }
 
