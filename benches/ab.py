@@ -89,7 +89,11 @@ def pages(sets):
 def main():
     compare.GLOSSGRAPH = NEW
     sets = compare.datasets()
-    rows = builds(sets) + pages(sets)
+    # AB_MEASURE=builds or pages measures only those.
+    measure = os.environ.get("AB_MEASURE", "all")
+    rows = (builds(sets) if measure in ("all", "builds") else []) + (
+        pages(sets) if measure in ("all", "pages") else []
+    )
     print()
     print(f"| dataset | measure | {os.environ.get('AB_OLD_NAME', 'old')} | "
           f"{os.environ.get('AB_NEW_NAME', 'new')} | new ÷ old |")

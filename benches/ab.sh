@@ -7,6 +7,7 @@
 #
 #   benches/ab.sh REV                      # e.g. benches/ab.sh main~10
 #   RUNS=7 DURATION=5 SIZES=1000 benches/ab.sh REV
+#   AB_MEASURE=pages benches/ab.sh REV      # only the pages (or builds)
 #
 # Needs wrk and GNU time (Debian packages, installed if missing) and the
 # cache compare.sh uses ($GLOSSGRAPH_BENCH_CACHE, default ~/.cache/glossgraph-bench).
@@ -40,6 +41,7 @@ cp "$CARGO_TARGET_DIR/release/glossgraph" "$cache/ab/glossgraph-old"
 cargo build --release --locked --features rocksdb
 cp "$CARGO_TARGET_DIR/release/glossgraph" "$cache/ab/glossgraph-new"
 
+# Not exec: the trap must remove the worktree when the measuring ends.
 AB_OLD="$cache/ab/glossgraph-old" AB_NEW="$cache/ab/glossgraph-new" \
   AB_OLD_NAME="$(git rev-parse --short "$rev")" AB_NEW_NAME="$(git rev-parse --short HEAD)$(git diff --quiet || echo +)" \
-  exec python3 benches/ab.py
+  python3 benches/ab.py

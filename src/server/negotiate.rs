@@ -73,23 +73,25 @@ fn specificity(range: &Range<'_>, offer: &str) -> Option<u8> {
     if !kind_matches || !subtype_matches {
         return None;
     }
-    let offer_params: Vec<(&str, &str)> = offer_params
-        .split(';')
-        .filter_map(|p| p.split_once('='))
-        .map(|(n, v)| (n.trim(), v.trim().trim_matches('"')))
-        .collect();
+    // Looked up in place: this runs for every offer and range of every request.
+    let ours = |name: &str| {
+        offer_params
+            .split(';')
+            .filter_map(|p| p.split_once('='))
+            .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim().trim_matches('"'))
+    };
     for (name, value) in &range.params {
         // Parameters we do not offer (such as charset=utf-8 for text) are fine
         // when they name what we send anyway; `profile` and others must match.
-        let ours = offer_params
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name));
-        match ours {
-            Some((_, v)) if v.eq_ignore_ascii_case(value) => {}
+        match ours(name) {
+            Some(v) if v.eq_ignore_ascii_case(value) => {}
             // JSON-LD's `profile` is a list of IRIs: each one asked for must be offered.
-            Some((_, v)) if name.eq_ignore_ascii_case("profile") => {
-                let offered: Vec<&str> = v.split_whitespace().collect();
-                if !value.split_whitespace().all(|p| offered.contains(&p)) {
+            Some(v) if name.eq_ignore_ascii_case("profile") => {
+                if !value
+                    .split_whitespace()
+                    .all(|p| v.split_whitespace().any(|o| o == p))
+                {
                     return None;
                 }
             }
@@ -109,14 +111,31 @@ fn specificity(range: &Range<'_>, offer: &str) -> Option<u8> {
 /// `Accept` header. No header, or an empty one, accepts anything: the first
 /// offer. `None` means nothing offered is acceptable (answer 406).
 pub fn negotiate<'a>(accept: Option<&str>, offers: &[&'a str]) -> Option<&'a str> {
-    let ranges = match accept.map(str::trim) {
-        None | Some("") => return offers.first().copied(),
-        Some(header) => parse_accept(header),
+    best(accept, offers).map(|i| offers[i])
+}
+
+/// [`negotiate`], giving the position of the offer chosen.
+pub fn best(accept: Option<&str>, offers: &[&str]) -> Option<usize> {
+    let header = match accept.map(str::trim) {
+        None | Some("") => return (!offers.is_empty()).then_some(0),
+        Some(header) => header,
     };
-    if ranges.is_empty() {
-        return offers.first().copied();
+    // One plain type (`text/turtle`, as curl and most RDF clients send):
+    // the first offer of that type, without parsing.
+    if !header.contains([',', ';', '*', ' ']) {
+        let plain = offers.iter().position(|o| {
+            let essence = o.split_once(';').map_or(*o, |(e, _)| e);
+            essence.eq_ignore_ascii_case(header)
+        });
+        if plain.is_some() {
+            return plain;
+        }
     }
-    let mut best: Option<(u16, usize, usize, &'a str)> = None;
+    let ranges = parse_accept(header);
+    if ranges.is_empty() {
+        return (!offers.is_empty()).then_some(0);
+    }
+    let mut best: Option<(u16, usize, usize)> = None;
     for (server_rank, offer) in offers.iter().enumerate() {
         // The most specific matching range decides; its position breaks ties.
         let matched = ranges
@@ -130,16 +149,15 @@ pub fn negotiate<'a>(accept: Option<&str>, offers: &[&'a str]) -> Option<&'a str
         if q == 0 {
             continue;
         }
-        let candidate = (q, client_rank, server_rank, *offer);
         let better = match best {
             None => true,
-            Some((bq, bc, bs, _)) => q > bq || (q == bq && (client_rank, server_rank) < (bc, bs)),
+            Some((bq, bc, bs)) => q > bq || (q == bq && (client_rank, server_rank) < (bc, bs)),
         };
         if better {
-            best = Some(candidate);
+            best = Some((q, client_rank, server_rank));
         }
     }
-    best.map(|(.., offer)| offer)
+    best.map(|(.., server_rank)| server_rank)
 }
 
 /// The languages a client asks for in `Accept-Language`, best first (q=0 dropped,
@@ -326,6 +344,32 @@ mod tests {
             negotiate(Some("application/ld+json"), &offers),
             Some("application/ld+json")
         );
+    }
+
+    /// A header of one plain type skips parsing: it must choose as parsing does.
+    #[test]
+    fn one_plain_type_chooses_as_the_full_parse() {
+        let offers = [
+            "text/html",
+            "application/ld+json",
+            "application/ld+json;profile=\"http://www.w3.org/ns/json-ld#expanded\"",
+            "text/turtle",
+            "text/n3",
+        ];
+        for header in [
+            "text/turtle",
+            "TEXT/N3",
+            "application/ld+json",
+            "image/png",
+            "nonsense",
+        ] {
+            let parsed = format!("{header};q=1");
+            assert_eq!(
+                negotiate(Some(header), &offers),
+                negotiate(Some(&parsed), &offers),
+                "{header}"
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! errors as problem+json (or a page, for browsers), whose 500s say nothing of
 //! what failed.
 
-use super::negotiate::negotiate;
+use super::negotiate::{best, negotiate};
 use crate::export::Format;
 use axum::body::{Body, Bytes};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -215,17 +215,22 @@ pub fn content_type(media_type: &str) -> String {
 
 /// What an `Accept` header gets among `offers`, or `None` (406).
 pub fn choose(headers: &HeaderMap, offers: Offers) -> Option<Offer> {
+    // The lists are made once: this runs for every negotiated request.
+    static LISTS: std::sync::LazyLock<[(Vec<Offer>, Vec<&str>); 2]> =
+        std::sync::LazyLock::new(|| {
+            [Offers::PageAndRdf, Offers::Rdf].map(|offers| {
+                let available: Vec<Offer> = RESOURCE_OFFERS
+                    .iter()
+                    .filter(|o| offers.has(o.repr))
+                    .copied()
+                    .collect();
+                let media_types = available.iter().map(|o| o.media_type).collect();
+                (available, media_types)
+            })
+        });
+    let (available, media_types) = &LISTS[usize::from(offers == Offers::Rdf)];
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let available: Vec<&Offer> = RESOURCE_OFFERS
-        .iter()
-        .filter(|o| offers.has(o.repr))
-        .collect();
-    let media_types: Vec<&str> = available.iter().map(|o| o.media_type).collect();
-    let chosen = negotiate(accept, &media_types)?;
-    available
-        .into_iter()
-        .find(|o| o.media_type == chosen)
-        .copied()
+    best(accept, media_types).map(|i| available[i])
 }
 
 /// Adds `name` to the response's `Vary` unless it is there already.
