@@ -2,7 +2,7 @@
 //! vocabulary, and every way a fetch can fail (timeout, 404, an image, too
 //! big, a redirect loop, another media type).
 
-use crate::util::{files_in, fixture, project, serve, shared};
+use crate::util::{files_in, fixture, project, serve, suite, suites};
 use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
@@ -18,9 +18,8 @@ use std::time::Duration;
 fn server() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
     BASE.get_or_init(|| {
-        let seed = shared("seeds/eu-ai-office.txt")
-            .map(|p| std::fs::read(p).unwrap())
-            .unwrap_or_default();
+        // The tests that need the seed say so themselves.
+        let seed = std::fs::read(suites().join("seeds/eu-ai-office.txt")).unwrap_or_default();
         let html = std::fs::read(fixture("eu-ai-office.html")).unwrap();
         let png = std::fs::read(fixture("pixel.png")).unwrap();
         let vocabulary = std::fs::read(fixture("vocabulary.ttl")).unwrap();
@@ -104,7 +103,7 @@ fn page_options(out: &std::path::Path) -> PageOptions {
 
 #[test]
 fn the_seed_imports_over_http_as_text_and_as_html_like_from_files() {
-    let Some(seed) = shared("seeds/eu-ai-office.txt") else {
+    let Some(seed) = suite("seeds/eu-ai-office.txt") else {
         return;
     };
     let project = project();

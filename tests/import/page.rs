@@ -1,7 +1,7 @@
 //! Glossary pages to entries: the seed page as text and HTML, pages with
 //! adverts in other places, configured patterns, relations, and malformed pages.
 
-use crate::util::{copy_of_data, files_in, fixture, parse, project, shared};
+use crate::util::{copy_of_data, files_in, fixture, parse, project, suite};
 use glossgraph::import::ImportError;
 use glossgraph::import::page::{self, FurnitureRules, PageOptions, PageReport};
 use glossgraph::input::{FetchError, FetchProblem};
@@ -122,7 +122,7 @@ fn advert_words(seed: &Path) -> BTreeSet<String> {
 
 #[test]
 fn the_seed_page_becomes_an_entry_equivalent_to_the_hand_written_one() {
-    let Some(seed) = shared("seeds/eu-ai-office.txt") else {
+    let Some(seed) = suite("seeds/eu-ai-office.txt") else {
         return;
     };
     let project = project();
@@ -167,7 +167,7 @@ fn the_seed_page_becomes_an_entry_equivalent_to_the_hand_written_one() {
 
 #[test]
 fn the_html_form_of_the_seed_gives_the_same_entry() {
-    let Some(seed) = shared("seeds/eu-ai-office.txt") else {
+    let Some(seed) = suite("seeds/eu-ai-office.txt") else {
         return;
     };
     let project = project();
@@ -204,7 +204,7 @@ fn the_html_form_of_the_seed_gives_the_same_entry() {
 
 #[test]
 fn the_imported_seed_replaces_the_hand_written_entry_and_the_glossary_still_checks_and_builds() {
-    let Some(seed) = shared("seeds/eu-ai-office.txt") else {
+    let Some(seed) = suite("seeds/eu-ai-office.txt") else {
         return;
     };
     let (_dir, project) = copy_of_data();
@@ -488,7 +488,7 @@ fn a_relation_the_target_already_states_is_skipped_and_reported() {
 
 #[test]
 fn existing_entries_are_kept_unless_forced_and_an_id_collision_is_an_error() {
-    let Some(seed) = shared("seeds/eu-ai-office.txt") else {
+    let Some(seed) = suite("seeds/eu-ai-office.txt") else {
         return;
     };
     let seed = seed.to_string_lossy().into_owned();

@@ -18,7 +18,7 @@
 //! - `skos:exactMatch`, `closeMatch`, `broadMatch`, `narrowMatch`,
 //!   `relatedMatch`, targets that are converted concepts replaced by `φ`.
 
-use crate::util::{files_in, fixture, project, root, shared};
+use crate::util::{files_in, fixture, project, root, suite};
 use glossgraph::import::ImportError;
 use glossgraph::import::skos::{self, IdSource, SkosOptions, SkosReport};
 use glossgraph::project::Project;
@@ -435,7 +435,7 @@ fn the_dpv_ai_act_vocabulary_converts_back_in_all_three_formats_alike() {
     ];
     let mut files = Vec::new();
     for name in names {
-        let Some(file) = shared(name) else { return };
+        let Some(file) = suite(name) else { return };
         files.push(file);
     }
     let mut written: Option<BTreeMap<String, String>> = None;
@@ -467,7 +467,7 @@ fn the_dpv_ai_act_vocabulary_converts_back_in_all_three_formats_alike() {
 
 #[test]
 fn unesco_converts_with_four_languages_and_its_hierarchy() {
-    let Some(file) = shared("vocab/unesco/unesco-thesaurus.ttl") else {
+    let Some(file) = suite("vocab/unesco/unesco-thesaurus.ttl") else {
         return;
     };
     // Without a definition the concepts are reported, not converted.
@@ -573,7 +573,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn every_shared_vocabulary_file_imports_or_is_reported_cleanly() {
-    let Some(dir) = shared("vocab") else { return };
+    let Some(dir) = suite("vocab") else { return };
     let files = walk(&dir);
     assert!(files.len() >= 40, "{files:?}");
     let mut converted = 0;
@@ -632,7 +632,7 @@ fn every_shared_vocabulary_file_imports_or_is_reported_cleanly() {
 
 #[test]
 fn skosmos_edge_cases_are_reported() {
-    let Some(dir) = shared("vocab/skosmos-testdata") else {
+    let Some(dir) = suite("vocab/skosmos-testdata") else {
         return;
     };
     let run = |name: &str| -> SkosReport {

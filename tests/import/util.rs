@@ -4,6 +4,10 @@ use glossgraph::project::Project;
 use glossgraph::source::{self, Entry};
 use std::path::{Path, PathBuf};
 
+#[path = "../common/skip.rs"]
+mod skip;
+pub use skip::{suite, suites};
+
 /// The crate's root folder.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -40,30 +44,6 @@ pub fn copy_of_data() -> (tempfile::TempDir, Project) {
     }
     let project = Project::open(&data).unwrap();
     (dir, project)
-}
-
-/// A file of `../shared/`, or `None` (and a loud skip, or a failure under
-/// CI=true) when it is missing.
-pub fn shared(relative: &str) -> Option<PathBuf> {
-    let path = root().join("../shared").join(relative);
-    if path.exists() {
-        Some(path)
-    } else {
-        require(
-            &path.display().to_string(),
-            "the shared data folder ../shared/ beside the clone",
-        );
-        None
-    }
-}
-
-/// Under CI=true a missing tool or data set fails the test; otherwise it is skipped loudly.
-pub fn require(what: &str, install: &str) -> bool {
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{what} is missing; .ci/run provides it ({install})");
-    }
-    eprintln!("skipping: {what} is missing ({install})");
-    false
 }
 
 /// Parses an entry file as glossgraph does.

@@ -6,27 +6,8 @@
 //! Debian's raptor2-utils). Under `CI=true` a missing tool fails the test;
 //! elsewhere the test says what it skipped and why.
 
-use crate::util::{glossgraph, root, text};
+use crate::util::{glossgraph, python, require, root, text};
 use std::process::Command;
-
-/// Whether a missing tool fails the run (in CI) or is skipped with a message.
-pub fn require(tool: &str, install: &str) -> bool {
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{tool} is missing; .ci/run installs it ({install})");
-    }
-    eprintln!("skipping: {tool} is not installed ({install})");
-    false
-}
-
-/// The Python interpreter with the interop readers, if there is one.
-pub fn python() -> Option<String> {
-    let python = std::env::var("GLOSSGRAPH_PYTHON").unwrap_or_else(|_| "python3".into());
-    let ok = Command::new(&python)
-        .args(["-c", "import rdflib, pyld"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    ok.then_some(python)
-}
 
 fn has_rapper() -> bool {
     Command::new("rapper")
@@ -37,14 +18,9 @@ fn has_rapper() -> bool {
 
 #[test]
 fn rdflib_pyld_and_rapper_read_every_export_as_the_same_graph() {
-    let Some(python) = python() else {
-        require(
-            "Python with rdflib and pyld",
-            "pip install -r tests/interop/requirements.txt",
-        );
-        return;
-    };
-    let rapper = has_rapper() || require("rapper", "apt-get install raptor2-utils");
+    let Some(python) = python() else { return };
+    let rapper =
+        has_rapper() || require("rapper is not installed", "apt-get install raptor2-utils");
     let dir = tempfile::tempdir().unwrap();
     for (format, extension) in [
         ("turtle", "ttl"),
@@ -96,13 +72,7 @@ fn rdflib_pyld_and_rapper_read_every_export_as_the_same_graph() {
 /// rdflib, SPARQLWrapper, rdflib's SPARQLStore and pyld against a running server.
 #[test]
 fn real_clients_read_the_server() {
-    let Some(python) = python() else {
-        require(
-            "Python with rdflib, pyld and SPARQLWrapper",
-            "pip install -r tests/interop/requirements.txt",
-        );
-        return;
-    };
+    let Some(python) = python() else { return };
     let server = crate::util::TestServer::glossary();
     let out = Command::new(python)
         .arg(root().join("tests/interop/clients.py"))
@@ -131,7 +101,7 @@ fn a_headless_browser_shows_the_pages() {
                 .is_ok_and(|o| o.status.success())
         });
     let Some(chromium) = chromium else {
-        require("chromium", "apt-get install chromium");
+        require("chromium is not installed", "apt-get install chromium");
         return;
     };
     let server = crate::util::TestServer::glossary();

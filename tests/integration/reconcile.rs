@@ -3,24 +3,15 @@
 //! examples are classified as labelled, the endpoint takes valid query batches
 //! and refuses invalid ones, and OpenRefine's form-encoded protocol works.
 
-use crate::interop::require;
-use crate::util::{TestServer, client, root};
+use crate::util::{TestServer, client, require, suite};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn schemas() -> Option<PathBuf> {
-    let dir = root().join("../shared/conformance/reconciliation/1.0-draft");
-    if dir.join("schemas/manifest.json").is_file() {
-        Some(dir)
-    } else {
-        require(
-            &dir.display().to_string(),
-            "the shared reconciliation schemas",
-        );
-        None
-    }
+    suite("conformance/reconciliation/1.0-draft/schemas/manifest.json")?;
+    suite("conformance/reconciliation/1.0-draft")
 }
 
 /// The ajv-cli 3 binary: `GLOSSGRAPH_AJV`, else `ajv` on the path.
@@ -34,7 +25,7 @@ fn ajv() -> Option<String> {
         Some(ajv)
     } else {
         require(
-            "ajv-cli 3.0.0",
+            "ajv-cli 3.0.0 is not installed",
             "npm install ajv-cli@3.0.0; point GLOSSGRAPH_AJV at node_modules/.bin/ajv",
         );
         None

@@ -342,11 +342,9 @@ fn named_queries_answer_with_typed_parameters() {
 /// The W3C SPARQL 1.1 Protocol tests, read from their manifest and run over HTTP.
 #[test]
 fn w3c_protocol_tests() {
-    let dir = root().join("../shared/conformance/sparql11/protocol");
-    if !dir.join("manifest.ttl").is_file() {
-        crate::interop::require(&dir.display().to_string(), "the shared conformance suites");
+    let Some(dir) = crate::util::suite("conformance/sparql11/protocol") else {
         return;
-    }
+    };
     let manifest = Store::new().unwrap();
     let base = "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest.ttl";
     manifest

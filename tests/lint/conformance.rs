@@ -9,7 +9,7 @@
 //! with `--shapes skohub.shacl.ttl` every invalid file gets a SHACL finding and
 //! no valid file does.
 
-use crate::util::{lint_files, rules, shared_path, text};
+use crate::util::{lint_files, rules, suite, text};
 use glossgraph::lint::{self, Options, Severity};
 use std::path::{Path, PathBuf};
 
@@ -99,7 +99,7 @@ fn every_skos_reference_example_is_classified_right() {
             "conformance/skos-shacl/skohub/tests/invalid/skos.shacl.ttl",
         ),
     ] {
-        let (Some(valid), Some(invalid)) = (shared_path(valid), shared_path(invalid)) else {
+        let (Some(valid), Some(invalid)) = (suite(valid), suite(invalid)) else {
             return;
         };
         let (total, wrong) = classify(&valid, &invalid);
@@ -115,8 +115,7 @@ fn every_skos_reference_example_is_classified_right() {
 
 #[test]
 fn the_errors_of_invalid_examples_name_the_resource_and_line() {
-    let Some(file) =
-        shared_path("conformance/skos-shacl/kos-kit/data/invalid/skos-reference/ex27.ttl")
+    let Some(file) = suite("conformance/skos-shacl/kos-kit/data/invalid/skos-reference/ex27.ttl")
     else {
         return;
     };
@@ -142,9 +141,9 @@ fn the_errors_of_invalid_examples_name_the_resource_and_line() {
 #[test]
 fn skohub_profile_tests_are_classified_by_its_shapes() {
     let (Some(shapes), Some(valid), Some(invalid)) = (
-        shared_path("conformance/skos-shacl/skohub/skohub.shacl.ttl"),
-        shared_path("conformance/skos-shacl/skohub/tests/valid/skohub.shacl.ttl"),
-        shared_path("conformance/skos-shacl/skohub/tests/invalid/skohub.shacl.ttl"),
+        suite("conformance/skos-shacl/skohub/skohub.shacl.ttl"),
+        suite("conformance/skos-shacl/skohub/tests/valid/skohub.shacl.ttl"),
+        suite("conformance/skos-shacl/skohub/tests/invalid/skohub.shacl.ttl"),
     ) else {
         return;
     };

@@ -8,23 +8,12 @@
 //! npm (`npx --yes @microsoft/sarif-multitool`). Under `CI=true` a missing tool
 //! fails the test; elsewhere it says what it skipped.
 
-use crate::util::{python_with, require, root, shared_path, text};
+use crate::util::{python, require, root, suite, text};
 use glossgraph::export::{Exporter, Format};
 use glossgraph::lint::{self, Options, ReportFormat};
 use glossgraph::project::Project;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn pyshacl() -> Option<String> {
-    let python = python_with("pyshacl, rdflib");
-    if python.is_none() {
-        require(
-            "Python with pySHACL and rdflib",
-            "pip install -r tests/interop/requirements.txt; set GLOSSGRAPH_PYTHON",
-        );
-    }
-    python
-}
 
 /// The Turtle export of `data/`, written into `dir`.
 fn export_data(dir: &Path) -> PathBuf {
@@ -87,7 +76,7 @@ fn shacl_findings(file: &Path, shapes: &Path) -> Vec<String> {
 
 #[test]
 fn pyshacl_finds_the_export_of_data_conforming() {
-    let Some(python) = pyshacl() else { return };
+    let Some(python) = python() else { return };
     let dir = tempfile::tempdir().unwrap();
     let export = export_data(dir.path());
     let shapes = root().join("ontology/shapes.ttl");
@@ -103,7 +92,7 @@ fn pyshacl_finds_the_export_of_data_conforming() {
 
 #[test]
 fn pyshacl_and_lint_agree_on_a_broken_export() {
-    let Some(python) = pyshacl() else { return };
+    let Some(python) = python() else { return };
     let dir = tempfile::tempdir().unwrap();
     let export = export_data(dir.path());
     // Break it as a hand edit might: drop every definition of one concept,
@@ -132,11 +121,11 @@ fn pyshacl_and_lint_agree_on_a_broken_export() {
 
 #[test]
 fn pyshacl_and_lint_classify_skohub_profile_tests_alike() {
-    let Some(python) = pyshacl() else { return };
+    let Some(python) = python() else { return };
     let (Some(shapes), Some(valid), Some(invalid)) = (
-        shared_path("conformance/skos-shacl/skohub/skohub.shacl.ttl"),
-        shared_path("conformance/skos-shacl/skohub/tests/valid/skohub.shacl.ttl"),
-        shared_path("conformance/skos-shacl/skohub/tests/invalid/skohub.shacl.ttl"),
+        suite("conformance/skos-shacl/skohub/skohub.shacl.ttl"),
+        suite("conformance/skos-shacl/skohub/tests/valid/skohub.shacl.ttl"),
+        suite("conformance/skos-shacl/skohub/tests/invalid/skohub.shacl.ttl"),
     ) else {
         return;
     };
@@ -202,7 +191,7 @@ fn sarif_validator() -> Option<(PathBuf, PathBuf)> {
             .is_ok_and(|o| o.status.success());
         if !installed || !ajv.exists() || !schema.exists() {
             require(
-                "ajv and the SARIF 2.1.0 schema",
+                "ajv and the SARIF 2.1.0 schema are not installed",
                 "npm install ajv-cli@5.0.0 ajv-formats@3.0.1 @microsoft/sarif-multitool-linux@5.7.0 (Node and npm)",
             );
             return None;

@@ -1,7 +1,7 @@
 //! Real vocabularies: UNESCO's thesaurus, DPV's AI Act module in three
 //! formats, and Skosmos's test data, each with problems known to be there.
 
-use crate::util::{lint_files, shared_path};
+use crate::util::{lint_files, suite};
 use glossgraph::lint::Report;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
@@ -16,7 +16,7 @@ fn per_rule(report: &Report) -> BTreeMap<&str, usize> {
 
 #[test]
 fn unesco_is_consistent_with_a_few_quality_issues() {
-    let Some(file) = shared_path("vocab/unesco/unesco-thesaurus.ttl") else {
+    let Some(file) = suite("vocab/unesco/unesco-thesaurus.ttl") else {
         return;
     };
     let started = Instant::now();
@@ -57,8 +57,7 @@ fn unesco_is_consistent_with_a_few_quality_issues() {
 fn dpv_gives_the_same_findings_in_turtle_rdf_xml_and_json_ld() {
     let mut seen: Vec<BTreeSet<(String, Option<String>, String)>> = Vec::new();
     for ext in ["ttl", "rdf", "jsonld"] {
-        let Some(file) = shared_path(&format!("vocab/dpv/dpv-2.3_legal_eu_aiact_eu-aiact.{ext}"))
-        else {
+        let Some(file) = suite(&format!("vocab/dpv/dpv-2.3_legal_eu_aiact_eu-aiact.{ext}")) else {
             return;
         };
         let report = lint_files(&[&file]);
@@ -95,7 +94,7 @@ fn skosmos_test_data_problems_are_found() {
         ("vocab/skosmos-testdata/dup.ttl", "skos/S14"),
         ("vocab/skosmos-testdata/yso.ttl", "qskos/mapping-clash"),
     ] {
-        let Some(path) = shared_path(file) else {
+        let Some(path) = suite(file) else {
             return;
         };
         let report = lint_files(&[&path]);
