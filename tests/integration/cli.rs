@@ -95,7 +95,7 @@ fn the_manual_pages_are_generated_and_read_by_groff() {
     }
     let groff = Command::new("groff").arg("--version").output();
     if !groff.is_ok_and(|o| o.status.success()) {
-        crate::interop::require("groff", "apt-get install groff-base");
+        crate::util::require("groff is not installed", "apt-get install groff-base");
         return;
     }
     for name in &written {
