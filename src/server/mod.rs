@@ -13,6 +13,7 @@ mod compress;
 mod frame;
 pub mod html;
 mod inline;
+pub mod interface;
 pub mod negotiate;
 mod reconcile;
 mod resource;

@@ -1,0 +1,441 @@
+//! The words of the pages themselves (headings, navigation, buttons, messages)
+//! in each language there is a catalogue for, chosen like the content language.
+//!
+//! A catalogue is a struct of strings, so a language cannot lack one; a test
+//! checks that none is empty and that each keeps the placeholders of the
+//! English one: `{n}` (a number), `{q}` (the search text) and `{link}` (where
+//! a link goes).
+
+use serde::Serialize;
+
+/// The interface text of one language.
+#[derive(Debug, Serialize)]
+pub struct Interface {
+    /// The language tag the catalogue is written in.
+    pub lang: &'static str,
+    // Every page.
+    pub skip_to_content: &'static str,
+    pub search_label: &'static str,
+    pub search_button: &'static str,
+    /// The name of the search box's list of suggestions.
+    pub suggestions: &'static str,
+    pub languages: &'static str,
+    /// The name of the footer's links to the data.
+    pub data: &'static str,
+    pub sparql_endpoint: &'static str,
+    pub named_queries: &'static str,
+    pub download_turtle: &'static str,
+    pub dataset_description: &'static str,
+    pub as_data: &'static str,
+    pub published_with: &'static str,
+    // The home page.
+    /// One concept, several concepts.
+    pub concept_count: [&'static str; 2],
+    pub by_hierarchy: &'static str,
+    pub a_to_z: &'static str,
+    pub letters: &'static str,
+    // A concept's page.
+    pub breadcrumb: &'static str,
+    pub deprecated: &'static str,
+    pub use_instead: &'static str,
+    pub also_called: &'static str,
+    pub definition: &'static str,
+    pub key_facts: &'static str,
+    pub see: &'static str,
+    pub misconceptions: &'static str,
+    pub often_heard: &'static str,
+    pub actually: &'static str,
+    pub relations: &'static str,
+    pub broader: &'static str,
+    pub narrower: &'static str,
+    pub related: &'static str,
+    pub mappings: &'static str,
+    pub exact_match: &'static str,
+    pub close_match: &'static str,
+    /// `skos:broadMatch`: the other concept is broader.
+    pub broad_match: &'static str,
+    pub narrow_match: &'static str,
+    pub related_match: &'static str,
+    pub sources: &'static str,
+    pub article: &'static str,
+    pub cite: &'static str,
+    // Search.
+    pub search_heading: &'static str,
+    pub search_title: &'static str,
+    pub search_prompt: &'static str,
+    /// One result, several results.
+    pub results: [&'static str; 2],
+    // Error pages, by status.
+    pub back: &'static str,
+    pub error: &'static str,
+    pub bad_request: &'static str,
+    pub forbidden: &'static str,
+    pub not_found: &'static str,
+    pub not_acceptable: &'static str,
+    pub too_large: &'static str,
+    pub unavailable: &'static str,
+    // The vocabulary's page.
+    pub vocabulary: &'static str,
+    pub relation_types: &'static str,
+    pub column_type: &'static str,
+    pub column_key: &'static str,
+    pub column_inverse: &'static str,
+    pub column_skos: &'static str,
+    pub column_fact_labels: &'static str,
+    // The reconciliation preview.
+    pub broader_list: &'static str,
+}
+
+pub static EN: Interface = Interface {
+    lang: "en",
+    skip_to_content: "Skip to content",
+    search_label: "Search the glossary",
+    search_button: "Search",
+    suggestions: "Suggestions",
+    languages: "Languages",
+    data: "Data",
+    sparql_endpoint: "SPARQL endpoint",
+    named_queries: "Named queries",
+    download_turtle: "Download (Turtle)",
+    dataset_description: "Dataset description",
+    as_data: "This page as data:",
+    published_with: "Published with glossgraph.",
+    concept_count: ["{n} concept", "{n} concepts"],
+    by_hierarchy: "Concepts by hierarchy",
+    a_to_z: "A–Z",
+    letters: "Letters",
+    breadcrumb: "Breadcrumb",
+    deprecated: "This concept is deprecated.",
+    use_instead: "Use {link} instead.",
+    also_called: "Also called:",
+    definition: "Definition",
+    key_facts: "Key facts",
+    see: "see",
+    misconceptions: "Common misconceptions",
+    often_heard: "Often heard:",
+    actually: "Actually:",
+    relations: "Relations",
+    broader: "Broader concepts",
+    narrower: "Narrower concepts",
+    related: "Related concepts",
+    mappings: "In other vocabularies",
+    exact_match: "Same as:",
+    close_match: "Close to:",
+    broad_match: "Narrower than:",
+    narrow_match: "Broader than:",
+    related_match: "Related to:",
+    sources: "Sources",
+    article: "Article {n}",
+    cite: "Cite this concept",
+    search_heading: "Search",
+    search_title: "Search: {q}",
+    search_prompt: "Type a term in the search box.",
+    results: ["{n} result for “{q}”.", "{n} results for “{q}”."],
+    back: "Back to the glossary",
+    error: "Error",
+    bad_request: "Bad request",
+    forbidden: "Not allowed",
+    not_found: "Not found",
+    not_acceptable: "Format not available",
+    too_large: "Request too large",
+    unavailable: "Service unavailable",
+    vocabulary: "glossgraph vocabulary",
+    relation_types: "Relation types",
+    column_type: "Type",
+    column_key: "Front-matter key",
+    column_inverse: "Inverse",
+    column_skos: "SKOS",
+    column_fact_labels: "Key-fact labels",
+    broader_list: "Broader:",
+};
+
+pub static DE: Interface = Interface {
+    lang: "de",
+    skip_to_content: "Zum Inhalt springen",
+    search_label: "Im Glossar suchen",
+    search_button: "Suchen",
+    suggestions: "Vorschläge",
+    languages: "Sprachen",
+    data: "Daten",
+    sparql_endpoint: "SPARQL-Endpunkt",
+    named_queries: "Vordefinierte Abfragen",
+    download_turtle: "Herunterladen (Turtle)",
+    dataset_description: "Beschreibung des Datensatzes",
+    as_data: "Diese Seite als Daten:",
+    published_with: "Veröffentlicht mit glossgraph.",
+    concept_count: ["{n} Begriff", "{n} Begriffe"],
+    by_hierarchy: "Begriffe nach Hierarchie",
+    a_to_z: "A–Z",
+    letters: "Buchstaben",
+    breadcrumb: "Navigationspfad",
+    deprecated: "Dieser Begriff ist veraltet.",
+    use_instead: "Verwenden Sie stattdessen {link}.",
+    also_called: "Auch bezeichnet als:",
+    definition: "Definition",
+    key_facts: "Wichtige Fakten",
+    see: "siehe",
+    misconceptions: "Häufige Missverständnisse",
+    often_heard: "Oft gehört:",
+    actually: "Tatsächlich:",
+    relations: "Beziehungen",
+    broader: "Oberbegriffe",
+    narrower: "Unterbegriffe",
+    related: "Verwandte Begriffe",
+    mappings: "In anderen Vokabularen",
+    exact_match: "Entspricht:",
+    close_match: "Ähnlich wie:",
+    broad_match: "Enger als:",
+    narrow_match: "Weiter als:",
+    related_match: "Verwandt mit:",
+    sources: "Quellen",
+    article: "Artikel {n}",
+    cite: "Diesen Begriff zitieren",
+    search_heading: "Suche",
+    search_title: "Suche: {q}",
+    search_prompt: "Geben Sie einen Begriff in das Suchfeld ein.",
+    results: ["{n} Treffer für „{q}“.", "{n} Treffer für „{q}“."],
+    back: "Zurück zum Glossar",
+    error: "Fehler",
+    bad_request: "Ungültige Anfrage",
+    forbidden: "Nicht erlaubt",
+    not_found: "Nicht gefunden",
+    not_acceptable: "Format nicht verfügbar",
+    too_large: "Anfrage zu groß",
+    unavailable: "Dienst nicht verfügbar",
+    vocabulary: "glossgraph-Vokabular",
+    relation_types: "Beziehungstypen",
+    column_type: "Typ",
+    column_key: "Schlüssel im Front Matter",
+    column_inverse: "Umkehrung",
+    column_skos: "SKOS",
+    column_fact_labels: "Bezeichnungen wichtiger Fakten",
+    broader_list: "Oberbegriffe:",
+};
+
+pub static FR: Interface = Interface {
+    lang: "fr",
+    skip_to_content: "Aller au contenu",
+    search_label: "Rechercher dans le glossaire",
+    search_button: "Rechercher",
+    suggestions: "Suggestions",
+    languages: "Langues",
+    data: "Données",
+    sparql_endpoint: "Point d’accès SPARQL",
+    named_queries: "Requêtes prédéfinies",
+    download_turtle: "Télécharger (Turtle)",
+    dataset_description: "Description du jeu de données",
+    as_data: "Cette page en données\u{a0}:",
+    published_with: "Publié avec glossgraph.",
+    concept_count: ["{n} concept", "{n} concepts"],
+    by_hierarchy: "Concepts par hiérarchie",
+    a_to_z: "A–Z",
+    letters: "Lettres",
+    breadcrumb: "Fil d’Ariane",
+    deprecated: "Ce concept est obsolète.",
+    use_instead: "Utilisez plutôt {link}.",
+    also_called: "Autres termes\u{a0}:",
+    definition: "Définition",
+    key_facts: "Points clés",
+    see: "voir",
+    misconceptions: "Idées reçues",
+    often_heard: "On entend souvent\u{a0}:",
+    actually: "En réalité\u{a0}:",
+    relations: "Relations",
+    broader: "Termes génériques",
+    narrower: "Termes spécifiques",
+    related: "Termes associés",
+    mappings: "Dans d’autres vocabulaires",
+    exact_match: "Équivaut à\u{a0}:",
+    close_match: "Proche de\u{a0}:",
+    broad_match: "Plus spécifique que\u{a0}:",
+    narrow_match: "Plus générique que\u{a0}:",
+    related_match: "Associé à\u{a0}:",
+    sources: "Sources",
+    article: "Article {n}",
+    cite: "Citer ce concept",
+    search_heading: "Recherche",
+    search_title: "Recherche\u{a0}: {q}",
+    search_prompt: "Saisissez un terme dans le champ de recherche.",
+    results: [
+        "{n} résultat pour «\u{a0}{q}\u{a0}».",
+        "{n} résultats pour «\u{a0}{q}\u{a0}».",
+    ],
+    back: "Retour au glossaire",
+    error: "Erreur",
+    bad_request: "Requête invalide",
+    forbidden: "Action interdite",
+    not_found: "Page introuvable",
+    not_acceptable: "Format non disponible",
+    too_large: "Requête trop volumineuse",
+    unavailable: "Service indisponible",
+    vocabulary: "Vocabulaire glossgraph",
+    relation_types: "Types de relations",
+    column_type: "Type",
+    column_key: "Clé d’en-tête",
+    column_inverse: "Inverse",
+    column_skos: "SKOS",
+    column_fact_labels: "Libellés de points clés",
+    broader_list: "Termes génériques\u{a0}:",
+};
+
+/// Every catalogue; English is the last resort.
+pub static CATALOGUES: [&Interface; 3] = [&EN, &DE, &FR];
+
+impl Interface {
+    /// The catalogue for the reader's language `lang` (or its primary
+    /// subtag), else for the first of `fallback` (the glossary's languages,
+    /// in order) that has one, else English.
+    pub fn choose(lang: &str, fallback: &[String]) -> &'static Self {
+        std::iter::once(lang)
+            .chain(fallback.iter().map(String::as_str))
+            .find_map(|tag| CATALOGUES.iter().find(|c| c.speaks(tag)))
+            .copied()
+            .unwrap_or(&EN)
+    }
+
+    /// Whether this catalogue is in `tag`'s language (`de` speaks `de-AT`).
+    pub fn speaks(&self, tag: &str) -> bool {
+        let primary = tag.split('-').next().unwrap_or_default();
+        primary.eq_ignore_ascii_case(self.lang)
+    }
+
+    /// The language of a page for a reader who chose `lang`: theirs when this
+    /// catalogue speaks it, else the catalogue's, and what is shown in `lang`
+    /// is then marked as such.
+    pub fn page_language<'a>(&self, lang: &'a str) -> &'a str {
+        if self.speaks(lang) { lang } else { self.lang }
+    }
+
+    /// "44 concepts".
+    pub fn concepts(&self, n: usize) -> String {
+        self.count(&self.concept_count, n)
+    }
+
+    /// `forms` (one, several) for `n`, with `{n}` filled in.
+    fn count(&self, forms: &[&str; 2], n: usize) -> String {
+        // French counts zero as one.
+        let one = n == 1 || (n == 0 && self.lang == "fr");
+        forms[usize::from(!one)].replace("{n}", &n.to_string())
+    }
+
+    /// "Article 5" in this language.
+    pub fn article(&self, number: &str) -> String {
+        self.article.replace("{n}", number)
+    }
+
+    /// The search page's title for `query`.
+    pub fn search_title(&self, query: &str) -> String {
+        self.search_title.replace("{q}", query)
+    }
+
+    /// "3 results for “office”.".
+    pub fn results(&self, n: usize, query: &str) -> String {
+        self.count(&self.results, n).replace("{q}", query)
+    }
+
+    /// The text before and after the link to a deprecated concept's replacement.
+    pub fn around_replacement(&self) -> (&'static str, &'static str) {
+        self.use_instead
+            .split_once("{link}")
+            .unwrap_or((self.use_instead, ""))
+    }
+
+    /// The heading of an error page with HTTP status `status`.
+    pub fn status(&self, status: u16) -> &'static str {
+        match status {
+            400 => self.bad_request,
+            403 => self.forbidden,
+            404 => self.not_found,
+            406 => self.not_acceptable,
+            413 => self.too_large,
+            503 => self.unavailable,
+            _ => self.error,
+        }
+    }
+
+    /// Every string, by field name, for the tests: the one-and-several pairs
+    /// as two strings each.
+    pub fn strings(&self) -> Vec<(String, String)> {
+        let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(self) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, value) in fields {
+            match value {
+                serde_json::Value::String(s) => out.push((name, s)),
+                serde_json::Value::Array(forms) => {
+                    out.extend(forms.into_iter().enumerate().map(|(i, f)| {
+                        (
+                            format!("{name}[{i}]"),
+                            f.as_str().unwrap_or_default().into(),
+                        )
+                    }))
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut found: Vec<&str> = ["{n}", "{q}", "{link}"]
+            .into_iter()
+            .filter(|p| text.contains(p))
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
+    #[test]
+    fn every_catalogue_has_every_string_with_the_same_placeholders() {
+        let english = EN.strings();
+        assert!(english.len() > 60, "{}", english.len());
+        for catalogue in CATALOGUES {
+            let strings = catalogue.strings();
+            let names: Vec<&String> = strings.iter().map(|(n, _)| n).collect();
+            let expected: Vec<&String> = english.iter().map(|(n, _)| n).collect();
+            assert_eq!(names, expected, "{}", catalogue.lang);
+            for ((name, text), (_, en)) in strings.iter().zip(&english) {
+                assert!(
+                    !text.trim().is_empty(),
+                    "{}: `{name}` is empty",
+                    catalogue.lang
+                );
+                assert_eq!(
+                    placeholders(text),
+                    placeholders(en),
+                    "{}: `{name}` is {text:?}",
+                    catalogue.lang
+                );
+                assert_eq!(text.trim(), text, "{}: `{name}`", catalogue.lang);
+            }
+        }
+    }
+
+    #[test]
+    fn the_catalogue_follows_the_readers_language_then_the_glossarys() {
+        let glossary = ["es".to_owned(), "de".to_owned(), "en".to_owned()];
+        assert_eq!(Interface::choose("fr", &glossary).lang, "fr");
+        assert_eq!(Interface::choose("de-AT", &glossary).lang, "de");
+        assert_eq!(Interface::choose("es", &glossary).lang, "de");
+        assert_eq!(Interface::choose("es", &[]).lang, "en");
+        assert_eq!(DE.page_language("de-AT"), "de-AT");
+        assert_eq!(DE.page_language("es"), "de");
+    }
+
+    #[test]
+    fn counts_and_patterns_are_filled() {
+        assert_eq!(EN.concepts(1), "1 concept");
+        assert_eq!(DE.concepts(44), "44 Begriffe");
+        assert_eq!(FR.results(0, "x"), "0 résultat pour «\u{a0}x\u{a0}».");
+        assert_eq!(EN.results(0, "x"), "0 results for “x”.");
+        assert_eq!(DE.around_replacement(), ("Verwenden Sie stattdessen ", "."));
+        assert_eq!(DE.status(404), "Nicht gefunden");
+        assert_eq!(FR.status(500), "Erreur");
+    }
+}
