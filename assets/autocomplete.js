@@ -9,7 +9,7 @@
   list.id = "q-suggestions";
   list.className = "suggestions";
   list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "Suggestions");
+  list.setAttribute("aria-label", form.getAttribute("data-suggestions") || "Suggestions");
   list.hidden = true;
   form.appendChild(list);
   input.setAttribute("role", "combobox");
@@ -29,6 +29,8 @@
       if (r.matched.text !== r.label) {
         var small = document.createElement("small");
         small.textContent = " (" + r.matched.text + ")";
+        // A label in another language than the page's says so.
+        if (r.matched.lang && r.matched.lang !== document.documentElement.lang) small.lang = r.matched.lang;
         a.appendChild(small);
       }
       li.appendChild(a);
