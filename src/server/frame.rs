@@ -8,7 +8,7 @@
 
 use super::compress::{self, Encoding};
 use super::snapshot::Snapshot;
-use super::{AppState, base_path, html, respond, search};
+use super::{AppState, base_path, html, resource, respond, search};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderValue};
@@ -28,11 +28,15 @@ pub async fn frame(State(state): State<AppState>, request: Request, next: Next) 
     } else {
         let encoding = Encoding::accepted(request.headers());
         // Shares the request's bytes: hashed if the answer is compressed, and
-        // searched for if it is a page not found.
+        // searched for (and its `?lang=` read) if it is a page not found.
         let uri = request.uri().clone();
+        let asked = Asked {
+            uri: uri.clone(),
+            accept_language: request.headers().get(header::ACCEPT_LANGUAGE).cloned(),
+        };
         let head = request.method() == Method::HEAD;
         let response = next.run(request).await;
-        let response = error_page(&state, accept.as_ref(), uri.path(), response).await;
+        let response = error_page(&state, accept.as_ref(), asked, response).await;
         compress::compress(&state, encoding.map(|e| (e, uri)), head, response).await
     };
     cors(&mut response);
@@ -74,11 +78,19 @@ fn preflight() -> Response {
     response
 }
 
-/// Errors come as problem+json; a browser gets the same message as a page.
+/// What a request says of the page an error should be: its address (a path
+/// to search for, a `?lang=`) and `Accept-Language`.
+struct Asked {
+    uri: axum::http::Uri,
+    accept_language: Option<HeaderValue>,
+}
+
+/// Errors come as problem+json; a browser gets the same message as a page,
+/// in the language it would get other pages in.
 async fn error_page(
     state: &AppState,
     accept: Option<&HeaderValue>,
-    path: &str,
+    asked: Asked,
     response: Response,
 ) -> Response {
     let is_problem = response
@@ -107,17 +119,17 @@ async fn error_page(
         .and_then(|v| v["detail"].as_str().map(str::to_owned))
         .unwrap_or_default();
     let snapshot = state.snapshot();
-    let lang = snapshot
-        .languages()
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "en".into());
-    let heading = status.canonical_reason().unwrap_or("Error").to_owned();
+    if let Some(value) = asked.accept_language {
+        headers.insert(header::ACCEPT_LANGUAGE, value);
+    }
+    let lang = resource::PageParams::parse(asked.uri.query()).language(&snapshot, &headers);
     // Links on the page are relative to the root; error pages can be at any depth.
     let root = base_path(snapshot.config.base.as_str());
-    let layout = html::Layout::new(&snapshot, &lang, heading.clone(), &root, "");
+    let mut layout = html::Layout::new(&snapshot, &lang, String::new(), &root, "");
+    let heading = layout.ui.status(status.as_u16()).to_owned();
+    layout.title = heading.clone();
     let suggestions = if status == StatusCode::NOT_FOUND {
-        nearest(&snapshot, path, &lang)
+        nearest(&snapshot, asked.uri.path(), &lang)
     } else {
         Vec::new()
     };
@@ -152,10 +164,7 @@ fn nearest(snapshot: &Snapshot, path: &str, lang: &str) -> Vec<html::Link> {
     }
     search::found(snapshot, words, lang, 5, None)
         .into_iter()
-        .map(|f| html::Link {
-            href: f.href,
-            label: f.label,
-        })
+        .map(|f| html::concept_link(snapshot, f.concept, lang, ""))
         .collect()
 }
 

@@ -1,8 +1,14 @@
 //! HTML pages: plain view models built from the graph, rendered by askama
 //! templates (in `templates/`) that escape every value. The only unescaped
 //! values are section prose (CommonMark rendered with raw HTML and unsafe links
-//! removed) and the embedded JSON-LD (escaped for `<script>`).
+//! removed), the embedded JSON-LD (escaped for `<script>`) and [`Lang`]'s
+//! attributes (made of a checked language tag).
+//!
+//! A page is in one language, that of its interface text (see `interface`);
+//! what it shows in another, such as a label the reader's language lacks,
+//! carries its own `lang` (and `dir` when the direction changes).
 
+use super::interface::Interface;
 use super::snapshot::Snapshot;
 use crate::ontology::Direction;
 use crate::vocab::{dcterms, gg, owl, skos};
@@ -10,12 +16,77 @@ use askama::Template;
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{NamedNodeRef, Term, Triple};
 use pulldown_cmark::{Event, Parser, Tag};
+use std::fmt;
+
+/// The language the vocabulary's labels and descriptions are written in.
+const ONTOLOGY_LANGUAGE: &str = "en";
+
+/// The ` lang="…"` (and ` dir="…"`) attributes of text in a language other
+/// than that of the element around it; nothing otherwise. Untagged text is
+/// taken to be in the language around it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lang(Option<(String, Option<&'static str>)>);
+
+impl Lang {
+    /// The attributes of text in `tag` inside an element in `around`.
+    pub fn of(tag: &str, around: &str) -> Self {
+        // Only a tag's characters reach the page unescaped (RDF tags are BCP 47).
+        let is_tag = tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if tag.is_empty() || !is_tag || tag.eq_ignore_ascii_case(around) {
+            return Self(None);
+        }
+        let dir = (is_rtl(tag) != is_rtl(around)).then_some(direction(tag));
+        Self(Some((tag.to_owned(), dir)))
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some((tag, dir)) = &self.0 {
+            write!(f, " lang=\"{tag}\"")?;
+            if let Some(dir) = dir {
+                write!(f, " dir=\"{dir}\"")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Written as it is: `Lang::of` lets only letters, digits and hyphens in.
+impl askama::filters::HtmlSafe for Lang {}
+
+/// Whether `tag`'s script is written right to left (by its primary language).
+fn is_rtl(tag: &str) -> bool {
+    let primary = tag
+        .split('-')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    matches!(
+        primary.as_str(),
+        "ar" | "arc" | "ckb" | "dv" | "fa" | "he" | "ks" | "ps" | "sd" | "syr" | "ug" | "ur" | "yi"
+    )
+}
+
+/// `dir`'s value for `tag`.
+pub fn direction(tag: &str) -> &'static str {
+    if is_rtl(tag) { "rtl" } else { "ltr" }
+}
+
+/// Text with the attributes of its language.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text {
+    pub text: String,
+    pub lang: Lang,
+}
 
 /// A link with its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     pub href: String,
     pub label: String,
+    /// The label's language, when not the page's.
+    pub lang: Lang,
 }
 
 /// A representation of the page in another format.
@@ -36,9 +107,16 @@ pub struct LanguageLink {
 /// What every page shares.
 #[derive(Debug, Clone)]
 pub struct Layout {
+    /// The page's language: the reader's when the interface speaks it.
     pub lang: String,
+    pub dir: &'static str,
+    /// The language the reader chose (of the content, and of the links).
+    pub chosen: String,
+    /// `?lang=…` when that is not the default, for links to other pages.
+    pub lang_query: String,
+    pub ui: &'static Interface,
     pub title: String,
-    pub site_title: String,
+    pub site_title: Text,
     /// The relative path from this page to the glossary's root (`""` or `"../"`).
     pub root: String,
     pub alternates: Vec<Alternate>,
@@ -50,7 +128,8 @@ pub struct Layout {
 }
 
 impl Layout {
-    /// `path` is the page's own path relative to the root, for language links.
+    /// A page for a reader who chose `lang`; `path` is the page's own path
+    /// relative to the root, for language links.
     pub fn new(snapshot: &Snapshot, lang: &str, title: String, root: &str, path: &str) -> Self {
         let languages = snapshot
             .languages()
@@ -64,11 +143,22 @@ impl Layout {
                 current: code == lang,
             })
             .collect();
+        let ui = Interface::choose(lang, snapshot.languages());
+        let page = ui.page_language(lang);
+        let site_title = text_in(&snapshot.config.title, lang, snapshot.languages())
+            .map(|(tag, text)| Text {
+                text,
+                lang: Lang::of(&tag, page),
+            })
+            .unwrap_or_default();
         Self {
-            lang: lang.to_owned(),
+            lang: page.to_owned(),
+            dir: direction(page),
+            chosen: lang.to_owned(),
+            lang_query: lang_query(snapshot, lang),
+            ui,
             title,
-            site_title: text_in(&snapshot.config.title, lang, snapshot.languages())
-                .unwrap_or_default(),
+            site_title,
             root: root.to_owned(),
             alternates: Vec::new(),
             languages,
@@ -78,15 +168,23 @@ impl Layout {
     }
 }
 
+/// The text of `map` in `lang`, else in the first of `fallback` it has, else
+/// any; with its language.
 fn text_in(
     map: &std::collections::BTreeMap<String, String>,
     lang: &str,
     fallback: &[String],
-) -> Option<String> {
-    map.get(lang)
-        .or_else(|| fallback.iter().find_map(|l| map.get(l)))
-        .or_else(|| map.values().next())
-        .cloned()
+) -> Option<(String, String)> {
+    std::iter::once(lang)
+        .chain(fallback.iter().map(String::as_str))
+        .find_map(|l| map.get_key_value(l))
+        .or_else(|| map.iter().next())
+        .map(|(tag, text)| (tag.clone(), text.clone()))
+}
+
+/// The language of pages for a reader who chose `lang`.
+fn page_language<'a>(snapshot: &Snapshot, lang: &'a str) -> &'a str {
+    Interface::choose(lang, snapshot.languages()).page_language(lang)
 }
 
 /// The languages to try, in order: the chosen one, then the configured fallbacks.
@@ -102,7 +200,7 @@ fn order<'a>(lang: &'a str, snapshot: &'a Snapshot) -> Vec<&'a str> {
     order
 }
 
-/// The link to a concept from a page at `root`.
+/// The link to a concept from a page at `root`, for a reader who chose `lang`.
 pub fn concept_link(snapshot: &Snapshot, i: usize, lang: &str, root: &str) -> Link {
     let iri = &snapshot.concepts.concepts[i].iri;
     let href = match snapshot.config.base.concept_id(iri) {
@@ -116,12 +214,11 @@ pub fn concept_link(snapshot: &Snapshot, i: usize, lang: &str, root: &str) -> Li
             )
         }
     };
+    let (tag, label) = snapshot.concepts.label_in(i, &order(lang, snapshot));
     Link {
         href,
-        label: snapshot
-            .concepts
-            .label(i, &order(lang, snapshot))
-            .to_owned(),
+        label: label.to_owned(),
+        lang: Lang::of(tag, page_language(snapshot, lang)),
     }
 }
 
@@ -138,8 +235,8 @@ fn lang_query(snapshot: &Snapshot, lang: &str) -> String {
 #[template(path = "home.html")]
 pub struct HomePage {
     pub layout: Layout,
-    pub title: String,
-    pub description: Option<String>,
+    pub title: Text,
+    pub description: Option<Text>,
     pub count: usize,
     pub tree: Vec<TreeRow>,
     pub index: Vec<LetterGroup>,
@@ -164,14 +261,18 @@ pub struct LetterGroup {
 impl HomePage {
     pub fn build(snapshot: &Snapshot, mut layout: Layout, lang: &str) -> Self {
         let config = &snapshot.config;
-        let title = text_in(&config.title, lang, snapshot.languages()).unwrap_or_default();
-        let description = text_in(&config.description, lang, snapshot.languages());
+        let title = layout.site_title.clone();
+        let description =
+            text_in(&config.description, lang, snapshot.languages()).map(|(tag, text)| Text {
+                lang: Lang::of(&tag, &layout.lang),
+                text,
+            });
         layout.json_ld = script_json(&serde_json::json!({
             "@context": "https://schema.org",
             "@type": "DefinedTermSet",
             "@id": config.base.as_str(),
-            "name": title,
-            "description": description,
+            "name": title.text,
+            "description": description.as_ref().map(|d| &d.text),
         }));
         // The hierarchy, depth first, each concept under each of its parents.
         let mut depths: Vec<(usize, usize)> = Vec::new();
@@ -269,10 +370,12 @@ fn walk(
 pub struct ConceptPage {
     pub layout: Layout,
     pub iri: String,
-    pub label: String,
+    pub label: Text,
+    /// In the reader's language (or untagged).
     pub alt_labels: Vec<String>,
-    pub definition: Option<String>,
-    pub register: Option<String>,
+    pub alt_lang: Lang,
+    pub definition: Option<Text>,
+    pub register: Option<Text>,
     pub deprecated: bool,
     pub replaced_by: Option<Link>,
     pub breadcrumbs: Vec<Link>,
@@ -285,24 +388,27 @@ pub struct ConceptPage {
 }
 
 pub struct SectionView {
-    pub title: String,
+    /// Its `lang` is relative to the section's.
+    pub title: Text,
     /// Sanitised HTML.
     pub html: String,
+    /// The language of the text, when not the page's.
+    pub lang: Lang,
 }
 
 pub struct FactView {
-    pub label: String,
-    pub value: String,
+    pub label: Text,
+    pub value: Text,
     pub links: Vec<Link>,
 }
 
 pub struct MisconceptionView {
-    pub claim: String,
-    pub correction: String,
+    pub claim: Text,
+    pub correction: Text,
 }
 
 pub struct RelationGroup {
-    pub label: String,
+    pub label: Text,
     pub links: Vec<Link>,
 }
 
@@ -330,13 +436,14 @@ impl<'a> Described<'a> {
             .collect()
     }
 
-    /// The value in the first language of `languages` that has one, else any.
+    /// The value in the first language of `languages` that has one, else
+    /// any, with its language (`""` when untagged).
     fn text(
         &self,
         subject: &str,
         predicate: NamedNodeRef<'_>,
         languages: &[&str],
-    ) -> Option<String> {
+    ) -> Option<(&'a str, &'a str)> {
         let values: Vec<(&str, &str)> = self
             .objects(subject, predicate)
             .filter_map(|o| match o {
@@ -348,7 +455,23 @@ impl<'a> Described<'a> {
             .iter()
             .find_map(|lang| values.iter().find(|(l, _)| l == lang))
             .or_else(|| values.first())
-            .map(|(_, v)| (*v).to_owned())
+            .copied()
+    }
+
+    /// `text`, marked when not in `around`; empty when there is none.
+    fn text_around(
+        &self,
+        subject: &str,
+        predicate: NamedNodeRef<'_>,
+        languages: &[&str],
+        around: &str,
+    ) -> Text {
+        self.text(subject, predicate, languages)
+            .map(|(tag, text)| Text {
+                text: text.to_owned(),
+                lang: Lang::of(tag, around),
+            })
+            .unwrap_or_default()
     }
 
     fn texts(&self, subject: &str, predicate: NamedNodeRef<'_>, lang: &str) -> Vec<String> {
@@ -406,25 +529,45 @@ impl ConceptPage {
                 None => Link {
                     href: target.to_owned(),
                     label: target.to_owned(),
+                    lang: Lang::default(),
                 },
             }
         };
-        let label = snapshot.concepts.label(i, &languages).to_owned();
-        let definition = d.text(iri, skos::DEFINITION, &languages);
+        let page = layout.lang.clone();
+        let ui = layout.ui;
+        let (label_lang, label) = snapshot.concepts.label_in(i, &languages);
+        let label = Text {
+            text: label.to_owned(),
+            lang: Lang::of(label_lang, &page),
+        };
+        let definition = d
+            .text(iri, skos::DEFINITION, &languages)
+            .map(|(tag, text)| Text {
+                text: text.to_owned(),
+                lang: Lang::of(tag, &page),
+            });
         let register = d.iris(iri, gg::REGISTER).first().and_then(|r| {
             snapshot
                 .ontology
                 .registers
                 .iter()
                 .find(|g| g.iri.as_str() == *r)
-                .map(|g| g.label.clone())
+                .map(|g| Text {
+                    text: g.label.clone(),
+                    lang: Lang::of(ONTOLOGY_LANGUAGE, &page),
+                })
         });
         let sections = d
             .parts(iri, gg::SECTION)
             .into_iter()
-            .map(|part| SectionView {
-                title: d.text(part, gg::TITLE, &languages).unwrap_or_default(),
-                html: markdown_to_html(&d.text(part, gg::TEXT, &languages).unwrap_or_default()),
+            .map(|part| {
+                let (tag, text) = d.text(part, gg::TEXT, &languages).unwrap_or_default();
+                let around = if tag.is_empty() { page.as_str() } else { tag };
+                SectionView {
+                    title: d.text_around(part, gg::TITLE, &languages, around),
+                    html: markdown_to_html(text),
+                    lang: Lang::of(tag, &page),
+                }
             })
             .collect();
         let facts = d
@@ -438,8 +581,8 @@ impl ConceptPage {
                     .collect();
                 links.sort_by_key(|a| a.label.to_lowercase());
                 FactView {
-                    label: d.text(part, gg::FACT_LABEL, &languages).unwrap_or_default(),
-                    value: d.text(part, gg::FACT_VALUE, &languages).unwrap_or_default(),
+                    label: d.text_around(part, gg::FACT_LABEL, &languages, &page),
+                    value: d.text_around(part, gg::FACT_VALUE, &languages, &page),
                     links,
                 }
             })
@@ -448,17 +591,17 @@ impl ConceptPage {
             .parts(iri, gg::MISCONCEPTION)
             .into_iter()
             .map(|part| MisconceptionView {
-                claim: d.text(part, gg::CLAIM, &languages).unwrap_or_default(),
-                correction: d.text(part, gg::CORRECTION, &languages).unwrap_or_default(),
+                claim: d.text_around(part, gg::CLAIM, &languages, &page),
+                correction: d.text_around(part, gg::CORRECTION, &languages, &page),
             })
             .collect();
-        let relations = relation_groups(snapshot, &d, iri, &link_to);
+        let relations = relation_groups(snapshot, &d, iri, ui, &page, &link_to);
         let mappings = [
-            (skos::EXACT_MATCH, "Same as"),
-            (skos::CLOSE_MATCH, "Close to"),
-            (skos::BROAD_MATCH, "Narrower than"),
-            (skos::NARROW_MATCH, "Broader than"),
-            (skos::RELATED_MATCH, "Related to"),
+            (skos::EXACT_MATCH, ui.exact_match),
+            (skos::CLOSE_MATCH, ui.close_match),
+            (skos::BROAD_MATCH, ui.broad_match),
+            (skos::NARROW_MATCH, ui.narrow_match),
+            (skos::RELATED_MATCH, ui.related_match),
         ]
         .into_iter()
         .flat_map(|(p, label)| {
@@ -467,6 +610,7 @@ impl ConceptPage {
             targets.into_iter().map(move |t| Link {
                 href: t.to_owned(),
                 label: label.to_owned(),
+                lang: Lang::default(),
             })
         })
         .collect();
@@ -475,7 +619,8 @@ impl ConceptPage {
             .into_iter()
             .map(|s| Link {
                 href: s.to_owned(),
-                label: source_label(snapshot, s),
+                label: source_label(snapshot, ui, s),
+                lang: Lang::default(),
             })
             .collect();
         sources.sort_by(|a, b| crate::order::natural_cmp(&a.label, &b.label));
@@ -507,8 +652,8 @@ impl ConceptPage {
             "@context": "https://schema.org",
             "@type": "DefinedTerm",
             "@id": iri,
-            "name": label,
-            "description": definition,
+            "name": label.text,
+            "description": definition.as_ref().map(|d| &d.text),
             "alternateName": info.alt_labels.iter().filter(|(l, _)| l == lang).map(|(_, t)| t).collect::<Vec<_>>(),
             "termCode": snapshot.config.base.concept_id(iri),
             "inDefinedTermSet": snapshot.config.base.as_str(),
@@ -519,6 +664,7 @@ impl ConceptPage {
             iri: iri.to_owned(),
             label,
             alt_labels: d.texts(iri, skos::ALT_LABEL, lang),
+            alt_lang: Lang::of(lang, &page),
             definition,
             register,
             deprecated,
@@ -540,6 +686,8 @@ fn relation_groups(
     snapshot: &Snapshot,
     d: &Described<'_>,
     iri: &str,
+    ui: &Interface,
+    page: &str,
     link_to: &dyn Fn(&str) -> Link,
 ) -> Vec<RelationGroup> {
     let mut groups = Vec::new();
@@ -556,7 +704,11 @@ fn relation_groups(
             continue;
         }
         shown.extend(targets.iter().map(|x| (t.direction, (*x).to_owned())));
-        groups.push(group(&capitalise(&t.label), targets, link_to));
+        let label = Text {
+            text: capitalise(&t.label),
+            lang: Lang::of(ONTOLOGY_LANGUAGE, page),
+        };
+        groups.push(group(label, targets, link_to));
     }
     for t in builtin {
         let targets: Vec<&str> = d
@@ -566,9 +718,13 @@ fn relation_groups(
             .collect();
         if !targets.is_empty() {
             let label = match t.direction {
-                Direction::Broader => "Broader concepts",
-                Direction::Narrower => "Narrower concepts",
-                Direction::Related => "Related concepts",
+                Direction::Broader => ui.broader,
+                Direction::Narrower => ui.narrower,
+                Direction::Related => ui.related,
+            };
+            let label = Text {
+                text: label.to_owned(),
+                lang: Lang::default(),
             };
             groups.push(group(label, targets, link_to));
         }
@@ -576,13 +732,10 @@ fn relation_groups(
     groups
 }
 
-fn group(label: &str, targets: Vec<&str>, link_to: &dyn Fn(&str) -> Link) -> RelationGroup {
+fn group(label: Text, targets: Vec<&str>, link_to: &dyn Fn(&str) -> Link) -> RelationGroup {
     let mut links: Vec<Link> = targets.into_iter().map(link_to).collect();
     links.sort_by_key(|a| a.label.to_lowercase());
-    RelationGroup {
-        label: label.to_owned(),
-        links,
-    }
+    RelationGroup { label, links }
 }
 
 fn capitalise(text: &str) -> String {
@@ -593,14 +746,14 @@ fn capitalise(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// "Article 64" for an Article's ELI, else the IRI.
-fn source_label(snapshot: &Snapshot, iri: &str) -> String {
+/// "Article 64" (in the interface's language) for an Article's ELI, else the IRI.
+fn source_label(snapshot: &Snapshot, ui: &Interface, iri: &str) -> String {
     if let Some(template) = &snapshot.config.citations.article
         && let Some((before, after)) = template.split_once("{}")
         && let Some(number) = iri.strip_prefix(before).and_then(|r| r.strip_suffix(after))
         && number.bytes().all(|b| b.is_ascii_digit())
     {
-        return format!("Article {number}");
+        return ui.article(number);
     }
     iri.to_owned()
 }
@@ -675,7 +828,7 @@ pub struct SearchPage {
 pub struct SearchResult {
     pub link: Link,
     /// The alternative label that matched, when it was not the preferred one.
-    pub matched: Option<String>,
+    pub matched: Option<Text>,
 }
 
 #[derive(Template)]
@@ -683,6 +836,7 @@ pub struct SearchResult {
 pub struct MessagePage {
     pub layout: Layout,
     pub heading: String,
+    /// What went wrong, in English (the server's messages are).
     pub detail: Vec<Code>,
     /// Concepts the reader may have meant (for a page not found).
     pub suggestions: Vec<Link>,
@@ -706,6 +860,13 @@ impl Code {
                 code: i % 2 == 1,
             })
             .collect()
+    }
+}
+
+impl MessagePage {
+    /// The detail's language attributes.
+    pub fn detail_lang(&self) -> Lang {
+        Lang::of("en", &self.layout.lang)
     }
 }
 
@@ -736,8 +897,10 @@ pub struct ParamView {
 pub struct OntologyPage {
     pub layout: Layout,
     pub iri: String,
-    pub description: String,
+    pub description: Text,
     pub types: Vec<RelationTypeView>,
+    /// The language of the vocabulary's labels, when not the page's.
+    pub labels_lang: Lang,
 }
 
 pub struct RelationTypeView {
@@ -789,11 +952,15 @@ impl OntologyPage {
                     && t.predicate.as_ref() == dcterms::DESCRIPTION
             })
             .and_then(|t| match &t.object {
-                Term::Literal(l) => Some(l.value().to_owned()),
+                Term::Literal(l) => Some(Text {
+                    text: l.value().to_owned(),
+                    lang: Lang::of(l.language().unwrap_or_default(), &layout.lang),
+                }),
                 _ => None,
             })
             .unwrap_or_default();
         Self {
+            labels_lang: Lang::of(ONTOLOGY_LANGUAGE, &layout.lang),
             layout,
             iri: crate::vocab::GG_ONTOLOGY.to_owned(),
             description,
@@ -827,6 +994,20 @@ mod tests {
     }
 
     #[test]
+    fn text_in_another_language_gets_its_lang_and_direction() {
+        assert_eq!(Lang::of("en", "de").to_string(), " lang=\"en\"");
+        assert_eq!(Lang::of("de", "de").to_string(), "");
+        assert_eq!(Lang::of("DE", "de").to_string(), "");
+        // Untagged text is taken to be in the language around it.
+        assert_eq!(Lang::of("", "de").to_string(), "");
+        assert_eq!(Lang::of("ar", "fr").to_string(), " lang=\"ar\" dir=\"rtl\"");
+        assert_eq!(Lang::of("en", "he").to_string(), " lang=\"en\" dir=\"ltr\"");
+        assert_eq!(Lang::of("fa-IR", "ar").to_string(), " lang=\"fa-IR\"");
+        // Nothing but a tag's characters is written.
+        assert_eq!(Lang::of("en\" onclick=\"x", "de").to_string(), "");
+    }
+
+    #[test]
     fn script_json_cannot_close_the_script() {
         let text = script_json(&serde_json::json!({"name": "</script><script>alert(1)</script>"}));
         assert!(!text.contains("</script>"));
@@ -845,8 +1026,21 @@ pub struct Sitemap {
 #[derive(Template)]
 #[template(path = "preview.html")]
 pub struct PreviewCard {
+    /// The language asked for.
+    pub lang: String,
     pub iri: String,
     pub label: String,
     pub definition: Option<String>,
     pub broader: Vec<String>,
+}
+
+impl PreviewCard {
+    pub fn ui(&self) -> &'static Interface {
+        Interface::choose(&self.lang, &[])
+    }
+
+    /// The card's language: that asked for when the interface speaks it.
+    pub fn page_language(&self) -> &str {
+        self.ui().page_language(&self.lang)
+    }
 }

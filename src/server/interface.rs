@@ -67,6 +67,8 @@ pub struct Interface {
     pub results: [&'static str; 2],
     // Error pages, by status.
     pub back: &'static str,
+    /// Before the concepts nearest a page not found.
+    pub did_you_mean: &'static str,
     pub error: &'static str,
     pub bad_request: &'static str,
     pub forbidden: &'static str,
@@ -132,6 +134,7 @@ pub static EN: Interface = Interface {
     search_prompt: "Type a term in the search box.",
     results: ["{n} result for “{q}”.", "{n} results for “{q}”."],
     back: "Back to the glossary",
+    did_you_mean: "Did you mean:",
     error: "Error",
     bad_request: "Bad request",
     forbidden: "Not allowed",
@@ -195,6 +198,7 @@ pub static DE: Interface = Interface {
     search_prompt: "Geben Sie einen Begriff in das Suchfeld ein.",
     results: ["{n} Treffer für „{q}“.", "{n} Treffer für „{q}“."],
     back: "Zurück zum Glossar",
+    did_you_mean: "Meinten Sie:",
     error: "Fehler",
     bad_request: "Ungültige Anfrage",
     forbidden: "Nicht erlaubt",
@@ -261,6 +265,7 @@ pub static FR: Interface = Interface {
         "{n} résultats pour «\u{a0}{q}\u{a0}».",
     ],
     back: "Retour au glossaire",
+    did_you_mean: "Vouliez-vous dire\u{a0}:",
     error: "Erreur",
     bad_request: "Requête invalide",
     forbidden: "Action interdite",

@@ -704,6 +704,7 @@ pub async fn preview(
         .unwrap_or_else(|| snapshot.languages().first().cloned().unwrap_or_default());
     let concept = &snapshot.concepts.concepts[i];
     let card = super::html::PreviewCard {
+        lang: lang.clone(),
         iri: concept.iri.clone(),
         label: snapshot.concepts.label(i, &[lang.as_str()]).to_owned(),
         definition: definition(&snapshot, &concept.iri, &lang),

@@ -461,13 +461,8 @@ pub async fn ontology(
     let urls = FormatUrls::Extension("ontology");
     head(&snapshot, &w, "ontology", urls).respond(&headers, || match w.repr {
         Repr::Html => {
-            let mut layout = Layout::new(
-                &snapshot,
-                &w.lang,
-                "glossgraph vocabulary".into(),
-                "",
-                "ontology",
-            );
+            let mut layout = Layout::new(&snapshot, &w.lang, String::new(), "", "ontology");
+            layout.title = layout.ui.vocabulary.to_owned();
             layout.alternates = alternates(urls);
             render(&OntologyPage::build(&snapshot, layout))
         }

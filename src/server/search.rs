@@ -22,6 +22,8 @@ pub const MAX_LIMIT: usize = 100;
 /// line show it.
 #[derive(Debug, Clone)]
 pub struct Found {
+    /// The concept's position in the snapshot's index.
+    pub concept: usize,
     pub iri: String,
     /// The concept's label in the language asked for (or the next there is),
     /// and its page, relative to the root.
@@ -52,6 +54,7 @@ pub fn found(
             let concept = &snapshot.concepts.concepts[hit.concept as usize];
             let link = html::concept_link(snapshot, hit.concept as usize, lang, "");
             Found {
+                concept: hit.concept as usize,
                 iri: concept.iri.clone(),
                 label: link.label,
                 href: link.href,
@@ -134,17 +137,24 @@ pub async fn page(
     let params = PageParams::parse(raw.as_deref());
     let lang = params.language(&snapshot, &headers);
     let query = checked(params.q.clone())?;
-    let mut layout = Layout::new(&snapshot, &lang, format!("Search: {query}"), "", "search");
+    // The language links keep the search.
+    let path = format!(
+        "search?q={}",
+        form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
+    );
+    let mut layout = Layout::new(&snapshot, &lang, String::new(), "", &path);
+    layout.title = layout.ui.search_title(&query);
     layout.query = query.clone();
     let results = found(&snapshot, &query, &lang, 50, None)
         .into_iter()
         .map(|f| {
-            let matched = (f.kind != LabelKind::Preferred || f.text != f.label).then_some(f.text);
+            let matched =
+                (f.kind != LabelKind::Preferred || f.text != f.label).then(|| html::Text {
+                    lang: html::Lang::of(&f.lang, &layout.lang),
+                    text: f.text,
+                });
             SearchResult {
-                link: html::Link {
-                    href: f.href,
-                    label: f.label,
-                },
+                link: html::concept_link(&snapshot, f.concept, &lang, ""),
                 matched,
             }
         })

@@ -52,13 +52,18 @@ impl ConceptIndex {
     /// The label of concept `i` in the first of `languages` it has, else any label,
     /// else the end of its IRI.
     pub fn label(&self, i: usize, languages: &[&str]) -> &str {
+        self.label_in(i, languages).1
+    }
+
+    /// `label`, with its language (`""` when untagged or the end of the IRI).
+    pub fn label_in(&self, i: usize, languages: &[&str]) -> (&str, &str) {
         let c = &self.concepts[i];
         languages
             .iter()
             .find_map(|l| c.labels.iter().find(|(lang, _)| lang == l))
             .or_else(|| c.labels.first())
-            .map(|(_, text)| text.as_str())
-            .unwrap_or_else(|| c.iri.rsplit(['/', '#']).next().unwrap_or(&c.iri))
+            .map(|(lang, text)| (lang.as_str(), text.as_str()))
+            .unwrap_or_else(|| ("", c.iri.rsplit(['/', '#']).next().unwrap_or(&c.iri)))
     }
 
     fn read(store: &Store, scheme: &str) -> Result<Self, StorageError> {

@@ -6,6 +6,7 @@ mod cli;
 mod export;
 mod import;
 mod interop;
+mod language;
 #[cfg(feature = "rocksdb")]
 mod persistent;
 mod queries;

@@ -271,7 +271,7 @@ fn unacceptable_and_unknown_resources_get_clear_errors() {
         );
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
         assert_eq!(response.media_type(), "text/html");
-        assert!(response.text().contains("<h1>Not Found</h1>"), "{path}");
+        assert!(response.text().contains("<h1>Not found</h1>"), "{path}");
         assert!(varies_by_accept(&response.header("vary")), "{path}");
     }
     let page = app.get(
@@ -747,12 +747,12 @@ fn the_concept_page_shows_everything_the_entry_has() {
     let page = app.get(CONCEPT, &[("accept", "text/html")]).text();
     for expected in [
         "<h1>EU AI Office</h1>",
-        "Definition · Plain-language",
+        "Definition · <span>Plain-language</span>",
         "<h2>What the AI Office is</h2>",
         "<h2>Its main responsibilities</h2>",
         "<h2>How it fits the governance architecture</h2>",
         "<dt>Location</dt>",
-        "<strong>Often heard:</strong> The AI Office is a fully independent new EU agency.",
+        "<strong>Often heard:</strong> <span>The AI Office is a fully independent new EU agency.</span>",
         "<dt>Part of</dt>",
         "<dt>Works with</dt>",
         "<a href=\"../concept/european-commission\">European Commission</a>",
@@ -808,7 +808,7 @@ fn the_language_comes_from_the_query_then_accept_language_then_the_settings() {
     );
     // No French label: the fallback order gives English, consistently.
     let office = page("/concept/office?lang=fr", &[]);
-    assert!(office.contains("<h1>Office</h1>"), "{office}");
+    assert!(office.contains("<h1 lang=\"en\">Office</h1>"), "{office}");
     assert!(office.contains("lang=\"fr\""));
     // Links keep the chosen language.
     let german = page("/concept/office", &[("accept-language", "de")]);
