@@ -22,6 +22,7 @@ const PAGES: &[&str] = &[
     "/search?q=bureau",
     "/search?q=zzzzzz",
     "/concept/no-such-concept",
+    "/concept/bord",
 ];
 
 /// The English interface strings `catalogue` words differently, as the
@@ -150,6 +151,9 @@ fn the_interface_follows_the_language_chosen_for_the_content() {
     let missing = page("/concept/nothing?lang=de", &[]);
     assert!(missing.contains("<h1>Nicht gefunden</h1>"), "{missing}");
     assert!(missing.contains("Zurück zum Glossar"));
+    let typo = page("/concept/bord?lang=de", &[]);
+    assert!(typo.contains("<p>Meinten Sie:</p>"), "{typo}");
+    assert!(typo.contains("?lang=de\">Ausschuss</a>"), "{typo}");
     let missing = page("/concept/nothing", &[("accept-language", "fr")]);
     assert!(missing.contains("<h1>Page introuvable</h1>"), "{missing}");
     // The reconciliation preview.
