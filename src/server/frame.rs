@@ -29,15 +29,14 @@ pub async fn frame(State(state): State<AppState>, request: Request, next: Next) 
         let encoding = Encoding::accepted(request.headers());
         // Shares the request's bytes: hashed if the answer is compressed, and
         // searched for (and its `?lang=` read) if it is a page not found.
-        let uri = request.uri().clone();
         let asked = Asked {
-            uri: uri.clone(),
+            uri: request.uri().clone(),
             accept_language: request.headers().get(header::ACCEPT_LANGUAGE).cloned(),
         };
         let head = request.method() == Method::HEAD;
         let response = next.run(request).await;
-        let response = error_page(&state, accept.as_ref(), asked, response).await;
-        compress::compress(&state, encoding.map(|e| (e, uri)), head, response).await
+        let response = error_page(&state, accept.as_ref(), &asked, response).await;
+        compress::compress(&state, encoding.map(|e| (e, asked.uri)), head, response).await
     };
     cors(&mut response);
     if let Some(logged) = logged {
@@ -90,7 +89,7 @@ struct Asked {
 async fn error_page(
     state: &AppState,
     accept: Option<&HeaderValue>,
-    asked: Asked,
+    asked: &Asked,
     response: Response,
 ) -> Response {
     let is_problem = response
@@ -119,8 +118,8 @@ async fn error_page(
         .and_then(|v| v["detail"].as_str().map(str::to_owned))
         .unwrap_or_default();
     let snapshot = state.snapshot();
-    if let Some(value) = asked.accept_language {
-        headers.insert(header::ACCEPT_LANGUAGE, value);
+    if let Some(value) = &asked.accept_language {
+        headers.insert(header::ACCEPT_LANGUAGE, value.clone());
     }
     let lang = resource::PageParams::parse(asked.uri.query()).language(&snapshot, &headers);
     // Links on the page are relative to the root; error pages can be at any depth.
