@@ -164,6 +164,10 @@ pub fn app(state: AppState) -> Router {
         .route("/search", get(search::page))
         .route("/api/search", get(search::api))
         .route("/reconcile", get(reconcile::get).post(reconcile::post))
+        .route(
+            "/reconcile/0.2",
+            get(reconcile::get_02).post(reconcile::post),
+        )
         .route("/reconcile/suggest/entity", get(reconcile::suggest_entity))
         .route("/reconcile/suggest/type", get(reconcile::suggest_type))
         .route(
@@ -171,6 +175,7 @@ pub fn app(state: AppState) -> Router {
             get(reconcile::suggest_property),
         )
         .route("/reconcile/preview", get(reconcile::preview))
+        .route("/reconcile/flyout", get(reconcile::flyout))
         .route("/reconcile/extend", axum::routing::post(reconcile::extend))
         .route("/reconcile/extend/propose", get(reconcile::propose))
         .route(

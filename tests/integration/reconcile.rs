@@ -1,17 +1,27 @@
-//! The Reconciliation Service API: every kind of response validates against the
-//! community draft's JSON schemas (with ajv-cli 3, from npm), the spec's own
-//! examples are classified as labelled, the endpoint takes valid query batches
-//! and refuses invalid ones, and OpenRefine's form-encoded protocol works.
+//! The Reconciliation Service API, in both versions: every kind of response
+//! validates against its version's JSON schemas (the community draft 1.0's at
+//! `/reconcile`, 0.2's at `/reconcile/0.2`, with ajv-cli 3, from npm), the
+//! specs' own examples are classified as labelled, the endpoint takes valid
+//! query batches and refuses invalid ones, and the requests OpenRefine 3 sends
+//! (written out as it sends them) are answered as it reads them.
 
-use crate::util::{TestServer, client, require, suite};
+use crate::util::{TestApp, TestServer, client, require, suite};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn schemas() -> Option<PathBuf> {
-    suite("conformance/reconciliation/1.0-draft/schemas/manifest.json")?;
-    suite("conformance/reconciliation/1.0-draft")
+const DRAFT: &str = "1.0-draft";
+const V02: &str = "0.2";
+const CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
+const OFFICE: &str = "https://eu-ai.glossgraph.org/concept/eu-ai-office";
+
+/// The shared schemas and examples of a version of the specification.
+fn schemas(version: &str) -> Option<PathBuf> {
+    suite(&format!(
+        "conformance/reconciliation/{version}/schemas/manifest.json"
+    ))?;
+    suite(&format!("conformance/reconciliation/{version}"))
 }
 
 /// The ajv-cli 3 binary: `GLOSSGRAPH_AJV`, else `ajv` on the path.
@@ -32,34 +42,39 @@ fn ajv() -> Option<String> {
     }
 }
 
-/// Whether `data` validates against the schema named `kind`.
+/// Whether `data` validates against the schema named `kind` in `dir` (with
+/// the schemas it refers to that the version has).
 fn valid(ajv: &str, dir: &Path, kind: &str, data: &Path) -> bool {
-    let schema = |name: &str| dir.join("schemas").join(name).display().to_string();
-    Command::new(ajv)
-        .args(["validate", "-s", &schema(&format!("{kind}.json"))])
-        .args([
-            "-r",
-            &schema("lang.json"),
-            "-r",
-            &schema("dir.json"),
-            "-r",
-            &schema("type.json"),
-            "-r",
-            &schema("openapi.json"),
-        ])
-        .args(["-d", &data.display().to_string()])
+    let schema = |name: &str| dir.join("schemas").join(name);
+    let mut command = Command::new(ajv);
+    command
+        .args(["validate", "-s"])
+        .arg(schema(&format!("{kind}.json")));
+    for name in ["lang.json", "dir.json", "type.json", "openapi.json"] {
+        if schema(name).is_file() {
+            command.arg("-r").arg(schema(name));
+        }
+    }
+    command
+        .arg("-d")
+        .arg(data)
         .output()
         .expect("ajv runs")
         .status
         .success()
 }
 
-fn validate_value(ajv: &str, dir: &Path, kind: &str, value: &Value) {
+fn valid_value(ajv: &str, dir: &Path, kind: &str, value: &Value) -> bool {
     let file = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
     std::fs::write(file.path(), value.to_string()).unwrap();
+    valid(ajv, dir, kind, file.path())
+}
+
+fn validate_value(ajv: &str, dir: &Path, kind: &str, value: &Value) {
     assert!(
-        valid(ajv, dir, kind, file.path()),
-        "our {kind} does not validate:\n{value:#}"
+        valid_value(ajv, dir, kind, value),
+        "our {kind} does not validate against {}:\n{value:#}",
+        dir.display()
     );
 }
 
@@ -77,29 +92,34 @@ const KINDS: &[&str] = &[
 
 #[test]
 fn the_spec_examples_are_classified_as_labelled() {
-    let (Some(dir), Some(ajv)) = (schemas(), ajv()) else {
-        return;
-    };
-    let mut checked = 0;
-    for kind in KINDS {
-        for (label, expected) in [("valid", true), ("invalid", false)] {
-            let folder = dir.join("examples").join(kind).join(label);
-            let Ok(files) = std::fs::read_dir(&folder) else {
-                continue;
-            };
-            for file in files {
-                let path = file.unwrap().path();
-                assert_eq!(
-                    valid(&ajv, &dir, kind, &path),
-                    expected,
-                    "{} is labelled {label}",
-                    path.display()
-                );
-                checked += 1;
+    let Some(ajv) = ajv() else { return };
+    // Each version has at least this many examples of the kinds above.
+    for (version, least) in [(DRAFT, 45), (V02, 44)] {
+        let Some(dir) = schemas(version) else { return };
+        let mut checked = 0;
+        for kind in KINDS {
+            for (label, expected) in [("valid", true), ("invalid", false)] {
+                let folder = dir.join("examples").join(kind).join(label);
+                let Ok(files) = std::fs::read_dir(&folder) else {
+                    continue;
+                };
+                for file in files {
+                    let path = file.unwrap().path();
+                    assert_eq!(
+                        valid(&ajv, &dir, kind, &path),
+                        expected,
+                        "{} is labelled {label}",
+                        path.display()
+                    );
+                    checked += 1;
+                }
             }
         }
+        assert!(
+            checked >= least,
+            "{version}: only {checked} examples checked"
+        );
     }
-    assert!(checked >= 45, "only {checked} examples checked");
 }
 
 fn get(server: &TestServer, path: &str) -> Value {
@@ -119,11 +139,13 @@ fn post_json(server: &TestServer, path: &str, body: &Value) -> reqwest::blocking
 
 #[test]
 fn every_response_validates_against_the_schemas() {
-    let (Some(dir), Some(ajv)) = (schemas(), ajv()) else {
+    let (Some(dir), Some(ajv)) = (schemas(DRAFT), ajv()) else {
         return;
     };
     let server = TestServer::glossary();
-    validate_value(&ajv, &dir, "manifest", &get(&server, "/reconcile"));
+    let manifest = get(&server, "/reconcile");
+    validate_value(&ajv, &dir, "manifest", &manifest);
+    assert_eq!(manifest["versions"], json!([DRAFT]));
     let batch = json!({"queries": [
         {"type": "http://www.w3.org/2004/02/skos/core#Concept", "limit": 3, "conditions": [{"matchType": "name", "propertyValue": "AI Office"}]},
         {"conditions": [
@@ -199,7 +221,7 @@ fn every_response_validates_against_the_schemas() {
 
 #[test]
 fn the_spec_query_examples_are_taken_or_refused_as_labelled() {
-    let Some(dir) = schemas() else { return };
+    let Some(dir) = schemas(DRAFT) else { return };
     let server = TestServer::glossary();
     for (label, expected) in [
         ("valid", StatusCode::OK),
@@ -281,6 +303,265 @@ fn openrefine_form_queries_previews_and_extension() {
         extended["rows"]["https://eu-ai.glossgraph.org/concept/eu-ai-office"]["broader"][0]["name"],
         "European Commission"
     );
+    // OpenRefine sends `extend=` to the endpoint it was given, which once
+    // answered 400 "the form has no `queries` field".
+    let response = openrefine_post(&server, "/reconcile", "extend", &extension);
+    assert_eq!(response.status(), StatusCode::OK);
+    let on_endpoint: Value = serde_json::from_slice(&response.bytes().unwrap()).unwrap();
+    assert_eq!(on_endpoint, extended);
+}
+
+/// A form post as OpenRefine 3 sends it (`HttpClient.postNameValue`: one
+/// field, URL-encoded as UTF-8 by Apache HttpClient's `UrlEncodedFormEntity`).
+fn openrefine_post(
+    server: &TestServer,
+    path: &str,
+    field: &str,
+    value: &Value,
+) -> reqwest::blocking::Response {
+    client()
+        .post(format!("{}{path}", server.url))
+        .header(
+            "content-type",
+            "application/x-www-form-urlencoded; charset=UTF-8",
+        )
+        .body(format!(
+            "{field}={}",
+            form_urlencoded::byte_serialize(value.to_string().as_bytes()).collect::<String>()
+        ))
+        .send()
+        .unwrap()
+}
+
+/// A GET of an absolute URL the 0.2 manifest gave, answered with JSON.
+fn get_url(url: &str) -> Value {
+    let response = client().get(url).send().unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{url}");
+    serde_json::from_slice(&response.bytes().unwrap()).unwrap()
+}
+
+/// `encodeURIComponent`, as OpenRefine's suggest widget encodes a flyout's id.
+fn uri_component(text: &str) -> String {
+    const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'!')
+        .remove(b'~')
+        .remove(b'*')
+        .remove(b'\'')
+        .remove(b'(')
+        .remove(b')');
+    percent_encoding::utf8_percent_encode(text, COMPONENT).to_string()
+}
+
+/// OpenRefine 3 as a client of `/reconcile/0.2`: it reads the manifest, then
+/// calls each service where the manifest says, as its sources do.
+#[test]
+fn openrefine_3_is_answered_in_0_2_and_every_answer_validates() {
+    let (Some(dir), Some(ajv)) = (schemas(V02), ajv()) else {
+        return;
+    };
+    let server = TestServer::glossary();
+    // Adding the service: a GET of the URL the user pasted.
+    let manifest = get(&server, "/reconcile/0.2");
+    validate_value(&ajv, &dir, "manifest", &manifest);
+    assert_eq!(manifest["versions"], json!([V02]));
+    assert_eq!(manifest["view"]["url"], "{{id}}");
+    // Where the JSON request fails, OpenRefine asks again with JSONP.
+    let jsonp = server
+        .get(
+            "/reconcile/0.2?callback=jQuery36001234_1700000000000&_=1700000000001",
+            &[],
+        )
+        .text()
+        .unwrap();
+    assert!(
+        jsonp.starts_with("jQuery36001234_1700000000000({")
+            && jsonp.contains("\"versions\":[\"0.2\"]"),
+        "{jsonp}"
+    );
+    // The draft's manifest is not a 0.2 one, which is why each has its endpoint.
+    assert!(!valid_value(
+        &ajv,
+        &dir,
+        "manifest",
+        &get(&server, "/reconcile")
+    ));
+    // The server's services, as this server was reached (the base IRI's host
+    // is elsewhere).
+    let services = format!("{}/reconcile", server.url);
+    assert_eq!(
+        manifest["suggest"]["entity"]["service_url"],
+        services.as_str()
+    );
+
+    // Reconciling (StandardReconConfig): `queries=` posted to the endpoint.
+    let queries = json!({
+        "q0": {"query": "European Comission", "type": CONCEPT, "type_strict": "should", "limit": 3},
+        "q1": {"query": "Provider", "type": CONCEPT, "type_strict": "should", "properties": [{"pid": "broader", "v": "operator"}]},
+        "q2": {"query": "AI Office", "type": CONCEPT, "type_strict": "should", "properties": [{"pid": "part-of", "v": {"id": "https://eu-ai.glossgraph.org/concept/european-commission", "name": "European Commission"}}]},
+    });
+    validate_value(&ajv, &dir, "reconciliation-query-batch", &queries);
+    let response = openrefine_post(&server, "/reconcile/0.2", "queries", &queries);
+    assert_eq!(response.status(), StatusCode::OK);
+    let results: Value = serde_json::from_slice(&response.bytes().unwrap()).unwrap();
+    validate_value(&ajv, &dir, "reconciliation-result-batch", &results);
+    assert_eq!(
+        results["q0"]["result"][0]["id"],
+        "https://eu-ai.glossgraph.org/concept/european-commission"
+    );
+    assert_eq!(results["q1"]["result"][0]["match"], true);
+    assert_eq!(results["q2"]["result"][0]["id"], OFFICE);
+
+    // Searching for a match by hand: the entity suggest service with `prefix=`
+    // (and the column's type), each suggestion's flyout, and the preview.
+    let suggest = &manifest["suggest"]["entity"];
+    let url = format!(
+        "{}{}?prefix=offi&type={}",
+        suggest["service_url"].as_str().unwrap(),
+        suggest["service_path"].as_str().unwrap(),
+        uri_component(CONCEPT)
+    );
+    let entities = get_url(&url);
+    validate_value(&ajv, &dir, "suggest-entities-response", &entities);
+    assert!(
+        entities["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["id"] == OFFICE),
+        "{entities}"
+    );
+    let flyout = format!(
+        "{}{}",
+        suggest["service_url"].as_str().unwrap(),
+        suggest["flyout_service_path"].as_str().unwrap()
+    )
+    .replace("${id}", &uri_component(OFFICE));
+    let flyout = get_url(&flyout);
+    assert_eq!(flyout["id"], OFFICE);
+    assert!(
+        flyout["html"]
+            .as_str()
+            .unwrap()
+            .contains("<strong>EU AI Office</strong>"),
+        "{flyout}"
+    );
+    // `encodeURI(preview.url.replace("{{id}}", id))`: the id goes in as it is.
+    let preview = manifest["preview"]["url"]
+        .as_str()
+        .unwrap()
+        .replace("{{id}}", OFFICE);
+    let response = client().get(&preview).send().unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{preview}");
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(response.headers().get("x-frame-options").is_none());
+    let page = response.text().unwrap();
+    assert!(page.contains(&format!("<a href=\"{OFFICE}\"")), "{page}");
+
+    // Choosing a type and properties to match on.
+    for (kind, prefix, schema, expected) in [
+        ("type", "con", "suggest-types-response", CONCEPT),
+        ("property", "bro", "suggest-properties-response", "broader"),
+    ] {
+        let suggest = &manifest["suggest"][kind];
+        let url = format!(
+            "{}{}?prefix={prefix}",
+            suggest["service_url"].as_str().unwrap(),
+            suggest["service_path"].as_str().unwrap()
+        );
+        let answer = get_url(&url);
+        validate_value(&ajv, &dir, schema, &answer);
+        assert_eq!(answer["result"][0]["id"], expected, "{answer}");
+        let flyout = format!(
+            "{}{}",
+            suggest["service_url"].as_str().unwrap(),
+            suggest["flyout_service_path"].as_str().unwrap()
+        )
+        .replace("${id}", &uri_component(expected));
+        assert_eq!(get_url(&flyout)["id"], expected);
+    }
+
+    // Adding columns from reconciled values: properties proposed for the type,
+    // then `extend=` posted to the endpoint (ReconciledDataExtensionJob).
+    let propose = &manifest["extend"]["propose_properties"];
+    let propose = format!(
+        "{}{}",
+        propose["service_url"].as_str().unwrap(),
+        propose["service_path"].as_str().unwrap()
+    );
+    let proposal = get_url(&format!("{propose}?type={}", uri_component(CONCEPT)));
+    validate_value(&ajv, &dir, "data-extension-property-proposal", &proposal);
+    assert_eq!(proposal["type"], CONCEPT);
+    let limited = get_url(&format!(
+        "{propose}?type={}&limit=3",
+        uri_component(CONCEPT)
+    ));
+    validate_value(&ajv, &dir, "data-extension-property-proposal", &limited);
+    assert_eq!(limited["properties"].as_array().unwrap().len(), 3);
+    let extension = json!({"ids": [OFFICE], "properties": [{"id": "prefLabel", "settings": {"lang": "en"}}, {"id": "definition"}, {"id": "broader"}, {"id": "exactMatch"}]});
+    validate_value(&ajv, &dir, "data-extension-query", &extension);
+    let response = openrefine_post(&server, "/reconcile/0.2", "extend", &extension);
+    assert_eq!(response.status(), StatusCode::OK);
+    let extended: Value = serde_json::from_slice(&response.bytes().unwrap()).unwrap();
+    validate_value(&ajv, &dir, "data-extension-response", &extended);
+    let row = &extended["rows"][OFFICE];
+    assert_eq!(row["prefLabel"], json!([{"str": "EU AI Office"}]));
+    assert_eq!(
+        row["broader"][0]["id"],
+        "https://eu-ai.glossgraph.org/concept/european-commission"
+    );
+    // The same query as a GET parameter, which 0.2 also asks for.
+    let by_get = get(
+        &server,
+        &format!(
+            "/reconcile/0.2?extend={}",
+            uri_component(&extension.to_string())
+        ),
+    );
+    assert_eq!(by_get, extended);
+}
+
+/// The 0.2 manifest names the services where the client reached the server:
+/// the published address when asked there (keeping the base IRI's `https`),
+/// the address asked for otherwise, and never a host that would change the URL.
+#[test]
+fn the_0_2_manifest_names_the_services_where_the_client_reached_them() {
+    let app = TestApp::glossary();
+    for (headers, expected) in [
+        (
+            vec![("host", "eu-ai.glossgraph.org")],
+            "https://eu-ai.glossgraph.org/reconcile",
+        ),
+        (
+            vec![("host", "127.0.0.1:7878")],
+            "http://127.0.0.1:7878/reconcile",
+        ),
+        (
+            vec![("host", "glossary.example"), ("x-forwarded-proto", "https")],
+            "https://glossary.example/reconcile",
+        ),
+        (
+            vec![("host", "evil.example/x?")],
+            "https://eu-ai.glossgraph.org/reconcile",
+        ),
+    ] {
+        let manifest = app.get("/reconcile/0.2", &headers).json();
+        assert_eq!(
+            manifest["suggest"]["entity"]["service_url"], expected,
+            "{headers:?}"
+        );
+        assert_eq!(
+            manifest["preview"]["url"],
+            format!("{expected}/preview?id={{{{id}}}}")
+        );
+    }
 }
 
 #[test]
