@@ -248,6 +248,36 @@ fn the_spec_query_examples_are_taken_or_refused_as_labelled() {
     }
 }
 
+/// 0.2's examples, posted as OpenRefine posts a batch: the valid ones
+/// answered, the invalid ones (no query, a misspelt field) refused.
+#[test]
+fn the_0_2_query_examples_are_taken_or_refused_as_labelled() {
+    let Some(dir) = schemas(V02) else { return };
+    let server = TestServer::glossary();
+    let mut checked = 0;
+    for (label, expected) in [
+        ("valid", StatusCode::OK),
+        ("invalid", StatusCode::BAD_REQUEST),
+    ] {
+        let folder = dir.join("examples/reconciliation-query-batch").join(label);
+        for file in std::fs::read_dir(&folder).unwrap() {
+            let path = file.unwrap().path();
+            let batch: Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let response = openrefine_post(&server, "/reconcile/0.2", "queries", &batch);
+            assert_eq!(
+                response.status(),
+                expected,
+                "{}: {}",
+                path.display(),
+                response.text().unwrap()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 7, "only {checked} examples posted");
+}
+
 #[test]
 fn openrefine_form_queries_previews_and_extension() {
     let server = TestServer::glossary();

@@ -63,8 +63,10 @@ struct Batch1 {
     queries: Vec<Query1>,
 }
 
-/// A query of the 0.2 protocol (OpenRefine 3).
+/// A query of the 0.2 protocol (OpenRefine 3). Its schema allows no other
+/// fields, so a misspelt one (`props`) is refused rather than ignored.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Query02 {
     query: Option<String>,
     #[serde(rename = "type")]
@@ -72,6 +74,8 @@ struct Query02 {
     limit: Option<f64>,
     #[serde(default)]
     properties: Vec<Property02>,
+    #[expect(dead_code, reason = "accepted and not used: the type is never strict")]
+    type_strict: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -178,13 +182,18 @@ impl Request {
         Ok(request)
     }
 
-    fn from_02(q: Query02) -> Self {
+    fn from_02(q: Query02, key: &str) -> Result<Self, AppError> {
+        if q.query.as_deref().is_none_or(str::is_empty) && q.properties.is_empty() {
+            return Err(AppError::bad_request(format!(
+                "query `{key}` has neither a `query` nor `properties`"
+            )));
+        }
         let kind = match q.kind {
             Some(Value::String(s)) => Some(s),
             Some(Value::Array(a)) => a.first().and_then(Value::as_str).map(str::to_owned),
             _ => None,
         };
-        Request {
+        Ok(Request {
             names: q.query.into_iter().collect(),
             ids: Vec::new(),
             conditions: q
@@ -200,7 +209,7 @@ impl Request {
             kind,
             limit: limit(q.limit),
             lang: None,
-        }
+        })
     }
 }
 
@@ -368,7 +377,7 @@ pub fn answer(snapshot: &Snapshot, batch: Value, legacy: bool) -> Result<Value, 
                         "query `{key}` is not a reconciliation query: {e}"
                     ))
                 })?;
-                let candidates = reconcile(snapshot, &Request::from_02(q))?;
+                let candidates = reconcile(snapshot, &Request::from_02(q, &key)?)?;
                 out.insert(key, json!({ "result": candidates.iter().map(|c| candidate_json(snapshot, c, &lang, false)).collect::<Vec<_>>() }));
             }
             Ok(Value::Object(out))
