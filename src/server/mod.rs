@@ -15,6 +15,7 @@ pub mod html;
 mod inline;
 pub mod interface;
 pub mod negotiate;
+mod queries;
 mod reconcile;
 mod resource;
 pub mod respond;
@@ -157,8 +158,8 @@ pub fn app(state: AppState) -> Router {
             "/yasgui/{file}",
             get(|s, f, h| resource::asset(s, f, h, "yasgui")),
         )
-        .route("/queries", get(sparql::list))
-        .route("/queries/{name}", get(sparql::run_named))
+        .route("/queries", get(queries::list))
+        .route("/queries/{name}", get(queries::run_named))
         .route("/store", get(resource::graph_store))
         .route("/resource", get(resource::resource))
         .route("/search", get(search::page))

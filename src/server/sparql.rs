@@ -1,5 +1,6 @@
-//! The SPARQL 1.1 Protocol endpoint (read-only), its service description, the
-//! YASGUI query page, and the named queries as an API.
+//! The SPARQL 1.1 Protocol endpoint (read-only), its service description and
+//! the YASGUI query page; and running a parsed query under the server's limits,
+//! which the named queries (`queries`) share.
 //!
 //! Every query runs under a time limit (it is cancelled when the limit
 //! passes), a cap on result rows and a limit on how many run at once; each
@@ -9,16 +10,13 @@
 //! blocking thread (see `AfterCancel` and `inline`).
 
 use super::AppState;
-use super::html::{Layout, ParamView, QueriesPage, QueryView};
 use super::negotiate::negotiate;
 use super::resource::{negotiate_rdf, rdf};
-use super::respond::{AppError, content_type, insert, json, typed};
+use super::respond::{AppError, content_type, insert, typed};
 use super::snapshot::Snapshot;
 use crate::export::Format;
-use crate::query::{NamedQuery, bind};
-use askama::Template;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::header::{self, HeaderMap};
 use axum::http::{Response, StatusCode};
 use oxigraph::model::vocab::rdf;
@@ -33,7 +31,7 @@ use std::hash::Hash;
 const YASGUI_HTML: &str = include_str!("../../assets/yasgui/index.html");
 
 /// Result formats for SELECT and ASK, the default first, with aliases clients use.
-const RESULT_OFFERS: &[(&str, QueryResultsFormat)] = &[
+pub const RESULT_OFFERS: &[(&str, QueryResultsFormat)] = &[
     ("application/sparql-results+json", QueryResultsFormat::Json),
     ("application/sparql-results+xml", QueryResultsFormat::Xml),
     ("text/csv", QueryResultsFormat::Csv),
@@ -54,7 +52,7 @@ struct Operation {
 
 /// Decodes `application/x-www-form-urlencoded` text, refusing bytes that are
 /// not UTF-8 once decoded.
-fn form(bytes: &[u8]) -> Result<Vec<(String, String)>, AppError> {
+pub fn form(bytes: &[u8]) -> Result<Vec<(String, String)>, AppError> {
     let decode = |part: &[u8]| -> Result<String, AppError> {
         let plus: Vec<u8> = part
             .iter()
@@ -250,10 +248,68 @@ pub struct Dataset {
     named_graphs: Vec<NamedNode>,
 }
 
-enum Serialization {
+/// What an answer is written as: SPARQL results for SELECT and ASK, RDF for
+/// CONSTRUCT and DESCRIBE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Serialization {
     Results(QueryResultsFormat),
     /// A graph answer in a format, sent under a media type.
     Rdf(Format, &'static str),
+}
+
+/// The results formats of explicit format URLs: extension, format, name.
+pub const RESULT_EXTENSIONS: &[(&str, QueryResultsFormat, &str)] = &[
+    ("json", QueryResultsFormat::Json, "JSON"),
+    ("xml", QueryResultsFormat::Xml, "XML"),
+    ("csv", QueryResultsFormat::Csv, "CSV"),
+    ("tsv", QueryResultsFormat::Tsv, "TSV"),
+];
+
+impl Serialization {
+    /// The format `Accept` asks for among those `query` can be answered in.
+    pub fn negotiated(query: &Query, headers: &HeaderMap) -> Self {
+        let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+        if gives_graph(query) {
+            return match negotiate_rdf(headers) {
+                Ok((format, offer)) => Self::Rdf(format, offer.sent),
+                Err(_) => Self::Rdf(Format::Turtle, "text/turtle"),
+            };
+        }
+        let offers: Vec<&str> = RESULT_OFFERS.iter().map(|(m, _)| *m).collect();
+        // Clients that list RDF formats first (rdflib's SPARQLStore) still get
+        // results; with no acceptable results format, SPARQL JSON.
+        let format = negotiate(accept, &offers)
+            .and_then(|m| RESULT_OFFERS.iter().find(|(o, _)| *o == m))
+            .map_or(QueryResultsFormat::Json, |(_, f)| *f);
+        Self::Results(format)
+    }
+
+    /// Every format `query` can be answered in, with its file extension.
+    pub fn all(query: &Query) -> Vec<(&'static str, Self)> {
+        if gives_graph(query) {
+            Format::ALL
+                .iter()
+                .map(|f| (f.extension(), Self::Rdf(*f, f.media_type())))
+                .collect()
+        } else {
+            RESULT_EXTENSIONS
+                .iter()
+                .map(|(e, f, _)| (*e, Self::Results(*f)))
+                .collect()
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Results(f) => f.media_type(),
+            Self::Rdf(_, sent) => sent,
+        }
+    }
+}
+
+/// Whether `query` answers with a graph (CONSTRUCT, DESCRIBE) rather than results.
+pub fn gives_graph(query: &Query) -> bool {
+    matches!(query, Query::Construct { .. } | Query::Describe { .. })
 }
 
 /// Runs a parsed query under the server's limits and answers in the format
@@ -267,22 +323,44 @@ pub async fn execute(
     query: Query,
     dataset: Dataset,
 ) -> Result<Response<Body>, AppError> {
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let serialization = match query {
-        Query::Select { .. } | Query::Ask { .. } => {
-            let offers: Vec<&str> = RESULT_OFFERS.iter().map(|(m, _)| *m).collect();
-            // Clients that list RDF formats first (rdflib's SPARQLStore) still get
-            // results; with no acceptable results format, SPARQL JSON.
-            let format = negotiate(accept, &offers)
-                .and_then(|m| RESULT_OFFERS.iter().find(|(o, _)| *o == m))
-                .map_or(QueryResultsFormat::Json, |(_, f)| *f);
-            Serialization::Results(format)
-        }
-        Query::Construct { .. } | Query::Describe { .. } => match negotiate_rdf(headers) {
-            Ok((format, offer)) => Serialization::Rdf(format, offer.sent),
-            Err(_) => Serialization::Rdf(Format::Turtle, "text/turtle"),
-        },
-    };
+    let serialization = Serialization::negotiated(&query, headers);
+    let mut response = answer(state, key, query, dataset, serialization).await?;
+    insert(response.headers_mut(), header::VARY, "Accept");
+    Ok(response)
+}
+
+/// Runs a parsed query under the server's limits and answers in `serialization`.
+pub async fn answer(
+    state: &AppState,
+    key: &(impl Hash + Sync),
+    query: Query,
+    dataset: Dataset,
+    serialization: Serialization,
+) -> Result<Response<Body>, AppError> {
+    let max_rows = state.limits().max_result_rows;
+    let body = evaluate_limited(state, key, query, dataset, move |results, snapshot| {
+        serialize(results, &serialization, &snapshot.exporter, max_rows)
+    })
+    .await?;
+    let mut response = typed(&content_type(serialization.media_type()), body);
+    insert(response.headers_mut(), header::CACHE_CONTROL, "no-cache");
+    Ok(response)
+}
+
+/// Runs a parsed query under the server's limits (a slot among those that
+/// run at once, a time limit): `finish` reads its results on the thread that
+/// evaluates it, where they stream from the store.
+pub async fn evaluate_limited<T, F>(
+    state: &AppState,
+    key: &(impl Hash + Sync),
+    query: Query,
+    dataset: Dataset,
+    finish: F,
+) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: Fn(QueryResults<'_>, &Snapshot) -> Result<T, AppError> + Send + 'static,
+{
     let limits = state.limits().clone();
     // A free slot is taken at once; only a queued query sets a timer.
     let slots = state.query_slots();
@@ -301,14 +379,13 @@ pub async fn execute(
         }
     };
     let snapshot = state.snapshot();
-    let max_rows = limits.max_result_rows;
     if AfterCancel::of(&query).inline(snapshot.quads) {
         let inline = state.inline().run(key, |token| {
             let (query, dataset) = (query.clone(), dataset.clone());
-            evaluate(&snapshot, query, dataset, &serialization, max_rows, token)
+            evaluate(&snapshot, query, dataset, token, &finish)
         });
         if let Some(answer) = inline {
-            return answer.map(respond);
+            return answer;
         }
     }
     let token = CancellationToken::new();
@@ -318,10 +395,10 @@ pub async fn execute(
     // timeout while a cancelled query still runs.
     let task = tokio::task::spawn_blocking(move || {
         let _slot = permit;
-        evaluate(&snapshot, query, dataset, &serialization, max_rows, token)
+        evaluate(&snapshot, query, dataset, token, &finish)
     });
     match tokio::time::timeout(limits.query_timeout, task).await {
-        Ok(joined) => joined.map_err(AppError::internal)?.map(respond),
+        Ok(joined) => joined.map_err(AppError::internal)?,
         Err(_) => {
             cancel.cancel();
             Err(AppError::new(
@@ -425,15 +502,14 @@ impl AfterCancel {
     }
 }
 
-/// Evaluates `query` on the snapshot's store and serializes the answer.
-fn evaluate(
+/// Evaluates `query` on the snapshot's store and hands its results to `finish`.
+fn evaluate<T>(
     snapshot: &Snapshot,
     query: Query,
     dataset: Dataset,
-    serialization: &Serialization,
-    max_rows: usize,
     token: CancellationToken,
-) -> Result<(Vec<u8>, &'static str), AppError> {
+    finish: &impl Fn(QueryResults<'_>, &Snapshot) -> Result<T, AppError>,
+) -> Result<T, AppError> {
     let mut prepared = SparqlEvaluator::new()
         .with_cancellation_token(token)
         .for_query(query);
@@ -460,14 +536,7 @@ fn evaluate(
         .on_store(&snapshot.store)
         .execute()
         .map_err(evaluation_error)?;
-    serialize(results, serialization, &snapshot.exporter, max_rows)
-}
-
-/// The response for a serialized answer.
-fn respond((body, media_type): (Vec<u8>, &'static str)) -> Response<Body> {
-    let mut response = negotiated(&content_type(media_type), body);
-    insert(response.headers_mut(), header::CACHE_CONTROL, "no-cache");
-    response
+    finish(results, snapshot)
 }
 
 /// An answer in the media type `Accept` chose.
@@ -480,7 +549,7 @@ fn negotiated(content_type: &str, body: impl Into<Body>) -> Response<Body> {
 /// What a failed evaluation answers, chosen by the error's variant: the
 /// query's own faults are 400 with their message, a stopped query 503, and
 /// failures of the store or of the evaluator itself 500 (see `AppError`).
-fn evaluation_error(error: QueryEvaluationError) -> AppError {
+pub fn evaluation_error(error: QueryEvaluationError) -> AppError {
     match error {
         // No service handler is set, so a SERVICE ends in one of the first
         // three; `Service`, a handler's failure, is refused the same way.
@@ -513,7 +582,7 @@ fn evaluation_error(error: QueryEvaluationError) -> AppError {
     }
 }
 
-fn too_many(max_rows: usize) -> AppError {
+pub fn too_many(max_rows: usize) -> AppError {
     AppError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         format!("the answer has more than {max_rows} results; add a LIMIT or use the dumps"),
@@ -525,7 +594,7 @@ fn serialize(
     serialization: &Serialization,
     exporter: &crate::export::Exporter,
     max_rows: usize,
-) -> Result<(Vec<u8>, &'static str), AppError> {
+) -> Result<Vec<u8>, AppError> {
     match (results, serialization) {
         (QueryResults::Solutions(solutions), Serialization::Results(format)) => {
             let mut writer = QueryResultsSerializer::from_format(*format)
@@ -539,18 +608,14 @@ fn serialize(
                     .serialize(&solution.map_err(evaluation_error)?)
                     .map_err(AppError::internal)?;
             }
-            Ok((
-                writer.finish().map_err(AppError::internal)?,
-                format.media_type(),
-            ))
+            writer.finish().map_err(AppError::internal)
         }
         (QueryResults::Boolean(value), Serialization::Results(format)) => {
-            let body = QueryResultsSerializer::from_format(*format)
+            QueryResultsSerializer::from_format(*format)
                 .serialize_boolean_to_writer(Vec::new(), value)
-                .map_err(AppError::internal)?;
-            Ok((body, format.media_type()))
+                .map_err(AppError::internal)
         }
-        (QueryResults::Graph(triples), Serialization::Rdf(format, sent)) => {
+        (QueryResults::Graph(triples), Serialization::Rdf(format, _)) => {
             let mut graph = Vec::new();
             for (n, triple) in triples.enumerate() {
                 if n >= max_rows {
@@ -562,7 +627,7 @@ fn serialize(
             exporter
                 .write_graph(graph, *format, &mut out)
                 .map_err(AppError::internal)?;
-            Ok((out, *sent))
+            Ok(out)
         }
         _ => Err(AppError::internal("query results of an unexpected kind")),
     }
@@ -641,97 +706,6 @@ fn description(state: &AppState, headers: &HeaderMap) -> Result<Response<Body>, 
         &content_type(offer.sent),
         rdf(&snapshot, triples, format)?,
     ))
-}
-
-/// `GET /queries`: the named queries, as a page or JSON.
-pub async fn list(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Result<Response<Body>, AppError> {
-    let snapshot = state.snapshot();
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let chosen = negotiate(accept, &["text/html", "application/json"])
-        .ok_or_else(|| AppError::not_acceptable(&["text/html", "application/json"]))?;
-    let views: Vec<QueryView> = snapshot.queries.iter().map(view).collect();
-    let mut response = if chosen == "text/html" {
-        let params = super::resource::PageParams::parse(raw.as_deref());
-        let lang = params.language(&snapshot, &headers);
-        let layout = Layout::new(&snapshot, &lang, "Named queries".into(), "", "queries");
-        let page = QueriesPage {
-            layout,
-            queries: views,
-        }
-        .render()
-        .map_err(AppError::internal)?;
-        typed(&content_type(chosen), page)
-    } else {
-        let list: Vec<serde_json::Value> = snapshot
-            .queries
-            .iter()
-            .map(|q| {
-                serde_json::json!({
-                    "name": q.name,
-                    "title": q.title,
-                    "description": q.description,
-                    "href": format!("queries/{}", q.name),
-                    "params": q.params.iter().map(|p| serde_json::json!({
-                        "name": p.name, "type": p.kind.name(), "default": p.default, "description": p.description,
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        json(&serde_json::Value::Array(list))
-    };
-    insert(response.headers_mut(), header::VARY, "Accept");
-    Ok(response)
-}
-
-fn view(q: &NamedQuery) -> QueryView {
-    QueryView {
-        href: format!("queries/{}", q.name),
-        title: q.title.clone(),
-        description: q.description.clone(),
-        params: q
-            .params
-            .iter()
-            .map(|p| ParamView {
-                name: p.name.clone(),
-                kind: p.kind.name(),
-                default: p.default.clone(),
-                description: p.description.clone(),
-            })
-            .collect(),
-        text: q.text.clone(),
-    }
-}
-
-/// `GET /queries/{name}?param=value`: runs a named query; parameters are bound
-/// as typed terms in the parsed query.
-pub async fn run_named(
-    State(state): State<AppState>,
-    Path(name): Path<String>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Result<Response<Body>, AppError> {
-    let snapshot = state.snapshot();
-    let Some(named) = snapshot.queries.iter().find(|q| q.name == name) else {
-        return Err(AppError::not_found(format!(
-            "there is no named query `{name}`; see queries"
-        )));
-    };
-    let values = form(raw.as_deref().unwrap_or_default().as_bytes())?;
-    let bindings = named
-        .bindings(&values, &snapshot.config)
-        .map_err(|e| AppError::bad_request(e.to_string()))?;
-    let query = SparqlParser::new()
-        .with_base_iri(snapshot.config.base.as_str())
-        .map_err(AppError::internal)?
-        .parse_query(&named.text)
-        .map_err(|e| AppError::internal(format!("the named query `{name}` does not parse: {e}")))?;
-    let query = bind(query, &bindings).map_err(|e| AppError::bad_request(e.to_string()))?;
-    let key = (&name, &raw);
-    execute(&state, &headers, &key, query, Dataset::default()).await
 }
 
 #[cfg(test)]

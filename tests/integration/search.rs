@@ -297,7 +297,7 @@ const RECONCILE_R5: f64 = 0.98;
 
 /// Node with playwright-core, for driving a real browser: `GLOSSGRAPH_NODE_MODULES`
 /// names the `node_modules` folder that has it.
-fn playwright() -> Option<std::path::PathBuf> {
+pub fn playwright() -> Option<std::path::PathBuf> {
     let modules = std::env::var_os("GLOSSGRAPH_NODE_MODULES").map(std::path::PathBuf::from);
     let found = modules.filter(|m| m.join("playwright-core").is_dir());
     if found.is_none() {

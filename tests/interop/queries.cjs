@@ -1,0 +1,30 @@
+// Opens the named queries in headless Chromium, follows the link to one, fills
+// its form, submits it and reads the rows of the results table.
+// Usage: node queries.cjs SITE_URL QUERY_TITLE PARAM VALUE EXPECTED_CELL SCREENSHOT.png
+// Needs playwright-core (NODE_PATH) and Chromium (CHROMIUM, default /usr/bin/chromium).
+const { chromium } = require("playwright-core");
+
+(async () => {
+  const [site, title, param, value, expected, screenshot] = process.argv.slice(2);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${site}/queries`);
+    await Promise.all([page.waitForNavigation(), page.click(`text=${title}`)]);
+    await page.fill(`#param-${param}`, value);
+    await Promise.all([page.waitForNavigation(), page.click("form.query button[type=submit]")]);
+    if (!page.url().includes(`${param}=`)) throw new Error(`the form did not send ${param}: ${page.url()}`);
+    const rows = await page.$$eval("table.results tbody tr", (trs) => trs.map((tr) => tr.textContent));
+    if (!rows.some((r) => r.includes(expected))) {
+      throw new Error(`no row with "${expected}" at ${page.url()}: ${JSON.stringify(rows)}`);
+    }
+    await page.screenshot({ path: screenshot, fullPage: true });
+    console.log(`${title}: ${param}=${value} -> ${rows.length} rows at ${page.url()}`);
+  } finally {
+    await browser.close();
+  }
+})().catch((e) => { console.error(e.message); process.exit(1); });
