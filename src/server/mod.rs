@@ -10,6 +10,7 @@
 //! `search` and `build`.
 
 mod compress;
+mod dataset;
 mod frame;
 pub mod html;
 mod inline;
@@ -137,15 +138,15 @@ pub fn app(state: AppState) -> Router {
         .route("/concept/{file}", get(resource::concept))
         .route(
             "/dataset",
-            get(|s, h| resource::dataset(s, h, None, "dataset")),
+            get(|s, h, q| resource::dataset(s, h, None, "dataset", q)),
         )
         .route(
             "/dataset.{ext}",
-            get(|s, h, e| resource::dataset(s, h, Some(e), "dataset")),
+            get(|s, h, e, q| resource::dataset(s, h, Some(e), "dataset", q)),
         )
         .route(
             "/.well-known/void",
-            get(|s, h| resource::dataset(s, h, None, "../dataset")),
+            get(|s, h, q| resource::dataset(s, h, None, "../dataset", q)),
         )
         .route(
             "/ontology",

@@ -3,8 +3,10 @@
 //! Protocol's reads, and the small files crawlers and browsers ask for.
 
 use super::AppState;
+use super::dataset::DatasetPage;
 use super::html::{self, ConceptPage, HomePage, Layout, OntologyPage};
 use super::negotiate::choose_language;
+use super::queries::{prefers_page, rdf_types};
 use super::respond::{
     self, AppError, FormatUrls, Head, Offer, Offers, Rendered, Repr, Validators, alternates,
     alternates_link, content_type, representation,
@@ -399,30 +401,45 @@ async fn render_concept(
 }
 
 /// `GET /dataset`, `/dataset.{ext}` and `/.well-known/void`: the VoID and DCAT
-/// description of the dataset, as RDF. `stem` is the path of `dataset`
-/// relative to the request's, for the explicit format URLs.
+/// description of the dataset, as RDF, or as a page for a browser (an
+/// `Accept` that ranks HTML above RDF: crawlers and `*/*` get RDF, as the
+/// description is mostly for them). `stem` is the path of `dataset` relative
+/// to the request's, for the explicit format URLs.
 pub async fn dataset(
     State(state): State<AppState>,
     headers: HeaderMap,
     ext: Option<Path<String>>,
     stem: &'static str,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
     let ext = ext.map(|Path(e)| e);
-    let w = wanted(
-        &snapshot,
-        &headers,
-        ext.as_deref(),
-        Offers::Rdf,
-        &PageParams::default(),
-    )?;
-    let Repr::Rdf(format) = w.repr else {
-        return Err(AppError::internal("the dataset description has no page"));
+    let page = ext.is_none() && prefers_page(&headers, rdf_types());
+    if ext.is_none() && !page && respond::choose(&headers, Offers::Rdf).is_none() {
+        return Err(AppError::not_acceptable(&Offers::PageAndRdf.media_types()));
+    }
+    let offers = if page || ext.is_some() {
+        Offers::PageAndRdf
+    } else {
+        Offers::Rdf
     };
+    let params = PageParams::parse(raw.as_deref());
+    let mut w = wanted(&snapshot, &headers, ext.as_deref(), offers, &params)?;
+    // The page is one of its representations however this one was chosen:
+    // the links and `Vary` say so.
+    w.offers = Offers::PageAndRdf;
     let triples = crate::store::describe(&snapshot.store, snapshot.config.base.dataset().as_ref())
         .map_err(AppError::internal)?;
-    head(&snapshot, &w, "dataset", FormatUrls::Extension(stem))
-        .respond(&headers, || rdf(&snapshot, triples, format))
+    let urls = FormatUrls::Extension(stem);
+    head(&snapshot, &w, "dataset", urls).respond(&headers, || match w.repr {
+        Repr::Html => {
+            let root = stem.strip_suffix("dataset").unwrap_or_default();
+            let mut layout = Layout::new(&snapshot, &w.lang, String::new(), root, "dataset");
+            layout.alternates = alternates(urls);
+            render(&DatasetPage::build(&snapshot, layout, &triples, root))
+        }
+        Repr::Rdf(format) => rdf(&snapshot, triples, format),
+    })
 }
 
 /// The RDF format an `Accept` header asks for among those a resource has

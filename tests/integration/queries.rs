@@ -1,6 +1,7 @@
 //! Every named query in `queries/` runs on the glossary and gives the answer it
 //! documents; on the server, a browser gets each as a page with a form and a
-//! table, other clients the formats they negotiate.
+//! table (and the dataset description as a page), other clients the formats
+//! they negotiate.
 
 use crate::util::{
     TestApp, TestResponse, TestServer, built, copy_tree, glossgraph, project, root, state_of, text,
@@ -598,6 +599,91 @@ fn required_parameters_graphs_answers_and_the_page_language() {
     // A boolean.
     let response = app.get("/queries/has-parts", &[("accept", BROWSER)]);
     assert!(parsed(&response).html().contains("Yes"));
+}
+
+#[test]
+fn the_dataset_description_is_a_page_for_browsers_and_rdf_for_the_rest() {
+    let app = TestApp::glossary();
+    for (path, accept, media) in [
+        ("/dataset", BROWSER, "text/html"),
+        ("/.well-known/void", BROWSER, "text/html"),
+        ("/dataset", "text/html", "text/html"),
+        ("/dataset", "*/*", "text/turtle"),
+        ("/.well-known/void", "", "text/turtle"),
+        (
+            "/.well-known/void",
+            "application/ld+json",
+            "application/ld+json",
+        ),
+        ("/dataset", "application/json", "application/ld+json"),
+        (
+            "/dataset",
+            "application/rdf+xml, text/n3, text/turtle, application/n-triples, application/ld+json",
+            "application/rdf+xml",
+        ),
+        ("/dataset", "text/turtle, text/html", "text/turtle"),
+        ("/dataset", "text/n3, text/html", "text/n3"),
+    ] {
+        let headers: &[(&str, &str)] = if accept.is_empty() {
+            &[]
+        } else {
+            &[("accept", accept)]
+        };
+        let response = app.get(path, headers);
+        assert_eq!(response.status(), StatusCode::OK, "{path} {accept}");
+        assert_eq!(response.media_type(), media, "{path} {accept}");
+        assert!(varies_by_accept(&response), "{path} {accept}");
+        assert!(
+            response.header("link").contains("dataset.html>"),
+            "{path} {accept}"
+        );
+    }
+    let page = app.get("/dataset", &[("accept", BROWSER)]);
+    assert_eq!(page.header("content-location"), "dataset.html");
+    let html = parsed(&page);
+    assert_eq!(
+        select(&html, "h1")[0].text().collect::<String>(),
+        "EU AI governance glossary"
+    );
+    assert_eq!(
+        attr(&html, "a[rel=license]", "href"),
+        "https://creativecommons.org/licenses/by/4.0/"
+    );
+    let text = page.text();
+    assert!(text.contains("<dt>Concepts</dt><dd>44</dd>"), "{text}");
+    assert!(text.contains("<dt>Triples</dt><dd>"));
+    assert_eq!(select(&html, "dl a[href=\"sparql\"]").len(), 1);
+    let downloads: Vec<&str> = select(&html, "section table a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    for dump in [
+        "dump.ttl",
+        "dump.jsonld",
+        "dump.rdf",
+        "dump.nt",
+        "dump.nq",
+        "dump.trig",
+    ] {
+        assert!(downloads.contains(&dump), "{dump} in {downloads:?}");
+        assert_eq!(app.get(&format!("/{dump}"), &[]).status(), StatusCode::OK);
+    }
+    // From `.well-known/`, the same page links one folder up.
+    let void = app.get("/.well-known/void", &[("accept", BROWSER)]);
+    assert_eq!(void.header("content-location"), "../dataset.html");
+    assert_eq!(
+        select(&parsed(&void), "section table a[href=\"../dump.ttl\"]").len(),
+        1
+    );
+    // Nothing acceptable names the page too.
+    let refused = app.get("/dataset", &[("accept", "image/png")]);
+    assert_eq!(refused.status(), StatusCode::NOT_ACCEPTABLE);
+    assert!(
+        refused.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("text/html")
+    );
 }
 
 /// Headless Chromium opens the named queries, follows one, fills its form,
