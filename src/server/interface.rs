@@ -86,6 +86,45 @@ pub struct Interface {
     pub column_fact_labels: &'static str,
     // The reconciliation preview.
     pub broader_list: &'static str,
+    // Named queries and their pages.
+    pub queries_intro: &'static str,
+    pub default_value: &'static str,
+    pub query_text: &'static str,
+    pub query_in_sparql: &'static str,
+    pub query_not_run: &'static str,
+    pub no_parameters: &'static str,
+    pub required: &'static str,
+    pub hint_integer: &'static str,
+    pub hint_iri: &'static str,
+    pub hint_text: &'static str,
+    pub run_query: &'static str,
+    pub fill_in: &'static str,
+    pub results_heading: &'static str,
+    pub ask_yes: &'static str,
+    pub ask_no: &'static str,
+    pub no_results: &'static str,
+    pub subject: &'static str,
+    pub predicate: &'static str,
+    pub object: &'static str,
+    pub results_as: &'static str,
+    // The dataset description's page.
+    pub licence: &'static str,
+    pub publisher: &'static str,
+    pub version: &'static str,
+    pub created: &'static str,
+    pub modified: &'static str,
+    pub concepts: &'static str,
+    pub triples: &'static str,
+    pub downloads: &'static str,
+    /// `{gz}` is where `.gz` goes, as code.
+    pub downloads_intro: &'static str,
+    pub file: &'static str,
+    pub media_type: &'static str,
+    pub vocabularies_used: &'static str,
+    /// One, several.
+    pub row_count: [&'static str; 2],
+    /// One, several.
+    pub triple_count: [&'static str; 2],
 }
 
 pub static EN: Interface = Interface {
@@ -150,6 +189,40 @@ pub static EN: Interface = Interface {
     column_skos: "SKOS",
     column_fact_labels: "Key-fact labels",
     broader_list: "Broader:",
+    queries_intro: "Documented SPARQL queries over this glossary. Open one to fill in its parameters and see its results as a table, with links to the same results as data. Programs get the format they ask for at the same address (SPARQL JSON, XML, CSV or TSV), with the parameters in the address.",
+    default_value: "default",
+    query_text: "Query",
+    query_in_sparql: "The query in SPARQL",
+    query_not_run: "The query was not run:",
+    no_parameters: "This query has no parameters.",
+    required: "(required)",
+    hint_integer: "A whole number",
+    hint_iri: "An IRI, or a path such as concept/… relative to the glossary",
+    hint_text: "Text",
+    run_query: "Run the query",
+    fill_in: "Fill in the required parameters and run the query to see its results.",
+    results_heading: "Results",
+    ask_yes: "Yes: the pattern matches.",
+    ask_no: "No: the pattern does not match.",
+    no_results: "No results.",
+    subject: "Subject",
+    predicate: "Predicate",
+    object: "Object",
+    results_as: "These results as:",
+    licence: "Licence",
+    publisher: "Publisher",
+    version: "Version",
+    created: "Created",
+    modified: "Last modified",
+    concepts: "Concepts",
+    triples: "Triples",
+    downloads: "Downloads",
+    downloads_intro: "The whole dataset, in each format (add {gz} for a compressed file):",
+    file: "File",
+    media_type: "Media type",
+    vocabularies_used: "Vocabularies used",
+    row_count: ["{n} result.", "{n} results."],
+    triple_count: ["{n} triple.", "{n} triples."],
 };
 
 pub static DE: Interface = Interface {
@@ -214,6 +287,40 @@ pub static DE: Interface = Interface {
     column_skos: "SKOS",
     column_fact_labels: "Bezeichnungen wichtiger Fakten",
     broader_list: "Oberbegriffe:",
+    queries_intro: "Dokumentierte SPARQL-Abfragen über dieses Glossar. Öffnen Sie eine, um ihre Parameter auszufüllen und ihre Ergebnisse als Tabelle zu sehen, mit Links zu denselben Ergebnissen als Daten. Programme erhalten unter derselben Adresse das Format, das sie anfordern (SPARQL JSON, XML, CSV oder TSV), mit den Parametern in der Adresse.",
+    default_value: "Standardwert",
+    query_text: "Abfrage",
+    query_in_sparql: "Die Abfrage in SPARQL",
+    query_not_run: "Die Abfrage wurde nicht ausgeführt:",
+    no_parameters: "Diese Abfrage hat keine Parameter.",
+    required: "(erforderlich)",
+    hint_integer: "Eine ganze Zahl",
+    hint_iri: "Eine IRI oder ein Pfad relativ zum Glossar, etwa concept/…",
+    hint_text: "Text",
+    run_query: "Abfrage ausführen",
+    fill_in: "Füllen Sie die erforderlichen Parameter aus und führen Sie die Abfrage aus, um ihre Ergebnisse zu sehen.",
+    results_heading: "Ergebnisse",
+    ask_yes: "Ja: Das Muster trifft zu.",
+    ask_no: "Nein: Das Muster trifft nicht zu.",
+    no_results: "Keine Ergebnisse.",
+    subject: "Subjekt",
+    predicate: "Prädikat",
+    object: "Objekt",
+    results_as: "Diese Ergebnisse als:",
+    licence: "Lizenz",
+    publisher: "Herausgeber",
+    version: "Version",
+    created: "Erstellt",
+    modified: "Zuletzt geändert",
+    concepts: "Begriffe",
+    triples: "Tripel",
+    downloads: "Downloads",
+    downloads_intro: "Der gesamte Datensatz in jedem Format (mit angehängtem {gz} komprimiert):",
+    file: "Datei",
+    media_type: "Medientyp",
+    vocabularies_used: "Verwendete Vokabulare",
+    row_count: ["{n} Ergebnis.", "{n} Ergebnisse."],
+    triple_count: ["{n} Tripel.", "{n} Tripel."],
 };
 
 pub static FR: Interface = Interface {
@@ -281,6 +388,40 @@ pub static FR: Interface = Interface {
     column_skos: "SKOS",
     column_fact_labels: "Libellés de points clés",
     broader_list: "Termes génériques\u{a0}:",
+    queries_intro: "Des requêtes SPARQL documentées sur ce glossaire. Ouvrez-en une pour renseigner ses paramètres et voir ses résultats sous forme de tableau, avec des liens vers les mêmes résultats sous forme de données. Les programmes obtiennent à la même adresse le format qu’ils demandent (SPARQL JSON, XML, CSV ou TSV), avec les paramètres dans l’adresse.",
+    default_value: "valeur par défaut",
+    query_text: "Requête",
+    query_in_sparql: "La requête en SPARQL",
+    query_not_run: "La requête n’a pas été exécutée\u{a0}:",
+    no_parameters: "Cette requête n’a pas de paramètres.",
+    required: "(obligatoire)",
+    hint_integer: "Un nombre entier",
+    hint_iri: "Une IRI, ou un chemin relatif au glossaire comme concept/…",
+    hint_text: "Texte",
+    run_query: "Exécuter la requête",
+    fill_in: "Renseignez les paramètres obligatoires et exécutez la requête pour en voir les résultats.",
+    results_heading: "Résultats",
+    ask_yes: "Oui\u{a0}: le motif correspond.",
+    ask_no: "Non\u{a0}: le motif ne correspond pas.",
+    no_results: "Aucun résultat.",
+    subject: "Sujet",
+    predicate: "Prédicat",
+    object: "Objet",
+    results_as: "Ces résultats en\u{a0}:",
+    licence: "Licence",
+    publisher: "Éditeur",
+    version: "Version",
+    created: "Créé le",
+    modified: "Dernière modification",
+    concepts: "Concepts",
+    triples: "Triplets",
+    downloads: "Téléchargements",
+    downloads_intro: "L’ensemble des données, dans chaque format (ajoutez {gz} pour un fichier compressé)\u{a0}:",
+    file: "Fichier",
+    media_type: "Type de média",
+    vocabularies_used: "Vocabulaires utilisés",
+    row_count: ["{n} résultat.", "{n} résultats."],
+    triple_count: ["{n} triplet.", "{n} triplets."],
 };
 
 /// Every catalogue; English is the last resort.
@@ -343,6 +484,19 @@ impl Interface {
         self.use_instead
             .split_once("{link}")
             .unwrap_or((self.use_instead, ""))
+    }
+
+    /// "3 results." or "3 triples.", above a query's answer.
+    pub fn rows(&self, n: usize, graph: bool) -> String {
+        let forms = if graph { &self.triple_count } else { &self.row_count };
+        self.count(forms, n)
+    }
+
+    /// The text before and after `.gz` in the downloads' introduction.
+    pub fn around_gz(&self) -> (&'static str, &'static str) {
+        self.downloads_intro
+            .split_once("{gz}")
+            .unwrap_or((self.downloads_intro, ""))
     }
 
     /// The heading of an error page with HTTP status `status`.

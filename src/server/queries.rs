@@ -84,7 +84,8 @@ pub async fn list(
     let mut response = if chosen == "text/html" {
         let params = super::resource::PageParams::parse(raw.as_deref());
         let lang = params.language(&snapshot, &headers);
-        let layout = Layout::new(&snapshot, &lang, "Named queries".into(), "", "queries");
+        let title = super::interface::Interface::choose(&lang, snapshot.languages()).named_queries;
+        let layout = Layout::new(&snapshot, &lang, title.into(), "", "queries");
         let page = QueriesPage {
             layout,
             queries: views,

@@ -23,6 +23,8 @@ const PAGES: &[&str] = &[
     "/search?q=zzzzzz",
     "/concept/no-such-concept",
     "/concept/bord",
+    "/queries",
+    "/dataset",
 ];
 
 /// The English interface strings `catalogue` words differently, as the

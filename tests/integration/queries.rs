@@ -566,6 +566,14 @@ fn required_parameters_graphs_answers_and_the_page_language() {
             .all(|a| a.text().collect::<String>() == "Büro")
     );
     assert_eq!(select(&page, "table.results span[lang=de]").len(), 1);
+    // The page's own words are German too.
+    let words = response.text();
+    for german in ["Abfrage ausführen", "Ergebnisse", "Diese Ergebnisse als:"] {
+        assert!(words.contains(german), "{german}");
+    }
+    for english in ["Run the query", "These results as:", "The query in SPARQL"] {
+        assert!(!words.contains(english), "{english}");
+    }
     assert_eq!(
         attr(&page, "main .formats a[type^=\"text/csv\"]", "href"),
         "parts.csv?whole=concept%2Fboard"
