@@ -169,6 +169,15 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Quad> {
         if let Some(target) = target {
             g.add(&concept, dcterms::SOURCE, iri(&target));
         }
+        // The source is the Article (whose IRI ELI defines); the paragraph or
+        // point cited within it is kept as written, in a standard form.
+        if let Some(citation) = source.value.citation() {
+            g.add(
+                &concept,
+                gg::CITATION,
+                Literal::new_simple_literal(citation),
+            );
+        }
     }
     for m in &entry.mappings {
         let p = match m.kind {

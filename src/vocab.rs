@@ -118,6 +118,7 @@ terms!(gg, "https://w3id.org/glossgraph/ns#", {
     MENTIONS = "mentions",
     CLAIM = "claim",
     CORRECTION = "correction",
+    CITATION = "citation",
     REGISTER = "register",
     KEY = "key",
     KEY_FACT_LABEL = "keyFactLabel",

@@ -614,15 +614,24 @@ impl ConceptPage {
             })
         })
         .collect();
+        // Cited Articles as written (`Article 3(47)`), linking to the Article;
+        // then every other source by its IRI.
         let mut sources: Vec<Link> = d
-            .iris(iri, dcterms::SOURCE)
-            .into_iter()
-            .map(|s| Link {
-                href: s.to_owned(),
-                label: source_label(snapshot, ui, s),
-                lang: Lang::default(),
+            .objects(iri, gg::CITATION)
+            .filter_map(|o| match o {
+                Term::Literal(l) => citation_link(snapshot, ui, l.value()),
+                _ => None,
             })
             .collect();
+        for s in d.iris(iri, dcterms::SOURCE) {
+            if !sources.iter().any(|c| c.href == s) {
+                sources.push(Link {
+                    href: s.to_owned(),
+                    label: source_label(snapshot, ui, s),
+                    lang: Lang::default(),
+                });
+            }
+        }
         sources.sort_by(|a, b| crate::order::natural_cmp(&a.label, &b.label));
         let deprecated = info.deprecated
             || d.objects(iri, owl::DEPRECATED)
@@ -744,6 +753,17 @@ fn capitalise(text: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+/// A `gg:citation` (`Article 3(47)`) as a link to its Article, labelled in
+/// the interface's language (`Artikel 3(47)`).
+fn citation_link(snapshot: &Snapshot, ui: &Interface, citation: &str) -> Option<Link> {
+    let (number, point) = crate::source::article_citation(citation)?;
+    Some(Link {
+        href: snapshot.config.citations.article_iri(number)?,
+        label: ui.article(&format!("{number}{point}")),
+        lang: Lang::default(),
+    })
 }
 
 /// "Article 64" (in the interface's language) for an Article's ELI, else the IRI.

@@ -215,7 +215,7 @@ pub static EN: Interface = Interface {
     created: "Created",
     modified: "Last modified",
     concepts: "Concepts",
-    triples: "Triples",
+    triples: "RDF triples",
     downloads: "Downloads",
     downloads_intro: "The whole dataset, in each format (add {gz} for a compressed file):",
     file: "File",
@@ -313,7 +313,7 @@ pub static DE: Interface = Interface {
     created: "Erstellt",
     modified: "Zuletzt geändert",
     concepts: "Begriffe",
-    triples: "Tripel",
+    triples: "RDF-Tripel",
     downloads: "Downloads",
     downloads_intro: "Der gesamte Datensatz in jedem Format (mit angehängtem {gz} komprimiert):",
     file: "Datei",
@@ -414,7 +414,7 @@ pub static FR: Interface = Interface {
     created: "Créé le",
     modified: "Dernière modification",
     concepts: "Concepts",
-    triples: "Triplets",
+    triples: "Triplets RDF",
     downloads: "Téléchargements",
     downloads_intro: "L’ensemble des données, dans chaque format (ajoutez {gz} pour un fichier compressé)\u{a0}:",
     file: "Fichier",
@@ -488,7 +488,11 @@ impl Interface {
 
     /// "3 results." or "3 triples.", above a query's answer.
     pub fn rows(&self, n: usize, graph: bool) -> String {
-        let forms = if graph { &self.triple_count } else { &self.row_count };
+        let forms = if graph {
+            &self.triple_count
+        } else {
+            &self.row_count
+        };
         self.count(forms, n)
     }
 

@@ -687,9 +687,13 @@ impl Reader<'_> {
             let Some(text) = self.text(item, "source") else {
                 continue;
             };
-            if let Some(number) = article_number(&text) {
+            if let Some((number, point)) = article_citation(&text) {
                 out.push(Spanned::new(
-                    Source::Article { text, number },
+                    Source::Article {
+                        text,
+                        number,
+                        point,
+                    },
                     self.at(item.pos),
                 ));
             } else if text.starts_with("http://") || text.starts_with("https://") {
@@ -764,20 +768,22 @@ impl Reader<'_> {
     }
 }
 
-/// The Article number in `Article 64`, `Art. 3(47)` or `article 5(1)(a)`.
-fn article_number(text: &str) -> Option<u32> {
+/// The Article number and the point within it in `Article 64`, `Art. 3(47)`
+/// or `article 5(1)(a)`: (64, ""), (3, "(47)"), (5, "(1)(a)").
+pub fn article_citation(text: &str) -> Option<(u32, String)> {
     let lower = text.to_lowercase();
     let rest = ["article ", "art. ", "art "]
         .iter()
         .find_map(|prefix| lower.strip_prefix(prefix))?
         .trim_start();
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    let tail = &rest[digits.len()..];
+    let tail = rest[digits.len()..].trim();
     let tail_ok = tail.is_empty() || (tail.starts_with('(') && tail.ends_with(')'));
-    if digits.is_empty() || !tail_ok {
+    if digits.is_empty() || !tail_ok || tail.contains(char::is_whitespace) {
         return None;
     }
-    digits.parse().ok().filter(|n| *n > 0)
+    let number = digits.parse().ok().filter(|n| *n > 0)?;
+    Some((number, tail.to_owned()))
 }
 
 /// Single spaces in place of runs of whitespace (YAML's folded text keeps some newlines).
@@ -882,11 +888,13 @@ Prose.
             [
                 Source::Article {
                     text: "Article 64".into(),
-                    number: 64
+                    number: 64,
+                    point: String::new(),
                 },
                 Source::Article {
                     text: "Art. 3(47)".into(),
-                    number: 3
+                    number: 3,
+                    point: "(47)".into(),
                 },
                 Source::Iri("https://example.org/x".into())
             ]
@@ -1002,11 +1010,14 @@ text
     }
 
     #[test]
-    fn article_numbers() {
-        assert_eq!(article_number("Article 64"), Some(64));
-        assert_eq!(article_number("Art. 3(47)"), Some(3));
-        assert_eq!(article_number("article 5(1)(a)"), Some(5));
-        assert_eq!(article_number("Article"), None);
-        assert_eq!(article_number("Article 64 and 65"), None);
+    fn article_citations() {
+        let cited = |text: &str| article_citation(text).map(|(n, p)| (n, p.to_owned()));
+        assert_eq!(cited("Article 64"), Some((64, String::new())));
+        assert_eq!(cited("Art. 3(47)"), Some((3, "(47)".into())));
+        assert_eq!(cited("article 5(1)(a)"), Some((5, "(1)(a)".into())));
+        assert_eq!(cited("Article 3 (47)"), Some((3, "(47)".into())));
+        assert_eq!(cited("Article"), None);
+        assert_eq!(cited("Article 64 and 65"), None);
+        assert_eq!(cited("Article 5(1) (a)"), None);
     }
 }

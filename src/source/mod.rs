@@ -11,7 +11,7 @@ mod model;
 mod summary;
 pub mod yaml;
 
-pub use entry::{KEYS, MAX_ENTRY_BYTES, ParseOptions, parse_bytes, parse_str};
+pub use entry::{KEYS, MAX_ENTRY_BYTES, ParseOptions, article_citation, parse_bytes, parse_str};
 pub use model::{
     Entry, KeyFact, Mapping, MatchKind, Misconception, Relation, Section, Source, Spanned, Text,
 };

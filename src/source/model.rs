@@ -86,10 +86,25 @@ pub struct Misconception {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Source {
     /// An Article of the regulation configured in `glossary.toml`, as written
-    /// (`Article 3(47)`) and its number (3).
-    Article { text: String, number: u32 },
+    /// (`Art. 3(47)`), its number (3) and the paragraph or point cited within
+    /// it (`(47)`, empty for the whole Article).
+    Article {
+        text: String,
+        number: u32,
+        point: String,
+    },
     /// Any other source, by IRI.
     Iri(String),
+}
+
+impl Source {
+    /// An Article citation as published, whatever its spelling: `Article 3(47)`.
+    pub fn citation(&self) -> Option<String> {
+        match self {
+            Source::Article { number, point, .. } => Some(format!("Article {number}{point}")),
+            Source::Iri(_) => None,
+        }
+    }
 }
 
 /// The kinds of SKOS mapping to concepts of other vocabularies.

@@ -37,7 +37,7 @@ fn english_words(catalogue: &Interface) -> Vec<String> {
         }
         for piece in en
             .split(['{', '}'])
-            .filter(|p| !["n", "q", "link"].contains(p))
+            .filter(|p| !["n", "q", "link", "gz"].contains(p))
         {
             let piece = piece.trim().trim_end_matches(':').trim();
             if piece.chars().filter(|c| c.is_alphabetic()).count() >= 3 {

@@ -659,7 +659,7 @@ fn the_dataset_description_is_a_page_for_browsers_and_rdf_for_the_rest() {
     );
     let text = page.text();
     assert!(text.contains("<dt>Concepts</dt><dd>44</dd>"), "{text}");
-    assert!(text.contains("<dt>Triples</dt><dd>"));
+    assert!(text.contains("<dt>RDF triples</dt><dd>"));
     assert_eq!(select(&html, "dl a[href=\"sparql\"]").len(), 1);
     let downloads: Vec<&str> = select(&html, "section table a")
         .iter()

@@ -753,6 +753,8 @@ fn the_concept_page_shows_everything_the_entry_has() {
         "<a href=\"../concept/european-commission\">European Commission</a>",
         "https://w3id.org/dpv/legal/eu/aiact#AIOffice",
         ">Article 64</a>",
+        // A point is kept, and links to its Article.
+        "<a href=\"http://data.europa.eu/eli/reg/2024/1689/art_3/oj\">Article 3(47)</a>",
         "<code class=\"iri\">https://eu-ai.glossgraph.org/concept/eu-ai-office</code>",
         "\"@type\":\"DefinedTerm\"",
         "aria-label=\"Breadcrumb\"",
@@ -760,6 +762,14 @@ fn the_concept_page_shows_everything_the_entry_has() {
         assert!(page.contains(expected), "the page lacks {expected}");
     }
     assert_eq!(page.matches("class=\"misconception\"").count(), 3);
+    // The RDF keeps the point beside the Article it is in.
+    let turtle = app.get(&format!("{CONCEPT}.nt"), &[]).text();
+    assert!(turtle.contains(
+        "<https://eu-ai.glossgraph.org/concept/eu-ai-office> <https://w3id.org/glossgraph/ns#citation> \"Article 3(47)\" ."
+    ));
+    assert!(turtle.contains(
+        "<http://purl.org/dc/terms/source> <http://data.europa.eu/eli/reg/2024/1689/art_3/oj> ."
+    ));
 }
 
 #[test]

@@ -46,6 +46,9 @@ pub struct Concept {
     pub notation: Option<String>,
     pub register: Option<String>,
     pub sources: Vec<String>,
+    /// Articles cited with their paragraph or point (`gg:citation`, in
+    /// glossgraph's own exports): they stand for the Article sources they are in.
+    pub citations: Vec<String>,
     /// (mapping kind, target)
     pub mappings: Vec<(String, NamedNode)>,
     pub deprecated: bool,
@@ -242,6 +245,13 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
                     tally.not_converted(ps);
                 }
             }
+        } else if p == gg::CITATION {
+            match o {
+                Term::Literal(l) if crate::source::article_citation(l.value()).is_some() => {
+                    c.citations.push(l.value().to_owned());
+                }
+                _ => tally.not_converted(ps),
+            }
         } else if p == gg::REGISTER {
             match o {
                 Term::NamedNode(n) => match ctx.ontology.registers.iter().find(|r| r.iri == *n) {
@@ -296,6 +306,29 @@ pub fn relation_key(ontology: &Ontology, p: NamedNodeRef<'_>) -> Option<String> 
 }
 
 /// An `Article N` source when the IRI is an Article of the glossary's act.
+impl Concept {
+    /// The entry's sources: the Articles cited as written, then every other
+    /// source (an Article a citation is in is not repeated).
+    pub fn all_sources(&self) -> Vec<String> {
+        let cited: Vec<u32> = self
+            .citations
+            .iter()
+            .filter_map(|c| crate::source::article_citation(c).map(|(n, _)| n))
+            .collect();
+        let mut all = self.citations.clone();
+        all.extend(
+            self.sources
+                .iter()
+                .filter(|s| {
+                    !crate::source::article_citation(s)
+                        .is_some_and(|(n, point)| point.is_empty() && cited.contains(&n))
+                })
+                .cloned(),
+        );
+        all
+    }
+}
+
 fn source(config: &Config, iri: &str) -> String {
     if let Some(template) = &config.citations.article
         && let Some((before, after)) = template.split_once("{}")

@@ -167,6 +167,7 @@ fn draft(
         concept: c,
         id,
     } = named;
+    let sources = dedup(c.all_sources());
     let replaced_by = c.replaced_by.and_then(|by| {
         let by = ids.of(&by).map(str::to_owned);
         if by.is_none() {
@@ -188,7 +189,7 @@ fn draft(
         notation: c.notation,
         key_facts,
         misconceptions: c.misconceptions,
-        sources: dedup(c.sources),
+        sources,
         deprecated: c.deprecated,
         replaced_by,
         sections: c.sections,
