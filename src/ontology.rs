@@ -32,6 +32,8 @@ pub struct RelationType {
     pub key: String,
     /// English label, such as "part of".
     pub label: String,
+    /// Its labels in every language the vocabulary gives (English among them).
+    pub labels: Labels,
     /// Key-fact labels that signal this type, such as "Location".
     pub fact_labels: Vec<String>,
     /// Every property the relation is also written as, up to SKOS.
@@ -46,7 +48,27 @@ pub struct RelationType {
 pub struct Register {
     pub iri: NamedNode,
     pub key: String,
+    /// English label, such as "plain language".
     pub label: String,
+    pub labels: Labels,
+}
+
+/// A name in each language the vocabulary gives one, as (language, text).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Labels(Vec<(String, String)>);
+
+impl Labels {
+    /// The label in `lang` (or its primary subtag), else the English one,
+    /// with the language it is in.
+    pub fn get<'a>(&'a self, lang: &str) -> (&'a str, &'a str) {
+        let primary = lang.split('-').next().unwrap_or_default();
+        self.0
+            .iter()
+            .find(|(l, _)| l.eq_ignore_ascii_case(lang))
+            .or_else(|| self.0.iter().find(|(l, _)| l.eq_ignore_ascii_case(primary)))
+            .or_else(|| self.0.iter().find(|(l, _)| l == "en"))
+            .map_or(("", "en"), |(l, t)| (t.as_str(), l.as_str()))
+    }
 }
 
 /// The parsed vocabulary.
@@ -105,14 +127,16 @@ impl Ontology {
                     iri: iri.to_string(),
                     problem: problem.into(),
                 };
+                let (label, labels) = index
+                    .labels(iri)
+                    .ok_or_else(|| fail("no single English rdfs:label"))?;
                 Ok(Register {
                     iri: iri.into_owned(),
                     key: index
                         .one_literal(iri, gg::KEY)
                         .ok_or_else(|| fail("no single gg:key"))?,
-                    label: index
-                        .one_literal(iri, rdfs::LABEL)
-                        .ok_or_else(|| fail("no single rdfs:label"))?,
+                    label,
+                    labels,
                 })
             })
             .collect::<Result<Vec<_>, OntologyError>>()?;
@@ -207,6 +231,7 @@ fn builtin(
         iri: iri.into_owned(),
         key: key.into(),
         label: key.into(),
+        labels: Labels(vec![("en".into(), key.into())]),
         fact_labels: Vec::new(),
         super_properties: Vec::new(),
         inverse: inverse.into_owned(),
@@ -313,6 +338,24 @@ impl<'a> Index<'a> {
             .collect()
     }
 
+    /// The English `rdfs:label` (untagged counts as English) and every
+    /// label by language; `None` unless there is one English label and at
+    /// most one in each other language.
+    fn labels(&self, subject: NamedNodeRef<'_>) -> Option<(String, Labels)> {
+        let mut labels: Vec<(String, String)> = Vec::new();
+        for o in self.objects(subject, rdfs::LABEL) {
+            let Term::Literal(l) = o else { continue };
+            let lang = l.language().unwrap_or("en").to_ascii_lowercase();
+            if labels.iter().any(|(seen, _)| *seen == lang) {
+                return None;
+            }
+            labels.push((lang, l.value().to_owned()));
+        }
+        labels.sort();
+        let english = labels.iter().find(|(l, _)| l == "en")?.1.clone();
+        Some((english, Labels(labels)))
+    }
+
     fn one_literal(
         &self,
         subject: NamedNodeRef<'_>,
@@ -341,9 +384,9 @@ impl<'a> Index<'a> {
         let key = self
             .one_literal(iri, gg::KEY)
             .ok_or_else(|| fail("it needs exactly one gg:key"))?;
-        let label = self
-            .one_literal(iri, rdfs::LABEL)
-            .ok_or_else(|| fail("it needs exactly one rdfs:label"))?;
+        let (label, labels) = self.labels(iri).ok_or_else(|| {
+            fail("it needs exactly one English rdfs:label, and at most one in each other language")
+        })?;
         let mut fact_labels = self.literals(iri, gg::KEY_FACT_LABEL);
         fact_labels.sort();
         let mut super_properties = self.iris(iri, rdfs::SUB_PROPERTY_OF);
@@ -375,6 +418,7 @@ impl<'a> Index<'a> {
             iri: iri.into_owned(),
             key,
             label,
+            labels,
             fact_labels,
             super_properties,
             inverse,
@@ -386,6 +430,28 @@ impl<'a> Index<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shipped vocabulary names its relation types and registers in
+    /// every language the pages' interface speaks, so no page shows them in
+    /// another language.
+    #[test]
+    fn relation_types_and_registers_are_named_in_every_interface_language() {
+        let ontology = Ontology::builtin().unwrap();
+        let named = ontology
+            .relation_types()
+            .iter()
+            .filter(|t| t.iri.as_str().starts_with(crate::vocab::GG_NS))
+            .map(|t| (&t.key, &t.labels))
+            .chain(ontology.registers.iter().map(|r| (&r.key, &r.labels)));
+        for (key, labels) in named {
+            for lang in ["en", "de", "fr"] {
+                assert_eq!(labels.get(lang).1, lang, "{key} has no {lang} label");
+            }
+        }
+        let part_of = ontology.relation_type("part-of").unwrap();
+        assert_eq!(part_of.labels.get("de-AT"), ("Teil von", "de"));
+        assert_eq!(part_of.labels.get("es"), ("part of", "en"));
+    }
     use crate::vocab::iso_thes;
 
     #[test]

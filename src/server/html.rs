@@ -552,9 +552,12 @@ impl ConceptPage {
                 .registers
                 .iter()
                 .find(|g| g.iri.as_str() == *r)
-                .map(|g| Text {
-                    text: g.label.clone(),
-                    lang: Lang::of(ONTOLOGY_LANGUAGE, &page),
+                .map(|g| {
+                    let (text, tag) = g.labels.get(&page);
+                    Text {
+                        text: text.to_owned(),
+                        lang: Lang::of(tag, &page),
+                    }
                 })
         });
         let sections = d
@@ -713,9 +716,10 @@ fn relation_groups(
             continue;
         }
         shown.extend(targets.iter().map(|x| (t.direction, (*x).to_owned())));
+        let (text, tag) = t.labels.get(page);
         let label = Text {
-            text: capitalise(&t.label),
-            lang: Lang::of(ONTOLOGY_LANGUAGE, page),
+            text: capitalise(text),
+            lang: Lang::of(tag, page),
         };
         groups.push(group(label, targets, link_to));
     }

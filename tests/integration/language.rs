@@ -181,8 +181,8 @@ fn text_in_another_language_says_which() {
         "<section lang=\"en\">\n<h2>What it is</h2>",
         "<dt lang=\"en\">Location</dt><dd><span lang=\"en\">in the board</span>",
         "<strong>Oft gehört:</strong> <span lang=\"en\">It is independent.</span>",
-        // Relation types are named by the vocabulary, in English.
-        "<dt lang=\"en\">Part of</dt>",
+        // Relation types are named by the vocabulary, which names them in German too.
+        "<dt>Teil von</dt>",
         "href=\"../concept/board?lang=de\">Ausschuss</a>",
     ] {
         assert!(german.contains(expected), "lacks {expected}\n{german}");
