@@ -14,7 +14,7 @@ use super::html::{self, Alternate, Lang, Layout, Link, ParamView, QueriesPage, Q
 use super::negotiate::negotiate;
 use super::resource::PageParams;
 use super::respond::{
-    self, AppError, FormatUrls, RESOURCE_OFFERS, Repr, content_type, insert, json, typed,
+    self, AppError, FormatUrls, content_type, insert, json, prefers_page, rdf_types, typed,
 };
 use super::snapshot::Snapshot;
 use super::sparql::{
@@ -31,35 +31,8 @@ use oxigraph::model::Term;
 use oxigraph::sparql::QueryResults;
 use spargebra::{Query, SparqlParser};
 
-/// The media types of a page.
-const PAGE_TYPES: [&str; 2] = ["text/html", "application/xhtml+xml"];
-
 /// At most this many concepts are offered as suggestions for an IRI parameter.
 const MAX_SUGGESTIONS: usize = 1_000;
-
-/// Whether `Accept` ranks a page above every one of the `data` media types a
-/// resource also has. A browser's does; `*/*`, no `Accept`, or a list of data
-/// formats do not, so those clients get data as they did before there were
-/// pages.
-pub fn prefers_page(headers: &HeaderMap, data: &[&str]) -> bool {
-    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let offers: Vec<&str> = data.iter().copied().chain(PAGE_TYPES).collect();
-    negotiate(Some(accept), &offers).is_some_and(|m| PAGE_TYPES.contains(&m))
-}
-
-/// Every RDF media type a resource is negotiated in, aliases included.
-pub fn rdf_types() -> &'static [&'static str] {
-    static TYPES: std::sync::LazyLock<Vec<&str>> = std::sync::LazyLock::new(|| {
-        RESOURCE_OFFERS
-            .iter()
-            .filter(|o| o.repr != Repr::Html)
-            .map(|o| o.media_type)
-            .collect()
-    });
-    &TYPES
-}
 
 /// The media types a query's answer can be negotiated as.
 fn data_types(query: &Query) -> Vec<&'static str> {

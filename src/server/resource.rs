@@ -6,11 +6,11 @@ use super::AppState;
 use super::dataset::DatasetPage;
 use super::html::{self, ConceptPage, HomePage, Layout, OntologyPage};
 use super::negotiate::choose_language;
-use super::queries::{prefers_page, rdf_types};
 use super::respond::{
     self, AppError, FormatUrls, Head, Offer, Offers, Rendered, Repr, Validators, alternates,
     alternates_link, content_type, representation,
 };
+use super::respond::{prefers_page, rdf_types};
 use super::snapshot::Snapshot;
 use crate::export::Format;
 use crate::ontology::CONTEXT_JSONLD;

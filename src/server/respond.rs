@@ -233,6 +233,33 @@ pub fn choose(headers: &HeaderMap, offers: Offers) -> Option<Offer> {
     best(accept, media_types).map(|i| available[i])
 }
 
+/// The media types of a page.
+const PAGE_TYPES: [&str; 2] = ["text/html", "application/xhtml+xml"];
+
+/// Whether `Accept` ranks a page above every one of the `data` media types a
+/// resource also has. A browser's does; `*/*`, no `Accept`, or a list of data
+/// formats do not, so those clients get data as they did before there were
+/// pages.
+pub fn prefers_page(headers: &HeaderMap, data: &[&str]) -> bool {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let offers: Vec<&str> = data.iter().copied().chain(PAGE_TYPES).collect();
+    negotiate(Some(accept), &offers).is_some_and(|m| PAGE_TYPES.contains(&m))
+}
+
+/// Every RDF media type a resource is negotiated in, aliases included.
+pub fn rdf_types() -> &'static [&'static str] {
+    static TYPES: std::sync::LazyLock<Vec<&str>> = std::sync::LazyLock::new(|| {
+        RESOURCE_OFFERS
+            .iter()
+            .filter(|o| o.repr != Repr::Html)
+            .map(|o| o.media_type)
+            .collect()
+    });
+    &TYPES
+}
+
 /// Adds `name` to the response's `Vary` unless it is there already.
 pub fn vary(headers: &mut HeaderMap, name: &'static str) {
     let listed = headers.get_all(header::VARY).iter().any(|v| {
