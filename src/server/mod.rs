@@ -150,7 +150,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route(
             "/ontology",
-            get(|s, h, q| resource::ontology(s, h, None, q)),
+            get(|s, h, q| resource::ontology(s, h, None, q, "")),
         )
         .route("/{file}", get(root_file))
         .route("/sparql", get(sparql::get).post(sparql::post))
@@ -190,11 +190,11 @@ pub fn app(state: AppState) -> Router {
     let vocabulary = Router::new()
         .route(
             "/glossgraph/ns",
-            get(|s, h, q| resource::ontology(s, h, None, q)),
+            get(|s, h, q| resource::ontology(s, h, None, q, "../")),
         )
         .route(
             "/glossgraph/{file}",
-            get(|s, h, f, q| resource::ontology(s, h, Some(f), q)),
+            get(|s, h, f, q| resource::ontology(s, h, Some(f), q, "../")),
         );
     let routes = if base_path == "/" {
         routes.merge(vocabulary)
@@ -242,7 +242,7 @@ async fn root_file(
         .map(IntoResponse::into_response);
     }
     if name.starts_with("ontology.") {
-        return resource::ontology(state, headers, Some(file), raw)
+        return resource::ontology(state, headers, Some(file), raw, "")
             .await
             .map(IntoResponse::into_response);
     }

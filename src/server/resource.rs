@@ -462,6 +462,8 @@ pub async fn ontology(
     headers: HeaderMap,
     file: Option<Path<String>>,
     RawQuery(raw): RawQuery,
+    // The way back to the root: `../` from the vocabulary's own `/glossgraph/ns`.
+    root: &'static str,
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
     let ext = file
@@ -478,7 +480,7 @@ pub async fn ontology(
     let urls = FormatUrls::Extension("ontology");
     head(&snapshot, &w, "ontology", urls).respond(&headers, || match w.repr {
         Repr::Html => {
-            let mut layout = Layout::new(&snapshot, &w.lang, String::new(), "", "ontology");
+            let mut layout = Layout::new(&snapshot, &w.lang, String::new(), root, "ontology");
             layout.title = layout.ui.vocabulary.to_owned();
             layout.alternates = alternates(urls);
             render(&OntologyPage::build(&snapshot, layout))

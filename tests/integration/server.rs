@@ -1076,3 +1076,17 @@ fn the_binary_answers_on_every_worker_and_stops_on_sigterm() {
     assert!(status.success(), "{status}");
     assert!(client().get(format!("{url}/")).send().is_err());
 }
+
+/// The vocabulary's page at its own IRI's path links the site's files from
+/// the root, as the page at `/ontology` does.
+#[test]
+fn the_vocabulary_page_at_its_own_path_links_from_the_root() {
+    let app = TestApp::glossary();
+    for (path, root) in [("/ontology", ""), ("/glossgraph/ns", "../")] {
+        let page = app.get(path, &[("accept", "text/html")]).text();
+        let stylesheet = format!("href=\"{root}assets/style.css\"");
+        assert!(page.contains(&stylesheet), "{path}: {page}");
+        let linked = resolve(path, &format!("{root}assets/style.css"));
+        assert_eq!(app.get(&linked, &[]).status(), StatusCode::OK, "{path}");
+    }
+}
