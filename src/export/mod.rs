@@ -160,7 +160,10 @@ impl Exporter {
                 serde_json::to_writer_pretty(&mut *out, &document)?;
                 out.write_all(b"\n")
             }
-            Format::RdfXml => self.serialize(in_default_graph(triples), RdfFormat::RdfXml, out),
+            Format::RdfXml => {
+                xml_can_carry(&triples)?;
+                self.serialize(in_default_graph(triples), RdfFormat::RdfXml, out)
+            }
             _ => self.serialize(in_default_graph(triples), RdfFormat::NTriples, out),
         }
     }
@@ -222,6 +225,43 @@ impl Exporter {
         writer.finish()?;
         Ok(())
     }
+}
+
+/// Refuses text XML 1.0 cannot hold (most C0 controls, U+FFFE, U+FFFF):
+/// Oxigraph writes it as it is, and the file would not be well-formed XML,
+/// which a reader finds only when its parser fails. `check` keeps such text
+/// out of entries; this guards vocabularies published as they are.
+fn xml_can_carry(triples: &[Triple]) -> io::Result<()> {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r')
+            || ('\u{20}'..='\u{D7FF}').contains(&c)
+            || ('\u{E000}'..='\u{FFFD}').contains(&c)
+            || c >= '\u{10000}'
+    };
+    for t in triples {
+        let subject = match &t.subject {
+            oxigraph::model::NamedOrBlankNode::NamedNode(n) => n.as_str(),
+            oxigraph::model::NamedOrBlankNode::BlankNode(_) => "",
+        };
+        let object = match &t.object {
+            oxigraph::model::Term::NamedNode(n) => n.as_str(),
+            oxigraph::model::Term::Literal(l) => l.value(),
+            _ => "",
+        };
+        for text in [subject, t.predicate.as_str(), object] {
+            if let Some(c) = text.chars().find(|c| !allowed(*c)) {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "a statement about {} holds U+{:04X}, which XML 1.0 cannot carry: RDF/XML cannot hold this graph; export it as Turtle or N-Triples, or remove the character from its source",
+                        t.subject,
+                        u32::from(c)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn in_default_graph(triples: Vec<Triple>) -> impl Iterator<Item = Quad> {

@@ -345,3 +345,36 @@ _:c14n1 <http://ex.org/q> \"two\" <http://ex.org/g> .
 "
     );
 }
+
+/// Text XML 1.0 cannot carry (here a NUL, which Turtle can escape) is refused
+/// by the RDF/XML export, saying what and where, instead of written into a
+/// file no XML parser reads; other formats carry it.
+#[test]
+fn rdf_xml_refuses_text_xml_cannot_carry() {
+    let dir = crate::util::fixture_with_vocabularies(&[(
+        "controls.ttl",
+        "<https://example.org/x> <http://www.w3.org/2004/02/skos/core#prefLabel> \"Ctrl\\u0000Null\" .\n",
+    )]);
+    let out_file = dir.path().join("out.rdf");
+    let out = glossgraph(
+        dir.path(),
+        &[
+            "export",
+            "--format",
+            "rdfxml",
+            "-o",
+            out_file.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("U+0000, which XML 1.0 cannot carry")
+            && stderr.contains("https://example.org/x"),
+        "{stderr}"
+    );
+    assert!(!out_file.exists(), "a failed export writes nothing");
+    let turtle = glossgraph(dir.path(), &["export", "--format", "turtle"]);
+    assert!(turtle.status.success(), "{}", text(&turtle.stderr));
+    assert!(text(&turtle.stdout).contains("Ctrl\\u0000Null"));
+}
