@@ -178,6 +178,13 @@ fn params(raw: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The `lang` a request asks for, else the glossary's first language.
+fn language(params: &[(String, String)], snapshot: &super::snapshot::Snapshot) -> String {
+    param(params, "lang")
+        .map(str::to_owned)
+        .unwrap_or_else(|| graph::default_language(snapshot))
+}
+
 fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
     params
         .iter()

@@ -8,8 +8,8 @@ use super::super::AppState;
 use super::super::respond::{AppError, typed};
 use super::super::search::{MAX_QUERY_CHARS, find};
 use super::super::snapshot::Snapshot;
-use super::graph::{CONCEPT, default_language, definition, known_type, properties};
-use super::{blocking, param, params, reply};
+use super::graph::{CONCEPT, definition, known_type, properties};
+use super::{blocking, language, param, params, reply};
 use crate::search::normalise;
 use askama::Template;
 use axum::body::Body;
@@ -36,9 +36,7 @@ pub async fn entity(
         .and_then(|c| c.parse().ok())
         .unwrap_or(0)
         .min(1000);
-    let lang = param(&params, "lang")
-        .map(str::to_owned)
-        .unwrap_or_else(|| default_language(&snapshot));
+    let lang = language(&params, &snapshot);
     let s = snapshot.clone();
     let hits = blocking(move || {
         Ok(find(&s, &prefix, &lang, cursor + 10, None)
@@ -115,9 +113,7 @@ pub async fn flyout(
     let snapshot = state.snapshot();
     let params = params(raw.as_deref());
     let id = param(&params, "id").ok_or_else(|| AppError::bad_request("`id` is required"))?;
-    let lang = param(&params, "lang")
-        .map(str::to_owned)
-        .unwrap_or_else(|| default_language(&snapshot));
+    let lang = language(&params, &snapshot);
     let card = flyout_of(&snapshot, id, &lang).ok_or_else(|| {
         AppError::not_found(format!("there is no concept, property or type `{id}`"))
     })?;
@@ -164,9 +160,7 @@ pub async fn preview(
         .concepts
         .get(id)
         .ok_or_else(|| AppError::not_found(format!("there is no concept <{id}>")))?;
-    let lang = param(&params, "lang")
-        .map(str::to_owned)
-        .unwrap_or_else(|| default_language(&snapshot));
+    let lang = language(&params, &snapshot);
     let concept = &snapshot.concepts.concepts[i];
     let card = super::super::html::PreviewCard {
         lang: lang.clone(),
