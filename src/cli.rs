@@ -96,6 +96,21 @@ pub enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Write the glossary as a static site: every page and RDF file `serve`
+    /// answers, a search index, and the rules that make nginx, Apache or Caddy
+    /// negotiate formats as `serve` does. A rebuild rewrites only what changed.
+    Site {
+        /// The folder to write.
+        #[arg(long, short, default_value = "site", value_name = "DIR")]
+        output: PathBuf,
+        /// The web server to write rules for (several allowed); default all.
+        #[arg(long, value_enum, value_name = "HOST")]
+        host: Vec<SiteHost>,
+        /// Write into a folder that holds files glossgraph did not write (they
+        /// are kept, never deleted).
+        #[arg(long)]
+        force: bool,
+    },
     /// Run a SPARQL query over the graph.
     Query {
         /// The query text.
@@ -258,6 +273,15 @@ pub enum IdsFrom {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SiteHost {
+    Nginx,
+    Apache,
+    Caddy,
+    /// No rules (GitHub Pages, GitLab Pages, S3): bare addresses answer HTML.
+    Plain,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum LogFormat {
     Text,
     Json,
@@ -376,4 +400,15 @@ pub fn results_format(format: Option<QueryFormat>) -> glossgraph::results::Resul
 /// A number of seconds as a duration, within what a timeout can sensibly be.
 pub fn seconds(seconds: f64) -> std::time::Duration {
     std::time::Duration::from_secs_f64(seconds.clamp(0.001, 86_400.0))
+}
+
+impl From<SiteHost> for glossgraph::site::Host {
+    fn from(host: SiteHost) -> Self {
+        match host {
+            SiteHost::Nginx => Self::Nginx,
+            SiteHost::Apache => Self::Apache,
+            SiteHost::Caddy => Self::Caddy,
+            SiteHost::Plain => Self::Plain,
+        }
+    }
 }

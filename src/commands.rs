@@ -20,6 +20,7 @@ use crate::project::{Project, ProjectError};
 use crate::query::{self, NamedQuery, QueryError};
 use crate::results::{self, ResultsFormat};
 use crate::server::{self, serve::ServeError, snapshot::SnapshotError};
+use crate::site::{self, SiteError};
 use crate::store;
 use std::fmt;
 use std::io::{self, Write};
@@ -61,6 +62,8 @@ pub enum CommandError {
     Snapshot(#[from] SnapshotError),
     #[error(transparent)]
     Serve(#[from] ServeError),
+    #[error(transparent)]
+    Site(#[from] SiteError),
     #[error("cannot write {}", .path.display())]
     Write { path: PathBuf, source: io::Error },
     #[error("cannot read the current folder")]
@@ -103,6 +106,7 @@ impl CommandError {
             },
             Self::Serve(e) => matches!(e, ServeError::Workers(_)),
             Self::UnknownConcept(_) => true,
+            Self::Site(e) => matches!(e, SiteError::Foreign { .. } | SiteError::Manifest { .. }),
             Self::Export(_) | Self::Snapshot(_) | Self::Write { .. } | Self::CurrentDir(_) => false,
         };
         if mistake { 1 } else { 2 }
@@ -300,6 +304,68 @@ pub fn export(
         }
     }
     Ok(Warnings(built.warnings))
+}
+
+/// What `site` wrote.
+pub struct SiteReport {
+    pub warnings: Vec<Diagnostic>,
+    pub written: site::Written,
+    pub dir: PathBuf,
+    pub seconds: f64,
+}
+
+impl fmt::Display for SiteReport {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Ok(())
+    }
+}
+
+impl Report for SiteReport {
+    fn diagnostics(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+    fn summary(&self) -> Option<String> {
+        let changes = &self.written.changes;
+        let mut lines: Vec<String> = self
+            .written
+            .warnings
+            .iter()
+            .filter(|w| !w.is_empty())
+            .map(|w| format!("glossgraph: {w}"))
+            .collect();
+        lines.push(format!(
+            "glossgraph: wrote the site to {} in {:.1} s: {} file(s) written, {} unchanged, {} deleted; {} address(es) negotiate",
+            self.dir.display(),
+            self.seconds,
+            changes.written.len(),
+            changes.unchanged,
+            changes.deleted.len(),
+            self.written.site.negotiated.len(),
+        ));
+        Some(lines.join("\n"))
+    }
+}
+
+/// `site`: the glossary as static files in `dir`, with rules for `hosts`.
+pub fn site(
+    context: &Context,
+    dir: &Path,
+    hosts: &[site::Host],
+    force: bool,
+) -> Result<SiteReport, CommandError> {
+    let started = std::time::Instant::now();
+    let project = context.project()?;
+    let built = build::build(&project, &context.store)?;
+    let warnings = built.warnings.clone();
+    let snapshot = server::snapshot_of(&project, built)?;
+    let dir = context.cwd.join(dir);
+    let written = site::write(snapshot, &dir, hosts, force)?;
+    Ok(SiteReport {
+        warnings,
+        written,
+        dir,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 /// The query `query` runs.

@@ -19,6 +19,7 @@ const LAYERS: &[&[&str]] = &[
     &["export", "query", "search"],
     &["results"],
     &["import", "lint", "server"],
+    &["site"],
     &["commands"],
 ];
 

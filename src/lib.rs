@@ -31,6 +31,7 @@ pub mod query;
 pub mod results;
 pub mod search;
 pub mod server;
+pub mod site;
 pub mod source;
 pub mod store;
 pub mod vocab;

@@ -10,7 +10,7 @@ use glossgraph::build::StoreChoice;
 use glossgraph::commands::{self, CommandError, Context, LintOutput, QueryText, Report};
 use glossgraph::diagnostic::{Chain, Diagnostic};
 use glossgraph::import::{self, FetchLimits};
-use glossgraph::{lint, server};
+use glossgraph::{lint, server, site};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -118,6 +118,18 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
             concept.as_deref(),
             output.as_deref(),
         )?),
+        Command::Site {
+            output,
+            host,
+            force,
+        } => {
+            let hosts: Vec<site::Host> = if host.is_empty() {
+                site::Host::ALL.to_vec()
+            } else {
+                host.into_iter().map(Into::into).collect()
+            };
+            finish(&commands::site(&context, &output, &hosts, force)?)
+        }
         Command::Query {
             query,
             file,

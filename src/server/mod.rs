@@ -34,6 +34,7 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use inline::Inline;
+pub use resource::asset_paths;
 use snapshot::Snapshot;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
@@ -250,7 +251,7 @@ async fn root_file(
 }
 
 /// The path of a base IRI: `https://x.org/glossary/` → `/glossary/`.
-fn base_path(base: &str) -> String {
+pub fn base_path(base: &str) -> String {
     let after_scheme = base.split_once("://").map_or(base, |(_, rest)| rest);
     match after_scheme.find('/') {
         Some(i) => after_scheme[i..].to_owned(),

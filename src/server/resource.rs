@@ -52,6 +52,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
+/// The paths under the root of the files built into the binary.
+pub fn asset_paths() -> impl Iterator<Item = &'static str> {
+    ASSETS.iter().map(|(path, _, _)| *path)
+}
+
 /// The query-string parameters pages use.
 #[derive(Debug, Default)]
 pub struct PageParams {

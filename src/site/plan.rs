@@ -1,0 +1,110 @@
+//! What a static site holds: every address `serve` answers for `GET` without
+//! a query string, listed from the snapshot. The renderer asks the router for
+//! each and finds out from the answers which of them negotiate.
+
+use crate::server::respond::EXTENSIONS;
+use crate::server::snapshot::Snapshot;
+
+/// One address to ask for, relative to the base IRI's path (`concept/x.ttl`;
+/// `""` is the home page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    pub path: String,
+    /// Whether the site is wrong without it; an optional address that answers
+    /// 404 (a format a resource does not have) is left out.
+    pub required: bool,
+}
+
+impl Address {
+    fn required(path: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            required: true,
+        }
+    }
+
+    fn optional(path: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            required: false,
+        }
+    }
+}
+
+/// The address a browser reaches for a page that does not exist; its answer
+/// becomes the site's `404.html`.
+pub const NOT_FOUND_PROBE: &str = "glossgraph-site-not-found";
+
+/// Every address of the site, each once, in a stable order.
+pub fn addresses(snapshot: &Snapshot, base_path: &str) -> Vec<Address> {
+    let mut out = Vec::new();
+    // Resources with a page and RDF: the bare address and each format's own.
+    let mut resource = |bare: &str, stem: &str| {
+        out.push(Address::required(bare));
+        for (ext, _) in EXTENSIONS {
+            out.push(Address::optional(format!("{stem}.{ext}")));
+        }
+    };
+    resource("", "index");
+    resource("dataset", "dataset");
+    resource("ontology", "ontology");
+    // The vocabulary answers at its own IRI's path only on a root base.
+    if base_path == "/" {
+        resource("glossgraph/ns", "glossgraph/ns");
+    }
+    for c in &snapshot.concepts.concepts {
+        if let Some(id) = snapshot.config.base.concept_id(&c.iri)
+            && is_plain_segment(id)
+        {
+            resource(&format!("concept/{id}"), &format!("concept/{id}"));
+        }
+    }
+    out.push(Address::required(".well-known/void"));
+    for file in [
+        "context.jsonld",
+        "sitemap.xml",
+        "robots.txt",
+        "favicon.ico",
+        "search",
+        "queries",
+    ] {
+        out.push(Address::required(file));
+    }
+    for (ext, _) in EXTENSIONS.iter().filter(|(e, _)| *e != "html") {
+        out.push(Address::required(format!("dump.{ext}")));
+        out.push(Address::required(format!("dump.{ext}.gz")));
+    }
+    out.extend(crate::server::asset_paths().map(Address::required));
+    // A named query's answer over this build's graph is as fixed as a page;
+    // one that fails (a timeout) is left out with a warning.
+    for q in &snapshot.queries {
+        out.push(Address::optional(format!("queries/{}", q.name)));
+    }
+    out
+}
+
+/// An id that is one path segment needing no escaping, so that its address
+/// and its file name are the same string.
+fn is_plain_segment(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('.')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_plain_segment;
+
+    #[test]
+    fn only_ids_that_are_their_own_file_names_are_listed() {
+        assert!(is_plain_segment("eu-ai-office"));
+        assert!(is_plain_segment("c_10.2"));
+        assert!(!is_plain_segment(""));
+        assert!(!is_plain_segment(".hidden"));
+        assert!(!is_plain_segment("a/b"));
+        assert!(!is_plain_segment("a%20b"));
+        assert!(!is_plain_segment("straße"));
+    }
+}
