@@ -76,13 +76,24 @@ pub enum SiteError {
 pub struct Negotiated {
     /// The address, relative to the base IRI's path (`""` for the home page).
     pub path: String,
-    /// Its answers, each with the media types (from [`PROBES`], the server's
+    /// Its answers, each with the media types (from [`probes`], the server's
     /// preference first) that get it.
     pub variants: Vec<Variant>,
     /// The variant answered when a request names no type.
     pub default: usize,
-    /// The file holding the 406 answer, for types the resource does not have.
-    pub not_acceptable: Option<String>,
+    /// What a request naming only types the resource lacks gets.
+    pub otherwise: Otherwise,
+}
+
+#[derive(Debug, Clone)]
+pub enum Otherwise {
+    /// 406, with the body in `file`.
+    NotAcceptable {
+        file: String,
+        headers: Vec<(String, String)>,
+    },
+    /// A variant all the same, as `serve` answers query results.
+    Variant(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -106,7 +117,9 @@ pub struct Site {
 }
 
 /// The media types each negotiating address is asked for: every type a
-/// resource is offered in, then those of query results.
+/// resource is offered in, then those of query results, then the wildcards
+/// (which do not always choose the first type: a dataset description sends
+/// its page only to a client naming HTML).
 pub fn probes() -> Vec<&'static str> {
     let mut probes: Vec<&str> = Vec::new();
     let extra = [
@@ -115,7 +128,13 @@ pub fn probes() -> Vec<&'static str> {
         "text/csv",
         "text/tab-separated-values",
     ];
-    for t in RESOURCE_OFFERS.iter().map(|o| o.media_type).chain(extra) {
+    let wildcards = ["*/*", "text/*", "application/*"];
+    for t in RESOURCE_OFFERS
+        .iter()
+        .map(|o| o.media_type)
+        .chain(extra)
+        .chain(wildcards)
+    {
         if !probes.contains(&t) {
             probes.push(t);
         }
@@ -287,68 +306,96 @@ async fn negotiate(
     default: &Answer,
     folder: &Mutex<Folder>,
 ) -> Result<Negotiated, SiteError> {
-    let uri = format!("{base_path}{path}");
-    let mut variants: Vec<(Variant, u128)> = Vec::new();
-    for accept in probes() {
-        let answer = render::get(router, &uri, Some(accept))
+    let uri = &format!("{base_path}{path}");
+    let ask = |accept| async move {
+        render::get(router, uri, accept)
             .await
-            .map_err(|detail| render_error(&uri, 0, detail))?;
+            .map_err(|detail| render_error(uri, 0, detail))
+    };
+    let mut variants: Vec<(Variant, u128)> = Vec::new();
+    let mut index = |answer: Answer, accept: Option<&'static str>| -> Result<usize, SiteError> {
+        let hash = xxhash_rust::xxh3::xxh3_128(&answer.body);
+        let i = match variants
+            .iter()
+            .position(|(v, h)| *h == hash && v.headers == answer.headers)
+        {
+            Some(i) => i,
+            None => {
+                let file = variant_file(path, &answer, folder)?;
+                let variant = Variant {
+                    accepts: Vec::new(),
+                    file,
+                    headers: answer.headers,
+                };
+                variants.push((variant, hash));
+                variants.len() - 1
+            }
+        };
+        variants[i].0.accepts.extend(accept);
+        Ok(i)
+    };
+    // Asked first: where `serve` answers a type it lacks with its default
+    // rather than 406 (query results do), a type answered with that same
+    // default under another type is not offered, and must not outrank one
+    // that is.
+    let refused = ask(Some(UNACCEPTABLE)).await?;
+    let fallback = (refused.status == StatusCode::OK).then(|| {
+        (
+            xxhash_rust::xxh3::xxh3_128(&refused.body),
+            refused.headers.clone(),
+        )
+    });
+    for accept in probes() {
+        let answer = ask(Some(accept)).await?;
         if answer.status == StatusCode::NOT_ACCEPTABLE {
             continue;
         }
         if answer.status != StatusCode::OK {
             return Err(render_error(
-                &uri,
+                uri,
                 answer.status.as_u16(),
                 format!("asked for {accept}"),
             ));
         }
-        let hash = xxhash_rust::xxh3::xxh3_128(&answer.body);
-        if let Some((v, _)) = variants
-            .iter_mut()
-            .find(|(v, h)| *h == hash && v.headers == answer.headers)
-        {
-            v.accepts.push(accept);
+        let essence = |t: &str| {
+            t.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        };
+        let is_fallback = fallback.as_ref().is_some_and(|(h, headers)| {
+            *h == xxhash_rust::xxh3::xxh3_128(&answer.body) && *headers == answer.headers
+        });
+        let sent = essence(answer.header("content-type").unwrap_or(""));
+        if is_fallback && !accept.contains('*') && sent != essence(accept) {
             continue;
         }
-        let file = variant_file(path, &answer, folder)?;
-        variants.push((
-            Variant {
-                accepts: vec![accept],
-                file,
-                headers: answer.headers,
-            },
-            hash,
-        ));
+        index(answer, Some(accept))?;
     }
-    let default_hash = xxhash_rust::xxh3::xxh3_128(&default.body);
-    let default_index = variants
-        .iter()
-        .position(|(v, h)| *h == default_hash && v.headers == default.headers)
-        .ok_or_else(|| {
-            render_error(
-                &uri,
-                200,
-                "the answer to a request naming no type is none of the answers to a named type"
-                    .into(),
-            )
-        })?;
-    let refused = render::get(router, &uri, Some(UNACCEPTABLE))
-        .await
-        .map_err(|detail| render_error(&uri, 0, detail))?;
-    let not_acceptable = if refused.status == StatusCode::NOT_ACCEPTABLE {
+    let default = index(default.clone(), None)?;
+    let otherwise = if refused.status == StatusCode::NOT_ACCEPTABLE {
         let hash = xxhash_rust::xxh3::xxh3_128(&refused.body);
         let file = format!("errors/406-{:08x}.json", hash as u32);
         put(folder, &file, &refused.body)?;
-        Some(file)
+        Otherwise::NotAcceptable {
+            file,
+            headers: refused.headers,
+        }
+    } else if refused.status == StatusCode::OK {
+        Otherwise::Variant(index(refused, None)?)
     } else {
-        None
+        return Err(render_error(
+            uri,
+            refused.status.as_u16(),
+            format!("asked for {UNACCEPTABLE}"),
+        ));
     };
     Ok(Negotiated {
         path: path.to_owned(),
         variants: variants.into_iter().map(|(v, _)| v).collect(),
-        default: default_index,
-        not_acceptable,
+        default,
+        otherwise,
     })
 }
 
@@ -419,8 +466,9 @@ fn suffix(content_type: &str) -> &'static str {
         "application/n-quads" => "nq",
         "application/trig" => "trig",
         "application/json" => "json",
-        "application/sparql-results+json" => "srj",
-        "application/sparql-results+xml" => "srx",
+        // As the query pages name them (`q.json`, `q.xml`).
+        "application/sparql-results+json" => "json",
+        "application/sparql-results+xml" => "xml",
         "text/csv" => "csv",
         "text/tab-separated-values" => "tsv",
         "text/n3" => "n3",

@@ -38,25 +38,22 @@ pub const NOT_FOUND_PROBE: &str = "glossgraph-site-not-found";
 /// Every address of the site, each once, in a stable order.
 pub fn addresses(snapshot: &Snapshot, base_path: &str) -> Vec<Address> {
     let mut out = Vec::new();
-    // Resources with a page and RDF: the bare address and each format's own.
-    let mut resource = |bare: &str, stem: &str| {
-        out.push(Address::required(bare));
-        for (ext, _) in EXTENSIONS {
-            out.push(Address::optional(format!("{stem}.{ext}")));
-        }
-    };
-    resource("", "index");
-    resource("dataset", "dataset");
-    resource("ontology", "ontology");
+    resource(&mut out, "", "index");
+    resource(&mut out, "dataset", "dataset");
+    resource(&mut out, "ontology", "ontology");
     // The vocabulary answers at its own IRI's path only on a root base.
     if base_path == "/" {
-        resource("glossgraph/ns", "glossgraph/ns");
+        resource(&mut out, "glossgraph/ns", "glossgraph/ns");
+        // Its page's links to the formats are relative: `ontology.ttl`.
+        for (ext, _) in EXTENSIONS {
+            out.push(Address::optional(format!("glossgraph/ontology.{ext}")));
+        }
     }
     for c in &snapshot.concepts.concepts {
         if let Some(id) = snapshot.config.base.concept_id(&c.iri)
             && is_plain_segment(id)
         {
-            resource(&format!("concept/{id}"), &format!("concept/{id}"));
+            resource(&mut out, &format!("concept/{id}"), &format!("concept/{id}"));
         }
     }
     out.push(Address::required(".well-known/void"));
@@ -79,8 +76,19 @@ pub fn addresses(snapshot: &Snapshot, base_path: &str) -> Vec<Address> {
     // one that fails (a timeout) is left out with a warning.
     for q in &snapshot.queries {
         out.push(Address::optional(format!("queries/{}", q.name)));
+        for ext in ["html", "json", "xml", "csv", "tsv"] {
+            out.push(Address::optional(format!("queries/{}.{ext}", q.name)));
+        }
     }
     out
+}
+
+/// A resource with a page and RDF: the bare address and each format's own.
+fn resource(out: &mut Vec<Address>, bare: &str, stem: &str) {
+    out.push(Address::required(bare));
+    for (ext, _) in EXTENSIONS {
+        out.push(Address::optional(format!("{stem}.{ext}")));
+    }
 }
 
 /// An id that is one path segment needing no escaping, so that its address

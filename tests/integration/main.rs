@@ -13,5 +13,6 @@ mod queries;
 mod reconcile;
 mod search;
 mod server;
+mod site;
 mod sparql;
 mod util;
