@@ -1,7 +1,10 @@
-//! Deploying `serve`: liveness and readiness over a real port, and the binary
-//! listening before its graph is built.
+//! Deploying `serve`: liveness and readiness over a real port, the binary
+//! listening before its graph is built, and README's nginx configuration and
+//! systemd unit run as they are written there.
 
-use crate::util::{ServeProcess, TestServer, build_in_memory, client, copy_tree, root, state_of};
+use crate::util::{
+    ServeProcess, TestServer, build_in_memory, client, copy_tree, require, root, state_of, text,
+};
 use glossgraph::project::Project;
 use reqwest::StatusCode;
 use std::path::{Path, PathBuf};
@@ -203,4 +206,186 @@ fn a_failed_first_build_stops_serve_with_the_located_errors() {
         "{stderr}"
     );
     assert!(!stderr.contains("serving"), "{stderr}");
+}
+
+/// The fenced block of README.md that starts with `first_line`.
+fn readme_block(first_line: &str) -> String {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let start = readme
+        .find(&format!("\n{first_line}\n"))
+        .unwrap_or_else(|| panic!("README.md has a block starting `{first_line}`"))
+        + 1;
+    let end = start + readme[start..].find("\n```").expect("the block ends");
+    readme[start..end].to_owned()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// nginx, killed when dropped.
+struct Nginx(std::process::Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// README's nginx configuration, in front of two `serve` replicas of a
+/// glossary under a path prefix, one of them still building: every request
+/// gets the ready replica's answer, with its validators, and 304s pass through.
+#[cfg(unix)]
+#[test]
+fn readme_nginx_proxies_two_replicas_under_a_prefix_skipping_one_building() {
+    let nginx = ["/usr/sbin/nginx", "nginx"].into_iter().find(|n| {
+        std::process::Command::new(n)
+            .arg("-v")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    let Some(nginx) = nginx else {
+        require("nginx is not installed", "apt-get install nginx");
+        return;
+    };
+    let base = "https://words.example.org/glossary/";
+    let building_dir = glossary_at(base);
+    let pipe = hold_gamma(building_dir.path());
+    let mut building = ServeProcess::listening(building_dir.path(), &[], &[], &[]);
+    let ready_dir = glossary_at(base);
+    std::fs::write(ready_dir.path().join("entries/gamma.md"), GAMMA).unwrap();
+    let ready = ServeProcess::start(ready_dir.path(), &[], &[], &[]);
+
+    let work = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let site = readme_block("upstream glossgraph {")
+        .replace("127.0.0.1:7878", building.url.trim_start_matches("http://"))
+        .replace("127.0.0.1:7879", ready.url.trim_start_matches("http://"))
+        .replace("listen 80;", &format!("listen 127.0.0.1:{port};"));
+    let w = work.path().display();
+    // Workers run as nobody unless told otherwise, and root's temporary
+    // folder is not theirs.
+    let root_user = std::fs::metadata("/proc/self").is_ok_and(|m| {
+        use std::os::unix::fs::MetadataExt;
+        m.uid() == 0
+    });
+    let user = if root_user { "user root;" } else { "" };
+    let conf = format!(
+        "{user}\nmaster_process off;\ndaemon off;\npid {w}/nginx.pid;\nerror_log {w}/error.log;\n\
+         events {{ worker_connections 64; }}\n\
+         http {{\n access_log off;\n client_body_temp_path {w}/tmp;\n proxy_temp_path {w}/tmp;\n\
+         fastcgi_temp_path {w}/tmp;\n uwsgi_temp_path {w}/tmp;\n scgi_temp_path {w}/tmp;\n{site}\n}}\n"
+    );
+    std::fs::create_dir(work.path().join("tmp")).unwrap();
+    std::fs::write(work.path().join("nginx.conf"), &conf).unwrap();
+    let _nginx = Nginx(
+        std::process::Command::new(nginx)
+            .arg("-c")
+            .arg(work.path().join("nginx.conf"))
+            .arg("-p")
+            .arg(work.path())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("nginx starts"),
+    );
+    let proxy = format!("http://127.0.0.1:{port}/glossary");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        let log = std::fs::read_to_string(work.path().join("error.log")).unwrap_or_default();
+        assert!(started.elapsed() < Duration::from_secs(10), "nginx: {log}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    // Round robin sends every other request to the building replica first;
+    // its 503 sends nginx on to the other.
+    for _ in 0..2 {
+        let page = client()
+            .get(format!("{proxy}/concept/gamma"))
+            .header("accept", "text/html")
+            .send()
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        assert!(page.text().unwrap().contains("<h1>Gamma</h1>"));
+        let turtle = client()
+            .get(format!("{proxy}/concept/gamma"))
+            .header("accept", "text/turtle")
+            .send()
+            .unwrap();
+        assert_eq!(turtle.status(), StatusCode::OK);
+        assert!(header(&turtle, "content-type").starts_with("text/turtle"));
+        assert!(header(&turtle, "vary").contains("Accept"));
+        let etag = header(&turtle, "etag");
+        assert!(etag.starts_with("W/\""), "{etag}");
+        assert_eq!(header(&turtle, "cache-control"), "public, max-age=60");
+        assert!(turtle.text().unwrap().contains("\"Gamma\"@en"));
+        let again = client()
+            .get(format!("{proxy}/concept/gamma"))
+            .header("accept", "text/turtle")
+            .header("if-none-match", &etag)
+            .send()
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(header(&again, "etag"), etag);
+    }
+    // Relative links in pages resolve through the proxy.
+    let stylesheet = client()
+        .get(format!("{proxy}/concept/gamma"))
+        .header("accept", "text/html")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let css = stylesheet
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|h| h.ends_with(".css"))
+        .expect("the page links its stylesheet");
+    let url = reqwest::Url::parse(&format!("{proxy}/concept/gamma"))
+        .unwrap()
+        .join(css)
+        .unwrap();
+    assert_eq!(client().get(url).send().unwrap().status(), StatusCode::OK);
+
+    release_gamma(pipe);
+    let log = building.wait_until_serving().join("\n");
+    assert!(
+        log.contains("/glossary/concept/gamma") && log.contains("503"),
+        "the building replica was asked and said 503: {log}"
+    );
+}
+
+/// README's systemd unit passes `systemd-analyze verify`.
+#[test]
+fn readme_systemd_unit_verifies() {
+    let Ok(output) = std::process::Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+    else {
+        require(
+            "systemd-analyze is not installed",
+            "apt-get install systemd",
+        );
+        return;
+    };
+    assert!(output.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let unit = readme_block("[Unit]").replace(
+        "/usr/local/bin/glossgraph",
+        env!("CARGO_BIN_EXE_glossgraph"),
+    );
+    let path = dir.path().join("glossgraph.service");
+    std::fs::write(&path, unit).unwrap();
+    let verified = std::process::Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .arg(&path)
+        .output()
+        .expect("systemd-analyze runs");
+    let said = format!("{}{}", text(&verified.stdout), text(&verified.stderr));
+    assert!(verified.status.success(), "{said}");
+    assert!(!said.contains("glossgraph.service"), "{said}");
 }
