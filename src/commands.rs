@@ -603,64 +603,92 @@ pub fn lint(
     })
 }
 
-/// A server ready to run: the graph built and indexed.
-pub struct Server {
-    pub warnings: Vec<Diagnostic>,
-    pub quads: usize,
-    state: server::AppState,
-    project: Project,
-    store: StoreChoice,
-    /// The sources' fingerprint before the build, for `--watch`.
-    sources: u64,
+/// What `serve` says as it starts.
+pub enum Serving<'a> {
+    /// Listening at `address`: until the graph is built, every path but
+    /// `/healthz` and `/readyz` answers 503.
+    Listening { address: SocketAddr, workers: usize },
+    /// The graph is built and served.
+    Built {
+        address: SocketAddr,
+        workers: usize,
+        quads: usize,
+        warnings: &'a [Diagnostic],
+    },
 }
 
-/// `serve`, first half: builds the graph and prepares it for serving.
-pub fn prepare_serve(context: &Context, limits: server::Limits) -> Result<Server, CommandError> {
+/// `serve`: listens at `bind` first and answers 503 while the graph is built
+/// (so a process manager sees it alive and a load balancer not yet ready),
+/// then serves it on every core until SIGINT or SIGTERM, rebuilding as the
+/// sources change if `watch`. A failed first build stops the server and is
+/// its error. `said` hears each step, the second on the thread that built.
+pub fn serve(
+    context: &Context,
+    limits: server::Limits,
+    bind: &str,
+    watch: bool,
+    mut said: impl FnMut(Serving<'_>) + Send + 'static,
+) -> Result<(), CommandError> {
     let project = context.project()?;
-    let sources = server::sources_fingerprint(&project);
-    let built = build::build(&project, &context.store)?;
-    let warnings = built.warnings.clone();
-    let quads = built.stats.quads;
-    let snapshot = server::snapshot_of(&project, built)?;
-    Ok(Server {
-        warnings,
-        quads,
-        state: server::AppState::new(snapshot, limits),
-        project,
-        store: context.store.clone(),
-        sources,
-    })
-}
-
-impl Server {
-    /// `serve`, second half: serves on every core until SIGINT or SIGTERM,
-    /// rebuilding as the sources change if `watch`. `listening` is called
-    /// with the address and the number of event loops once it listens.
-    pub fn run(
-        self,
-        bind: &str,
-        watch: bool,
-        listening: impl FnOnce(SocketAddr, usize),
-    ) -> Result<(), CommandError> {
-        let workers = server::serve::workers()?;
-        let watcher = watch.then(|| {
-            server::watch(
-                self.state.clone(),
-                self.project,
-                self.store,
-                std::time::Duration::from_millis(500),
-                self.sources,
-            )
-        });
-        let background = async move {
-            if let Some(watcher) = watcher {
-                watcher.await;
+    let threads = server::serve::workers()?;
+    let listeners = server::serve::Listeners::bind(bind, threads)?;
+    let (address, workers) = (listeners.local_addr(), threads.get());
+    said(Serving::Listening { address, workers });
+    let gate = server::ready::Gate::building(project.config.base.as_str());
+    let opening = gate.clone();
+    let store = context.store.clone();
+    let (built, first) = tokio::sync::oneshot::channel();
+    // A thread of its own rather than the runtime's blocking pool, which is
+    // waited for at shutdown: SIGTERM during the build ends the process now.
+    std::thread::Builder::new()
+        .name("glossgraph-build".into())
+        .spawn(move || {
+            let result = (|| -> Result<_, CommandError> {
+                let sources = server::sources_fingerprint(&project);
+                let graph = build::build(&project, &store)?;
+                let warnings = graph.warnings.clone();
+                let quads = graph.stats.quads;
+                let state = server::AppState::new(server::snapshot_of(&project, graph)?, limits);
+                opening.open(server::app(state.clone()));
+                said(Serving::Built {
+                    address,
+                    workers,
+                    quads,
+                    warnings: &warnings,
+                });
+                Ok((state, project, store, sources))
+            })();
+            let _ = built.send(result);
+        })
+        .map_err(ServeError::Thread)?;
+    let (failed, failure) = std::sync::mpsc::channel();
+    let stop = std::sync::Arc::new(tokio::sync::Notify::new());
+    let stopping = stop.clone();
+    let background = async move {
+        let error = match first.await {
+            Ok(Ok((state, project, store, sources))) => {
+                if watch {
+                    let interval = std::time::Duration::from_millis(500);
+                    server::watch(state, project, store, interval, sources).await;
+                }
+                return;
             }
+            Ok(Err(e)) => e,
+            Err(_) => ServeError::Panicked.into(),
         };
-        server::serve::serve(self.state, bind, workers, background, |address| {
-            listening(address, workers.get())
-        })?;
-        Ok(())
+        let _ = failed.send(error);
+        stopping.notify_one();
+    };
+    let shutdown = async move {
+        tokio::select! {
+            () = server::shutdown_signal() => {},
+            () = stop.notified() => {},
+        }
+    };
+    listeners.serve(gate, background, shutdown)?;
+    match failure.try_recv() {
+        Ok(error) => Err(error),
+        Err(_) => Ok(()),
     }
 }
 

@@ -7,7 +7,7 @@ mod cli;
 use clap::Parser;
 use cli::{Cli, Command, ImportCommand, LogFormat, results_format, seconds};
 use glossgraph::build::StoreChoice;
-use glossgraph::commands::{self, CommandError, Context, LintOutput, QueryText, Report};
+use glossgraph::commands::{self, CommandError, Context, LintOutput, QueryText, Report, Serving};
 use glossgraph::diagnostic::{Chain, Diagnostic};
 use glossgraph::import::{self, FetchLimits};
 use glossgraph::{lint, server, site};
@@ -181,14 +181,23 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
                 max_result_rows: max_results,
                 ..server::Limits::default()
             };
-            let server = commands::prepare_serve(&context, limits)?;
-            print_diagnostics(&server.warnings);
-            release_free_memory();
-            let quads = server.quads;
-            server.run(&bind, watch, |address, workers| {
-                eprintln!(
-                    "glossgraph: serving {quads} quads at http://{address}/ on {workers} threads (Ctrl-C stops)"
-                );
+            commands::serve(&context, limits, &bind, watch, |said| match said {
+                Serving::Listening { address, workers } => eprintln!(
+                    "glossgraph: listening at http://{address}/ on {workers} threads; building the graph"
+                ),
+                Serving::Built {
+                    address,
+                    workers,
+                    quads,
+                    warnings,
+                } => {
+                    print_diagnostics(warnings);
+                    // On the thread that built, whose freed memory this is.
+                    release_free_memory();
+                    eprintln!(
+                        "glossgraph: serving {quads} quads at http://{address}/ on {workers} threads (Ctrl-C stops)"
+                    );
+                }
             })?;
             Ok(0)
         }

@@ -45,6 +45,23 @@ pub async fn frame(State(state): State<AppState>, request: Request, next: Next) 
     response
 }
 
+/// The frame of an answer made without a graph, while the first is built
+/// (see `ready`): the log and CORS, but no error pages or compression, which
+/// need one.
+pub fn bare(request: &Request, answer: impl FnOnce(&Request) -> Response) -> Response {
+    let logged = Logged::start(request);
+    let mut response = if request.method() == Method::OPTIONS {
+        preflight()
+    } else {
+        answer(request)
+    };
+    cors(&mut response);
+    if let Some(logged) = logged {
+        logged.finish(&response, request.headers().get(header::ACCEPT));
+    }
+    response
+}
+
 /// CORS for a public dataset: any page may read it, without credentials, so
 /// every answer says `*` and does not vary by `Origin`.
 fn cors(response: &mut Response) {

@@ -3,8 +3,9 @@
 //! snapshot of the graph that a rebuild replaces atomically.
 //!
 //! `app` builds the router (tests drive it with `oneshot`; the binary serves it
-//! with `serve` on every core until `shutdown_signal`); `watch` rebuilds when
-//! sources change.
+//! through a `ready::Gate`, which answers while the first graph is built, on
+//! every core with `serve::Listeners` until `shutdown_signal`); `watch`
+//! rebuilds when sources change.
 //!
 //! Layer: a reader, beside `import` and `lint`; above `export`, `query`,
 //! `search` and `build`.
@@ -17,6 +18,7 @@ mod inline;
 pub mod interface;
 pub mod negotiate;
 mod queries;
+pub mod ready;
 mod reconcile;
 mod resource;
 pub mod respond;
@@ -185,6 +187,8 @@ pub fn app(state: AppState) -> Router {
             "/assets/{file}",
             get(|s, f, h| resource::asset(s, f, h, "assets")),
         )
+        .route("/healthz", get(ready::healthz))
+        .route("/readyz", get(ready::readyz))
         .route("/robots.txt", get(resource::robots))
         .route("/sitemap.xml", get(resource::sitemap));
     // The vocabulary answers at its own IRI's path too, whatever the host.

@@ -13,8 +13,7 @@
 //! Where `SO_REUSEPORT` does not spread connections (outside Linux), the
 //! workers share one socket instead.
 
-use super::AppState;
-use axum::Router;
+use super::ready::Gate;
 use std::future::Future;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -121,12 +120,13 @@ impl Listeners {
         self.address
     }
 
-    /// Serves `app` on every worker until `shutdown` resolves, then lets each
-    /// finish the requests in flight. `background` (such as `watch`) runs on
-    /// the first worker, which is the calling thread, and is dropped at shutdown.
+    /// Serves what `app` lets through on every worker until `shutdown`
+    /// resolves, then lets each finish the requests in flight. `background`
+    /// (such as `watch`) runs on the first worker, which is the calling
+    /// thread, and is dropped at shutdown.
     pub fn serve(
         self,
-        app: Router,
+        app: Gate,
         background: impl Future<Output = ()> + Send + 'static,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
@@ -228,14 +228,14 @@ fn new_socket(address: SocketAddr) -> io::Result<TcpSocket> {
 }
 
 /// A worker thread: serves until told to stop.
-fn run(worker: Worker, app: Router, stopped: watch::Receiver<bool>) -> Result<(), ServeError> {
+fn run(worker: Worker, app: Gate, stopped: watch::Receiver<bool>) -> Result<(), ServeError> {
     let Worker { runtime, listener } = worker;
     runtime.block_on(serve_until(listener, app, stopped))
 }
 
 async fn serve_until(
     listener: TcpListener,
-    app: Router,
+    app: Gate,
     mut stopped: watch::Receiver<bool>,
 ) -> Result<(), ServeError> {
     axum::serve(listener, app)
@@ -257,20 +257,6 @@ fn join(threads: Vec<std::thread::JoinHandle<Result<(), ServeError>>>) -> Result
         }
     }
     result
-}
-
-/// Serves `state`'s router at `address` on `workers` threads until SIGINT or
-/// SIGTERM; `listening` hears the bound address before the first request.
-pub fn serve(
-    state: AppState,
-    address: &str,
-    workers: NonZeroUsize,
-    background: impl Future<Output = ()> + Send + 'static,
-    listening: impl FnOnce(SocketAddr),
-) -> Result<(), ServeError> {
-    let listeners = Listeners::bind(address, workers)?;
-    listening(listeners.local_addr());
-    listeners.serve(super::app(state), background, super::shutdown_signal())
 }
 
 #[cfg(test)]
@@ -307,7 +293,8 @@ mod tests {
         let listeners = Listeners::bind("127.0.0.1:0", NonZeroUsize::new(3).unwrap()).unwrap();
         let address = listeners.local_addr();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = Router::new().route("/", axum::routing::get(|| async { "hello" }));
+        let app =
+            Gate::serving(axum::Router::new().route("/", axum::routing::get(|| async { "hello" })));
         let server = std::thread::spawn(move || {
             listeners.serve(app, std::future::pending(), async {
                 let _ = stopped.await;

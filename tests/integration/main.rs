@@ -3,6 +3,7 @@
 
 mod check;
 mod cli;
+mod deploy;
 mod export;
 mod import;
 mod interop;

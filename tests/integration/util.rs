@@ -92,9 +92,15 @@ pub struct ServeProcess {
 
 impl ServeProcess {
     /// Runs `glossgraph GLOBAL… serve --bind 127.0.0.1:0 SERVE…` in `dir` and
-    /// waits until it says where it listens.
+    /// waits until it serves its graph.
     pub fn start(dir: &Path, global: &[&str], serve: &[&str], env: &[(&str, &str)]) -> Self {
-        use std::io::BufRead;
+        let mut process = Self::listening(dir, global, serve, env);
+        process.wait_until_serving();
+        process
+    }
+
+    /// As `start`, but returns once it listens, before its graph is built.
+    pub fn listening(dir: &Path, global: &[&str], serve: &[&str], env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_glossgraph"))
             .args(global)
             .args(["serve", "--bind", "127.0.0.1:0"])
@@ -107,31 +113,45 @@ impl ServeProcess {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("glossgraph runs");
-        let mut stderr = std::io::BufReader::new(child.stderr.take().expect("piped")).lines();
-        let mut said = Vec::new();
-        let banner = stderr
-            .by_ref()
-            .map_while(Result::ok)
-            .find(|line| {
-                said.push(line.clone());
-                line.starts_with("glossgraph: serving ")
-            })
-            .unwrap_or_else(|| {
-                let status = child.wait().expect("waits");
-                panic!("the server stopped ({status}) saying:\n{}", said.join("\n"))
-            });
-        let url = banner
+        let stderr = std::io::BufReader::new(child.stderr.take().expect("piped"));
+        let mut process = ServeProcess {
+            child,
+            url: String::new(),
+            banner: String::new(),
+            stderr: std::io::BufRead::lines(stderr),
+        };
+        let (line, _) = process.wait_for("glossgraph: listening at ");
+        process.url = line
             .split_once(" at ")
             .and_then(|(_, rest)| rest.split_whitespace().next())
-            .expect("the banner names the address")
+            .expect("the line names the address")
             .trim_end_matches('/')
             .to_owned();
-        ServeProcess {
-            child,
-            url,
-            banner,
-            stderr,
+        process
+    }
+
+    /// Waits for the line "glossgraph: serving N quads at URL on N threads
+    /// (…)"; returns the lines written before it.
+    pub fn wait_until_serving(&mut self) -> Vec<String> {
+        let (banner, before) = self.wait_for("glossgraph: serving ");
+        assert!(banner.contains(&format!(" at {}/ ", self.url)), "{banner}");
+        self.banner = banner;
+        before
+    }
+
+    /// The next line of standard error that starts with `start`, and the
+    /// lines before it; a server that stops first fails the test with what
+    /// it said.
+    fn wait_for(&mut self, start: &str) -> (String, Vec<String>) {
+        let mut said = Vec::new();
+        for line in self.stderr.by_ref().map_while(Result::ok) {
+            if line.starts_with(start) {
+                return (line, said);
+            }
+            said.push(line);
         }
+        let status = self.child.wait().expect("waits");
+        panic!("the server stopped ({status}) saying:\n{}", said.join("\n"))
     }
 }
 
