@@ -157,62 +157,71 @@
       var all = query.split(" ");
       var tokens = all.filter(function (t) { return settings.stopwords.indexOf(t) < 0; });
       if (!tokens.length) tokens = all;
-      // The longest word names the shard (the deepest, so the most complete);
-      // if it finds nothing, the next longest.
-      var drivers = tokens.slice().sort(function (a, b) { return b.length - a.length; }).slice(0, 3);
       var languages = [lang].concat(settings.languages.filter(function (l) { return l !== lang; }));
-      function attempt(i) {
-        if (i >= drivers.length) return [];
-        return self.shard(drivers[i], settings).then(function (shard) {
-          var results = shard ? rank(shard, query, tokens, languages, settings, limit) : [];
-          return results.length ? results : attempt(i + 1);
+      // Every word must match, so any complete shard of a query word holds
+      // every label that can (the server starts from its rarest word too);
+      // with none complete, what the shards of the words kept. The shards of
+      // the words typed before are fetched already.
+      var words = tokens.slice().sort(function (a, b) { return b.length - a.length; }).slice(0, 4);
+      return Promise.all(words.map(function (w) { return self.shard(w, settings); })).then(function (shards) {
+        shards = shards.filter(Boolean);
+        var complete = shards.filter(function (s) { return s.complete; });
+        var labels = [], seen = {};
+        (complete.length ? [complete.sort(function (a, b) { return a.labels.length - b.labels.length; })[0]] : shards).forEach(function (shard) {
+          shard.labels.forEach(function (l) {
+            var concept = shard.concepts[l[0]];
+            var id = concept[0] + "\n" + l[1] + "\n" + l[2] + "\n" + l[3];
+            if (seen[id]) return;
+            seen[id] = true;
+            labels.push({ concept: concept, lang: l[1], kind: l[2], text: l[3] });
+          });
         });
-      }
-      return attempt(0);
+        return rank(labels, query, tokens, languages, settings, limit);
+      });
     });
   };
 
-  // The shard's concepts that match, scored as src/search/index.rs scores.
-  function rank(shard, query, tokens, languages, settings, limit) {
+  // The concepts of `labels` that match, scored as src/search/index.rs scores.
+  function rank(labels, query, tokens, languages, settings, limit) {
     var length = Array.from(query).length;
+    var best = new Map();
+    var fuzzyOnly = true;
     var hits = [];
-    shard.labels.forEach(function (l) {
-      var text = l[3], kind = l[2];
-      var norm = normalise(text, settings);
-      var forms = [norm], written = variant(text, settings);
+    labels.forEach(function (l) {
+      var norm = normalise(l.text, settings);
+      var forms = [norm], written = variant(l.text, settings);
       if (written) forms.push(written);
-      var m = labelMatch(forms, kind === "p", query, tokens);
+      var m = labelMatch(forms, l.kind === "p", query, tokens);
       if (m < 0) return;
-      var concept = shard.concepts[l[0]];
-      var at = languages.findIndex(function (q) { return q === l[1] || l[1].split("-")[0] === q; });
-      var score = BASE[m] + (at === 0 ? 6 : at > 0 ? Math.max(4 - at, 1) : 0) + (kind === "p" ? 2 : 0)
-        - Math.min(Math.max(Array.from(norm).length - length, 0) * 0.25, 10) - (concept[2] ? 60 : 0);
-      hits.push({ concept: l[0], match: m, score: Math.max(score, 0), text: text, lang: l[1], kind: kind });
+      if (m < FUZZY) fuzzyOnly = false;
+      var at = languages.findIndex(function (q) { return q === l.lang || l.lang.split("-")[0] === q; });
+      var score = BASE[m] + (at === 0 ? 6 : at > 0 ? Math.max(4 - at, 1) : 0) + (l.kind === "p" ? 2 : 0)
+        - Math.min(Math.max(Array.from(norm).length - length, 0) * 0.25, 10) - (l.concept[2] ? 60 : 0);
+      hits.push({ label: l, match: m, score: Math.max(score, 0) });
     });
     // Typos only when nothing matches as typed, as the server does.
-    if (hits.some(function (h) { return h.match < FUZZY; })) {
-      hits = hits.filter(function (h) { return h.match < FUZZY; });
-    }
-    var best = {};
     hits.forEach(function (h) {
-      var current = best[h.concept];
-      if (!current || h.score > current.score || (h.score === current.score && h.text < current.text)) best[h.concept] = h;
+      if (h.match === FUZZY && !fuzzyOnly) return;
+      var current = best.get(h.label.concept[0]);
+      if (!current || h.score > current.score || (h.score === current.score && h.label.text < current.label.text)) {
+        best.set(h.label.concept[0], h);
+      }
     });
-    return Object.keys(best).map(function (k) { return best[k]; })
+    return Array.from(best.values())
       .sort(function (a, b) {
-        return b.score - a.score || a.text.length - b.text.length || (a.text < b.text ? -1 : a.text > b.text ? 1 : a.concept - b.concept);
+        var x = a.label.text, y = b.label.text;
+        return b.score - a.score || x.length - y.length || (x < y ? -1 : x > y ? 1 : 0) || (a.label.concept[0] < b.label.concept[0] ? -1 : 1);
       })
       .slice(0, limit)
       .map(function (h) {
-        var concept = shard.concepts[h.concept];
-        var names = concept[1];
+        var concept = h.label.concept, names = concept[1];
         var shown = languages.find(function (l) { return l in names; }) || Object.keys(names)[0];
         var href = concept[0];
         // Links keep a reader's language other than the default, as the server's do.
         if (languages[0] !== settings.languages[0]) href += (href.indexOf("?") >= 0 ? "&" : "?") + "lang=" + languages[0];
         return {
           label: names[shown], labelLang: shown, href: href, deprecated: concept[2] === 1,
-          matched: { text: h.text, lang: h.lang, kind: h.kind }
+          matched: { text: h.label.text, lang: h.label.lang, kind: h.label.kind }
         };
       });
   }

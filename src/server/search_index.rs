@@ -255,7 +255,9 @@ fn shards(labels: &[Label], concepts: &[Concept], limit: usize) -> BTreeMap<Stri
 struct Shard<'a> {
     key: &'a str,
     /// Whether every label with a word starting with `key` is here; if not,
-    /// `next` lists the characters after `key` that have shards of their own.
+    /// this holds those that fit, best for `key` first, and `next` lists the
+    /// characters after `key` that have shards of their own (none when `key`
+    /// is a word too common for one shard).
     complete: bool,
     #[serde(skip_serializing_if = "str::is_empty")]
     next: &'a str,
@@ -306,20 +308,17 @@ impl Split<'_> {
         next.dedup();
         // A label takes more than `MIN_LABEL_BYTES`: more labels than fit so
         // are not rendered to find that out.
-        if all.len() <= limit / MIN_LABEL_BYTES || next.is_empty() {
+        if all.len() <= limit / MIN_LABEL_BYTES {
             let whole = render(key, true, "", &all, labels, concepts);
-            if whole.len() <= limit || next.is_empty() {
+            if whole.len() <= limit {
                 self.out.insert(file_name(key), whole);
                 return;
             }
         }
+        // Too large: the most labels that fit. A word so common that its own
+        // shard is too large (no longer word to split by) keeps only those.
         let next: String = next.into_iter().collect();
-        // The most labels that fit, and at least those with the key as a word.
-        let required = ranked.iter().take_while(|r| !r.0).count();
-        let (mut low, mut high) = (
-            required,
-            all.len().min(limit / MIN_LABEL_BYTES).max(required),
-        );
+        let (mut low, mut high) = (0, all.len().min(limit / MIN_LABEL_BYTES));
         while low < high {
             let middle = (low + high).div_ceil(2);
             if render(key, false, &next, &all[..middle], labels, concepts).len() <= limit {
@@ -479,6 +478,7 @@ pub async fn shard(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     /// Concepts with many words starting alike, so that a small limit splits
     /// their shards several times; umlauts, Cyrillic and a notation.
@@ -625,6 +625,51 @@ mod tests {
             committee
                 .to_string()
                 .contains(r#"["concept/c3",{"en":"Committee"},1]"#)
+        );
+    }
+
+    #[test]
+    fn a_word_too_common_for_one_shard_keeps_its_best_labels() {
+        let concepts: Vec<Concept> = (0..40)
+            .map(|i| Concept {
+                href: format!("concept/c{i}"),
+                labels: BTreeMap::from([("en".into(), format!("Office {i}"))]),
+                deprecated: false,
+            })
+            .collect();
+        let labels: Vec<Label> = (0..80)
+            .map(|i| {
+                let text = if i < 40 {
+                    format!("Office {i}")
+                } else {
+                    format!("Regional office of the district {i}")
+                };
+                Label {
+                    concept: i % 40,
+                    lang: "en".into(),
+                    kind: if i < 40 {
+                        LabelKind::Preferred
+                    } else {
+                        LabelKind::Alternative
+                    },
+                    norm: search::normalise(&text),
+                    variant: None,
+                    text,
+                }
+            })
+            .collect();
+        let shards = shards(&labels, &concepts, 600);
+        let office = parse(&shards["office"]);
+        assert_eq!(
+            (&office["complete"], &office["next"]),
+            (&json!(false), &json!(null))
+        );
+        assert!(shards["office"].len() <= 600);
+        let kept = held(&office);
+        assert!(kept.len() >= 5, "{kept:?}");
+        assert!(
+            kept.iter().all(|(_, text)| text.starts_with("Office ")),
+            "{kept:?}"
         );
     }
 

@@ -516,3 +516,59 @@ fn autocomplete_works_on_a_static_copy_with_no_server() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The search box's script normalises text as `search::normalise` does (and
+/// writes umlauts out as `search::variants`), with the tables the static
+/// index hands it: a static copy's matching agrees with the server's.
+#[test]
+fn the_script_normalises_as_the_server_does() {
+    let has_node = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_node {
+        crate::util::require("node is not installed", "apt-get install nodejs");
+        return;
+    }
+    let texts = [
+        "  EU  AI—Office! ",
+        "the Act’s bodies",
+        "Straße",
+        "ﬁnance",
+        "Ｆｕｌｌ",
+        "Образование",
+        "École",
+        "A.I. 3.5",
+        "Marktüberwachungsbehörde",
+        "Æsir Œuvre Ørsted Þing Łódź",
+        "İstanbul ΣΟΦΙΑ",
+        "rock'n'roll",
+        "Ünïcödé — ÄÖÜ",
+        "x₂ ½ ①",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let app = crate::util::TestApp::glossary();
+    let settings = app.get("/search-index.json", &[]);
+    std::fs::write(dir.path().join("settings.json"), &settings.body).unwrap();
+    std::fs::write(
+        dir.path().join("texts.json"),
+        serde_json::to_vec(&texts).unwrap(),
+    )
+    .unwrap();
+    let out = std::process::Command::new("node")
+        .arg(root().join("tests/interop/normalise.cjs"))
+        .arg(dir.path().join("settings.json"))
+        .arg(dir.path().join("texts.json"))
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let script: Vec<(String, Option<String>)> = serde_json::from_slice(&out.stdout).unwrap();
+    for (text, (form, variant)) in texts.iter().zip(script) {
+        assert_eq!(form, glossgraph::search::normalise(text), "{text}");
+        assert_eq!(variant, glossgraph::search::variants(text), "{text}");
+    }
+}
