@@ -9,4 +9,6 @@ mod index;
 mod normalize;
 
 pub use index::{Hit, Index, LabelInput, LabelKind, Match, Query};
-pub use normalize::{is_stopword, normalise, stem};
+pub use normalize::{
+    DROPPED, FOLDS, STOPWORDS, WRITTEN_OUT, is_stopword, normalise, stem, variants,
+};

@@ -4,44 +4,46 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+/// Letters with no decomposition and the letters they match, as
+/// [`normalise`] folds them (the static search index hands this table to
+/// the search box's script, so both fold alike).
+pub const FOLDS: &[(char, &str)] = &[
+    ('ß', "ss"),
+    ('æ', "ae"),
+    ('œ', "oe"),
+    ('ø', "o"),
+    ('ð', "d"),
+    ('đ', "d"),
+    ('ł', "l"),
+    ('þ', "th"),
+    ('ı', "i"),
+];
+
+/// Apostrophes and accents written alone: dropped, so "Act’s" is "acts".
+pub const DROPPED: &[char] = &['\'', '’', '‘', 'ʼ', '`', '´'];
+
 /// The matching form of `text`: NFKC, lowercase, accents removed, letters with
-/// no decomposition folded (`ß` → `ss`, `ø` → `o`, `æ` → `ae`), apostrophes
-/// dropped and any other punctuation turned into single spaces.
+/// no decomposition folded (`ß` → `ss`, `ø` → `o`, `æ` → `ae`: [`FOLDS`]),
+/// apostrophes dropped and any other punctuation turned into single spaces.
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = true;
     for c in text.nfkc().flat_map(char::to_lowercase).nfd() {
-        if is_combining_mark(c) {
+        if is_combining_mark(c) || DROPPED.contains(&c) {
             continue;
         }
-        let folded: &str = match c {
-            'ß' => "ss",
-            'æ' => "ae",
-            'œ' => "oe",
-            'ø' => "o",
-            'ð' => "d",
-            'đ' => "d",
-            'ł' => "l",
-            'þ' => "th",
-            'ı' => "i",
-            '\'' | '’' | '‘' | 'ʼ' | '`' | '´' => continue,
+        if let Some((_, folded)) = FOLDS.iter().find(|(from, _)| *from == c) {
+            out.push_str(folded);
+            space = false;
+        } else if c == '.' && !out.ends_with(|d: char| d.is_ascii_digit()) {
             // Dots inside abbreviations ("A.I.") go; between digits they separate.
-            '.' if !out.ends_with(|d: char| d.is_ascii_digit()) => continue,
-            c if c.is_alphanumeric() => {
-                out.push(c);
-                space = false;
-                continue;
-            }
-            _ => {
-                if !space {
-                    out.push(' ');
-                    space = true;
-                }
-                continue;
-            }
-        };
-        out.push_str(folded);
-        space = false;
+        } else if c.is_alphanumeric() {
+            out.push(c);
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
     }
     if out.ends_with(' ') {
         out.pop();
@@ -49,28 +51,31 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
+/// Letters also written out, and how: German umlauts (see [`variants`]).
+pub const WRITTEN_OUT: &[(char, &str)] = &[
+    ('ä', "ae"),
+    ('ö', "oe"),
+    ('ü', "ue"),
+    ('Ä', "Ae"),
+    ('Ö', "Oe"),
+    ('Ü', "Ue"),
+];
+
 /// Other spellings a label is also found by: German umlauts written out
 /// (`Behörde` is also `behoerde`), so both ways of typing them match.
 pub fn variants(text: &str) -> Option<String> {
-    if !text
-        .chars()
-        .any(|c| matches!(c, 'ä' | 'ö' | 'ü' | 'Ä' | 'Ö' | 'Ü'))
-    {
+    let written_out = |c: char| WRITTEN_OUT.iter().find(|(from, _)| *from == c);
+    if !text.chars().any(|c| written_out(c).is_some()) {
         return None;
     }
-    let written_out: String = text
-        .chars()
-        .flat_map(|c| match c {
-            'ä' => "ae".chars().collect::<Vec<_>>(),
-            'ö' => "oe".chars().collect(),
-            'ü' => "ue".chars().collect(),
-            'Ä' => "Ae".chars().collect(),
-            'Ö' => "Oe".chars().collect(),
-            'Ü' => "Ue".chars().collect(),
-            c => vec![c],
-        })
-        .collect();
-    Some(normalise(&written_out))
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        match written_out(c) {
+            Some((_, to)) => out.push_str(to),
+            None => out.push(c),
+        }
+    }
+    Some(normalise(&out))
 }
 
 #[cfg(test)]
@@ -99,7 +104,7 @@ mod tests {
 
 /// Words a query may contain that no label needs to: articles, prepositions and
 /// conjunctions of the languages glossaries are written in.
-const STOPWORDS: &[&str] = &[
+pub const STOPWORDS: &[&str] = &[
     // English
     "a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with",
     // French

@@ -63,6 +63,11 @@ pub struct Interface {
     pub search_heading: &'static str,
     pub search_title: &'static str,
     pub search_prompt: &'static str,
+    /// Said without JavaScript on the results page: a static copy of the
+    /// site searches in the browser only.
+    pub search_needs_script: &'static str,
+    /// The results page of a static copy whose search index is missing.
+    pub search_unavailable: &'static str,
     /// One result, several results.
     pub results: [&'static str; 2],
     // Error pages, by status.
@@ -171,6 +176,8 @@ pub static EN: Interface = Interface {
     search_heading: "Search",
     search_title: "Search: {q}",
     search_prompt: "Type a term in the search box.",
+    search_needs_script: "If your search shows no results here, this copy of the glossary is published on a host that searches in the browser only: turn on JavaScript, or use the A–Z list of the home page.",
+    search_unavailable: "Search is not available on this copy of the glossary: its search index is missing.",
     results: ["{n} result for “{q}”.", "{n} results for “{q}”."],
     back: "Back to the glossary",
     did_you_mean: "Did you mean:",
@@ -269,6 +276,8 @@ pub static DE: Interface = Interface {
     search_heading: "Suche",
     search_title: "Suche: {q}",
     search_prompt: "Geben Sie einen Begriff in das Suchfeld ein.",
+    search_needs_script: "Zeigt Ihre Suche hier keine Treffer, ist diese Kopie des Glossars auf einem Server veröffentlicht, der nur im Browser sucht: Schalten Sie JavaScript ein oder nutzen Sie die A–Z-Liste der Startseite.",
+    search_unavailable: "Die Suche ist in dieser Kopie des Glossars nicht verfügbar: Ihr Suchindex fehlt.",
     results: ["{n} Treffer für „{q}“.", "{n} Treffer für „{q}“."],
     back: "Zurück zum Glossar",
     did_you_mean: "Meinten Sie:",
@@ -367,6 +376,8 @@ pub static FR: Interface = Interface {
     search_heading: "Recherche",
     search_title: "Recherche\u{a0}: {q}",
     search_prompt: "Saisissez un terme dans le champ de recherche.",
+    search_needs_script: "Si votre recherche n’affiche aucun résultat ici, cette copie du glossaire est publiée sur un hébergement qui ne cherche que dans le navigateur\u{a0}: activez JavaScript, ou utilisez la liste A–Z de la page d’accueil.",
+    search_unavailable: "La recherche n’est pas disponible sur cette copie du glossaire\u{a0}: son index de recherche manque.",
     results: [
         "{n} résultat pour «\u{a0}{q}\u{a0}».",
         "{n} résultats pour «\u{a0}{q}\u{a0}».",

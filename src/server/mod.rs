@@ -23,6 +23,7 @@ mod reconcile;
 mod resource;
 pub mod respond;
 pub mod search;
+pub mod search_index;
 pub mod serve;
 pub mod snapshot;
 mod sparql;
@@ -168,6 +169,7 @@ pub fn app(state: AppState) -> Router {
         .route("/resource", get(resource::resource))
         .route("/search", get(search::page))
         .route("/api/search", get(search::api))
+        .route("/search-index/{file}", get(search_index::shard))
         .route("/reconcile", get(reconcile::get).post(reconcile::post))
         .route(
             "/reconcile/0.2",
@@ -226,6 +228,11 @@ async fn root_file(
     let name = file.0.as_str();
     if name.starts_with("dump.") {
         return resource::dump(state, file, headers)
+            .await
+            .map(IntoResponse::into_response);
+    }
+    if name == search_index::SETTINGS_PATH {
+        return search_index::settings(state, headers)
             .await
             .map(IntoResponse::into_response);
     }

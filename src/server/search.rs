@@ -5,6 +5,7 @@ use super::AppState;
 use super::html::{self, Layout, SearchPage, SearchResult};
 use super::resource::PageParams;
 use super::respond::{AppError, insert, json, typed};
+pub use super::search_index::static_paths;
 use super::snapshot::Snapshot;
 use crate::search::{Hit, LabelKind, Match, Query};
 use askama::Template;

@@ -3,6 +3,7 @@
 //! built and replaced whole when it is rebuilt.
 
 use super::respond::Rendered;
+use super::search_index::SearchFiles;
 use crate::config::Config;
 use crate::export::{Exporter, Format};
 use crate::ontology::Ontology;
@@ -262,6 +263,8 @@ pub struct Snapshot {
     pub rendered: ResponseCache<RenderedKey, Arc<Rendered>>,
     /// Compressed responses, made on first request (see `compress`).
     pub compressed: ResponseCache<super::compress::CompressedKey, axum::body::Bytes>,
+    /// The static search index, made on first request.
+    search_files: std::sync::OnceLock<SearchFiles>,
 }
 
 /// Which representation of which concept: (concept index, served under
@@ -413,6 +416,7 @@ impl Snapshot {
             dumps: Mutex::new(HashMap::new()),
             rendered: ResponseCache::default(),
             compressed: ResponseCache::default(),
+            search_files: std::sync::OnceLock::new(),
         })
     }
 
@@ -446,6 +450,16 @@ impl Snapshot {
             .map_err(|_| SnapshotError::Poisoned)?
             .insert(key, bytes.clone());
         Ok(bytes)
+    }
+
+    /// The static search index (see `search_index`), made on first use.
+    pub fn search_files(&self) -> &SearchFiles {
+        self.search_files.get_or_init(|| SearchFiles::build(self))
+    }
+
+    /// Whether [`Snapshot::search_files`] has been made.
+    pub fn has_search_files(&self) -> bool {
+        self.search_files.get().is_some()
     }
 
     /// The languages pages are offered in, in fallback order: those of

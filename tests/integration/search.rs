@@ -361,3 +361,214 @@ fn autocomplete_works_in_a_browser_on_the_home_page_and_on_unesco() {
         );
     }
 }
+
+/// A plain static host (`tests/interop/static_host.py`, Python's standard
+/// library) over `dir`, killed when dropped.
+struct StaticHost {
+    child: std::process::Child,
+    url: String,
+}
+
+impl StaticHost {
+    fn start(dir: &std::path::Path) -> Option<Self> {
+        use std::io::BufRead;
+        let python = std::env::var("GLOSSGRAPH_PYTHON").unwrap_or_else(|_| "python3".into());
+        let child = std::process::Command::new(&python)
+            .arg(root().join("tests/interop/static_host.py"))
+            .arg(dir)
+            .stdout(std::process::Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            crate::util::require(
+                &format!("{python} does not run"),
+                "install Python 3, or point GLOSSGRAPH_PYTHON at it",
+            );
+            return None;
+        };
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("piped");
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the host says its port");
+        let port: u16 = line.trim().parse().expect("a port");
+        Some(Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+}
+
+impl Drop for StaticHost {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The static search index beside the routes `serve` has: the settings and
+/// every shard `static_paths` names answer JSON with validators, and a key
+/// no word starts with is a 404.
+#[test]
+fn the_static_search_index_is_served_with_validators() {
+    let state = state_of(
+        &crate::util::project(),
+        crate::util::built().store.clone(),
+        glossgraph::server::Limits::default(),
+    );
+    let paths = glossgraph::server::search::static_paths(&state.snapshot());
+    assert_eq!(paths[0], "/search-index.json");
+    assert!(
+        paths.contains(&"/search-index/o.json".to_owned()),
+        "{paths:?}"
+    );
+    let server = TestServer::start(state);
+    for path in &paths {
+        let response = server.get(path, &[]);
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json; charset=utf-8"
+        );
+        assert_eq!(response.headers()["cache-control"], "public, max-age=60");
+        let body: Value = serde_json::from_slice(&response.bytes().unwrap()).unwrap();
+        assert!(body.is_object(), "{path}");
+        let again = server.get(path, &[("if-none-match", &etag)]);
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+    }
+    let settings: Value =
+        serde_json::from_slice(&server.get("/search-index.json", &[]).bytes().unwrap()).unwrap();
+    assert_eq!(settings["shards"], "search-index/{name}.json");
+    assert_eq!(settings["languages"], json!(["en"]));
+    assert_eq!(settings["folds"]["ß"], "ss");
+    let office: Value =
+        serde_json::from_slice(&server.get("/search-index/o.json", &[]).bytes().unwrap()).unwrap();
+    assert!(
+        office
+            .to_string()
+            .contains(r#"["concept/eu-ai-office",{"en":"EU AI Office"},0]"#)
+    );
+    let missing = server.get("/search-index/zzz.json", &[]);
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+/// Issue 22: a static copy of the home page, its assets, the concept pages
+/// and the search index on a plain static host, with no glossgraph running;
+/// the search box finds concepts by a prefix and by typos, and the results
+/// page for `?q=` fills itself from the index.
+#[test]
+fn autocomplete_works_on_a_static_copy_with_no_server() {
+    let Some(modules) = playwright() else { return };
+    let site = tempfile::tempdir().unwrap();
+    {
+        let state = state_of(
+            &crate::util::project(),
+            crate::util::built().store.clone(),
+            glossgraph::server::Limits::default(),
+        );
+        let snapshot = state.snapshot();
+        let mut paths: Vec<String> = [
+            "/",
+            "/search",
+            "/assets/style.css",
+            "/assets/autocomplete.js",
+            "/assets/favicon.svg",
+        ]
+        .map(String::from)
+        .to_vec();
+        paths.extend(
+            snapshot
+                .concepts
+                .concepts
+                .iter()
+                .filter_map(|c| snapshot.config.base.concept_id(&c.iri))
+                .map(|id| format!("/concept/{id}")),
+        );
+        paths.extend(glossgraph::server::search::static_paths(&snapshot));
+        let server = TestServer::start(state);
+        for path in paths {
+            let response = server.get(&path, &[("accept", "text/html")]);
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            let file = match path.as_str() {
+                "/" => site.path().join("index.html"),
+                _ => site.path().join(&path[1..]),
+            };
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, response.bytes().unwrap()).unwrap();
+        }
+    }
+    let Some(host) = StaticHost::start(site.path()) else {
+        return;
+    };
+    let artefacts = root().join("ci-artefacts");
+    std::fs::create_dir_all(&artefacts).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(root().join("tests/interop/static_search.cjs"))
+        .arg(&host.url)
+        .arg(&artefacts)
+        .env("NODE_PATH", modules)
+        .output()
+        .expect("node runs");
+    eprintln!("{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The search box's script normalises text as `search::normalise` does (and
+/// writes umlauts out as `search::variants`), with the tables the static
+/// index hands it: a static copy's matching agrees with the server's.
+#[test]
+fn the_script_normalises_as_the_server_does() {
+    let has_node = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_node {
+        crate::util::require("node is not installed", "apt-get install nodejs");
+        return;
+    }
+    let texts = [
+        "  EU  AI—Office! ",
+        "the Act’s bodies",
+        "Straße",
+        "ﬁnance",
+        "Ｆｕｌｌ",
+        "Образование",
+        "École",
+        "A.I. 3.5",
+        "Marktüberwachungsbehörde",
+        "Æsir Œuvre Ørsted Þing Łódź",
+        "İstanbul ΣΟΦΙΑ",
+        "rock'n'roll",
+        "Ünïcödé — ÄÖÜ",
+        "x₂ ½ ①",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let app = crate::util::TestApp::glossary();
+    let settings = app.get("/search-index.json", &[]);
+    std::fs::write(dir.path().join("settings.json"), &settings.body).unwrap();
+    std::fs::write(
+        dir.path().join("texts.json"),
+        serde_json::to_vec(&texts).unwrap(),
+    )
+    .unwrap();
+    let out = std::process::Command::new("node")
+        .arg(root().join("tests/interop/normalise.cjs"))
+        .arg(dir.path().join("settings.json"))
+        .arg(dir.path().join("texts.json"))
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let script: Vec<(String, Option<String>)> = serde_json::from_slice(&out.stdout).unwrap();
+    for (text, (form, variant)) in texts.iter().zip(script) {
+        assert_eq!(form, glossgraph::search::normalise(text), "{text}");
+        assert_eq!(variant, glossgraph::search::variants(text), "{text}");
+    }
+}
