@@ -72,6 +72,12 @@ pub fn addresses(snapshot: &Snapshot, base_path: &str) -> Vec<Address> {
         out.push(Address::required(format!("dump.{ext}.gz")));
     }
     out.extend(crate::server::asset_paths().map(Address::required));
+    // The search box's index, for hosts where no `/api/search` answers.
+    out.extend(
+        crate::server::search::static_paths(snapshot)
+            .iter()
+            .map(|p| Address::required(p.trim_start_matches('/'))),
+    );
     // A named query's answer over this build's graph is as fixed as a page;
     // one that fails (a timeout) is left out with a warning.
     for q in &snapshot.queries {

@@ -459,45 +459,28 @@ fn the_static_search_index_is_served_with_validators() {
 #[test]
 fn autocomplete_works_on_a_static_copy_with_no_server() {
     let Some(modules) = playwright() else { return };
-    let site = tempfile::tempdir().unwrap();
-    {
-        let state = state_of(
-            &crate::util::project(),
-            crate::util::built().store.clone(),
-            glossgraph::server::Limits::default(),
-        );
-        let snapshot = state.snapshot();
-        let mut paths: Vec<String> = [
-            "/",
-            "/search",
-            "/assets/style.css",
-            "/assets/autocomplete.js",
-            "/assets/favicon.svg",
-        ]
-        .map(String::from)
-        .to_vec();
-        paths.extend(
-            snapshot
-                .concepts
-                .concepts
-                .iter()
-                .filter_map(|c| snapshot.config.base.concept_id(&c.iri))
-                .map(|id| format!("/concept/{id}")),
-        );
-        paths.extend(glossgraph::server::search::static_paths(&snapshot));
-        let server = TestServer::start(state);
-        for path in paths {
-            let response = server.get(&path, &[("accept", "text/html")]);
-            assert_eq!(response.status(), StatusCode::OK, "{path}");
-            let file = match path.as_str() {
-                "/" => site.path().join("index.html"),
-                _ => site.path().join(&path[1..]),
-            };
-            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-            std::fs::write(file, response.bytes().unwrap()).unwrap();
-        }
-    }
-    let Some(host) = StaticHost::start(site.path()) else {
+    // The site `glossgraph site` writes for a host with no rules.
+    let dir = tempfile::tempdir().unwrap();
+    let data = root().join("data");
+    let written = crate::util::glossgraph(
+        dir.path(),
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "site",
+            "--host",
+            "plain",
+            "-o",
+            "site",
+        ],
+    );
+    assert!(
+        written.status.success(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    let site = dir.path().join("site");
+    let Some(host) = StaticHost::start(&site) else {
         return;
     };
     let artefacts = root().join("ci-artefacts");

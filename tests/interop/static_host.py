@@ -1,12 +1,14 @@
-"""A plain static host over a folder, as GitHub Pages or S3 website hosting
-serve one: each file as it is (a file with no extension as an HTML page), an
-HTML 404 page for anything else, and the query string never reaching a file.
+"""A plain static host over a folder, as GitHub Pages serves one: each file as
+it is, an address without an extension as its `.html` file (GitHub Pages
+does that too), an HTML 404 page for anything else, and the query string
+never reaching a file.
 Python's standard library only.
 
 Usage: python static_host.py DIR; prints the port it listens on, then serves
 until killed."""
 
 import functools
+import os
 import http.server
 import sys
 
@@ -19,6 +21,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         ".json": "application/json",
         ".svg": "image/svg+xml",
     }
+
+    def translate_path(self, path):
+        found = super().translate_path(path)
+        if not os.path.exists(found) and os.path.isfile(found + ".html"):
+            return found + ".html"
+        return found
 
     def log_message(self, *args):
         pass
