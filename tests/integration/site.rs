@@ -93,7 +93,7 @@ const COMPARED: &[&str] = &[
 ];
 
 /// A free loopback port (bound, then released for the server to take).
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
@@ -101,11 +101,12 @@ fn free_port() -> u16 {
 }
 
 /// A web server started by a test, killed when dropped.
-struct Host {
-    name: &'static str,
-    child: Child,
-    url: String,
-    _dir: tempfile::TempDir,
+pub struct Host {
+    pub name: &'static str,
+    pub child: Child,
+    pub url: String,
+    /// The server's configuration and logs.
+    pub _dir: tempfile::TempDir,
 }
 
 impl Drop for Host {
@@ -117,7 +118,7 @@ impl Drop for Host {
 
 impl Host {
     /// Waits until the server answers (or fails the test with its log).
-    fn ready(self, log: &Path) -> Self {
+    pub fn ready(self, log: &Path) -> Self {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if client()
@@ -137,7 +138,7 @@ impl Host {
     }
 }
 
-fn has(program: &str) -> bool {
+pub fn has(program: &str) -> bool {
     Command::new(program)
         .arg("-v")
         .stdout(Stdio::null())
@@ -228,7 +229,7 @@ fn fetch(url: &str, accept: Option<&str>) -> Seen {
 }
 
 /// The site of `data/`, written by the binary into a new folder.
-fn site_of_data() -> (tempfile::TempDir, PathBuf) {
+pub fn site_of_data() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = dir.path().join("site");
     let data = root().join("data");
@@ -251,7 +252,7 @@ fn site_of_data() -> (tempfile::TempDir, PathBuf) {
 }
 
 /// Every (path, Accept) pair of the table, on `host` against `serve`.
-fn answers_as_serve(host: &Host, serve: &ServeProcess) {
+pub fn answers_as_serve(host: &Host, serve: &ServeProcess) {
     let mut differences = Vec::new();
     for path in PATHS {
         for accept in ACCEPTS {
