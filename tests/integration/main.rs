@@ -15,5 +15,6 @@ mod reconcile;
 mod search;
 mod server;
 mod site;
+mod site_caddy;
 mod sparql;
 mod util;

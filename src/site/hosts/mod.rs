@@ -16,6 +16,7 @@
 //! ranges share a tenth of quality (`q=0.95` against `q=0.9`: the first
 //! listed wins) and where a wildcard is refused by a more specific `q=0`.
 
+mod caddy;
 mod nginx;
 
 use super::{Host, Negotiated, PRIVATE_DIR, Site};
@@ -40,7 +41,11 @@ pub fn rules(host: Host, site: &Site) -> Vec<(String, Vec<u8>)> {
         // GitHub Pages runs Jekyll unless told not to, which leaves out
         // `.well-known`.
         Host::Plain => vec![(".nojekyll".to_owned(), Vec::new())],
-        Host::Apache | Host::Caddy => Vec::new(),
+        Host::Caddy => vec![(
+            format!("{PRIVATE_DIR}/Caddyfile"),
+            caddy::caddyfile(&Rules::of(site)).into_bytes(),
+        )],
+        Host::Apache => Vec::new(),
     }
 }
 
