@@ -16,5 +16,6 @@ mod search;
 mod server;
 mod site;
 mod site_apache;
+mod site_caddy;
 mod sparql;
 mod util;

@@ -17,6 +17,7 @@
 //! listed wins) and where a wildcard is refused by a more specific `q=0`.
 
 mod apache;
+mod caddy;
 mod nginx;
 
 use super::{Host, Negotiated, PRIVATE_DIR, Site};
@@ -45,7 +46,10 @@ pub fn rules(host: Host, site: &Site) -> Vec<(String, Vec<u8>)> {
             ".htaccess".to_owned(),
             apache::htaccess(&Rules::of(site)).into_bytes(),
         )],
-        Host::Caddy => Vec::new(),
+        Host::Caddy => vec![(
+            format!("{PRIVATE_DIR}/Caddyfile"),
+            caddy::caddyfile(&Rules::of(site)).into_bytes(),
+        )],
     }
 }
 
