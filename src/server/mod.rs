@@ -27,12 +27,13 @@ pub mod search_index;
 pub mod serve;
 pub mod snapshot;
 mod sparql;
+pub mod static_copy;
 
 use crate::build::{self, BuildError, Built, StoreChoice};
 use crate::project::Project;
 use crate::query;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, RawQuery, State};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -137,7 +138,6 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let base_path = base_path(state.snapshot().config.base.as_str());
     let routes = Router::new()
-        .route("/", get(resource::home))
         .route("/index.{ext}", get(resource::home_format))
         .route("/concept/{file}", get(resource::concept))
         .route(
@@ -204,10 +204,25 @@ pub fn app(state: AppState) -> Router {
             get(|s, h, f, q| resource::ontology(s, h, Some(f), q, "../")),
         );
     let routes = if base_path == "/" {
-        routes.merge(vocabulary)
+        routes.route("/", get(resource::home)).merge(vocabulary)
     } else {
+        // The scheme is the base IRI itself, with its slash; without it, the
+        // home page's relative links would miss the glossary's path.
+        let bare = base_path.trim_end_matches('/').to_owned();
+        let home = base_path.clone();
         Router::new()
-            .nest(base_path.trim_end_matches('/'), routes)
+            .nest(&bare, routes)
+            .route(&base_path, get(resource::home))
+            .route(
+                &bare,
+                get(move |RawQuery(raw): RawQuery| async move {
+                    let to = match raw {
+                        Some(q) => format!("{home}?{q}"),
+                        None => home,
+                    };
+                    axum::response::Redirect::permanent(&to)
+                }),
+            )
             .merge(vocabulary)
     };
     let limits = state.limits().clone();

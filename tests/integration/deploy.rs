@@ -81,14 +81,18 @@ fn healthz_and_readyz_are_plain_text_never_cached_and_never_negotiated() {
 }
 
 #[test]
-fn under_a_base_path_healthz_and_readyz_answer_under_it() {
+fn under_a_base_path_the_scheme_healthz_and_readyz_answer_under_it() {
     let dir = glossary_at("https://test.example/glossary/");
     let project = Project::open(dir.path()).expect("opens");
     let built = build_in_memory(&project);
     let server = TestServer::start(state_of(&project, built.store, Default::default()));
-    for path in ["/glossary/healthz", "/glossary/readyz"] {
+    for path in ["/glossary/healthz", "/glossary/readyz", "/glossary/"] {
         assert_eq!(server.get(path, &[]).status(), StatusCode::OK, "{path}");
     }
+    // The scheme is the base IRI, with its slash: the page's links are relative to it.
+    let bare = server.get("/glossary?lang=en", &[]);
+    assert_eq!(bare.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(header(&bare, "location"), "/glossary/?lang=en");
     for path in ["/healthz", "/readyz"] {
         assert_eq!(
             server.get(path, &[]).status(),
