@@ -128,6 +128,17 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The link to the home page: `./` from a page at the root, where an
+    /// empty link would name the page itself.
+    pub fn home(&self) -> String {
+        let root = if self.root.is_empty() {
+            "./"
+        } else {
+            &self.root
+        };
+        format!("{root}{}", self.lang_query)
+    }
+
     /// A page for a reader who chose `lang`; `path` is the page's own path
     /// relative to the root, for language links.
     pub fn new(snapshot: &Snapshot, lang: &str, title: String, root: &str, path: &str) -> Self {
@@ -860,8 +871,12 @@ pub struct SearchResult {
 pub struct MessagePage {
     pub layout: Layout,
     pub heading: String,
-    /// What went wrong, in English (the server's messages are).
+    /// What went wrong, in English (the server's messages are), or what
+    /// the page says in its own language.
     pub detail: Vec<Code>,
+    pub detail_in_page_language: bool,
+    /// An address the detail leads to, written out.
+    pub link: Option<String>,
     /// Concepts the reader may have meant (for a page not found).
     pub suggestions: Vec<Link>,
 }
@@ -890,6 +905,9 @@ impl Code {
 impl MessagePage {
     /// The detail's language attributes.
     pub fn detail_lang(&self) -> Lang {
+        if self.detail_in_page_language {
+            return Lang::of(&self.layout.lang, &self.layout.lang);
+        }
         Lang::of("en", &self.layout.lang)
     }
 }
