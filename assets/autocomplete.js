@@ -322,6 +322,20 @@
   });
   document.addEventListener("click", function (e) { if (!form.contains(e.target)) close(); });
 
+  // ---- A query page of a static copy ----
+  // The server fills the form with the values in the address; a static host
+  // sends the page of the default values whatever the address asks for.
+  var notice = document.getElementById("static-values");
+  var query = document.querySelector("form.query");
+  if (notice && query) {
+    var params = new URLSearchParams(location.search);
+    var other = Array.prototype.some.call(query.querySelectorAll("input[name]:not([type=hidden])"), function (field) {
+      var given = params.getAll(field.name).filter(function (v) { return v !== ""; }).pop();
+      return given !== undefined && given !== field.value;
+    });
+    if (other) notice.hidden = false;
+  }
+
   // ---- The results page of a static copy ----
   // The server fills the page for ?q=; a static host sends the page without
   // results (its empty list, below), and the index fills it.

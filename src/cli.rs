@@ -110,6 +110,10 @@ pub enum Command {
         /// are kept, never deleted).
         #[arg(long)]
         force: bool,
+        /// A live SPARQL endpoint serving the same glossary: the site's
+        /// `sparql` page sends readers there (a static folder answers no queries).
+        #[arg(long, value_name = "URL", value_parser = absolute_http_url)]
+        sparql_endpoint: Option<String>,
     },
     /// Run a SPARQL query over the graph.
     Query {
@@ -324,6 +328,20 @@ pub enum QueryFormat {
     Turtle,
     Ntriples,
     Jsonld,
+}
+
+/// An `http:` or `https:` URL a page can link to from any address.
+fn absolute_http_url(text: &str) -> Result<String, String> {
+    match url::Url::parse(text) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url.into()),
+        Ok(url) => Err(format!(
+            "`{text}` is a {}: URL; give the endpoint's http:// or https:// address",
+            url.scheme()
+        )),
+        Err(e) => Err(format!(
+            "`{text}` is not an absolute URL ({e}); give the endpoint's http:// or https:// address"
+        )),
+    }
 }
 
 fn parse_param(text: &str) -> Result<(String, String), String> {

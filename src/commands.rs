@@ -350,8 +350,7 @@ impl Report for SiteReport {
 pub fn site(
     context: &Context,
     dir: &Path,
-    hosts: &[site::Host],
-    force: bool,
+    options: &site::Options,
 ) -> Result<SiteReport, CommandError> {
     let started = std::time::Instant::now();
     let project = context.project()?;
@@ -359,7 +358,7 @@ pub fn site(
     let warnings = built.warnings.clone();
     let snapshot = server::snapshot_of(&project, built)?;
     let dir = context.cwd.join(dir);
-    let written = site::write(snapshot, &dir, hosts, force)?;
+    let written = site::write(snapshot, &dir, options)?;
     Ok(SiteReport {
         warnings,
         written,

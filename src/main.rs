@@ -122,13 +122,19 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
             output,
             host,
             force,
+            sparql_endpoint,
         } => {
             let hosts: Vec<site::Host> = if host.is_empty() {
                 site::Host::ALL.to_vec()
             } else {
                 host.into_iter().map(Into::into).collect()
             };
-            finish(&commands::site(&context, &output, &hosts, force)?)
+            let options = site::Options {
+                hosts: &hosts,
+                force,
+                sparql_endpoint: sparql_endpoint.as_deref(),
+            };
+            finish(&commands::site(&context, &output, &options)?)
         }
         Command::Query {
             query,

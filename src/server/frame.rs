@@ -153,6 +153,8 @@ async fn error_page(
         layout,
         heading,
         detail: html::Code::split(&detail),
+        detail_in_page_language: false,
+        link: None,
         suggestions,
     };
     let body = askama::Template::render(&page).unwrap_or_default();

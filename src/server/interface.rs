@@ -104,6 +104,13 @@ pub struct Interface {
     pub hint_text: &'static str,
     pub run_query: &'static str,
     pub fill_in: &'static str,
+    /// Shown by the script on a static copy's query page asked for other
+    /// values than the page holds results for.
+    pub static_query_values: &'static str,
+    /// The page at `sparql` on a static copy, with and without a live
+    /// endpoint to send queries to.
+    pub static_sparql: &'static str,
+    pub static_sparql_at: &'static str,
     pub results_heading: &'static str,
     pub ask_yes: &'static str,
     pub ask_no: &'static str,
@@ -208,6 +215,9 @@ pub static EN: Interface = Interface {
     hint_text: "Text",
     run_query: "Run the query",
     fill_in: "Fill in the required parameters and run the query to see its results.",
+    static_query_values: "This copy of the glossary is a set of static files: the results below are for the values in the form, not for those in the address. Other values need a live SPARQL endpoint.",
+    static_sparql: "This copy of the glossary is a set of static files, with no SPARQL endpoint. The whole graph is in its downloads, for any SPARQL engine, and each named query shows its results for its default values.",
+    static_sparql_at: "This copy of the glossary is a set of static files. SPARQL queries over the glossary go to its live endpoint:",
     results_heading: "Results",
     ask_yes: "Yes: the pattern matches.",
     ask_no: "No: the pattern does not match.",
@@ -308,6 +318,9 @@ pub static DE: Interface = Interface {
     hint_text: "Text",
     run_query: "Abfrage ausführen",
     fill_in: "Füllen Sie die erforderlichen Parameter aus und führen Sie die Abfrage aus, um ihre Ergebnisse zu sehen.",
+    static_query_values: "Diese Kopie des Glossars besteht aus statischen Dateien: Die Ergebnisse unten gelten für die Werte im Formular, nicht für die in der Adresse. Andere Werte brauchen einen laufenden SPARQL-Endpunkt.",
+    static_sparql: "Diese Kopie des Glossars besteht aus statischen Dateien, ohne SPARQL-Endpunkt. Der ganze Graph steht in ihren Downloads, für jede SPARQL-Engine, und jede benannte Abfrage zeigt ihre Ergebnisse für ihre Standardwerte.",
+    static_sparql_at: "Diese Kopie des Glossars besteht aus statischen Dateien. SPARQL-Abfragen über das Glossar gehen an seinen laufenden Endpunkt:",
     results_heading: "Ergebnisse",
     ask_yes: "Ja: Das Muster trifft zu.",
     ask_no: "Nein: Das Muster trifft nicht zu.",
@@ -411,6 +424,9 @@ pub static FR: Interface = Interface {
     hint_text: "Texte",
     run_query: "Exécuter la requête",
     fill_in: "Renseignez les paramètres obligatoires et exécutez la requête pour en voir les résultats.",
+    static_query_values: "Cette copie du glossaire est un ensemble de fichiers statiques\u{a0}: les résultats ci-dessous valent pour les valeurs du formulaire, non pour celles de l’adresse. D’autres valeurs demandent un point d’accès SPARQL en service.",
+    static_sparql: "Cette copie du glossaire est un ensemble de fichiers statiques, sans point d’accès SPARQL. Le graphe entier est dans ses téléchargements, pour tout moteur SPARQL, et chaque requête nommée montre ses résultats pour ses valeurs par défaut.",
+    static_sparql_at: "Cette copie du glossaire est un ensemble de fichiers statiques. Les requêtes SPARQL sur le glossaire vont à son point d’accès en service\u{a0}:",
     results_heading: "Résultats",
     ask_yes: "Oui\u{a0}: le motif correspond.",
     ask_no: "Non\u{a0}: le motif ne correspond pas.",

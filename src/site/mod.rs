@@ -85,6 +85,22 @@ pub struct Negotiated {
     pub otherwise: Otherwise,
 }
 
+impl Negotiated {
+    /// An address with the same answer whatever the request accepts.
+    fn single(path: String, file: String, headers: Vec<(String, String)>) -> Self {
+        Self {
+            path,
+            variants: vec![Variant {
+                accepts: Vec::new(),
+                file,
+                headers,
+            }],
+            default: 0,
+            otherwise: Otherwise::Variant(0),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Otherwise {
     /// 406, with the body in `file`.
@@ -147,6 +163,20 @@ const UNACCEPTABLE: &str = "image/x-glossgraph-none";
 /// What a browser sends, for the 404 page.
 const BROWSER: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
+/// How to write a site.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// The web servers to write rules for.
+    pub hosts: &'a [Host],
+    /// Write beside files glossgraph did not write.
+    pub force: bool,
+    /// A live endpoint for the `sparql` page to send readers to.
+    pub sparql_endpoint: Option<&'a str>,
+}
+
+/// The page at `sparql`, where a static folder cannot answer queries.
+const SPARQL_PAGE: &str = "sparql.html";
+
 /// What `site` did.
 #[derive(Debug)]
 pub struct Written {
@@ -155,16 +185,20 @@ pub struct Written {
     pub warnings: Vec<String>,
 }
 
-/// Writes the site of `snapshot` to `out`, with the rules for `hosts`.
-pub fn write(
-    snapshot: Snapshot,
-    out: &Path,
-    hosts: &[Host],
-    force: bool,
-) -> Result<Written, SiteError> {
-    let folder = Folder::open(out, force)?;
+/// Writes the site of `snapshot` to `out`, with the rules for `options.hosts`.
+pub fn write(snapshot: Snapshot, out: &Path, options: &Options) -> Result<Written, SiteError> {
+    let folder = Folder::open(out, options.force)?;
     let base_path = server::base_path(snapshot.config.base.as_str());
     let addresses = plan::addresses(&snapshot, &base_path);
+    let mut warnings = Vec::new();
+    let left_out = plan::left_out(&snapshot);
+    if let Some(first) = left_out.first() {
+        warnings.push(format!(
+            "{} concept(s) left out of the site, such as `{first}`: an id with characters other than letters, digits, `-`, `_`, `.` and `~` needs escaping in its address, which static hosts map to files differently; `serve` answers for them",
+            left_out.len()
+        ));
+    }
+    let sparql_page = server::static_copy::sparql_page(&snapshot, options.sparql_endpoint);
     let state = AppState::new(snapshot, Limits::default());
     let router = server::app(state);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -176,19 +210,35 @@ pub fn write(
         base_path: base_path.clone(),
         ..Site::default()
     };
-    let mut warnings = Vec::new();
     runtime.block_on(async {
         let answered = fetch_all(&router, &base_path, addresses, &folder).await?;
         let mut files = Vec::new();
         let mut negotiating = Vec::new();
         for (path, outcome) in answered {
             match outcome {
+                // A bare address (`search`) held in a file with its type's
+                // extension is, for the rules, an address with one answer.
+                Outcome::File { file, headers } if file != path && !path.is_empty() => {
+                    site.negotiated
+                        .push(Negotiated::single(path, file, headers));
+                }
                 Outcome::File { file, headers } => files.push((file, headers)),
                 Outcome::Negotiates(answer) => negotiating.push((path, answer)),
                 Outcome::Skipped(reason) => warnings.push(reason),
             }
         }
         site.files = files.into_iter().collect();
+        // Every page links to `sparql`; here it says where queries go.
+        put(&folder, SPARQL_PAGE, sparql_page.as_bytes())?;
+        let html = (
+            "content-type".to_owned(),
+            "text/html; charset=utf-8".to_owned(),
+        );
+        site.negotiated.push(Negotiated::single(
+            "sparql".into(),
+            SPARQL_PAGE.into(),
+            vec![html],
+        ));
         for (path, default) in negotiating {
             let negotiated = negotiate(&router, &base_path, &path, &default, &folder).await?;
             site.negotiated.push(negotiated);
@@ -204,7 +254,7 @@ pub fn write(
     let mut folder = Arc::into_inner(folder)
         .and_then(|m| m.into_inner().ok())
         .ok_or_else(|| render_error("the site", 0, "a renderer is still running".into()))?;
-    for host in hosts {
+    for host in options.hosts {
         for (path, bytes) in hosts::rules(*host, &site) {
             folder.put(&path, &bytes)?;
         }

@@ -89,6 +89,19 @@ pub fn addresses(snapshot: &Snapshot, base_path: &str) -> Vec<Address> {
     out
 }
 
+/// The ids of concepts [`addresses`] leaves out: their address and their
+/// file name would differ, which no host without rules maps.
+pub fn left_out(snapshot: &Snapshot) -> Vec<String> {
+    snapshot
+        .concepts
+        .concepts
+        .iter()
+        .filter_map(|c| snapshot.config.base.concept_id(&c.iri))
+        .filter(|id| !is_plain_segment(id))
+        .map(str::to_owned)
+        .collect()
+}
+
 /// A resource with a page and RDF: the bare address and each format's own.
 fn resource(out: &mut Vec<Address>, bare: &str, stem: &str) {
     out.push(Address::required(bare));

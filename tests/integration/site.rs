@@ -71,6 +71,7 @@ const PATHS: &[&str] = &[
     "/glossgraph/ns",
     "/queries",
     "/queries/top-concepts",
+    "/search",
     "/context.jsonld",
     "/dump.nt",
     "/dump.ttl.gz",
@@ -366,7 +367,6 @@ fn every_link_in_the_pages_resolves_inside_the_folder() {
             || exists(&format!("{relative}index.html"));
         // The live services a static folder cannot hold.
         let live = [
-            "sparql",
             "search",
             "reconcile",
             "api/",
@@ -498,4 +498,40 @@ fn a_folder_with_other_files_is_refused_and_a_failed_build_keeps_the_last_site()
         before,
         "the last site is untouched"
     );
+}
+
+#[test]
+fn the_sparql_page_says_where_queries_go() {
+    let (_dir, site) = site_of_data();
+    let page = std::fs::read_to_string(site.join("sparql.html")).expect("a sparql page");
+    assert!(page.contains("no SPARQL endpoint"), "{page}");
+    assert!(page.contains("href=\"assets/style.css\""), "{page}");
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let data = root().join("data");
+    let data = data.to_str().expect("a path");
+    let endpoint = "https://query.example.org/sparql";
+    let written = glossgraph(
+        dir.path(),
+        &[
+            "--data",
+            data,
+            "site",
+            "--host",
+            "plain",
+            "--sparql-endpoint",
+            endpoint,
+        ],
+    );
+    assert!(written.status.success());
+    let page = std::fs::read_to_string(dir.path().join("site/sparql.html")).expect("a page");
+    assert!(page.contains(&format!("<a href=\"{endpoint}\">")), "{page}");
+
+    let refused = glossgraph(
+        dir.path(),
+        &["--data", data, "site", "--sparql-endpoint", "ftp://x/"],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("http:// or https://"), "{said}");
 }

@@ -18,6 +18,8 @@ const { chromium } = require("playwright-core");
     await page.fill(`#param-${param}`, value);
     await Promise.all([page.waitForNavigation(), page.click("form.query button[type=submit]")]);
     if (!page.url().includes(`${param}=`)) throw new Error(`the form did not send ${param}: ${page.url()}`);
+    // `serve` runs the query for the values asked: no static copy's notice.
+    if (await page.isVisible("#static-values")) throw new Error(`the static copy's notice shows at ${page.url()}`);
     const rows = await page.$$eval("table.results tbody tr", (trs) => trs.map((tr) => tr.textContent));
     if (!rows.some((r) => r.includes(expected))) {
       throw new Error(`no row with "${expected}" at ${page.url()}: ${JSON.stringify(rows)}`);

@@ -1,7 +1,8 @@
 // The search box of a static copy of the site, in headless Chromium, with no
 // glossgraph running: /api/search answers 404, so suggestions come from the
 // static search index. Finds a concept by a prefix and by a typo, follows a
-// suggestion with the keyboard, and reads the results page for ?q=.
+// suggestion with the keyboard, and reads the results page for ?q=. A query
+// page asked for other values than it holds says so; asked for its own, not.
 // Usage: node static_search.cjs SITE_URL SCREENSHOT_DIR
 // Needs playwright-core (NODE_PATH) and Chromium (CHROMIUM, default /usr/bin/chromium).
 const { chromium } = require("playwright-core");
@@ -57,6 +58,12 @@ const path = require("path");
     if (await page.inputValue("#q") !== "comission") throw new Error("the search box does not show the search");
     await page.screenshot({ path: path.join(shots, "static-search-results.png") });
     console.log(`results page: ${status}`);
+    await page.goto(`${site}/queries/works-with?concept=concept%2Feuropean-commission`);
+    await page.waitForSelector("#static-values", { state: "visible", timeout: 10000 });
+    await page.screenshot({ path: path.join(shots, "static-query-other-values.png") });
+    await page.goto(`${site}/queries/works-with?concept=concept%2Feu-ai-office`);
+    if (await page.isVisible("#static-values")) throw new Error("a query page asked for its own values says they are not its own");
+    console.log("query page: other values noticed, its own not");
   } finally {
     await browser.close();
   }

@@ -256,6 +256,10 @@ fn template_path(file: &str, dir: &str, name: &str) -> String {
 /// The ladder for `types`: regular expressions tried in order, each
 /// capturing (as its first group) the range that decides.
 pub fn ladder(types: &[&str]) -> Vec<String> {
+    // An address with one answer has nothing to decide.
+    if types.is_empty() {
+        return Vec::new();
+    }
     let mut names: Vec<String> = Vec::new();
     for t in types {
         let pattern = match t.split_once(';') {
