@@ -95,16 +95,14 @@ fn second_round(out: &mut String, rules: &Rules) {
 /// negotiate among those types.
 fn ladders(out: &mut String, rules: &Rules) {
     for (i, types) in rules.type_sets.iter().enumerate() {
-        let addresses: Vec<String> = rules
-            .shapes
-            .iter()
-            .filter(
-                |(shape, _)| matches!(shape.answer, Answer::Negotiated { types, .. } if types == i),
-            )
-            .flat_map(|(shape, all)| {
-                names(rules, shape, all)
+        let addresses: Vec<String> = (0..rules.shapes.len())
+            .filter(|s| {
+                matches!(rules.shapes[*s].0.answer, Answer::Negotiated { types, .. } if types == i)
+            })
+            .flat_map(|s| {
+                names(rules, s)
                     .into_iter()
-                    .map(|n| address(shape, &n, false))
+                    .map(move |n| address(&rules.shapes[s].0, &n, false))
             })
             .collect();
         let addresses = format!("^(?:{})$", addresses.join("|"));
@@ -119,27 +117,11 @@ fn ladders(out: &mut String, rules: &Rules) {
     }
 }
 
-/// Whether a shape's addresses are written out one by one: a shape one
-/// address has, or one outnumbered by another of the same folder and suffix
-/// (as for nginx).
-fn written_out(rules: &Rules, shape: &Shape, names: &[String]) -> bool {
-    let outnumbered = rules.shapes.iter().any(|(other, others)| {
-        other.dir == shape.dir
-            && other.suffix == shape.suffix
-            && other != shape
-            && (others.len(), &other.answer) > (names.len(), &shape.answer)
-    });
-    names.len() == 1 || outnumbered
-}
-
 /// The shapes in the order their rules go: the first that matches wins, so
 /// addresses written out come first, then files, then bare addresses.
 fn order(rules: &Rules) -> Vec<usize> {
     let mut order: Vec<usize> = (0..rules.shapes.len()).collect();
-    order.sort_by_key(|s| {
-        let (shape, names) = &rules.shapes[*s];
-        (!written_out(rules, shape, names), shape.suffix.is_empty())
-    });
+    order.sort_by_key(|s| (!rules.written_out(*s), rules.shapes[*s].0.suffix.is_empty()));
     order
 }
 
@@ -159,9 +141,9 @@ fn address(shape: &Shape, name: &str, group: bool) -> String {
 }
 
 /// The names of a shape's rules: each address written out, or one for all.
-fn names(rules: &Rules, shape: &Shape, names: &[String]) -> Vec<String> {
-    if written_out(rules, shape, names) {
-        names.iter().map(|n| escape(n)).collect()
+fn names(rules: &Rules, s: usize) -> Vec<String> {
+    if rules.written_out(s) {
+        rules.shapes[s].1.iter().map(|n| escape(n)).collect()
     } else {
         vec!["[^/]+".to_owned()]
     }
@@ -169,9 +151,9 @@ fn names(rules: &Rules, shape: &Shape, names: &[String]) -> Vec<String> {
 
 fn shape(out: &mut String, rules: &Rules, s: usize) {
     let base = &rules.base_path;
-    let (shape, all) = &rules.shapes[s];
+    let shape = &rules.shapes[s].0;
     let _ = writeln!(out, "# {}{NAME}{}", shape.dir, shape.suffix);
-    for name in names(rules, shape, all) {
+    for name in names(rules, s) {
         let pattern = address(shape, &name, true);
         match &shape.answer {
             Answer::File { class } => {

@@ -112,13 +112,7 @@ fn shapes(rules: &Rules) -> String {
     // which would match them too.
     let mut shared = Vec::new();
     for (s, (shape, names)) in rules.shapes.iter().enumerate() {
-        let outnumbered = rules.shapes.iter().any(|(other, others)| {
-            other.dir == shape.dir
-                && other.suffix == shape.suffix
-                && other != shape
-                && (others.len(), &other.answer) > (names.len(), &shape.answer)
-        });
-        if names.len() == 1 || outnumbered {
+        if rules.written_out(s) {
             for (n, name) in names.iter().enumerate() {
                 let path = format!("{base}{}{name}{}", shape.dir, shape.suffix);
                 let matcher = format!("gg_s{s}_{n}");

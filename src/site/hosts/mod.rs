@@ -147,6 +147,20 @@ impl Rules {
         rules
     }
 
+    /// Whether the addresses of shape `s` get a rule each rather than one
+    /// for all: a shape one address has, or one outnumbered by another of
+    /// the same folder and suffix (whose rule would match them too).
+    pub fn written_out(&self, s: usize) -> bool {
+        let (shape, names) = &self.shapes[s];
+        names.len() == 1
+            || self.shapes.iter().any(|(other, others)| {
+                other.dir == shape.dir
+                    && other.suffix == shape.suffix
+                    && other != shape
+                    && (others.len(), &other.answer) > (names.len(), &shape.answer)
+            })
+    }
+
     fn class(&mut self, headers: &[(String, String)], name: &str) -> usize {
         let mut content_type = String::new();
         let mut kept: Vec<(String, String)> = Vec::new();

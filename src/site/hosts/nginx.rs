@@ -100,13 +100,7 @@ pub fn server(rules: &Rules, site: &Site) -> String {
     // bare addresses, as regular expressions are tried in order.
     let mut shared = Vec::new();
     for (s, (shape, names)) in rules.shapes.iter().enumerate() {
-        let outnumbered = rules.shapes.iter().any(|(other, others)| {
-            other.dir == shape.dir
-                && other.suffix == shape.suffix
-                && other != shape
-                && (others.len(), &other.answer) > (names.len(), &shape.answer)
-        });
-        if names.len() == 1 || outnumbered {
+        if rules.written_out(s) {
             for name in names {
                 let path = format!("{base}{}{name}{}", shape.dir, shape.suffix);
                 let _ = writeln!(out, "location = {path} {{");
