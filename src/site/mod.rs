@@ -239,10 +239,8 @@ pub fn write(snapshot: Snapshot, out: &Path, options: &Options) -> Result<Writte
             SPARQL_PAGE.into(),
             vec![html],
         ));
-        for (path, default) in negotiating {
-            let negotiated = negotiate(&router, &base_path, &path, &default, &folder).await?;
-            site.negotiated.push(negotiated);
-        }
+        site.negotiated
+            .extend(negotiate_all(&router, &base_path, negotiating, &folder).await?);
         let probe = format!("{base_path}{}", plan::NOT_FOUND_PROBE);
         let answer = render::get(&router, &probe, Some(BROWSER))
             .await
@@ -344,6 +342,36 @@ async fn fetch_one(
         file,
         headers: answer.headers,
     })
+}
+
+/// [`negotiate`] for every address that negotiates, on every core, in the
+/// order of their paths.
+async fn negotiate_all(
+    router: &Router,
+    base_path: &str,
+    negotiating: Vec<(String, Answer)>,
+    folder: &Arc<Mutex<Folder>>,
+) -> Result<Vec<Negotiated>, SiteError> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
+    let negotiating = Arc::new(negotiating);
+    let mut tasks = tokio::task::JoinSet::new();
+    for worker in 0..workers {
+        let (router, base_path) = (router.clone(), base_path.to_owned());
+        let (negotiating, folder) = (negotiating.clone(), folder.clone());
+        tasks.spawn(async move {
+            let mut done = Vec::new();
+            for (path, default) in negotiating.iter().skip(worker).step_by(workers) {
+                done.push(negotiate(&router, &base_path, path, default, &folder).await?);
+            }
+            Ok::<_, SiteError>(done)
+        });
+    }
+    let mut all = Vec::with_capacity(negotiating.len());
+    while let Some(done) = tasks.join_next().await {
+        all.extend(done.map_err(|e| render_error("the site", 0, e.to_string()))??);
+    }
+    all.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(all)
 }
 
 /// Asks a negotiating address for each type in [`probes`] and files each
