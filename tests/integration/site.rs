@@ -111,7 +111,19 @@ pub struct Host {
 }
 
 impl Drop for Host {
+    /// SIGTERM first: nginx and Apache stop their workers then, where
+    /// SIGKILL would leave them serving (and holding the test's output).
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -150,6 +162,12 @@ pub fn has(program: &str) -> bool {
 
 /// Debian's nginx serving `site` with the rules glossgraph wrote there.
 fn nginx(site: &Path) -> Option<Host> {
+    nginx_at(site, site)
+}
+
+/// nginx whose `root` is `root`, serving the site in `site` (`root` itself,
+/// or the folder at the base IRI's path under it).
+fn nginx_at(root: &Path, site: &Path) -> Option<Host> {
     if !has("nginx") {
         require("nginx is not installed", "apt-get install nginx");
         return None;
@@ -162,7 +180,7 @@ fn nginx(site: &Path) -> Option<Host> {
         "daemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 64; }}\nhttp {{\n  access_log off;\n  client_body_temp_path {d}; proxy_temp_path {d}; fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};\n  include {http};\n  server {{\n    listen 127.0.0.1:{port};\n    root {root};\n    include {server};\n  }}\n}}\n",
         http = rules.join("nginx-http.conf").display(),
         server = rules.join("nginx-server.conf").display(),
-        root = site.display(),
+        root = root.display(),
     );
     let conf_path = dir.path().join("nginx.conf");
     std::fs::write(&conf_path, conf).expect("nginx.conf written");
@@ -254,8 +272,20 @@ pub fn site_of_data() -> (tempfile::TempDir, PathBuf) {
 
 /// Every (path, Accept) pair of the table, on `host` against `serve`.
 pub fn answers_as_serve(host: &Host, serve: &ServeProcess) {
+    answers_as_serve_under(host, serve, "");
+}
+
+/// As [`answers_as_serve`], for a glossary whose base IRI's path is
+/// `prefix` followed by `/`.
+fn answers_as_serve_under(host: &Host, serve: &ServeProcess, prefix: &str) {
     let mut differences = Vec::new();
     for path in PATHS {
+        // The vocabulary's own IRI is outside a base with a path: `serve`
+        // answers there, a site under the path holds nothing there.
+        if !prefix.is_empty() && path.starts_with("/glossgraph/") {
+            continue;
+        }
+        let path = &format!("{prefix}{path}");
         for accept in ACCEPTS {
             let want = fetch(&format!("{}{path}", serve.url), *accept);
             let got = fetch(&format!("{}{path}", host.url), *accept);
@@ -301,6 +331,38 @@ pub fn answers_as_serve(host: &Host, serve: &ServeProcess) {
         differences.len(),
         differences.join("\n")
     );
+}
+
+/// A glossary published under a path (`https://…/glossary/`): its folder is
+/// `glossary/` under nginx's root, and every address is under that path.
+#[test]
+fn nginx_answers_as_serve_under_a_base_path() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("a folder");
+    copy_tree(&root().join("data"), &data);
+    let settings = data.join("glossary.toml");
+    let text = std::fs::read_to_string(&settings).expect("settings");
+    let text = text.replace(
+        "base = \"https://eu-ai.glossgraph.org/\"",
+        "base = \"https://eu-ai.glossgraph.org/glossary/\"",
+    );
+    std::fs::write(&settings, text).expect("settings written");
+    let written = glossgraph(
+        dir.path(),
+        &["site", "-o", "out/glossary", "--host", "nginx"],
+    );
+    assert!(
+        written.status.success(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    let out = dir.path().join("out");
+    let Some(host) = nginx_at(&out, &out.join("glossary")) else {
+        return;
+    };
+    let serve = ServeProcess::start(dir.path(), &[], &[], &[]);
+    answers_as_serve_under(&host, &serve, "/glossary");
 }
 
 #[test]
