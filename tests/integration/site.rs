@@ -249,19 +249,23 @@ fn fetch(url: &str, accept: Option<&str>) -> Seen {
 
 /// The site of `data/`, written by the binary into a new folder.
 pub fn site_of_data() -> (tempfile::TempDir, PathBuf) {
+    site_of_data_with(&[])
+}
+
+/// As [`site_of_data`], with more of `site`'s options (`--host apache`).
+pub fn site_of_data_with(options: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = dir.path().join("site");
     let data = root().join("data");
-    let written = glossgraph(
-        dir.path(),
-        &[
-            "--data",
-            data.to_str().expect("a path"),
-            "site",
-            "-o",
-            "site",
-        ],
-    );
+    let mut args = vec![
+        "--data",
+        data.to_str().expect("a path"),
+        "site",
+        "-o",
+        "site",
+    ];
+    args.extend_from_slice(options);
+    let written = glossgraph(dir.path(), &args);
     assert!(
         written.status.success(),
         "{}",

@@ -2,8 +2,8 @@
 //! nothing but the `.htaccess` glossgraph wrote, answers every client as
 //! `serve` does.
 
-use crate::site::{Host, answers_as_serve, free_port, has};
-use crate::util::{ServeProcess, glossgraph, require, root};
+use crate::site::{Host, answers_as_serve, free_port, has, site_of_data_with};
+use crate::util::{ServeProcess, require, root};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -67,26 +67,8 @@ fn apache(site: &Path) -> Option<Host> {
 
 #[test]
 fn site_apache_with_the_written_rules_answers_as_serve() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let data = root().join("data");
-    let written = glossgraph(
-        dir.path(),
-        &[
-            "--data",
-            data.to_str().expect("a path"),
-            "site",
-            "--host",
-            "apache",
-            "-o",
-            "site",
-        ],
-    );
-    assert!(
-        written.status.success(),
-        "{}",
-        String::from_utf8_lossy(&written.stderr)
-    );
-    let Some(host) = apache(&dir.path().join("site")) else {
+    let (_dir, site) = site_of_data_with(&["--host", "apache"]);
+    let Some(host) = apache(&site) else {
         return;
     };
     let serve = ServeProcess::start(&root(), &["--data", "data"], &[], &[]);
