@@ -283,27 +283,48 @@ async fn fetch_all(
     addresses: Vec<plan::Address>,
     folder: &Arc<Mutex<Folder>>,
 ) -> Result<Vec<(String, Outcome)>, SiteError> {
+    let (router, base_path, folder) = (router.clone(), base_path.to_owned(), folder.clone());
+    let mut all = on_every_core(addresses, move |addresses, i| {
+        let (router, base_path, folder) = (router.clone(), base_path.clone(), folder.clone());
+        async move {
+            let address = &addresses[i];
+            let outcome = fetch_one(&router, &base_path, address, &folder).await?;
+            Ok((address.path.clone(), outcome))
+        }
+    })
+    .await?;
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(all)
+}
+
+/// `work(items, i)` for each item, in twice as many tasks as there are
+/// cores (rendering waits on nothing, but answers differ in cost), each
+/// taking every n-th item; the results in no particular order.
+async fn on_every_core<T, R, F, Fut>(items: Vec<T>, work: F) -> Result<Vec<R>, SiteError>
+where
+    T: Send + Sync + 'static,
+    R: Send + 'static,
+    F: Fn(Arc<Vec<T>>, usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<R, SiteError>> + Send + 'static,
+{
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
-    let addresses = Arc::new(addresses);
+    let items = Arc::new(items);
+    let work = Arc::new(work);
     let mut tasks = tokio::task::JoinSet::new();
     for worker in 0..workers {
-        let (router, base_path) = (router.clone(), base_path.to_owned());
-        let (addresses, folder) = (addresses.clone(), folder.clone());
+        let (items, work) = (items.clone(), work.clone());
         tasks.spawn(async move {
             let mut done = Vec::new();
-            for address in addresses.iter().skip(worker).step_by(workers) {
-                let outcome = fetch_one(&router, &base_path, address, &folder).await?;
-                done.push((address.path.clone(), outcome));
+            for i in (worker..items.len()).step_by(workers) {
+                done.push(work(items.clone(), i).await?);
             }
             Ok::<_, SiteError>(done)
         });
     }
-    let mut all = Vec::with_capacity(addresses.len());
+    let mut all = Vec::with_capacity(items.len());
     while let Some(done) = tasks.join_next().await {
-        let done = done.map_err(|e| render_error("the site", 0, e.to_string()))??;
-        all.extend(done);
+        all.extend(done.map_err(|e| render_error("the site", 0, e.to_string()))??);
     }
-    all.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(all)
 }
 
@@ -352,24 +373,15 @@ async fn negotiate_all(
     negotiating: Vec<(String, Answer)>,
     folder: &Arc<Mutex<Folder>>,
 ) -> Result<Vec<Negotiated>, SiteError> {
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
-    let negotiating = Arc::new(negotiating);
-    let mut tasks = tokio::task::JoinSet::new();
-    for worker in 0..workers {
-        let (router, base_path) = (router.clone(), base_path.to_owned());
-        let (negotiating, folder) = (negotiating.clone(), folder.clone());
-        tasks.spawn(async move {
-            let mut done = Vec::new();
-            for (path, default) in negotiating.iter().skip(worker).step_by(workers) {
-                done.push(negotiate(&router, &base_path, path, default, &folder).await?);
-            }
-            Ok::<_, SiteError>(done)
-        });
-    }
-    let mut all = Vec::with_capacity(negotiating.len());
-    while let Some(done) = tasks.join_next().await {
-        all.extend(done.map_err(|e| render_error("the site", 0, e.to_string()))??);
-    }
+    let (router, base_path, folder) = (router.clone(), base_path.to_owned(), folder.clone());
+    let mut all = on_every_core(negotiating, move |negotiating, i| {
+        let (router, base_path, folder) = (router.clone(), base_path.clone(), folder.clone());
+        async move {
+            let (path, default) = &negotiating[i];
+            negotiate(&router, &base_path, path, default, &folder).await
+        }
+    })
+    .await?;
     all.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(all)
 }
