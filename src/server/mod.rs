@@ -165,7 +165,14 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/queries", get(queries::list))
         .route("/queries/{name}", get(queries::run_named))
-        .route("/store", get(resource::graph_store))
+        .route(
+            "/store",
+            get(resource::graph_store).fallback(resource::graph_store_write),
+        )
+        .route(
+            "/store/{*path}",
+            get(resource::graph_store_path).fallback(resource::graph_store_write),
+        )
         .route("/resource", get(resource::resource))
         .route("/search", get(search::page))
         .route("/api/search", get(search::api))

@@ -18,8 +18,8 @@ use crate::vocab::GG_ONTOLOGY;
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::Response;
 use axum::http::header::{self, HeaderMap};
+use axum::http::{Response, StatusCode};
 use oxigraph::model::{NamedNode, NamedNodeRef, Triple};
 
 /// The files built into the binary, by their path under the root, with their
@@ -653,6 +653,28 @@ pub async fn graph_store(
         &content_type(offer.sent),
         &extra,
         || rdf(&snapshot, triples, format),
+    )
+}
+
+/// Any other method on `/store` (PUT, POST, DELETE, PATCH): the endpoint only
+/// reads, so a write is refused with 405, saying where writes go instead.
+pub async fn graph_store_write() -> AppError {
+    AppError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "this Graph Store Protocol endpoint is read-only: it answers GET and HEAD; \
+         the graph is built from the glossary's sources, and `glossgraph push URL` \
+         sends it to a triple store that takes writes",
+    )
+    .with_header(header::ALLOW, "GET, HEAD")
+}
+
+/// `GET /store/…`: direct graph identification, which `/store` does not offer:
+/// glossgraph names its graphs after the concepts they describe, so no graph
+/// IRI lies under `/store/`.
+pub async fn graph_store_path() -> AppError {
+    AppError::not_found(
+        "graphs are identified by the `graph` parameter, not by a path under /store: \
+         ask /store?graph=IRI (the IRI percent-encoded) or /store?default",
     )
 }
 
