@@ -5,9 +5,11 @@ mod check;
 mod cli;
 mod deploy;
 mod export;
+mod graph_store;
 mod import;
 mod interop;
 mod language;
+mod manifest;
 #[cfg(feature = "rocksdb")]
 mod persistent;
 mod queries;

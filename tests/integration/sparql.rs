@@ -3,10 +3,11 @@
 //! SPARQL 1.1 Protocol tests from `../shared/conformance/sparql11/protocol/`
 //! over a real port.
 
+use crate::manifest::{HT, MF, Manifest};
 use crate::util::{ServeProcess, TestApp, TestServer, built, client, project, root, state_of};
 use glossgraph::server::Limits;
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term};
+use oxigraph::model::{GraphName, NamedNode, Term};
 use oxigraph::store::Store;
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -345,21 +346,11 @@ fn w3c_protocol_tests() {
     let Some(dir) = crate::util::suite("conformance/sparql11/protocol") else {
         return;
     };
-    let manifest = Store::new().unwrap();
-    let base = "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest.ttl";
-    manifest
-        .load_from_reader(
-            oxigraph::io::RdfParser::from_format(RdfFormat::Turtle)
-                .with_base_iri(base)
-                .unwrap(),
-            std::fs::read(dir.join("manifest.ttl")).unwrap().as_slice(),
-        )
-        .unwrap();
-    let m = Manifest { store: &manifest };
-    let tests = m.list(m.one_iri(
-        &NamedNode::new_unchecked(base).into(),
-        "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#entries",
-    ));
+    let m = Manifest::load(
+        &dir,
+        "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest.ttl",
+    );
+    let tests = m.entries();
     assert_eq!(tests.len(), 34);
     let (mut query_passed, mut query_failed, mut update_refused) =
         (Vec::new(), Vec::new(), Vec::new());
@@ -393,60 +384,7 @@ fn w3c_protocol_tests() {
     assert_eq!(update_refused.len(), 14);
 }
 
-struct Manifest<'a> {
-    store: &'a Store,
-}
-
-const HT: &str = "http://www.w3.org/2011/http#";
-const MF: &str = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#";
-
-impl Manifest<'_> {
-    fn objects(&self, subject: &Term, predicate: &str) -> Vec<Term> {
-        let subject = match subject {
-            Term::NamedNode(n) => NamedOrBlankNode::from(n.clone()),
-            Term::BlankNode(b) => NamedOrBlankNode::from(b.clone()),
-            Term::Literal(_) => return Vec::new(),
-        };
-        self.store
-            .quads_for_pattern(
-                Some(subject.as_ref()),
-                Some(NamedNode::new_unchecked(predicate).as_ref()),
-                None,
-                None,
-            )
-            .map(|q| q.unwrap().object)
-            .collect()
-    }
-
-    fn one_iri(&self, subject: &Term, predicate: &str) -> Term {
-        self.objects(subject, predicate)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("{subject} has no {predicate}"))
-    }
-
-    fn text(&self, subject: &Term, predicate: &str) -> Option<String> {
-        self.objects(subject, predicate)
-            .into_iter()
-            .find_map(|o| match o {
-                Term::Literal(l) => Some(l.value().to_owned()),
-                _ => None,
-            })
-    }
-
-    fn list(&self, mut node: Term) -> Vec<Term> {
-        let mut items = Vec::new();
-        while node
-            != Term::from(NamedNode::new_unchecked(
-                "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil",
-            ))
-        {
-            items.push(self.one_iri(&node, "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"));
-            node = self.one_iri(&node, "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest");
-        }
-        items
-    }
-
+impl Manifest {
     /// Runs one test: its data in a fresh store, its requests against a fresh server.
     fn run(&self, test: &Term, dir: &std::path::Path) -> Result<(), String> {
         let store = Store::new().unwrap();
@@ -485,37 +423,9 @@ impl Manifest<'_> {
     }
 
     fn request(&self, server: &TestServer, request: &Term) -> Result<(), String> {
-        let path = self.text(request, &format!("{HT}absolutePath")).unwrap();
-        let path = path.replacen("/sparql/", "/sparql", 1);
-        let method = self.text(request, &format!("{HT}methodName")).unwrap();
-        let mut builder = client().request(
-            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
-            format!("{}{path}", server.url),
-        );
-        for header in self
-            .objects(request, &format!("{HT}headers"))
-            .into_iter()
-            .flat_map(|h| self.list(h))
-        {
-            let name = self.text(&header, &format!("{HT}fieldName")).unwrap();
-            let value = self.text(&header, &format!("{HT}fieldValue")).unwrap();
-            builder = builder.header(name, value);
-        }
-        if let Some(body) = self.objects(request, &format!("{HT}body")).first() {
-            let chars = self
-                .text(body, "http://www.w3.org/2011/content#chars")
-                .unwrap();
-            let encoding = self
-                .text(body, "http://www.w3.org/2011/content#characterEncoding")
-                .unwrap_or_default();
-            let bytes: Vec<u8> = if encoding.eq_ignore_ascii_case("UTF-16") {
-                chars.encode_utf16().flat_map(u16::to_be_bytes).collect()
-            } else {
-                chars.into_bytes()
-            };
-            builder = builder.body(bytes);
-        }
-        let response = builder.send().map_err(|e| e.to_string())?;
+        let mut http = self.http_request(request);
+        http.path = http.path.replacen("/sparql/", "/sparql", 1);
+        let response = http.send(&server.url).map_err(|e| e.to_string())?;
         let status = response.status().as_u16();
         let content_type = response
             .headers()
