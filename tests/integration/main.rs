@@ -20,4 +20,5 @@ mod site;
 mod site_apache;
 mod site_caddy;
 mod sparql;
+mod stores;
 mod util;
