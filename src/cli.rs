@@ -115,6 +115,70 @@ pub enum Command {
         #[arg(long, value_name = "URL", value_parser = absolute_http_url)]
         sparql_endpoint: Option<String>,
     },
+    /// Push the graph to a triple store (Virtuoso, GraphDB, Fuseki, an Oxigraph
+    /// server, …): every named graph of the build, over the SPARQL 1.1 Graph
+    /// Store Protocol or SPARQL Update, sending only the graphs that changed
+    /// since the last push and deleting those that are gone. The store keeps a
+    /// manifest of what was pushed in the graph BASE/glossgraph/push.
+    Push {
+        /// The store's Graph Store Protocol endpoint (an Oxigraph server's
+        /// `/store`, Virtuoso's `/sparql-graph-crud-auth`, Fuseki's
+        /// `/DATASET/data`), or with `--protocol update` its update endpoint.
+        #[arg(value_name = "URL", value_parser = absolute_http_url)]
+        url: String,
+        /// How to write: the Graph Store Protocol (PUT, POST, DELETE), or
+        /// SPARQL Update (DROP SILENT GRAPH, INSERT DATA) for stores whose
+        /// Graph Store Protocol is missing or limited.
+        #[arg(long, value_enum, default_value = "gsp")]
+        protocol: PushProtocol,
+        /// With `--protocol update`: the query endpoint the manifest is read
+        /// from. Default: URL.
+        #[arg(long, value_name = "URL", value_parser = absolute_http_url)]
+        query_endpoint: Option<String>,
+        /// The user for HTTP Basic or Digest authentication (whichever the
+        /// store asks for); the password comes from --password-env or
+        /// --password-file.
+        #[arg(long, requires = "password")]
+        user: Option<String>,
+        /// The environment variable that holds the password.
+        #[arg(long, value_name = "VAR", group = "password", requires = "user")]
+        password_env: Option<String>,
+        /// The file whose first line is the password.
+        #[arg(long, value_name = "FILE", group = "password", requires = "user")]
+        password_file: Option<PathBuf>,
+        /// The environment variable that holds a bearer token.
+        #[arg(long, value_name = "VAR", conflicts_with_all = ["user", "token_file"])]
+        token_env: Option<String>,
+        /// The file whose first line is a bearer token.
+        #[arg(long, value_name = "FILE", conflicts_with = "user")]
+        token_file: Option<PathBuf>,
+        /// Name the graphs in the store with this prefix in place of the base
+        /// IRI (graphs outside the base: PREFIX/external/ and their IRI, encoded).
+        #[arg(long, value_name = "IRI", value_parser = absolute_iri)]
+        graph_prefix: Option<String>,
+        /// Print what would be sent and deleted, and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Send every graph, whatever the store's manifest says.
+        #[arg(long)]
+        full: bool,
+        /// With `--protocol update`: load changed graphs into staging graphs,
+        /// then put everything in place with one update request (atomic on
+        /// stores that run an update request as one transaction).
+        #[arg(long)]
+        atomic: bool,
+        /// The largest request body, in MiB (a blank-node structure larger
+        /// than this goes whole).
+        #[arg(long, default_value_t = 4.0, value_name = "MIB")]
+        max_body: f64,
+        /// How many times a request that failed on the network or with a 5xx
+        /// is tried again (with backoff from half a second, doubling).
+        #[arg(long, default_value_t = 4, value_name = "N")]
+        retries: u32,
+        /// Give up a request after this many seconds.
+        #[arg(long, default_value_t = 300.0, value_name = "SECONDS")]
+        timeout: f64,
+    },
     /// Run a SPARQL query over the graph.
     Query {
         /// The query text.
@@ -286,6 +350,23 @@ pub enum SiteHost {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PushProtocol {
+    /// The SPARQL 1.1 Graph Store HTTP Protocol.
+    Gsp,
+    /// SPARQL 1.1 Update.
+    Update,
+}
+
+impl From<PushProtocol> for glossgraph::push::Protocol {
+    fn from(p: PushProtocol) -> Self {
+        match p {
+            PushProtocol::Gsp => Self::Gsp,
+            PushProtocol::Update => Self::Update,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum LogFormat {
     Text,
     Json,
@@ -342,6 +423,12 @@ fn absolute_http_url(text: &str) -> Result<String, String> {
             "`{text}` is not an absolute URL ({e}); give the endpoint's http:// or https:// address"
         )),
     }
+}
+
+fn absolute_iri(text: &str) -> Result<String, String> {
+    oxigraph::model::NamedNode::new(text)
+        .map(|n| n.into_string())
+        .map_err(|e| format!("`{text}` is not an absolute IRI ({e})"))
 }
 
 fn parse_param(text: &str) -> Result<(String, String), String> {

@@ -17,6 +17,7 @@ use crate::export::{ContextError, Exporter, Format};
 use crate::import::{self, ImportError};
 use crate::lint::{self, LintError};
 use crate::project::{Project, ProjectError};
+use crate::push::{self, PushError};
 use crate::query::{self, NamedQuery, QueryError};
 use crate::results::{self, ResultsFormat};
 use crate::server::{self, serve::ServeError, snapshot::SnapshotError};
@@ -64,6 +65,11 @@ pub enum CommandError {
     Serve(#[from] ServeError),
     #[error(transparent)]
     Site(#[from] SiteError),
+    #[error(transparent)]
+    Push(#[from] Box<PushError>),
+    /// A secret named on the command line that cannot be read.
+    #[error("{0}")]
+    Secret(String),
     #[error("cannot write {}", .path.display())]
     Write { path: PathBuf, source: io::Error },
     #[error("cannot read the current folder")]
@@ -107,6 +113,8 @@ impl CommandError {
             Self::Serve(e) => matches!(e, ServeError::Workers(_)),
             Self::UnknownConcept(_) => true,
             Self::Site(e) => matches!(e, SiteError::Foreign { .. } | SiteError::Manifest { .. }),
+            Self::Push(e) => e.is_input_mistake(),
+            Self::Secret(_) => true,
             Self::Export(_) | Self::Snapshot(_) | Self::Write { .. } | Self::CurrentDir(_) => false,
         };
         if mistake { 1 } else { 2 }
@@ -364,6 +372,73 @@ pub fn site(
         written,
         dir,
         seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// What `push` did.
+pub struct PushReport {
+    pub warnings: Vec<Diagnostic>,
+    pub pushed: push::Pushed,
+    pub url: String,
+}
+
+impl fmt::Display for PushReport {
+    /// A dry run's plan, a line per graph.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.pushed.dry_run {
+            for (graph, triples) in &self.pushed.sent {
+                writeln!(f, "put <{graph}> ({triples} triples)")?;
+            }
+            for graph in &self.pushed.deleted {
+                writeln!(f, "delete <{graph}>")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Report for PushReport {
+    fn diagnostics(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+    fn summary(&self) -> Option<String> {
+        let p = &self.pushed;
+        let triples: usize = p.sent.iter().map(|(_, n)| n).sum();
+        let what = format!(
+            "{} graph(s) ({triples} triples), delete {}, {} unchanged",
+            p.sent.len(),
+            p.deleted.len(),
+            p.unchanged
+        );
+        Some(if p.dry_run {
+            format!("glossgraph: a push to {} would send {what}", self.url)
+        } else if p.sent.is_empty() && p.deleted.is_empty() && p.requests <= 1 {
+            format!(
+                "glossgraph: {} is up to date ({} graph(s))",
+                self.url, p.unchanged
+            )
+        } else {
+            format!(
+                "glossgraph: pushed to {} in {:.1} s: sent {what}; {} request(s), {} in bodies",
+                self.url,
+                p.seconds,
+                p.requests,
+                push::size(p.bytes as f64)
+            )
+        })
+    }
+}
+
+/// `push`: builds the graph and pushes it to the store `options` name.
+pub fn push(context: &Context, options: &push::Options) -> Result<PushReport, CommandError> {
+    let project = context.project()?;
+    let built = build::build(&project, &context.store)?;
+    let pushed =
+        push::push(&built.store, project.config.base.as_str(), options).map_err(Box::new)?;
+    Ok(PushReport {
+        warnings: built.warnings,
+        pushed,
+        url: options.url.clone(),
     })
 }
 

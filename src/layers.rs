@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["check", "convert"],
     &["build"],
     // Readers of the built graph.
-    &["export", "query", "search"],
+    &["export", "push", "query", "search"],
     &["results"],
     &["import", "lint", "server"],
     &["site"],

@@ -8,7 +8,7 @@
 //! the pipeline: `source` reads entries, `check` finds mistakes across them,
 //! `convert` turns them into quads, `build` loads them into the store → the
 //! readers of the built graph (`export`, `query`, `search`, `lint`,
-//! `server`, `import`) → `commands`, which the binary calls.
+//! `server`, `import`, `push`) → `commands`, which the binary calls.
 
 pub mod build;
 pub mod check;
@@ -27,6 +27,7 @@ pub mod ontology;
 pub mod order;
 pub mod parallel;
 pub mod project;
+pub mod push;
 pub mod query;
 pub mod results;
 pub mod search;

@@ -10,7 +10,7 @@ use glossgraph::build::StoreChoice;
 use glossgraph::commands::{self, CommandError, Context, LintOutput, QueryText, Report, Serving};
 use glossgraph::diagnostic::{Chain, Diagnostic};
 use glossgraph::import::{self, FetchLimits};
-use glossgraph::{lint, server, site};
+use glossgraph::{lint, push, server, site};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -135,6 +135,53 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
                 sparql_endpoint: sparql_endpoint.as_deref(),
             };
             finish(&commands::site(&context, &output, &options)?)
+        }
+        Command::Push {
+            url,
+            protocol,
+            query_endpoint,
+            user,
+            password_env,
+            password_file,
+            token_env,
+            token_file,
+            graph_prefix,
+            dry_run,
+            full,
+            atomic,
+            max_body,
+            retries,
+            timeout,
+        } => {
+            let credentials = match (user, token_env, token_file) {
+                (Some(user), _, _) => push::Credentials::User {
+                    user,
+                    password: secret(
+                        password_env.as_deref(),
+                        password_file.as_deref(),
+                        "--password",
+                    )?,
+                },
+                (None, None, None) => push::Credentials::None,
+                (None, env, file) => {
+                    push::Credentials::Token(secret(env.as_deref(), file.as_deref(), "--token")?)
+                }
+            };
+            let options = push::Options {
+                url,
+                protocol: protocol.into(),
+                query_url: query_endpoint,
+                credentials,
+                graph_prefix,
+                dry_run,
+                full,
+                atomic,
+                max_body: (max_body.max(0.001) * 1024.0 * 1024.0) as usize,
+                retries,
+                timeout: seconds(timeout),
+                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            };
+            finish(&commands::push(&context, &options)?)
         }
         Command::Query {
             query,
@@ -279,6 +326,38 @@ fn import(context: &Context, what: ImportCommand) -> Result<u8, CommandError> {
 
 /// Prints a report: its findings and summary on standard error, the rest on
 /// standard output.
+/// A password or token, from the environment variable `env` or the first
+/// line of `file` (never from the command line, where `ps` shows it).
+fn secret(
+    env: Option<&str>,
+    file: Option<&std::path::Path>,
+    option: &str,
+) -> Result<String, CommandError> {
+    let value = match (env, file) {
+        (Some(var), _) => std::env::var(var).map_err(|_| {
+            CommandError::Secret(format!(
+                "the environment variable {var} named by {option}-env is not set (or not UTF-8)"
+            ))
+        })?,
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .map_err(|e| {
+                CommandError::Secret(format!(
+                    "{} named by {option}-file cannot be read: {e}",
+                    path.display()
+                ))
+            })?
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+        (None, None) => unreachable!("clap requires one"),
+    };
+    if value.is_empty() {
+        return Err(CommandError::Secret(format!("{option} is empty")));
+    }
+    Ok(value)
+}
+
 fn finish(report: &dyn Report) -> Result<u8, CommandError> {
     print_diagnostics(report.diagnostics());
     commands::write_output(None, |out| write!(out, "{report}"))?;

@@ -12,6 +12,7 @@ mod language;
 mod manifest;
 #[cfg(feature = "rocksdb")]
 mod persistent;
+mod push;
 mod queries;
 mod reconcile;
 mod search;

@@ -23,6 +23,8 @@ pub struct ExternalStore {
     pub gsp: String,
     /// SPARQL 1.1 Update behind the same authentication as `gsp`.
     pub update_auth: String,
+    /// Queries behind the same authentication as `gsp`.
+    pub query_auth: String,
     /// The user and password `gsp` and `update_auth` ask for (Digest).
     pub credentials: Option<(&'static str, &'static str)>,
     child: Child,
@@ -107,6 +109,7 @@ impl ExternalStore {
             update: format!("{url}/update"),
             gsp: format!("{url}/store"),
             update_auth: format!("{url}/update"),
+            query_auth: format!("{url}/query"),
             credentials: None,
             child,
             dir,
@@ -160,6 +163,7 @@ impl ExternalStore {
             update: format!("{url}/sparql"),
             gsp: format!("{url}/sparql-graph-crud-auth"),
             update_auth: format!("{url}/sparql-auth"),
+            query_auth: format!("{url}/sparql-auth"),
             credentials: Some(("dba", "dba")),
             child,
             dir,
