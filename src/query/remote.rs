@@ -89,20 +89,22 @@ pub fn under_base(text: &str, base: &str) -> String {
     format!("BASE <{base}>\n{text}")
 }
 
-/// `endpoint` with a request's dataset in its query string, as the protocol
-/// sends it beside a query in the body.
-pub fn with_dataset(endpoint: &Url, default_graphs: &[String], named_graphs: &[String]) -> Url {
-    let mut url = endpoint.clone();
-    if !default_graphs.is_empty() || !named_graphs.is_empty() {
-        let mut pairs = url.query_pairs_mut();
-        for graph in default_graphs {
-            pairs.append_pair("default-graph-uri", graph);
-        }
-        for graph in named_graphs {
-            pairs.append_pair("named-graph-uri", graph);
-        }
+/// The media type of the body [`form`] writes.
+pub const FORM: &str = "application/x-www-form-urlencoded";
+
+/// The body of a query request: the query and its dataset as a form, the
+/// one way of the protocol every store takes (Virtuoso 7 never answers a
+/// query sent as `application/sparql-query`).
+pub fn form(text: &str, default_graphs: &[String], named_graphs: &[String]) -> String {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    form.append_pair("query", text);
+    for graph in default_graphs {
+        form.append_pair("default-graph-uri", graph);
     }
-    url
+    for graph in named_graphs {
+        form.append_pair("named-graph-uri", graph);
+    }
+    form.finish()
 }
 
 /// Reads a store's answer, sent as `content_type`, to `query`: the results
@@ -132,13 +134,36 @@ pub fn read_answer<'a>(
     let format = QueryResultsFormat::from_media_type(content_type)
         .filter(|f| *f != QueryResultsFormat::Csv)
         .ok_or_else(format_error)?;
-    QueryResultsParser::from_format(format)
+    let fault = |cause: String| RemoteError::Answer {
+        url: url.to_string(),
+        cause,
+    };
+    let results = QueryResultsParser::from_format(format)
         .for_reader(body)
         .map(QueryResults::from)
-        .map_err(|e| RemoteError::Answer {
-            url: url.to_string(),
-            cause: e.to_string(),
-        })
+        .map_err(|e| fault(e.to_string()))?;
+    match (query, results) {
+        (Query::Ask { .. }, QueryResults::Solutions(rows)) => {
+            ask_from_table(rows).map_err(|e| fault(innermost(&e)))
+        }
+        (_, results) => Ok(results),
+    }
+}
+
+/// The answer to ASK of a store that sends it as a table, as Virtuoso 7
+/// does: one variable (`__ASK_RETVAL`), a row holding 1 when true, no row
+/// (or 0) when false.
+fn ask_from_table(
+    rows: QuerySolutionIter<'_>,
+) -> Result<QueryResults<'static>, QueryEvaluationError> {
+    let mut answer = false;
+    for row in rows {
+        answer |= row?.values().iter().flatten().any(|value| match value {
+            Term::Literal(l) => !matches!(l.value(), "0" | "false"),
+            _ => true,
+        });
+    }
+    Ok(QueryResults::Boolean(answer))
 }
 
 /// A store's error answer as one line of at most `MESSAGE_CHARS`.
@@ -178,7 +203,7 @@ pub fn run(
 ) -> Result<QueryResults<'static>, QueryError> {
     let query = super::parse(text, base)?;
     let accept = accept(&query);
-    let sent = if bindings.is_empty() {
+    let text = if bindings.is_empty() {
         under_base(text, base)
     } else {
         // Its text is the bound query written out, under its base IRI.
@@ -201,9 +226,9 @@ pub fn run(
         .map_err(unreachable)?;
     let response = client
         .post(endpoint.clone())
-        .header(reqwest::header::CONTENT_TYPE, "application/sparql-query")
+        .header(reqwest::header::CONTENT_TYPE, FORM)
         .header(reqwest::header::ACCEPT, accept)
-        .body(sent)
+        .body(form(&text, &[], &[]))
         .send()
         .map_err(unreachable)?;
     let status = response.status();
@@ -286,23 +311,48 @@ mod tests {
     }
 
     #[test]
-    fn the_dataset_goes_in_the_query_string_beside_what_is_there() {
-        let endpoint = Url::parse("http://store.example/sparql?key=1").unwrap();
-        assert_eq!(with_dataset(&endpoint, &[], &[]), endpoint);
-        let url = with_dataset(
-            &endpoint,
+    fn the_query_and_its_dataset_are_sent_as_a_form() {
+        let body = form(
+            "ASK { ?s ?p \"a&b=c\" }",
             &["http://g.example/a b".into()],
             &["http://g.example/n?x=1&y".into()],
         );
-        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
         assert_eq!(
             pairs,
             [
-                ("key".into(), "1".into()),
+                ("query".into(), "ASK { ?s ?p \"a&b=c\" }".into()),
                 ("default-graph-uri".into(), "http://g.example/a b".into()),
                 ("named-graph-uri".into(), "http://g.example/n?x=1&y".into()),
             ]
         );
+    }
+
+    #[test]
+    fn an_ask_answered_as_a_table_is_a_boolean() {
+        let url = Url::parse("http://store.example/sparql").unwrap();
+        let ask = parsed("ASK { ?s ?p ?o }");
+        let table = |bindings: &str| {
+            format!(
+                r#"{{"head":{{"vars":["__ASK_RETVAL"]}},"results":{{"bindings":[{bindings}]}}}}"#
+            )
+        };
+        let one = r#"{"__ASK_RETVAL":{"type":"typed-literal","datatype":"http://www.w3.org/2001/XMLSchema#integer","value":"1"}}"#;
+        for (bindings, expected) in [(one, true), ("", false)] {
+            let text = table(bindings);
+            let answer = read_answer(
+                &ask,
+                "application/sparql-results+json",
+                text.as_bytes(),
+                &url,
+            );
+            assert!(
+                matches!(answer, Ok(QueryResults::Boolean(b)) if b == expected),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::AppState;
 use super::respond::{AppError, content_type, insert, typed};
 use super::snapshot::Snapshot;
 use super::sparql::{Serialization, evaluation_error, serialize, timed_out};
-use crate::query::remote::{self, accept, read_answer, under_base, with_dataset};
+use crate::query::remote::{self, FORM, accept, form, read_answer, under_base};
 use axum::body::{Body, Bytes};
 use axum::http::header::{self, HeaderMap};
 use axum::http::{Response, StatusCode};
@@ -74,12 +74,13 @@ pub async fn execute(
     let serialization = Serialization::negotiated(&query, headers);
     let limits = state.limits();
     let snapshot = state.snapshot();
+    let text = under_base(text, snapshot.config.base.as_str());
     let request = endpoint
         .client
-        .post(with_dataset(&endpoint.url, default_graphs, named_graphs))
-        .header(header::CONTENT_TYPE, "application/sparql-query")
+        .post(endpoint.url.clone())
+        .header(header::CONTENT_TYPE, FORM)
         .header(header::ACCEPT, accept(&query))
-        .body(under_base(text, snapshot.config.base.as_str()));
+        .body(form(&text, default_graphs, named_graphs));
     let asking = ask(
         endpoint,
         request,
