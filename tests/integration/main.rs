@@ -14,6 +14,7 @@ mod manifest;
 mod persistent;
 mod queries;
 mod reconcile;
+mod remote_sparql;
 mod search;
 mod server;
 mod site;
