@@ -28,8 +28,8 @@ const SOLUTIONS_ACCEPT: &str =
 const GRAPH_ACCEPT: &str =
     "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8, text/plain;q=0.5";
 
-/// How much of a store's error answer is kept for its message.
-const MESSAGE_BYTES: usize = 4096;
+/// How much of a store's error answer is read for its message.
+pub const MESSAGE_BYTES: usize = 4096;
 
 /// The longest message of a store's error that is passed on.
 const MESSAGE_CHARS: usize = 600;
@@ -243,10 +243,12 @@ pub fn run(
         .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let body = response.bytes().map_err(unreachable)?;
     if !status.is_success() {
-        let message = match (status.is_redirection(), location) {
-            (true, Some(to)) => format!("it moved to {to}; give that address"),
+        let mut body = Vec::new();
+        let read = response.take(MESSAGE_BYTES as u64).read_to_end(&mut body);
+        let message = match (status.is_redirection(), location, read) {
+            (true, Some(to), _) => format!("it moved to {to}; give that address"),
+            (_, _, Err(e)) => innermost(&e),
             _ => message(&body),
         };
         return Err(RemoteError::Status {
@@ -256,6 +258,7 @@ pub fn run(
         }
         .into());
     }
+    let body = response.bytes().map_err(unreachable)?;
     let fault = |cause: String| RemoteError::Answer {
         url: url.clone(),
         cause,

@@ -163,16 +163,27 @@ async fn ask(
 }
 
 /// What a store's answer other than 2xx becomes.
-async fn refused(endpoint: &SparqlEndpoint, response: reqwest::Response) -> AppError {
+async fn refused(endpoint: &SparqlEndpoint, mut response: reqwest::Response) -> AppError {
     let status = response.status();
     let location = response
         .headers()
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let message = match response.bytes().await {
-        Ok(body) => remote::message(&body),
-        Err(e) => remote::innermost(&e),
+    // Its start: a message, not whatever else a store may send.
+    let mut body = Vec::new();
+    let message = loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) if body.len() + chunk.len() < remote::MESSAGE_BYTES => {
+                body.extend_from_slice(&chunk);
+            }
+            Ok(Some(chunk)) => {
+                body.extend_from_slice(&chunk[..remote::MESSAGE_BYTES - body.len()]);
+                break remote::message(&body);
+            }
+            Ok(None) => break remote::message(&body),
+            Err(e) => break remote::innermost(&e),
+        }
     };
     let said = format!(
         "{} answered {}: {message}",
