@@ -8,6 +8,9 @@
 //! on a small store, an aggregate or sort over one) runs on the worker that
 //! received it for a few milliseconds at most, every other query on a
 //! blocking thread (see `AfterCancel` and `inline`).
+//!
+//! With `serve --sparql-endpoint`, a request read and checked here is
+//! answered by that store instead (`remote_sparql`).
 
 use super::negotiate::negotiate;
 use super::resource::{negotiate_rdf, rdf};
