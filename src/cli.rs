@@ -197,6 +197,10 @@ pub enum Command {
         /// CONSTRUCT and DESCRIBE) otherwise.
         #[arg(long, short, value_enum)]
         format: Option<QueryFormat>,
+        /// Send the query to the SPARQL store at URL (its query endpoint)
+        /// instead of running it on the built graph.
+        #[arg(long, value_name = "URL", value_parser = http_url)]
+        endpoint: Option<url::Url>,
     },
     /// List the named queries with their parameters.
     Queries,
@@ -226,6 +230,11 @@ pub enum Command {
         /// Refuse SPARQL answers with more rows than this.
         #[arg(long, default_value_t = 100_000, value_name = "ROWS")]
         max_results: usize,
+        /// Answer /sparql from the SPARQL store at URL (its query endpoint),
+        /// under the same rules and limits; pages, dumps and search still
+        /// come from the built graph.
+        #[arg(long, value_name = "URL", value_parser = http_url)]
+        sparql_endpoint: Option<url::Url>,
         /// The request log's format.
         #[arg(long, value_enum, default_value = "text")]
         log_format: LogFormat,
@@ -413,8 +422,13 @@ pub enum QueryFormat {
 
 /// An `http:` or `https:` URL a page can link to from any address.
 fn absolute_http_url(text: &str) -> Result<String, String> {
+    http_url(text).map(Into::into)
+}
+
+/// An absolute `http:` or `https:` URL.
+fn http_url(text: &str) -> Result<url::Url, String> {
     match url::Url::parse(text) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url.into()),
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
         Ok(url) => Err(format!(
             "`{text}` is a {}: URL; give the endpoint's http:// or https:// address",
             url.scheme()

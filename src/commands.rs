@@ -76,6 +76,8 @@ pub enum CommandError {
     CurrentDir(#[source] io::Error),
     #[error("there is no concept `{0}`; ids are entry file names without `.md`")]
     UnknownConcept(String),
+    #[error("cannot set up the client for the SPARQL store at {url}")]
+    Endpoint { url: String, source: reqwest::Error },
 }
 
 impl CommandError {
@@ -99,7 +101,7 @@ impl CommandError {
             Self::Project(e) | Self::Lint(LintError::Project(e)) => {
                 matches!(e, ProjectError::Config { .. } | ProjectError::NotFound(_))
             }
-            Self::Query(_) => true,
+            Self::Query(e) => !matches!(e, QueryError::Remote(r) if r.is_network()),
             Self::Lint(e) => matches!(e, LintError::Shapes(_) | LintError::ShapesIo { .. }),
             Self::Import(e) => match e {
                 ImportError::Fetch(e) => e.problem.is_input_mistake(),
@@ -111,6 +113,7 @@ impl CommandError {
                 | ImportError::Options(_) => true,
             },
             Self::Serve(e) => matches!(e, ServeError::Workers(_)),
+            Self::Endpoint { .. } => false,
             Self::UnknownConcept(_) => true,
             Self::Site(e) => matches!(e, SiteError::Foreign { .. } | SiteError::Manifest { .. }),
             Self::Push(e) => e.is_input_mistake(),
@@ -467,12 +470,15 @@ impl Report for Answer {
     }
 }
 
-/// `query`: runs a SPARQL query (text, file or named) with parameters.
+/// `query`: runs a SPARQL query (text, file or named) with parameters, on
+/// the built graph or, given an `endpoint`, on the SPARQL store there (the
+/// graph is then not built).
 pub fn query(
     context: &Context,
     query: QueryText,
     params: &[(String, String)],
     format: ResultsFormat,
+    endpoint: Option<&url::Url>,
 ) -> Result<Answer, CommandError> {
     let project = context.project()?;
     let named: Option<NamedQuery>;
@@ -503,9 +509,21 @@ pub fn query(
         }
         None => Vec::new(),
     };
-    let built = build::build(&project, &context.store)?;
     let exporter = Exporter::new(&project.config)?;
-    let answer = query::run(&built.store, &text, project.config.base.as_str(), bindings)?;
+    let base = project.config.base.as_str();
+    let built;
+    let warnings;
+    let answer = match endpoint {
+        Some(endpoint) => {
+            warnings = Vec::new();
+            query::remote::run(endpoint, &text, base, bindings)?
+        }
+        None => {
+            built = build::build(&project, &context.store)?;
+            warnings = built.warnings.clone();
+            query::run(&built.store, &text, base, bindings)?
+        }
+    };
     let mut out = Vec::new();
     results::write(
         answer,
@@ -519,7 +537,7 @@ pub fn query(
         source,
     })?;
     Ok(Answer {
-        warnings: built.warnings,
+        warnings,
         text: String::from_utf8_lossy(&out).into_owned(),
     })
 }
@@ -699,11 +717,19 @@ pub enum Serving<'a> {
 pub fn serve(
     context: &Context,
     limits: server::Limits,
+    sparql_endpoint: Option<url::Url>,
     bind: &str,
     watch: bool,
     mut said: impl FnMut(Serving<'_>) + Send + 'static,
 ) -> Result<(), CommandError> {
     let project = context.project()?;
+    let endpoint = sparql_endpoint
+        .map(|url| {
+            let shown = url.to_string();
+            server::remote_sparql::SparqlEndpoint::new(url)
+                .map_err(|source| CommandError::Endpoint { url: shown, source })
+        })
+        .transpose()?;
     let threads = server::serve::workers()?;
     let listeners = server::serve::Listeners::bind(bind, threads)?;
     let (address, workers) = (listeners.local_addr(), threads.get());
@@ -722,7 +748,8 @@ pub fn serve(
                 let graph = build::build(&project, &store)?;
                 let warnings = graph.warnings.clone();
                 let quads = graph.stats.quads;
-                let state = server::AppState::new(server::snapshot_of(&project, graph)?, limits);
+                let snapshot = server::snapshot_of(&project, graph)?;
+                let state = server::AppState::answering(snapshot, limits, endpoint);
                 opening.open(server::app(state.clone()));
                 said(Serving::Built {
                     address,

@@ -189,6 +189,7 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
             name,
             params,
             format,
+            endpoint,
         } => {
             let query = match (name, file, query) {
                 (Some(name), _, _) => QueryText::Named(name),
@@ -200,6 +201,7 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
                 query,
                 &params,
                 results_format(format),
+                endpoint.as_ref(),
             )?)
         }
         Command::Queries => finish(&commands::queries(&context)?),
@@ -226,6 +228,7 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
             watch,
             query_timeout,
             max_results,
+            sparql_endpoint,
             log_format,
         } => {
             init_log(log_format);
@@ -234,24 +237,31 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
                 max_result_rows: max_results,
                 ..server::Limits::default()
             };
-            commands::serve(&context, limits, &bind, watch, |said| match said {
-                Serving::Listening { address, workers } => eprintln!(
-                    "glossgraph: listening at http://{address}/ on {workers} threads; building the graph"
-                ),
-                Serving::Built {
-                    address,
-                    workers,
-                    quads,
-                    warnings,
-                } => {
-                    print_diagnostics(warnings);
-                    // On the thread that built, whose freed memory this is.
-                    release_free_memory();
-                    eprintln!(
-                        "glossgraph: serving {quads} quads at http://{address}/ on {workers} threads (Ctrl-C stops)"
-                    );
-                }
-            })?;
+            commands::serve(
+                &context,
+                limits,
+                sparql_endpoint,
+                &bind,
+                watch,
+                |said| match said {
+                    Serving::Listening { address, workers } => eprintln!(
+                        "glossgraph: listening at http://{address}/ on {workers} threads; building the graph"
+                    ),
+                    Serving::Built {
+                        address,
+                        workers,
+                        quads,
+                        warnings,
+                    } => {
+                        print_diagnostics(warnings);
+                        // On the thread that built, whose freed memory this is.
+                        release_free_memory();
+                        eprintln!(
+                            "glossgraph: serving {quads} quads at http://{address}/ on {workers} threads (Ctrl-C stops)"
+                        );
+                    }
+                },
+            )?;
             Ok(0)
         }
     }

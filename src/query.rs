@@ -12,7 +12,11 @@
 //! `VALUES` block opened the query's `WHERE` group, so filters and patterns in
 //! it see the value.
 //!
+//! `remote` sends the same queries to a SPARQL store elsewhere.
+//!
 //! Layer: a reader of the built graph; above `build`.
+
+pub mod remote;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos};
@@ -108,6 +112,8 @@ pub enum QueryError {
         base: String,
         source: oxigraph::model::IriParseError,
     },
+    #[error(transparent)]
+    Remote(#[from] remote::RemoteError),
 }
 
 impl NamedQuery {
@@ -321,19 +327,24 @@ pub fn run<'a>(
     base: &str,
     bindings: Vec<(Variable, Term)>,
 ) -> Result<QueryResults<'a>, QueryError> {
-    let query = SparqlParser::new()
+    let query = parse(text, base)?;
+    let mut prepared = SparqlEvaluator::new().for_query(bind(query, &bindings)?);
+    if prepared.dataset().is_default_dataset() {
+        prepared.dataset_mut().set_default_graph_as_union();
+    }
+    Ok(prepared.on_store(store).execute()?)
+}
+
+/// Parses a query, resolving relative IRIs against `base`.
+pub fn parse(text: &str, base: &str) -> Result<Query, QueryError> {
+    SparqlParser::new()
         .with_base_iri(base)
         .map_err(|e| QueryError::BadBase {
             base: base.to_owned(),
             source: e,
         })?
         .parse_query(text)
-        .map_err(|e| QueryError::Syntax(syntax_message(&e, text)))?;
-    let mut prepared = SparqlEvaluator::new().for_query(bind(query, &bindings)?);
-    if prepared.dataset().is_default_dataset() {
-        prepared.dataset_mut().set_default_graph_as_union();
-    }
-    Ok(prepared.on_store(store).execute()?)
+        .map_err(|e| QueryError::Syntax(syntax_message(&e, text)))
 }
 
 /// Joins a one-row `VALUES` of `bindings` into the query's top `WHERE` group,

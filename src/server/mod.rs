@@ -20,6 +20,7 @@ pub mod negotiate;
 mod queries;
 pub mod ready;
 mod reconcile;
+pub mod remote_sparql;
 mod resource;
 pub mod respond;
 pub mod search;
@@ -87,11 +88,24 @@ struct Shared {
     query_slots: Arc<Semaphore>,
     inline: Inline,
     started_at: SystemTime,
+    /// The store `/sparql` forwards to, if not the snapshot's own.
+    sparql_endpoint: Option<remote_sparql::SparqlEndpoint>,
 }
 
 impl AppState {
     pub fn new(snapshot: Snapshot, limits: Limits) -> Self {
+        Self::answering(snapshot, limits, None)
+    }
+
+    /// As `new`, with `/sparql` answered by the SPARQL store at `endpoint`
+    /// when there is one (pages, dumps and search still read `snapshot`).
+    pub fn answering(
+        snapshot: Snapshot,
+        limits: Limits,
+        endpoint: Option<remote_sparql::SparqlEndpoint>,
+    ) -> Self {
         Self(Arc::new(Shared {
+            sparql_endpoint: endpoint,
             snapshot: RwLock::new(Arc::new(snapshot)),
             query_slots: Arc::new(Semaphore::new(limits.max_concurrent_queries.max(1))),
             inline: Inline::new(limits.inline_budget.min(limits.query_timeout)),
@@ -131,6 +145,10 @@ impl AppState {
 
     fn started_at(&self) -> SystemTime {
         self.0.started_at
+    }
+
+    fn sparql_endpoint(&self) -> Option<&remote_sparql::SparqlEndpoint> {
+        self.0.sparql_endpoint.as_ref()
     }
 }
 

@@ -532,6 +532,8 @@ pub struct AppError {
     status: StatusCode,
     detail: String,
     extra: Vec<(HeaderName, String)>,
+    /// What the log says of a failure behind the server, beside `detail`.
+    cause: Option<String>,
 }
 
 impl AppError {
@@ -540,6 +542,7 @@ impl AppError {
             status,
             detail: detail.into(),
             extra: Vec::new(),
+            cause: None,
         }
     }
 
@@ -568,6 +571,15 @@ impl AppError {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, detail.to_string())
     }
 
+    /// A failure of the service behind the server (502): `detail` is shown
+    /// and names no internal address; `cause` is for the log only.
+    pub fn bad_gateway(detail: impl Into<String>, cause: impl std::fmt::Display) -> Self {
+        Self {
+            cause: Some(cause.to_string()),
+            ..Self::new(StatusCode::BAD_GATEWAY, detail)
+        }
+    }
+
     #[must_use]
     pub fn with_header(mut self, name: HeaderName, value: impl Into<String>) -> Self {
         self.extra.push((name, value.into()));
@@ -576,7 +588,9 @@ impl AppError {
 
     /// Whether the detail is the server's own, for the log only.
     fn is_internal(&self) -> bool {
-        self.status.is_server_error() && self.status != StatusCode::SERVICE_UNAVAILABLE
+        self.status.is_server_error()
+            && self.status != StatusCode::SERVICE_UNAVAILABLE
+            && self.cause.is_none()
     }
 }
 
@@ -586,6 +600,9 @@ impl IntoResponse for AppError {
             tracing::error!(status = self.status.as_u16(), error = %self.detail, "internal error");
             INTERNAL_DETAIL
         } else {
+            if let Some(cause) = &self.cause {
+                tracing::warn!(status = self.status.as_u16(), error = %cause, detail = %self.detail, "upstream failed");
+            }
             &self.detail
         };
         let body = serde_json::json!({
@@ -643,6 +660,13 @@ mod tests {
             assert!(status >= 500 && status != 503);
             assert_eq!(text, INTERNAL_DETAIL);
         }
+        assert_eq!(
+            detail(AppError::bad_gateway(
+                "the store cannot be reached",
+                "http://10.0.0.7:8890/sparql: connection refused"
+            )),
+            (502, "the store cannot be reached".to_owned())
+        );
     }
 
     #[test]

@@ -8,12 +8,15 @@
 //! on a small store, an aggregate or sort over one) runs on the worker that
 //! received it for a few milliseconds at most, every other query on a
 //! blocking thread (see `AfterCancel` and `inline`).
+//!
+//! With `serve --sparql-endpoint`, a request read and checked here is
+//! answered by that store instead (`remote_sparql`).
 
-use super::AppState;
 use super::negotiate::negotiate;
 use super::resource::{negotiate_rdf, rdf};
 use super::respond::{AppError, content_type, insert, typed};
 use super::snapshot::Snapshot;
+use super::{AppState, remote_sparql};
 use crate::export::Format;
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
@@ -237,6 +240,19 @@ async fn run(
         default_graphs: parse(&operation.default_graphs)?,
         named_graphs: parse(&operation.named_graphs)?,
     };
+    if let Some(endpoint) = state.sparql_endpoint() {
+        let (default_graphs, named_graphs) = (&operation.default_graphs, &operation.named_graphs);
+        return remote_sparql::execute(
+            endpoint,
+            state,
+            headers,
+            text,
+            query,
+            default_graphs,
+            named_graphs,
+        )
+        .await;
+    }
     let key = (text, &operation.default_graphs, &operation.named_graphs);
     execute(state, headers, &key, query, dataset).await
 }
@@ -339,7 +355,13 @@ pub async fn answer(
 ) -> Result<Response<Body>, AppError> {
     let max_rows = state.limits().max_result_rows;
     let body = evaluate_limited(state, key, query, dataset, move |results, snapshot| {
-        serialize(results, &serialization, &snapshot.exporter, max_rows)
+        serialize(
+            results,
+            &serialization,
+            &snapshot.exporter,
+            max_rows,
+            evaluation_error,
+        )
     })
     .await?;
     let mut response = typed(&content_type(serialization.media_type()), body);
@@ -401,15 +423,20 @@ where
         Ok(joined) => joined.map_err(AppError::internal)?,
         Err(_) => {
             cancel.cancel();
-            Err(AppError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!(
-                    "the query took longer than {} s and was stopped; narrow it or add a LIMIT",
-                    limits.query_timeout.as_secs_f32()
-                ),
-            ))
+            Err(timed_out(limits.query_timeout))
         }
     }
+}
+
+/// What a query stopped at the time limit answers.
+pub fn timed_out(limit: std::time::Duration) -> AppError {
+    AppError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "the query took longer than {} s and was stopped; narrow it or add a LIMIT",
+            limit.as_secs_f32()
+        ),
+    )
 }
 
 /// Stores of up to this many quads are small: there, reading every match of
@@ -589,11 +616,14 @@ pub fn too_many(max_rows: usize) -> AppError {
     )
 }
 
-fn serialize(
+/// Writes `results` in `serialization`, refusing more than `max_rows`; a
+/// fault met while reading them is answered as `fault` says.
+pub fn serialize(
     results: QueryResults<'_>,
     serialization: &Serialization,
     exporter: &crate::export::Exporter,
     max_rows: usize,
+    fault: impl Fn(QueryEvaluationError) -> AppError,
 ) -> Result<Vec<u8>, AppError> {
     match (results, serialization) {
         (QueryResults::Solutions(solutions), Serialization::Results(format)) => {
@@ -605,7 +635,7 @@ fn serialize(
                     return Err(too_many(max_rows));
                 }
                 writer
-                    .serialize(&solution.map_err(evaluation_error)?)
+                    .serialize(&solution.map_err(&fault)?)
                     .map_err(AppError::internal)?;
             }
             writer.finish().map_err(AppError::internal)
@@ -621,7 +651,7 @@ fn serialize(
                 if n >= max_rows {
                     return Err(too_many(max_rows));
                 }
-                graph.push(triple.map_err(evaluation_error)?);
+                graph.push(triple.map_err(&fault)?);
             }
             let mut out = Vec::new();
             exporter

@@ -15,6 +15,7 @@ mod persistent;
 mod push;
 mod queries;
 mod reconcile;
+mod remote_sparql;
 mod search;
 mod server;
 mod site;

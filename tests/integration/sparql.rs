@@ -343,6 +343,16 @@ fn named_queries_answer_with_typed_parameters() {
 /// The W3C SPARQL 1.1 Protocol tests, read from their manifest and run over HTTP.
 #[test]
 fn w3c_protocol_tests() {
+    let project =
+        glossgraph::project::Project::open(&root().join("tests/fixtures/server")).unwrap();
+    protocol_suite(|store| TestServer::start(state_of(&project, store, Limits::default())));
+}
+
+/// Runs the W3C SPARQL 1.1 Protocol tests, read from their manifest, over
+/// HTTP, each against the server `serve` starts for it given its data (a
+/// store holding the test's graphs): all 20 query-side tests must pass and
+/// the 14 update-side ones be refused (the endpoint is read-only).
+pub fn protocol_suite(mut serve: impl FnMut(Store) -> TestServer) {
     let Some(dir) = crate::util::suite("conformance/sparql11/protocol") else {
         return;
     };
@@ -360,7 +370,7 @@ fn w3c_protocol_tests() {
             .rsplit('#')
             .next()
             .is_some_and(|local| local.contains("update"));
-        let result = m.run(&test, &dir);
+        let result = m.run(&test, &dir, &mut serve);
         match (update_side, result) {
             (false, Ok(())) => query_passed.push(name),
             (false, Err(e)) => query_failed.push(format!("{name}: {e}")),
@@ -385,8 +395,14 @@ fn w3c_protocol_tests() {
 }
 
 impl Manifest {
-    /// Runs one test: its data in a fresh store, its requests against a fresh server.
-    fn run(&self, test: &Term, dir: &std::path::Path) -> Result<(), String> {
+    /// Runs one test: its data in a fresh store, its requests against the
+    /// server `serve` starts for it.
+    fn run(
+        &self,
+        test: &Term,
+        dir: &std::path::Path,
+        serve: &mut impl FnMut(Store) -> TestServer,
+    ) -> Result<(), String> {
         let store = Store::new().unwrap();
         for data in self.objects(
             test,
@@ -412,9 +428,7 @@ impl Manifest {
                     .unwrap();
             }
         }
-        let project =
-            glossgraph::project::Project::open(&root().join("tests/fixtures/server")).unwrap();
-        let server = TestServer::start(state_of(&project, store, Limits::default()));
+        let server = serve(store);
         let action = self.one_iri(test, &format!("{MF}action"));
         for request in self.list(self.one_iri(&action, &format!("{HT}requests"))) {
             self.request(&server, &request)?;

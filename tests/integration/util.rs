@@ -381,13 +381,20 @@ pub fn state_of(
     store: oxigraph::store::Store,
     limits: glossgraph::server::Limits,
 ) -> glossgraph::server::AppState {
+    glossgraph::server::AppState::new(snapshot_of(project, store), limits)
+}
+
+/// What a server serves of a project and a store built from it.
+pub fn snapshot_of(
+    project: &Project,
+    store: oxigraph::store::Store,
+) -> glossgraph::server::snapshot::Snapshot {
     let queries = glossgraph::query::named_queries(&project.queries_dir()).unwrap_or_default();
-    let snapshot = glossgraph::server::snapshot::Snapshot::new(
+    glossgraph::server::snapshot::Snapshot::new(
         store,
         project.config.clone(),
         project.ontology.clone(),
         queries,
     )
-    .expect("snapshot");
-    glossgraph::server::AppState::new(snapshot, limits)
+    .expect("snapshot")
 }
