@@ -13,7 +13,7 @@
 //! `--atomic` (SPARQL Update only) loads changed graphs into staging graphs
 //! first, then moves them into place, deletes the removed ones and writes
 //! the manifest in one update request, which stores that run an update
-//! request as one transaction (Oxigraph, Fuseki, GraphDB, RDF4J) apply all
+//! request as one transaction (Oxigraph does) apply all
 //! at once.
 //!
 //! Layer: publishing, above build; beside `site`.
