@@ -422,3 +422,111 @@ fn assert_holds_before_edit(store: &ExternalStore, held: &BTreeSet<String>) {
     assert!(held.contains(&format!("{BASE}concept/push-test")));
     assert_eq!(&store.graph_names(BASE), held);
 }
+
+/// nginx in front of `store`: `/basic/` asks for HTTP Basic (user `editor`,
+/// password `s3cret`), `/bearer/` for the bearer token `t0ken`.
+fn guarded(store: &ExternalStore) -> Option<crate::site::Host> {
+    if !crate::site::has("nginx") {
+        crate::util::require("nginx is not installed", "apt-get install nginx");
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let d = dir.path().display();
+    let port = crate::site::free_port();
+    let upstream = url::Url::parse(&store.gsp).expect("a URL");
+    let upstream = upstream.authority();
+    std::fs::write(dir.path().join("users"), "editor:{PLAIN}s3cret\n").expect("written");
+    let conf = format!(
+        "daemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 64; }}\n\
+         http {{\n  access_log off;\n  client_max_body_size 64m;\n  client_body_temp_path {d}; proxy_temp_path {d}; fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};\n\
+         server {{\n    listen 127.0.0.1:{port};\n\
+         location /basic/ {{ auth_basic \"store\"; auth_basic_user_file {d}/users; proxy_pass http://{upstream}/; }}\n\
+         location /bearer/ {{ if ($http_authorization != \"Bearer t0ken\") {{ return 401; }} proxy_pass http://{upstream}/; }}\n\
+         location / {{ return 404; }}\n  }}\n}}\n"
+    );
+    std::fs::write(dir.path().join("nginx.conf"), conf).expect("written");
+    let child = std::process::Command::new("nginx")
+        .arg("-c")
+        .arg(dir.path().join("nginx.conf"))
+        .arg("-p")
+        .arg(dir.path())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("nginx starts");
+    let log = dir.path().join("error.log");
+    Some(
+        crate::site::Host {
+            name: "nginx",
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            _dir: dir,
+        }
+        .ready(&log),
+    )
+}
+
+#[test]
+fn basic_and_bearer_authentication_from_a_file_or_the_environment() {
+    let Some(store) = ExternalStore::oxigraph() else {
+        return;
+    };
+    let Some(nginx) = guarded(&store) else {
+        return;
+    };
+    let dir = glossary();
+    let d = dir.path();
+    let secrets = tempfile::tempdir().expect("a temporary folder");
+    let file = |name: &str, text: &str| {
+        let path = secrets.path().join(name);
+        std::fs::write(&path, text).expect("written");
+        path.display().to_string()
+    };
+    let run = |url: &str, args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_glossgraph"))
+            .arg("--data")
+            .arg(d)
+            .args(["push", url])
+            .args(args)
+            .env("TOKEN", "t0ken")
+            .env("BAD_TOKEN", "nope")
+            .output()
+            .expect("glossgraph runs")
+    };
+    let basic = format!("{}/basic/store", nginx.url);
+    let bearer = format!("{}/bearer/store", nginx.url);
+
+    let output = run(&basic, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("the store asks for credentials"));
+    let output = run(
+        &basic,
+        &[
+            "--user",
+            "editor",
+            "--password-file",
+            &file("wrong", "guess\n"),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("refused user editor"));
+    pushed(&run(
+        &basic,
+        &[
+            "--user",
+            "editor",
+            "--password-file",
+            &file("right", "s3cret\n"),
+        ],
+    ));
+    assert_holds(&store, d);
+
+    std::fs::remove_file(d.join("entries/push-test.md")).expect("deleted");
+    let output = run(&bearer, &["--token-env", "BAD_TOKEN"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("the store refused the bearer token"));
+    let said = pushed(&run(&bearer, &["--token-file", &file("token", "t0ken")]));
+    assert!(said.contains("delete 1,"), "{said}");
+    let said = pushed(&run(&bearer, &["--token-env", "TOKEN"]));
+    assert!(said.contains("is up to date"), "{said}");
+    assert_holds(&store, d);
+}
