@@ -530,3 +530,90 @@ fn basic_and_bearer_authentication_from_a_file_or_the_environment() {
     assert!(said.contains("is up to date"), "{said}");
     assert_holds(&store, d);
 }
+
+/// A TCP relay to `to` that drops the first `failures` connections at once
+/// and forwards the rest: a network that fails, then recovers.
+fn flaky_relay(to: &str, failures: usize) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let address = listener.local_addr().expect("address");
+    let to = to.to_owned();
+    std::thread::spawn(move || {
+        for (i, client) in listener.incoming().enumerate() {
+            let Ok(client) = client else { continue };
+            if i < failures {
+                let _ = client.shutdown(Shutdown::Both);
+                continue;
+            }
+            let Ok(server) = TcpStream::connect(&to) else {
+                continue;
+            };
+            let (mut c_read, mut s_write) =
+                (client.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut c_read, &mut s_write);
+                let _ = s_write.shutdown(Shutdown::Both);
+            });
+            let (mut s_read, mut c_write) = (server, client);
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut s_read, &mut c_write);
+                let _ = c_write.shutdown(Shutdown::Both);
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+#[test]
+fn a_failing_network_is_tried_again_and_graphs_go_under_a_prefix() {
+    let Some(store) = ExternalStore::oxigraph() else {
+        return;
+    };
+    let dir = glossary();
+    let d = dir.path();
+    let authority = url::Url::parse(&store.gsp)
+        .expect("a URL")
+        .authority()
+        .to_owned();
+    let prefix = "https://kg.example/glossaries/eu-ai/";
+    let run = |url: &str, args: &[&str]| {
+        push(
+            &store,
+            d,
+            url,
+            &[&["--graph-prefix", prefix], args].concat(),
+        )
+    };
+
+    // Two connections dropped: two attempts are not enough, five are.
+    let relay = flaky_relay(&authority, 2);
+    let output = run(&through(&relay, &store.gsp), &["--retries", "1"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    let relay = flaky_relay(&authority, 2);
+    let said = pushed(&run(&through(&relay, &store.gsp), &["--retries", "4"]));
+    assert!(said.contains("sent "), "{said}");
+
+    let graphs = built_graphs(d);
+    let mut expected: BTreeSet<String> = graphs
+        .keys()
+        .map(|g| match g.strip_prefix(BASE) {
+            Some(rest) => format!("{prefix}{rest}"),
+            None => format!(
+                "{prefix}external/{}",
+                percent_encoding::utf8_percent_encode(g, percent_encoding::NON_ALPHANUMERIC)
+            ),
+        })
+        .collect();
+    expected.insert(format!("{prefix}glossgraph/push"));
+    assert_eq!(store.graph_names(prefix), expected);
+    assert!(store.graph_names(BASE).is_empty());
+    for (name, graph) in graphs {
+        if let Some(rest) = name.strip_prefix(BASE) {
+            assert_eq!(
+                canonical(store.graph(&format!("{prefix}{rest}"))),
+                canonical(graph)
+            );
+        }
+    }
+    let said = pushed(&run(&store.gsp, &[]));
+    assert!(said.contains("is up to date"), "{said}");
+}
