@@ -80,6 +80,10 @@ pub enum Command {
         /// Also validate against the SHACL shapes in FILE (Turtle); repeatable.
         #[arg(long, value_name = "FILE")]
         shapes: Vec<PathBuf>,
+        /// Stop a shape that takes longer than this over all its focus nodes
+        /// (its findings so far are kept, and a warning says it was stopped).
+        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+        shape_timeout: f64,
         /// Write the report to FILE (atomically) instead of standard output.
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,

@@ -94,11 +94,14 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
             fail_on,
             check_links,
             shapes,
+            shape_timeout,
             output,
         } => {
             let options = lint::Options {
                 check_links,
                 shapes,
+                shape_timeout: seconds(shape_timeout),
+                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
                 ..lint::Options::default()
             };
             let output = LintOutput {

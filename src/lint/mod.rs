@@ -59,6 +59,10 @@ pub struct Options {
     pub shapes: Vec<PathBuf>,
     /// Time allowed to fetch a source given by URL.
     pub fetch_timeout: Duration,
+    /// Time allowed to each SHACL shape over all its focus nodes.
+    pub shape_timeout: Duration,
+    /// Say on standard error which shape runs (on a terminal).
+    pub progress: bool,
 }
 
 impl Default for Options {
@@ -68,6 +72,8 @@ impl Default for Options {
             links: LinkOptions::default(),
             shapes: Vec::new(),
             fetch_timeout: Duration::from_secs(60),
+            shape_timeout: Duration::from_secs(10),
+            progress: false,
         }
     }
 }
@@ -319,7 +325,8 @@ fn graph_checks(
     };
     report.findings.extend(skos::check(&s));
     report.findings.extend(qskos::check(&s));
-    let validator = shacl::Validator::new(&g, store)?;
+    let validator =
+        shacl::Validator::new(&g, store)?.limited(options.shape_timeout, options.progress);
     for (shapes, builtin) in &compiled {
         let mut found = validator.validate(shapes);
         if *builtin {

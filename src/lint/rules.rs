@@ -412,6 +412,12 @@ pub const RULES: &[Rule] = &[
         None,
         "a shape uses a SHACL feature lint does not evaluate",
     ),
+    def(
+        "shacl/time-limit",
+        Warning,
+        None,
+        "a shape ran past its time limit and was stopped; its results are incomplete",
+    ),
 ];
 
 /// The rule with this id, if lint defines it.

@@ -36,11 +36,12 @@ use super::graph::{Graph, Id};
 use crate::vocab::compact;
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Term, Variable};
-use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::sparql::{CancellationToken, QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 use spargebra::{Query, SparqlParser};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::time::{Duration, Instant};
 
 /// The shapes a published glossary conforms to, shipped in the binary.
 pub const SHAPES_TTL: &str = include_str!("../../ontology/shapes.ttl");
@@ -608,6 +609,11 @@ pub struct Validator<'a> {
     subclasses: RefCell<HashMap<Id, HashSet<Id>>>,
     empty: Store,
     reported_unsupported: RefCell<HashSet<String>>,
+    /// How long one shape may take over all its focus nodes.
+    limit: Duration,
+    /// Cancels the `sh:sparql` query running when the shape's time is up.
+    token: RefCell<CancellationToken>,
+    progress: bool,
 }
 
 impl<'a> Validator<'a> {
@@ -623,21 +629,96 @@ impl<'a> Validator<'a> {
             subclasses: RefCell::new(HashMap::new()),
             empty: Store::new()?,
             reported_unsupported: RefCell::new(HashSet::new()),
+            limit: Duration::MAX,
+            token: RefCell::new(CancellationToken::new()),
+            progress: false,
         })
+    }
+
+    /// Stops each shape after `limit` (its results so far are kept, and a
+    /// finding says it was stopped); with `progress`, says on standard error
+    /// which shape runs.
+    pub fn limited(mut self, limit: Duration, progress: bool) -> Self {
+        self.limit = limit;
+        self.progress = progress;
+        self
     }
 
     /// Every result of every shape with targets, as findings.
     pub fn validate(&self, shapes: &Shapes) -> Vec<Finding> {
         let mut out = shapes.problems.clone();
-        for (i, shape) in shapes.shapes.iter().enumerate() {
-            if shape.targets.is_empty() || shape.deactivated {
-                continue;
+        let targeted: Vec<(usize, &Shape)> = shapes
+            .shapes
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.targets.is_empty() && !s.deactivated)
+            .collect();
+        for (n, &(i, shape)) in targeted.iter().enumerate() {
+            if self.progress {
+                eprint!(
+                    "\r\x1b[Kglossgraph lint: shape {}/{} {}",
+                    n + 1,
+                    targeted.len(),
+                    shape.name
+                );
             }
-            for focus in self.focus_nodes(shape) {
-                for (shape_index, v) in self.check(shapes, i, focus, 0) {
-                    out.push(self.finding(shapes, shape_index, focus, v));
+            let focus_nodes = self.focus_nodes(shape);
+            let token = CancellationToken::new();
+            *self.token.borrow_mut() = token.clone();
+            let started = Instant::now();
+            let deadline = started.checked_add(self.limit);
+            let checked = std::thread::scope(|scope| {
+                // Cancels a query still running at the deadline; told to
+                // stand down when the shape ends first.
+                let (done, ended) = std::sync::mpsc::channel::<()>();
+                let limit = self.limit;
+                if limit < Duration::MAX {
+                    scope.spawn(move || {
+                        // Disconnected: the shape ended in time.
+                        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                            ended.recv_timeout(limit)
+                        {
+                            token.cancel();
+                        }
+                    });
                 }
+                let mut checked = 0;
+                for &focus in &focus_nodes {
+                    if deadline.is_some_and(|d| Instant::now() >= d) {
+                        break;
+                    }
+                    for (shape_index, v) in self.check(shapes, i, focus, 0) {
+                        out.push(self.finding(shapes, shape_index, focus, v));
+                    }
+                    if self.token.borrow().is_cancelled() {
+                        break;
+                    }
+                    checked += 1;
+                }
+                drop(done);
+                checked
+            });
+            let stopped = self.token.borrow().is_cancelled() || checked < focus_nodes.len();
+            if stopped {
+                out.push(
+                    Finding::new(
+                        "shacl/time-limit",
+                        super::finding::Location::default(),
+                        format!(
+                            "the shape {} was stopped after {:.1} s, with {checked} of its {} focus nodes checked: its results are incomplete",
+                            shape.name,
+                            started.elapsed().as_secs_f64(),
+                            focus_nodes.len()
+                        ),
+                    )
+                    .with_severity(Severity::Warning)
+                    .with_help("give it more time with --shape-timeout SECONDS, or make its SPARQL cheaper")
+                    .with_related([shape.name.trim_matches(['<', '>']).to_owned()]),
+                );
             }
+        }
+        if self.progress && !targeted.is_empty() {
+            eprint!("\r\x1b[K");
         }
         out
     }
@@ -1154,7 +1235,9 @@ impl<'a> Validator<'a> {
         else {
             return Vec::new();
         };
-        let mut prepared = SparqlEvaluator::new().for_query(bound);
+        let mut prepared = SparqlEvaluator::new()
+            .with_cancellation_token(self.token.borrow().clone())
+            .for_query(bound);
         prepared.dataset_mut().set_default_graph_as_union();
         let mut out = Vec::new();
         if let Ok(QueryResults::Solutions(solutions)) = prepared.on_store(store).execute() {

@@ -154,3 +154,43 @@ fn extra_shapes_are_applied_to_the_glossary() {
     assert!(err.to_string().contains("nope.ttl"), "{err}");
     assert_eq!(glossgraph::commands::CommandError::from(err).exit_code(), 1);
 }
+
+#[test]
+fn a_shape_past_its_time_limit_is_stopped_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let shapes = dir.path().join("slow.ttl");
+    // A query that reads the graph three times over for every concept:
+    // hours on the project's glossary unless stopped.
+    std::fs::write(
+        &shapes,
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\
+         <https://example.org/shapes#Slow> a sh:NodeShape ; sh:targetClass skos:Concept ;\n\
+         \x20 sh:sparql [ sh:select \"SELECT $this WHERE { $this ?p ?o . ?a ?b ?c . ?d ?e ?f . FILTER(STR(?o) = CONCAT(STR(?c), STR(?f), 'x')) }\" ] .\n",
+    )
+    .unwrap();
+    let options = Options {
+        shapes: vec![shapes],
+        shape_timeout: std::time::Duration::from_millis(500),
+        ..Options::default()
+    };
+    let started = std::time::Instant::now();
+    let report = lint::lint_dir(&root().join("data"), &options).unwrap();
+    let stopped: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "shacl/time-limit")
+        .collect();
+    assert_eq!(stopped.len(), 1, "{}", text(&report));
+    assert_eq!(stopped[0].severity, Severity::Warning);
+    assert!(
+        stopped[0]
+            .message
+            .contains("<https://example.org/shapes#Slow> was stopped after")
+            && stopped[0].message.contains("of its 44 focus nodes checked"),
+        "{}",
+        stopped[0].message
+    );
+    // Stopped at its limit, not after its hours: the rest of lint ran too.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    assert!(report.stats.concepts == 44);
+}
