@@ -169,15 +169,7 @@ pub fn push(store: &Store, base: &str, options: &Options) -> Result<Pushed, Push
     };
     if !options.dry_run && (!plan.is_empty() || before != after) {
         if options.atomic {
-            atomic(
-                &mut target,
-                store,
-                &plan,
-                &before,
-                &after,
-                &manifest_iri,
-                options,
-            )?;
+            atomic(&mut target, store, &plan, &after, &manifest_iri, options)?;
         } else {
             in_place(
                 &mut target,
@@ -248,6 +240,27 @@ fn documents(lines: Vec<String>, max_body: usize) -> Vec<String> {
     documents
 }
 
+/// Adds to the manifest, as it is, that `graphs` are pending: small
+/// requests, whatever the manifest's size.
+fn mark_pending(
+    target: &mut Target,
+    iri: &str,
+    graphs: &[String],
+    max_body: usize,
+) -> Result<(), HttpError> {
+    if graphs.is_empty() {
+        return Ok(());
+    }
+    let marks = graphs
+        .iter()
+        .map(|g| manifest::pending_line(iri, g))
+        .collect();
+    for document in documents(marks, max_body) {
+        target.add(iri, document)?;
+    }
+    Ok(())
+}
+
 /// Graph by graph: mark the changes pending, make them, write the manifest.
 fn in_place(
     target: &mut Target,
@@ -271,16 +284,7 @@ fn in_place(
         now.held.remove(graph);
         now.pending.insert(graph.clone());
     }
-    if !touched.is_empty() {
-        // Added to the manifest as it is: a small request, whatever its size.
-        let marks: Vec<String> = touched
-            .iter()
-            .map(|g| manifest::pending_line(iri, g))
-            .collect();
-        for document in documents(marks, options.max_body) {
-            target.add(iri, document)?;
-        }
-    }
+    mark_pending(target, iri, &touched, options.max_body)?;
     let total: usize = plan.put.iter().map(|g| g.triples).sum();
     let mut progress = Progress::new(options.progress, plan.put.len() + plan.delete.len(), total);
     let mut saved = Instant::now();
@@ -312,7 +316,6 @@ fn atomic(
     target: &mut Target,
     store: &Store,
     plan: &Plan<'_>,
-    before: &Manifest,
     after: &Manifest,
     iri: &str,
     options: &Options,
@@ -325,17 +328,8 @@ fn atomic(
         .collect();
     // Staging graphs are recorded as pending, so that a push that stops
     // before moving them leaves none behind for long: the next one deletes them.
-    let mut marked = before.clone();
-    marked.pending.extend(staging.values().cloned());
-    if !staging.is_empty() {
-        let marks: Vec<String> = staging
-            .values()
-            .map(|g| manifest::pending_line(iri, g))
-            .collect();
-        for document in documents(marks, options.max_body) {
-            target.add(iri, document)?;
-        }
-    }
+    let staged: Vec<String> = staging.values().cloned().collect();
+    mark_pending(target, iri, &staged, options.max_body)?;
     let total: usize = plan.put.iter().map(|g| g.triples).sum();
     let mut progress = Progress::new(options.progress, plan.put.len(), total);
     for graph in &plan.put {

@@ -195,19 +195,19 @@ fn changed(before: &BTreeMap<String, Graph>, after: &BTreeMap<String, Graph>) ->
         .collect()
 }
 
-/// A TCP relay to `to` that, once `budget` bytes have come from clients,
-/// cuts every connection mid-request and accepts no more: a network that
-/// fails halfway through a push.
-fn failing_relay(to: &str, budget: usize) -> String {
+/// A TCP relay to `to`, a network that fails: it drops the first `refused`
+/// connections at once, and once `budget` bytes have come from clients it
+/// cuts every connection mid-request and accepts no more.
+fn relay(to: &str, refused: usize, budget: usize) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
     let address = listener.local_addr().expect("address");
     let to = to.to_owned();
     let sent = Arc::new(AtomicUsize::new(0));
     let cut = Arc::new(AtomicBool::new(false));
     std::thread::spawn(move || {
-        for client in listener.incoming() {
+        for (i, client) in listener.incoming().enumerate() {
             let Ok(client) = client else { continue };
-            if cut.load(Ordering::SeqCst) {
+            if i < refused || cut.load(Ordering::SeqCst) {
                 let _ = client.shutdown(Shutdown::Both);
                 continue;
             }
@@ -323,11 +323,12 @@ fn keeps_the_store_identical_to_the_build(store: &ExternalStore, way: &Way<'_>) 
     assert_holds(store, d);
 
     // The network fails halfway through a full push; the next push completes it.
-    let relay = failing_relay(
+    let network = relay(
         url::Url::parse(way.url).expect("a URL").authority(),
+        0,
         400_000,
     );
-    let output = push(&through(&relay, way.url), &["--full", "--retries", "0"]);
+    let output = push(&through(&network, way.url), &["--full", "--retries", "0"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     let said = text(&output.stderr);
     assert!(said.contains("1 attempt(s) failed"), "{said}");
@@ -531,38 +532,6 @@ fn basic_and_bearer_authentication_from_a_file_or_the_environment() {
     assert_holds(&store, d);
 }
 
-/// A TCP relay to `to` that drops the first `failures` connections at once
-/// and forwards the rest: a network that fails, then recovers.
-fn flaky_relay(to: &str, failures: usize) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-    let address = listener.local_addr().expect("address");
-    let to = to.to_owned();
-    std::thread::spawn(move || {
-        for (i, client) in listener.incoming().enumerate() {
-            let Ok(client) = client else { continue };
-            if i < failures {
-                let _ = client.shutdown(Shutdown::Both);
-                continue;
-            }
-            let Ok(server) = TcpStream::connect(&to) else {
-                continue;
-            };
-            let (mut c_read, mut s_write) =
-                (client.try_clone().unwrap(), server.try_clone().unwrap());
-            std::thread::spawn(move || {
-                let _ = std::io::copy(&mut c_read, &mut s_write);
-                let _ = s_write.shutdown(Shutdown::Both);
-            });
-            let (mut s_read, mut c_write) = (server, client);
-            std::thread::spawn(move || {
-                let _ = std::io::copy(&mut s_read, &mut c_write);
-                let _ = c_write.shutdown(Shutdown::Both);
-            });
-        }
-    });
-    format!("http://{address}")
-}
-
 #[test]
 fn a_failing_network_is_tried_again_and_graphs_go_under_a_prefix() {
     let Some(store) = ExternalStore::oxigraph() else {
@@ -585,11 +554,11 @@ fn a_failing_network_is_tried_again_and_graphs_go_under_a_prefix() {
     };
 
     // Two connections dropped: two attempts are not enough, five are.
-    let relay = flaky_relay(&authority, 2);
-    let output = run(&through(&relay, &store.gsp), &["--retries", "1"]);
+    let network = relay(&authority, 2, usize::MAX);
+    let output = run(&through(&network, &store.gsp), &["--retries", "1"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
-    let relay = flaky_relay(&authority, 2);
-    let said = pushed(&run(&through(&relay, &store.gsp), &["--retries", "4"]));
+    let network = relay(&authority, 2, usize::MAX);
+    let said = pushed(&run(&through(&network, &store.gsp), &["--retries", "4"]));
     assert!(said.contains("sent "), "{said}");
 
     let graphs = built_graphs(d);

@@ -114,18 +114,7 @@ impl Drop for Host {
     /// SIGTERM first: nginx and Apache stop their workers then, where
     /// SIGKILL would leave them serving (and holding the test's output).
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        crate::util::terminate(&mut self.child, Duration::from_secs(5));
     }
 }
 

@@ -398,3 +398,21 @@ pub fn snapshot_of(
     )
     .expect("snapshot")
 }
+
+/// Stops a server: SIGTERM, then SIGKILL if it has not exited within
+/// `patience` (nginx and Apache stop their workers on SIGTERM, where SIGKILL
+/// would leave them serving, and holding the test's output).
+pub fn terminate(child: &mut std::process::Child, patience: std::time::Duration) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = std::time::Instant::now() + patience;
+    while std::time::Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
