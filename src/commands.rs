@@ -734,7 +734,8 @@ pub fn serve(
     let listeners = server::serve::Listeners::bind(bind, threads)?;
     let (address, workers) = (listeners.local_addr(), threads.get());
     said(Serving::Listening { address, workers });
-    let gate = server::ready::Gate::building(project.config.base.as_str());
+    let metrics = server::metrics::Metrics::new();
+    let gate = server::ready::Gate::building(project.config.base.as_str(), metrics.clone());
     let opening = gate.clone();
     let store = context.store.clone();
     let (built, first) = tokio::sync::oneshot::channel();
@@ -744,12 +745,14 @@ pub fn serve(
         .name("glossgraph-build".into())
         .spawn(move || {
             let result = (|| -> Result<_, CommandError> {
+                let started = std::time::Instant::now();
                 let sources = server::sources_fingerprint(&project);
                 let graph = build::build(&project, &store)?;
                 let warnings = graph.warnings.clone();
                 let quads = graph.stats.quads;
                 let snapshot = server::snapshot_of(&project, graph)?;
-                let state = server::AppState::answering(snapshot, limits, endpoint);
+                metrics.serving(snapshot.quads, snapshot.built_at, started.elapsed());
+                let state = server::AppState::observed(snapshot, limits, endpoint, metrics);
                 opening.open(server::app(state.clone()));
                 said(Serving::Built {
                     address,

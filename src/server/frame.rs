@@ -1,5 +1,5 @@
-//! What every request passes through once, around the routes: the request
-//! log, CORS, compression, and error pages for browsers.
+//! What every request passes through once, around the routes: its id, the
+//! request log and metrics, CORS, compression, and error pages for browsers.
 //!
 //! One middleware rather than a layer for each: every axum layer clones the
 //! route's boxed service and boxes a future for each request, and four of them
@@ -7,8 +7,9 @@
 //! (BENCHMARKS.md, "Concept pages vs nginx").
 
 use super::compress::{self, Encoding};
+use super::metrics::{Metrics, Route};
 use super::snapshot::Snapshot;
-use super::{AppState, base_path, html, resource, respond, search};
+use super::{AppState, base_path, html, request_id, resource, respond, search};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderValue};
@@ -18,8 +19,11 @@ use axum::response::Response;
 use std::time::Instant;
 
 /// The middleware. Responses pass, from the routes out: error pages, then
-/// compression, then CORS, then the log.
+/// compression, then CORS and the request id, then the log and metrics.
 pub async fn frame(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let route = Route::of(&request);
+    let id = request_id::of(request.headers());
     let logged = Logged::start(&request);
     // Shares the request's bytes; negotiated only for an error.
     let accept = request.headers().get(header::ACCEPT).cloned();
@@ -39,26 +43,55 @@ pub async fn frame(State(state): State<AppState>, request: Request, next: Next) 
         compress::compress(&state, encoding.map(|e| (e, asked.uri)), head, response).await
     };
     cors(&mut response);
-    if let Some(logged) = logged {
-        logged.finish(&response, accept.as_ref());
-    }
+    finish(
+        state.metrics(),
+        route,
+        started,
+        id,
+        logged,
+        &mut response,
+        accept.as_ref(),
+    );
     response
 }
 
+/// Gives the answer its request id, then logs and counts it.
+fn finish(
+    metrics: &Metrics,
+    route: Route,
+    started: Instant,
+    id: HeaderValue,
+    logged: Option<Logged>,
+    response: &mut Response,
+    accept: Option<&HeaderValue>,
+) {
+    let took = started.elapsed();
+    metrics.request(route, response.status(), took);
+    if let Some(logged) = logged {
+        logged.finish(response, accept, &id, took);
+    }
+    response.headers_mut().insert(request_id::HEADER, id);
+}
+
 /// The frame of an answer made without a graph, while the first is built
-/// (see `ready`): the log and CORS, but no error pages or compression, which
-/// need one.
-pub fn bare(request: &Request, answer: impl FnOnce(&Request) -> Response) -> Response {
+/// (see `ready`): the id, log, metrics and CORS, but no error pages or
+/// compression, which need one. `answer` says which route it took.
+pub fn bare(
+    request: &Request,
+    metrics: &Metrics,
+    answer: impl FnOnce(&Request) -> (Route, Response),
+) -> Response {
+    let started = Instant::now();
+    let id = request_id::of(request.headers());
     let logged = Logged::start(request);
-    let mut response = if request.method() == Method::OPTIONS {
-        preflight()
+    let (route, mut response) = if request.method() == Method::OPTIONS {
+        (Route::Unmatched, preflight())
     } else {
         answer(request)
     };
     cors(&mut response);
-    if let Some(logged) = logged {
-        logged.finish(&response, request.headers().get(header::ACCEPT));
-    }
+    let accept = request.headers().get(header::ACCEPT);
+    finish(metrics, route, started, id, logged, &mut response, accept);
     response
 }
 
@@ -70,7 +103,7 @@ fn cors(response: &mut Response) {
     headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     headers.insert(
         ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("link, etag, content-location"),
+        HeaderValue::from_static("link, etag, content-location, x-request-id"),
     );
 }
 
@@ -88,7 +121,7 @@ fn preflight() -> Response {
     );
     headers.insert(
         ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("accept, content-type, accept-language"),
+        HeaderValue::from_static("accept, content-type, accept-language, x-request-id"),
     );
     headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
     response
@@ -188,7 +221,6 @@ fn nearest(snapshot: &Snapshot, path: &str, lang: &str) -> Vec<html::Link> {
 
 /// A request being answered, for its log line.
 struct Logged {
-    started: Instant,
     method: Method,
     // Shares the request's bytes; text is made only for a line written.
     uri: axum::http::Uri,
@@ -199,19 +231,26 @@ impl Logged {
     /// `warn`, nothing is formatted unless the request fails.
     fn start(request: &Request) -> Option<Self> {
         tracing::enabled!(tracing::Level::WARN).then(|| Self {
-            started: Instant::now(),
             method: request.method().clone(),
             uri: request.uri().clone(),
         })
     }
 
     /// Writes the line: every request at `info`, failures at `warn`.
-    fn finish(self, response: &Response, accept: Option<&HeaderValue>) {
+    fn finish(
+        self,
+        response: &Response,
+        accept: Option<&HeaderValue>,
+        id: &HeaderValue,
+        took: std::time::Duration,
+    ) {
         let status = response.status().as_u16();
         if status < 500 && !tracing::enabled!(tracing::Level::INFO) {
             return;
         }
-        let micros = self.started.elapsed().as_micros() as u64;
+        let micros = took.as_micros() as u64;
+        // Visible ASCII, whether sent or made (see `request_id`).
+        let request_id = id.to_str().unwrap_or_default();
         let method = self.method;
         let path = self.uri.path();
         let accept = accept
@@ -221,9 +260,9 @@ impl Logged {
             .take(80)
             .collect::<String>();
         if status >= 500 {
-            tracing::warn!(%method, path, status, micros, accept, "request");
+            tracing::warn!(%method, path, status, micros, accept, request_id, "request");
         } else {
-            tracing::info!(%method, path, status, micros, accept, "request");
+            tracing::info!(%method, path, status, micros, accept, request_id, "request");
         }
     }
 }

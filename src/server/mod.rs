@@ -16,11 +16,13 @@ mod frame;
 pub mod html;
 mod inline;
 pub mod interface;
+pub mod metrics;
 pub mod negotiate;
 mod queries;
 pub mod ready;
 mod reconcile;
 pub mod remote_sparql;
+mod request_id;
 mod resource;
 pub mod respond;
 pub mod search;
@@ -90,6 +92,7 @@ struct Shared {
     started_at: SystemTime,
     /// The store `/sparql` forwards to, if not the snapshot's own.
     sparql_endpoint: Option<remote_sparql::SparqlEndpoint>,
+    metrics: metrics::Metrics,
 }
 
 impl AppState {
@@ -104,7 +107,19 @@ impl AppState {
         limits: Limits,
         endpoint: Option<remote_sparql::SparqlEndpoint>,
     ) -> Self {
+        Self::observed(snapshot, limits, endpoint, metrics::Metrics::new())
+    }
+
+    /// As `answering`, recording in `metrics` (which may have counted the
+    /// requests answered while the graph was built).
+    pub fn observed(
+        snapshot: Snapshot,
+        limits: Limits,
+        endpoint: Option<remote_sparql::SparqlEndpoint>,
+        metrics: metrics::Metrics,
+    ) -> Self {
         Self(Arc::new(Shared {
+            metrics,
             sparql_endpoint: endpoint,
             snapshot: RwLock::new(Arc::new(snapshot)),
             query_slots: Arc::new(Semaphore::new(limits.max_concurrent_queries.max(1))),
@@ -149,6 +164,10 @@ impl AppState {
 
     fn sparql_endpoint(&self) -> Option<&remote_sparql::SparqlEndpoint> {
         self.0.sparql_endpoint.as_ref()
+    }
+
+    pub fn metrics(&self) -> &metrics::Metrics {
+        &self.0.metrics
     }
 }
 
@@ -216,6 +235,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/healthz", get(ready::healthz))
         .route("/readyz", get(ready::readyz))
+        .route("/metrics", get(metrics::scrape))
         .route("/robots.txt", get(resource::robots))
         .route("/sitemap.xml", get(resource::sitemap));
     // The vocabulary answers at its own IRI's path too, whatever the host.
@@ -413,6 +433,9 @@ pub async fn watch(
         match result {
             Ok(Ok(snapshot)) => {
                 let quads = snapshot.quads;
+                let metrics = state.metrics();
+                metrics.serving(quads, snapshot.built_at, started.elapsed());
+                metrics.rebuild(metrics::Rebuild::Succeeded);
                 state.replace(snapshot);
                 tracing::info!(
                     quads,
@@ -421,12 +444,14 @@ pub async fn watch(
                 );
             }
             Ok(Err(e)) => {
+                state.metrics().rebuild(metrics::Rebuild::Failed);
                 for d in e.diagnostics() {
                     tracing::error!(diagnostic = %d, "source");
                 }
                 tracing::error!(error = %crate::diagnostic::Chain(&e), "rebuild failed; still serving the last good graph");
             }
             Err(e) => {
+                state.metrics().rebuild(metrics::Rebuild::Failed);
                 tracing::error!(error = %e, "rebuild failed; still serving the last good graph")
             }
         }

@@ -4,11 +4,13 @@
 //! under the base IRI's path like every other route.
 //!
 //! `serve` listens before it builds, and [`Gate`] is what it serves: until
-//! the first graph is in, `/healthz` is `ok`, `/readyz` is 503 and every other
-//! path a 503 problem with `Retry-After`; then the glossary's router. A
+//! the first graph is in, `/healthz` is `ok`, `/readyz` is 503, `/metrics`
+//! answers (see `metrics`) and every other path is a 503 problem with
+//! `Retry-After`; then the glossary's router. A
 //! rebuild under `--watch` does not close the gate: the last good graph
 //! serves, and is ready, until the new one replaces it.
 
+use super::metrics::{Metrics, Route};
 use super::{base_path, frame, respond};
 use axum::Router;
 use axum::extract::Request;
@@ -54,13 +56,16 @@ pub struct Gate {
 }
 
 impl Gate {
-    /// A gate for the glossary whose base IRI is `base`, closed until `open`.
-    pub fn building(base: &str) -> Self {
+    /// A gate for the glossary whose base IRI is `base`, closed until
+    /// `open`; what it answers is counted in `metrics`.
+    pub fn building(base: &str, metrics: Metrics) -> Self {
         let app: Arc<OnceLock<Router>> = Arc::default();
         let prefix = base_path(base).trim_end_matches('/').to_owned();
         let paths = Arc::new(Paths {
-            healthz: format!("{prefix}/healthz"),
-            readyz: format!("{prefix}/readyz"),
+            healthz: format!("{prefix}/healthz").into(),
+            readyz: format!("{prefix}/readyz").into(),
+            metrics: format!("{prefix}/metrics").into(),
+            recorded: metrics,
         });
         let served = app.clone();
         let starting = Router::new().fallback(move |request: Request| {
@@ -69,7 +74,7 @@ impl Gate {
             async move {
                 match served.get() {
                     Some(app) => forward(app, request).await,
-                    None => frame::bare(&request, |request| paths.answer(request)),
+                    None => frame::bare(&request, &paths.recorded, |request| paths.answer(request)),
                 }
             }
         });
@@ -78,7 +83,7 @@ impl Gate {
 
     /// A gate open on `app` from the start.
     pub fn serving(app: Router) -> Self {
-        let gate = Self::building("/");
+        let gate = Self::building("/", Metrics::new());
         gate.open(app);
         gate
     }
@@ -100,33 +105,45 @@ async fn forward(app: &Router, request: Request) -> Response {
     response
 }
 
-/// Where liveness and readiness answer, under the base IRI's path.
+/// Where liveness, readiness and metrics answer, under the base IRI's path.
 struct Paths {
-    healthz: String,
-    readyz: String,
+    healthz: Arc<str>,
+    readyz: Arc<str>,
+    metrics: Arc<str>,
+    recorded: Metrics,
 }
 
 impl Paths {
-    /// The answer while the first graph is built.
-    fn answer(&self, request: &Request) -> Response {
+    /// The answer while the first graph is built, and the route it took.
+    fn answer(&self, request: &Request) -> (Route, Response) {
         let path = request.uri().path();
         let read = matches!(*request.method(), Method::GET | Method::HEAD);
-        if read && path == self.healthz {
-            return plain(StatusCode::OK, "ok");
+        if read && path == &*self.healthz {
+            return (
+                Route::Known(self.healthz.clone()),
+                plain(StatusCode::OK, "ok"),
+            );
         }
-        let mut response = if read && path == self.readyz {
-            plain(StatusCode::SERVICE_UNAVAILABLE, "building the graph")
+        if read && path == &*self.metrics {
+            return (Route::Known(self.metrics.clone()), self.recorded.answer());
+        }
+        let (route, mut response) = if read && path == &*self.readyz {
+            (
+                Route::Known(self.readyz.clone()),
+                plain(StatusCode::SERVICE_UNAVAILABLE, "building the graph"),
+            )
         } else {
-            respond::AppError::new(
+            let response = respond::AppError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the glossary is being built and is served once it is; ask again in a moment",
             )
-            .into_response()
+            .into_response();
+            (Route::Unmatched, response)
         };
         let headers = response.headers_mut();
         headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER));
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        response
+        (route, response)
     }
 }
 
@@ -174,11 +191,12 @@ mod tests {
 
     #[test]
     fn a_closed_gate_is_alive_not_ready_and_unavailable_under_the_base_path() {
-        let gate = Gate::building("https://example.org/glossary/");
+        let gate = Gate::building("https://example.org/glossary/", Metrics::new());
         let (status, headers, body) = get_path(gate.router(), "/glossary/healthz");
         assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
         assert_eq!(headers["cache-control"], "no-store");
         assert_eq!(headers["access-control-allow-origin"], "*");
+        assert!(headers.contains_key("x-request-id"));
         let (status, headers, body) = get_path(gate.router(), "/glossary/readyz");
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
         assert_eq!(headers["retry-after"], RETRY_AFTER);
@@ -191,11 +209,22 @@ mod tests {
             assert_eq!(headers["cache-control"], "no-store");
             assert!(body.contains("being built"), "{body}");
         }
+        // Metrics answer while building, and count what was answered.
+        let (status, headers, body) = get_path(gate.router(), "/glossary/metrics");
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers["cache-control"], "no-store");
+        for line in [
+            "glossgraph_http_requests_total{route=\"/glossary/healthz\",status=\"200\"} 1",
+            "glossgraph_http_requests_total{route=\"/glossary/readyz\",status=\"503\"} 1",
+            "glossgraph_http_requests_total{route=\"unmatched\",status=\"503\"} 3",
+        ] {
+            assert!(body.lines().any(|l| l == line), "{line} in\n{body}");
+        }
     }
 
     #[test]
     fn a_connection_made_while_building_is_served_once_the_gate_opens() {
-        let gate = Gate::building("https://example.org/");
+        let gate = Gate::building("https://example.org/", Metrics::new());
         let early = gate.router();
         gate.open(Router::new().route("/readyz", get(|| async { "the graph's" })));
         assert_eq!(get_path(early, "/readyz").2, "the graph's");

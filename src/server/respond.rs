@@ -586,6 +586,15 @@ impl AppError {
         self
     }
 
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Whether the answer will carry the header `name`.
+    pub fn has_header(&self, name: &HeaderName) -> bool {
+        self.extra.iter().any(|(n, _)| n == name)
+    }
+
     /// Whether the detail is the server's own, for the log only.
     fn is_internal(&self) -> bool {
         self.status.is_server_error()

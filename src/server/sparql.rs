@@ -12,6 +12,7 @@
 //! With `serve --sparql-endpoint`, a request read and checked here is
 //! answered by that store instead (`remote_sparql`).
 
+use super::metrics::QueryOutcome;
 use super::negotiate::negotiate;
 use super::resource::{negotiate_rdf, rdf};
 use super::respond::{AppError, content_type, insert, typed};
@@ -112,16 +113,24 @@ pub async fn get(
     RawQuery(raw): RawQuery,
 ) -> Result<Response<Body>, AppError> {
     let mut operation = Operation::default();
-    operation.add(form(raw.as_deref().unwrap_or_default().as_bytes())?)?;
-    if operation.update {
-        return Err(AppError::bad_request(
-            "updates must be sent with POST, and this endpoint is read-only",
-        ));
+    let read = form(raw.as_deref().unwrap_or_default().as_bytes())
+        .and_then(|params| operation.add(params));
+    if read.is_ok() && !operation.update && operation.query.is_none() {
+        return description(&state, &headers);
     }
-    match operation.query.take() {
-        Some(text) => run(&state, &headers, &text, operation).await,
-        None => description(&state, &headers),
-    }
+    let asked = async {
+        read?;
+        if operation.update {
+            return Err(AppError::bad_request(
+                "updates must be sent with POST, and this endpoint is read-only",
+            ));
+        }
+        let Some(text) = operation.query.take() else {
+            return Err(AppError::bad_request("no `query` parameter"));
+        };
+        run(&state, &headers, &text, operation).await
+    };
+    counted(&state, asked.await)
 }
 
 /// `POST /sparql`: a form (`query=`) or a query as the body.
@@ -129,6 +138,25 @@ pub async fn post(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Result<Response<Body>, AppError> {
+    let answer = post_query(&state, &headers, raw, body).await;
+    counted(&state, answer)
+}
+
+/// Counts a query's answer in the metrics by its outcome.
+fn counted(
+    state: &AppState,
+    answer: Result<Response<Body>, AppError>,
+) -> Result<Response<Body>, AppError> {
+    state.metrics().query(QueryOutcome::of(&answer));
+    answer
+}
+
+async fn post_query(
+    state: &AppState,
+    headers: &HeaderMap,
+    raw: Option<String>,
     body: Bytes,
 ) -> Result<Response<Body>, AppError> {
     let mut operation = Operation::default();
@@ -203,7 +231,7 @@ pub async fn post(
     let Some(text) = operation.query.take() else {
         return Err(AppError::bad_request("no `query` parameter"));
     };
-    run(&state, &headers, &text, operation).await
+    run(state, headers, &text, operation).await
 }
 
 async fn run(
@@ -384,21 +412,24 @@ where
     F: Fn(QueryResults<'_>, &Snapshot) -> Result<T, AppError> + Send + 'static,
 {
     let limits = state.limits().clone();
-    // A free slot is taken at once; only a queued query sets a timer.
+    // A free slot is taken at once; only a queued query sets a timer, and
+    // reads the clock.
     let slots = state.query_slots();
     let slot = match slots.clone().try_acquire_owned() {
-        Ok(permit) => Ok(Ok(permit)),
-        Err(_) => tokio::time::timeout(limits.queue_wait, slots.clone().acquire_owned()).await,
+        Ok(permit) => {
+            state.metrics().slot_wait(std::time::Duration::ZERO);
+            Ok(Ok(permit))
+        }
+        Err(_) => {
+            let queued = std::time::Instant::now();
+            let slot = tokio::time::timeout(limits.queue_wait, slots.clone().acquire_owned()).await;
+            state.metrics().slot_wait(queued.elapsed());
+            slot
+        }
     };
     let permit = match slot {
         Ok(Ok(permit)) => permit,
-        _ => {
-            return Err(AppError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "too many queries are running; try again shortly",
-            )
-            .with_header(header::RETRY_AFTER, "1"));
-        }
+        _ => return Err(queue_full()),
     };
     let snapshot = state.snapshot();
     if AfterCancel::of(&query).inline(snapshot.quads) {
@@ -426,6 +457,16 @@ where
             Err(timed_out(limits.query_timeout))
         }
     }
+}
+
+/// What a query that found no free slot in time answers: a moment later
+/// one may be free (`metrics::QueryOutcome` tells it from a timeout so).
+fn queue_full() -> AppError {
+    AppError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "too many queries are running; try again shortly",
+    )
+    .with_header(header::RETRY_AFTER, "1")
 }
 
 /// What a query stopped at the time limit answers.
@@ -741,6 +782,20 @@ fn description(state: &AppState, headers: &HeaderMap) -> Result<Response<Body>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_full_queue_and_a_timeout_are_told_apart_in_the_metrics() {
+        let full: Result<(), _> = Err(queue_full());
+        assert_eq!(QueryOutcome::of(&full), QueryOutcome::QueueFull);
+        let stopped: Result<(), _> = Err(timed_out(std::time::Duration::from_secs(1)));
+        assert_eq!(QueryOutcome::of(&stopped), QueryOutcome::Timeout);
+        let cancelled: Result<(), _> = Err(evaluation_error(QueryEvaluationError::Cancelled));
+        assert_eq!(QueryOutcome::of(&cancelled), QueryOutcome::Timeout);
+        let service: Result<(), _> = Err(evaluation_error(QueryEvaluationError::UnboundService));
+        assert_eq!(QueryOutcome::of(&service), QueryOutcome::Refused);
+        let rows: Result<(), _> = Err(too_many(10));
+        assert_eq!(QueryOutcome::of(&rows), QueryOutcome::TooManyResults);
+    }
 
     fn after_cancel(text: &str) -> AfterCancel {
         let skos = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>";

@@ -34,12 +34,12 @@ impl Answer {
 }
 
 /// The headers that describe the representation. Validators and dates are
-/// the host's own business (it makes its own from the file), and the length
-/// is the file's.
+/// the host's own business (it makes its own from the file), the length is
+/// the file's, and a request id names one request, not the file.
 fn kept(name: &str) -> bool {
     !matches!(
         name,
-        "etag" | "last-modified" | "date" | "content-length" | "transfer-encoding"
+        "etag" | "last-modified" | "date" | "content-length" | "transfer-encoding" | "x-request-id"
     )
 }
 

@@ -10,6 +10,7 @@ mod import;
 mod interop;
 mod language;
 mod manifest;
+mod metrics;
 #[cfg(feature = "rocksdb")]
 mod persistent;
 mod push;
