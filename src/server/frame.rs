@@ -7,7 +7,8 @@
 //! (BENCHMARKS.md, "Concept pages vs nginx").
 
 use super::compress::{self, Encoding};
-use super::metrics::{Metrics, Route};
+use super::metrics::{self, Metrics};
+use super::request_counts::Slot;
 use super::snapshot::Snapshot;
 use super::{AppState, base_path, html, request_id, resource, respond, search};
 use axum::body::Body;
@@ -22,7 +23,7 @@ use std::time::Instant;
 /// compression, then CORS and the request id, then the log and metrics.
 pub async fn frame(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let route = Route::of(&request);
+    let slot = state.metrics().slot(metrics::route(&request));
     let id = request_id::of(request.headers());
     let logged = Logged::start(&request);
     // Shares the request's bytes; negotiated only for an error.
@@ -43,22 +44,13 @@ pub async fn frame(State(state): State<AppState>, request: Request, next: Next) 
         compress::compress(&state, encoding.map(|e| (e, asked.uri)), head, response).await
     };
     cors(&mut response);
-    finish(
-        state.metrics(),
-        route,
-        started,
-        id,
-        logged,
-        &mut response,
-        accept.as_ref(),
-    );
+    finish(slot, started, id, logged, &mut response, accept.as_ref());
     response
 }
 
 /// Gives the answer its request id, then logs and counts it.
 fn finish(
-    metrics: &Metrics,
-    route: Route,
+    slot: Slot,
     started: Instant,
     id: HeaderValue,
     logged: Option<Logged>,
@@ -66,7 +58,7 @@ fn finish(
     accept: Option<&HeaderValue>,
 ) {
     let took = started.elapsed();
-    metrics.request(route, response.status(), took);
+    slot.record(response.status().as_u16(), took);
     if let Some(logged) = logged {
         logged.finish(response, accept, &id, took);
     }
@@ -74,24 +66,26 @@ fn finish(
 }
 
 /// The frame of an answer made without a graph, while the first is built
-/// (see `ready`): the id, log, metrics and CORS, but no error pages or
-/// compression, which need one. `answer` says which route it took.
+/// (see `ready`): the id, log, metrics (under `route`) and CORS, but no error
+/// pages or compression, which need one.
 pub fn bare(
     request: &Request,
     metrics: &Metrics,
-    answer: impl FnOnce(&Request) -> (Route, Response),
+    route: &str,
+    answer: impl FnOnce(&Request) -> Response,
 ) -> Response {
     let started = Instant::now();
+    let slot = metrics.slot(route);
     let id = request_id::of(request.headers());
     let logged = Logged::start(request);
-    let (route, mut response) = if request.method() == Method::OPTIONS {
-        (Route::Unmatched, preflight())
+    let mut response = if request.method() == Method::OPTIONS {
+        preflight()
     } else {
         answer(request)
     };
     cors(&mut response);
     let accept = request.headers().get(header::ACCEPT);
-    finish(metrics, route, started, id, logged, &mut response, accept);
+    finish(slot, started, id, logged, &mut response, accept);
     response
 }
 

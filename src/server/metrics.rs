@@ -12,12 +12,12 @@
 //! `metrics-exporter-prometheus` took 51 s (quanta, evmap, crossbeam, a
 //! sketch library).
 //!
-//! A request costs two map lookups under a shared lock (the route is hashed,
-//! not formatted), an atomic add and a histogram's short lock; a route is its
-//! pattern (`/concept/{file}`), never the path asked for, so the series stay
-//! few whatever clients send.
+//! Each worker thread counts its own requests (`request_counts`); a
+//! route is its pattern (`/concept/{file}`), never the path asked for, so the
+//! series stay few whatever clients send.
 
 use super::AppState;
+use super::request_counts::{RequestCounts, Slot};
 use super::respond::{AppError, typed};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::StatusCode;
@@ -34,16 +34,11 @@ use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use std::fmt::Write;
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-/// Latency buckets (seconds): a page from memory takes tens of microseconds,
-/// a SPARQL query up to its time limit (10 s by default).
-const LATENCY_BUCKETS: [f64; 16] = [
-    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
-    5.0, 10.0,
-];
+/// The route label of a request no route took.
+pub const UNMATCHED: &str = "unmatched";
 
 /// Waits for a query slot (seconds): none at all, up to the queue's limit
 /// (2 s by default).
@@ -56,8 +51,7 @@ pub struct Metrics(Arc<Inner>);
 
 struct Inner {
     registry: Registry,
-    requests: Family<RequestLabels, Counter>,
-    latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
+    requests: Arc<RequestCounts>,
     queries: Family<OutcomeLabels, Counter>,
     slot_wait: Histogram,
     rebuilds: Family<RebuildLabels, Counter>,
@@ -81,19 +75,8 @@ impl Default for Metrics {
 impl Metrics {
     pub fn new() -> Self {
         let mut registry = Registry::default();
-        let requests = Family::<RequestLabels, Counter>::default();
-        registry.register(
-            "glossgraph_http_requests",
-            "HTTP requests answered, by route pattern and status code",
-            requests.clone(),
-        );
-        let latency: Family<RouteLabels, Histogram, fn() -> Histogram> =
-            Family::new_with_constructor(|| Histogram::new(LATENCY_BUCKETS));
-        registry.register(
-            "glossgraph_http_request_duration_seconds",
-            "Time from a request read to its answer's head, by route pattern",
-            latency.clone(),
-        );
+        let requests = Arc::new(RequestCounts::default());
+        registry.register_collector(Box::new(requests.clone()));
         let queries = Family::<OutcomeLabels, Counter>::default();
         registry.register(
             "glossgraph_sparql_queries",
@@ -128,7 +111,6 @@ impl Metrics {
         Self(Arc::new(Inner {
             registry,
             requests,
-            latency,
             queries,
             slot_wait,
             rebuilds,
@@ -136,22 +118,10 @@ impl Metrics {
         }))
     }
 
-    /// A request answered with `status` after `took`.
-    pub fn request(&self, route: Route, status: StatusCode, took: Duration) {
-        let inner = &self.0;
-        inner
-            .latency
-            .get_or_create(&RouteLabels {
-                route: route.clone(),
-            })
-            .observe(took.as_secs_f64());
-        inner
-            .requests
-            .get_or_create(&RequestLabels {
-                route,
-                status: status.as_u16(),
-            })
-            .inc();
+    /// Where a request that took `route` (see [`route`]) is counted, once
+    /// answered, by [`Slot::record`].
+    pub fn slot(&self, route: &str) -> Slot {
+        self.0.requests.slot(route)
     }
 
     pub fn query(&self, outcome: QueryOutcome) {
@@ -207,52 +177,13 @@ pub async fn scrape(State(state): State<AppState>) -> Response {
     state.metrics().answer()
 }
 
-/// The route a request took, as a label: the pattern it matched.
-#[derive(Clone, Debug)]
-pub enum Route {
-    Matched(MatchedPath),
-    /// A path the router that answers while building knows (`ready`).
-    Known(Arc<str>),
-    /// No route: the glossary's "not found", or any other path while building.
-    Unmatched,
-}
-
-impl Route {
-    /// The route `request` matched on the glossary's router.
-    pub fn of(request: &Request) -> Self {
-        request
-            .extensions()
-            .get::<MatchedPath>()
-            .map_or(Route::Unmatched, |matched| Route::Matched(matched.clone()))
-    }
-
-    fn as_str(&self) -> &str {
-        match self {
-            Route::Matched(matched) => matched.as_str(),
-            Route::Known(path) => path,
-            Route::Unmatched => "unmatched",
-        }
-    }
-}
-
-impl PartialEq for Route {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for Route {}
-
-impl Hash for Route {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
-    }
-}
-
-impl EncodeLabelValue for Route {
-    fn encode(&self, encoder: &mut LabelValueEncoder) -> Result<(), std::fmt::Error> {
-        encoder.write_str(self.as_str())
-    }
+/// The route `request` took on the glossary's router, as a label: the
+/// pattern it matched, or [`UNMATCHED`].
+pub fn route(request: &Request) -> &str {
+    request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or(UNMATCHED, MatchedPath::as_str)
 }
 
 /// What became of a query sent to `/sparql`.
@@ -334,17 +265,6 @@ impl EncodeLabelValue for Rebuild {
             Rebuild::Failed => "failed",
         })
     }
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct RequestLabels {
-    route: Route,
-    status: u16,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct RouteLabels {
-    route: Route,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -449,19 +369,20 @@ mod tests {
     #[test]
     fn requests_are_counted_by_route_pattern_and_status() {
         let metrics = Metrics::new();
-        let route = Route::Known("/concept/{file}".into());
         let ms = Duration::from_millis(1);
-        metrics.request(route.clone(), StatusCode::OK, ms);
-        metrics.request(route.clone(), StatusCode::OK, ms);
-        metrics.request(route, StatusCode::NOT_FOUND, ms);
-        metrics.request(Route::Unmatched, StatusCode::NOT_FOUND, ms);
+        metrics.slot("/concept/{file}").record(200, ms);
+        metrics.slot("/concept/{file}").record(200, ms);
+        metrics.slot("/concept/{file}").record(404, ms);
+        metrics.slot(UNMATCHED).record(404, ms);
         let text = scraped(&metrics);
         for line in [
             "glossgraph_http_requests_total{route=\"/concept/{file}\",status=\"200\"} 2",
             "glossgraph_http_requests_total{route=\"/concept/{file}\",status=\"404\"} 1",
             "glossgraph_http_requests_total{route=\"unmatched\",status=\"404\"} 1",
             "glossgraph_http_request_duration_seconds_count{route=\"/concept/{file}\"} 3",
+            "glossgraph_http_request_duration_seconds_bucket{route=\"unmatched\",le=\"0.0005\"} 0",
             "glossgraph_http_request_duration_seconds_bucket{route=\"unmatched\",le=\"0.001\"} 1",
+            "glossgraph_http_request_duration_seconds_bucket{route=\"unmatched\",le=\"+Inf\"} 1",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
         }

@@ -22,6 +22,7 @@ mod queries;
 pub mod ready;
 mod reconcile;
 pub mod remote_sparql;
+mod request_counts;
 mod request_id;
 mod resource;
 pub mod respond;

@@ -10,7 +10,7 @@
 //! rebuild under `--watch` does not close the gate: the last good graph
 //! serves, and is ready, until the new one replaces it.
 
-use super::metrics::{Metrics, Route};
+use super::metrics::{self, Metrics};
 use super::{base_path, frame, respond};
 use axum::Router;
 use axum::extract::Request;
@@ -62,9 +62,9 @@ impl Gate {
         let app: Arc<OnceLock<Router>> = Arc::default();
         let prefix = base_path(base).trim_end_matches('/').to_owned();
         let paths = Arc::new(Paths {
-            healthz: format!("{prefix}/healthz").into(),
-            readyz: format!("{prefix}/readyz").into(),
-            metrics: format!("{prefix}/metrics").into(),
+            healthz: format!("{prefix}/healthz"),
+            readyz: format!("{prefix}/readyz"),
+            metrics: format!("{prefix}/metrics"),
             recorded: metrics,
         });
         let served = app.clone();
@@ -74,7 +74,12 @@ impl Gate {
             async move {
                 match served.get() {
                     Some(app) => forward(app, request).await,
-                    None => frame::bare(&request, &paths.recorded, |request| paths.answer(request)),
+                    None => {
+                        let route = paths.route(&request);
+                        frame::bare(&request, &paths.recorded, route, |request| {
+                            paths.answer(request)
+                        })
+                    }
                 }
             }
         });
@@ -107,43 +112,45 @@ async fn forward(app: &Router, request: Request) -> Response {
 
 /// Where liveness, readiness and metrics answer, under the base IRI's path.
 struct Paths {
-    healthz: Arc<str>,
-    readyz: Arc<str>,
-    metrics: Arc<str>,
+    healthz: String,
+    readyz: String,
+    metrics: String,
     recorded: Metrics,
 }
 
 impl Paths {
-    /// The answer while the first graph is built, and the route it took.
-    fn answer(&self, request: &Request) -> (Route, Response) {
+    /// The route a request takes while the first graph is built.
+    fn route(&self, request: &Request) -> &str {
+        let path = request.uri().path();
+        [&self.healthz, &self.readyz, &self.metrics]
+            .into_iter()
+            .find(|known| path == known.as_str())
+            .map_or(metrics::UNMATCHED, String::as_str)
+    }
+
+    /// The answer while the first graph is built.
+    fn answer(&self, request: &Request) -> Response {
         let path = request.uri().path();
         let read = matches!(*request.method(), Method::GET | Method::HEAD);
-        if read && path == &*self.healthz {
-            return (
-                Route::Known(self.healthz.clone()),
-                plain(StatusCode::OK, "ok"),
-            );
+        if read && path == self.healthz {
+            return plain(StatusCode::OK, "ok");
         }
-        if read && path == &*self.metrics {
-            return (Route::Known(self.metrics.clone()), self.recorded.answer());
+        if read && path == self.metrics {
+            return self.recorded.answer();
         }
-        let (route, mut response) = if read && path == &*self.readyz {
-            (
-                Route::Known(self.readyz.clone()),
-                plain(StatusCode::SERVICE_UNAVAILABLE, "building the graph"),
-            )
+        let mut response = if read && path == self.readyz {
+            plain(StatusCode::SERVICE_UNAVAILABLE, "building the graph")
         } else {
-            let response = respond::AppError::new(
+            respond::AppError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the glossary is being built and is served once it is; ask again in a moment",
             )
-            .into_response();
-            (Route::Unmatched, response)
+            .into_response()
         };
         let headers = response.headers_mut();
         headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER));
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        (route, response)
+        response
     }
 }
 
