@@ -16,8 +16,8 @@
 //! generation it makes; every other open (servers, queries, the next build's
 //! checkpoint) is read-only and takes no lock, so a build runs while servers
 //! serve the live generation and several servers share one store. Readers of
-//! the old generation are never disturbed; the generation before the
-//! previous one is removed.
+//! the old generation are never disturbed; every generation but the live one
+//! and the one live before it (those of killed builds too) is removed.
 
 use oxigraph::model::{GraphNameRef, NamedNodeRef, Quad};
 use oxigraph::store::{StorageError, Store};
@@ -110,6 +110,7 @@ impl Generations {
             generations: self,
             number,
             dir,
+            previous: self.live(),
             published: false,
         })
     }
@@ -138,6 +139,9 @@ pub struct NewGeneration<'a> {
     number: u64,
     /// Its directory, where the builder may keep files beside the store.
     pub dir: PathBuf,
+    /// The generation live when this one began: kept for the readers that
+    /// opened it.
+    previous: Option<PathBuf>,
     published: bool,
 }
 
@@ -195,12 +199,23 @@ impl NewGeneration<'_> {
         Ok(())
     }
 
-    /// Keeps this generation and the one before it (which open readers may still use).
+    /// Keeps this generation and the one live before it (which open readers
+    /// may still use), and removes the rest. A build killed before it
+    /// published leaves its generation (and perhaps a temporary link) behind:
+    /// they are removed here, under the lock, rather than kept in place of
+    /// the previous live generation as "the number before this one" was.
     fn remove_old(&self) {
         if let Ok(all) = self.generations.numbered() {
             for (n, path) in all {
-                if n + 1 < self.number {
+                if n != self.number && Some(&path) != self.previous.as_ref() {
                     let _ = fs::remove_dir_all(path);
+                }
+            }
+        }
+        if let Ok(items) = fs::read_dir(&self.generations.dir) {
+            for item in items.flatten() {
+                if item.file_name().to_string_lossy().starts_with("current.") {
+                    let _ = fs::remove_file(item.path());
                 }
             }
         }
@@ -305,5 +320,35 @@ impl Counts<'_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn publish(generations: &Generations) {
+        let generation = generations.begin().unwrap();
+        let store = generation.create_store(None).unwrap();
+        generation.publish(store, ("manifest", b"{}")).unwrap();
+    }
+
+    #[test]
+    fn publishing_keeps_the_previous_live_generation_and_removes_what_killed_builds_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let generations = Generations::lock(dir.path(), || {}).unwrap();
+        publish(&generations);
+        // A build killed after it began (no destructor runs), and one killed
+        // while switching `current`.
+        std::mem::forget(generations.begin().unwrap());
+        std::os::unix::fs::symlink("gen-2", dir.path().join("current.999")).unwrap();
+        publish(&generations);
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|i| i.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["current", "gen-1", "gen-3", "lock"]);
+        assert_eq!(generations.live(), Some(dir.path().join("gen-3")));
     }
 }
