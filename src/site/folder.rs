@@ -60,13 +60,20 @@ impl Folder {
             Err(e) if e.kind() == io::ErrorKind::NotFound => BTreeMap::new(),
             Err(e) => return Err(io_error(e)),
         };
+        let mut found = Vec::new();
+        match files_under(root, root, &mut found) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error(e)),
+        }
+        // Temporary files of a run killed before it moved them into place:
+        // glossgraph's own, so they neither make the folder foreign nor stay.
+        for file in found.extract_if(.., |f| f.ends_with(TEMP_SUFFIX)) {
+            let path = root.join(&file);
+            fs::remove_file(&path).map_err(|source| SiteError::Io { path, source })?;
+        }
         if !force {
-            let mut foreign = Vec::new();
-            match files_under(root, root, &mut foreign) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io_error(e)),
-            }
+            let mut foreign = found;
             foreign.retain(|f| f != MANIFEST && !previous.contains_key(f));
             if !foreign.is_empty() {
                 foreign.sort();
@@ -133,6 +140,17 @@ impl Folder {
     /// build that this one no longer has, and records the new manifest.
     pub fn commit(mut self) -> Result<Changes, SiteError> {
         let staged = std::mem::take(&mut self.staged);
+        // While the files move, the folder holds old and new ones. Recorded
+        // first: each moving file is the site's, with no known content (an
+        // empty hash, which no bytes have), so that a run after a kill here
+        // rewrites every one of them and takes none for a user's file.
+        if !staged.is_empty() {
+            let mut moving = self.previous.clone();
+            for path in &staged {
+                moving.insert(path.clone(), String::new());
+            }
+            self.record(moving)?;
+        }
         for path in &staged {
             let target = self.root.join(path);
             fs::rename(temp_path(&target), &target).map_err(|source| SiteError::Io {
@@ -170,9 +188,20 @@ impl Folder {
         {
             let _ = fs::remove_dir(dir);
         }
+        let files = std::mem::take(&mut self.next);
+        self.record(files)?;
+        Ok(Changes {
+            written: staged,
+            unchanged: self.unchanged,
+            deleted: gone,
+        })
+    }
+
+    /// Writes the manifest listing `files`, replacing the last one at once.
+    fn record(&self, files: BTreeMap<String, String>) -> Result<(), SiteError> {
         let manifest = Manifest {
             generator: format!("glossgraph {}", env!("CARGO_PKG_VERSION")),
-            files: std::mem::take(&mut self.next),
+            files,
         };
         let bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| SiteError::Manifest {
             path: self.root.join(MANIFEST),
@@ -186,12 +215,7 @@ impl Folder {
             .map_err(|source| SiteError::Io {
                 path: target,
                 source,
-            })?;
-        Ok(Changes {
-            written: staged,
-            unchanged: self.unchanged,
-            deleted: gone,
-        })
+            })
     }
 }
 
@@ -276,6 +300,56 @@ mod tests {
         left.sort();
         assert_eq!(left, [".glossgraph/site.json", "a.html"]);
         assert_eq!(fs::read(dir.path().join("a.html")).unwrap(), b"one");
+    }
+
+    /// SIGKILL runs no destructor: `forget` leaves what a killed run leaves.
+    #[test]
+    fn a_run_killed_part_way_is_finished_by_the_next_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut folder = Folder::open(dir.path(), false).unwrap();
+        folder.put("a.html", b"one").unwrap();
+        folder.put("b.html", b"two").unwrap();
+        folder.commit().unwrap();
+
+        // Killed while rendering: its temporary files are not someone
+        // else's, and do not stay.
+        let mut folder = Folder::open(dir.path(), false).unwrap();
+        folder.put("a.html", b"changed").unwrap();
+        folder.put("new.html", b"new").unwrap();
+        std::mem::forget(folder);
+        drop(Folder::open(dir.path(), false).unwrap());
+        let mut left = Vec::new();
+        files_under(dir.path(), dir.path(), &mut left).unwrap();
+        assert!(!left.iter().any(|f| f.ends_with(TEMP_SUFFIX)), "{left:?}");
+
+        // Killed while moving files, after `a.html` moved: then the edit is
+        // undone. The next run must rewrite `a.html` even though its bytes
+        // are those the last complete run recorded.
+        let dir = tempfile::tempdir().unwrap();
+        let mut folder = Folder::open(dir.path(), false).unwrap();
+        folder.put("a.html", b"one").unwrap();
+        folder.put("b.html", b"two").unwrap();
+        folder.commit().unwrap();
+        let mut folder = Folder::open(dir.path(), false).unwrap();
+        folder.put("a.html", b"changed").unwrap();
+        folder.put("new.html", b"new").unwrap();
+        // As `commit` does before its first move.
+        let mut moving = folder.previous.clone();
+        for path in &folder.staged {
+            moving.insert(path.clone(), String::new());
+        }
+        folder.record(moving).unwrap();
+        let a = dir.path().join("a.html");
+        fs::rename(temp_path(&a), &a).unwrap();
+        let n = dir.path().join("new.html");
+        fs::rename(temp_path(&n), &n).unwrap();
+        std::mem::forget(folder);
+        let mut folder = Folder::open(dir.path(), false).expect("new.html is the site's");
+        folder.put("a.html", b"one").unwrap();
+        folder.put("b.html", b"two").unwrap();
+        folder.commit().unwrap();
+        assert_eq!(fs::read(&a).unwrap(), b"one");
+        assert!(!n.exists());
     }
 
     #[test]
