@@ -1,8 +1,14 @@
 //! Writing a batch of files all or nothing: every file goes to a temporary file
-//! in its folder first, and is renamed into place only when all are written. If
-//! a rename fails, the files already renamed are put back as they were.
+//! first, and is renamed into place only when all are written. If
+//! a rename fails, the files already renamed are put back as they were. The
+//! renames are recorded in a journal first (`source::journal`), so that if
+//! the process is killed while renaming, whoever lists the folder next
+//! finishes them: the batch is never read in part. The temporary files sit in
+//! a hidden folder of the batch's own, which the next import removes if a
+//! kill left it.
 
 use super::error::ImportError;
+use crate::source::journal;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -21,6 +27,15 @@ pub fn existing(paths: impl IntoIterator<Item = PathBuf>) -> Vec<PathBuf> {
 /// Writes every planned file, or none. Without `force`, a file that exists is
 /// an error before anything is written.
 pub fn write_all(files: &[Planned], force: bool) -> Result<(), ImportError> {
+    let Some(dir) = common_folder(files) else {
+        return Ok(());
+    };
+    // A batch that a killed import left is finished first: its files exist.
+    journal::finish(&dir).map_err(|source| ImportError::Io {
+        action: "finish the interrupted import in",
+        path: dir.clone(),
+        source,
+    })?;
     if !force {
         let exists = existing(files.iter().map(|f| f.path.clone()));
         if !exists.is_empty() {
@@ -49,7 +64,10 @@ pub fn write_all(files: &[Planned], force: bool) -> Result<(), ImportError> {
             created_dirs.push(top);
         }
     }
-    let result = write_temporaries(files).and_then(|temporaries| persist(files, temporaries));
+    let result = Staging::new(&dir).and_then(|staging| {
+        let temporaries = staging.write(files)?;
+        persist(&dir, files, temporaries)
+    });
     if result.is_err() {
         for dir in created_dirs.iter().rev() {
             let _ = std::fs::remove_dir_all(dir);
@@ -62,46 +80,122 @@ fn parent(path: &Path) -> Option<&Path> {
     path.parent().filter(|p| !p.as_os_str().is_empty())
 }
 
-fn write_temporaries(files: &[Planned]) -> Result<Vec<tempfile::NamedTempFile>, ImportError> {
-    let mut temporaries = Vec::with_capacity(files.len());
+/// The folder holding every file of the batch (where its journal goes);
+/// `None` for an empty batch.
+fn common_folder(files: &[Planned]) -> Option<PathBuf> {
+    let mut common: Option<&Path> = None;
     for file in files {
         let dir = parent(&file.path).unwrap_or(Path::new("."));
+        common = Some(match common {
+            None => dir,
+            Some(c) => c.ancestors().find(|a| dir.starts_with(a)).unwrap_or(c),
+        });
+    }
+    common.map(|c| {
+        if c.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            c.to_owned()
+        }
+    })
+}
+
+/// A hidden folder of its own, inside the batch's folder, where an import
+/// writes its files before moving them into place, locked while the import
+/// runs: a folder nobody holds locked was left by a killed import.
+struct Staging {
+    dir: tempfile::TempDir,
+    _lock: std::fs::File,
+}
+
+/// Begins the name of staging folders (hidden: never read as entries).
+const STAGING: &str = ".glossgraph-import-";
+
+impl Staging {
+    /// A new staging folder in `dir`, after removing those that killed
+    /// imports left there.
+    fn new(dir: &Path) -> Result<Self, ImportError> {
         let fail = |source| ImportError::Io {
-            action: "write a temporary file beside",
-            path: file.path.clone(),
+            action: "create a temporary folder in",
+            path: dir.to_owned(),
             source,
         };
-        // A leading dot keeps the temporary file out of `entry_files`.
-        let mut temporary = tempfile::Builder::new()
-            .prefix(".glossgraph-import-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(fail)?;
-        temporary
-            .as_file_mut()
-            .write_all(file.text.as_bytes())
-            .map_err(fail)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let permissions = std::fs::metadata(&file.path)
-                .map(|m| m.permissions())
-                .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
-            temporary
-                .as_file()
-                .set_permissions(permissions)
-                .map_err(fail)?;
+        if let Ok(items) = std::fs::read_dir(dir) {
+            for item in items.flatten() {
+                let left = item.file_name().to_string_lossy().starts_with(STAGING)
+                    && item.file_type().is_ok_and(|t| t.is_dir())
+                    && match std::fs::File::open(item.path().join("lock")) {
+                        Ok(lock) => lock.try_lock().is_ok(),
+                        // Killed before it made its lock.
+                        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+                    };
+                if left {
+                    let _ = std::fs::remove_dir_all(item.path());
+                }
+            }
         }
-        temporary.as_file().sync_all().map_err(fail)?;
-        temporaries.push(temporary);
+        let staging = tempfile::Builder::new()
+            .prefix(STAGING)
+            .tempdir_in(dir)
+            .map_err(fail)?;
+        let lock = std::fs::File::create(staging.path().join("lock")).map_err(fail)?;
+        lock.lock().map_err(fail)?;
+        Ok(Self {
+            dir: staging,
+            _lock: lock,
+        })
     }
-    Ok(temporaries)
+
+    /// Writes each file into the staging folder, durably.
+    fn write(&self, files: &[Planned]) -> Result<Vec<tempfile::NamedTempFile>, ImportError> {
+        let mut temporaries = Vec::with_capacity(files.len());
+        for file in files {
+            let fail = |source| ImportError::Io {
+                action: "write a temporary file for",
+                path: file.path.clone(),
+                source,
+            };
+            let mut temporary = tempfile::Builder::new()
+                .suffix(".tmp")
+                .tempfile_in(self.dir.path())
+                .map_err(fail)?;
+            temporary
+                .as_file_mut()
+                .write_all(file.text.as_bytes())
+                .map_err(fail)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let permissions = std::fs::metadata(&file.path)
+                    .map(|m| m.permissions())
+                    .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+                temporary
+                    .as_file()
+                    .set_permissions(permissions)
+                    .map_err(fail)?;
+            }
+            temporary.as_file().sync_all().map_err(fail)?;
+            temporaries.push(temporary);
+        }
+        Ok(temporaries)
+    }
 }
 
 fn persist(
+    dir: &Path,
     files: &[Planned],
     temporaries: Vec<tempfile::NamedTempFile>,
 ) -> Result<(), ImportError> {
+    let moves: Vec<(PathBuf, PathBuf)> = files
+        .iter()
+        .zip(&temporaries)
+        .map(|(file, temporary)| (temporary.path().to_owned(), file.path.clone()))
+        .collect();
+    let batch = journal::begin(dir, &moves).map_err(|source| ImportError::Io {
+        action: "record the import in",
+        path: dir.join(journal::JOURNAL),
+        source,
+    })?;
     // (path, the content it had before, if any) of each file renamed so far.
     let mut done: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
     for (file, temporary) in files.iter().zip(temporaries) {
@@ -109,6 +203,7 @@ fn persist(
         match temporary.persist(&file.path) {
             Ok(_) => done.push((file.path.clone(), before)),
             Err(e) => {
+                batch.abandon();
                 for (path, before) in done.into_iter().rev() {
                     let _ = match before {
                         Some(bytes) => std::fs::write(&path, bytes),
@@ -123,7 +218,11 @@ fn persist(
             }
         }
     }
-    Ok(())
+    batch.done().map_err(|source| ImportError::Io {
+        action: "remove",
+        path: dir.join(journal::JOURNAL),
+        source,
+    })
 }
 
 #[cfg(test)]

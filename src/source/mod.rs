@@ -6,6 +6,7 @@
 //! Layer: pipeline, its first step; above `project`.
 
 mod entry;
+pub mod journal;
 pub mod markdown;
 mod model;
 mod summary;
@@ -65,10 +66,13 @@ pub struct Listing {
     pub others: Vec<PathBuf>,
 }
 
+/// What `dir` holds. A batch of files that a killed import was moving in is
+/// finished first ([`journal`]), so that it is read whole.
 pub fn listing(dir: &Path) -> io::Result<Listing> {
     let mut found = Listing::default();
     let mut pending = vec![dir.to_owned()];
     while let Some(dir) = pending.pop() {
+        journal::finish(&dir)?;
         for item in std::fs::read_dir(&dir)? {
             let item = item?;
             let path = item.path();
