@@ -3,6 +3,7 @@
 
 mod check;
 mod cli;
+mod crash;
 mod deploy;
 mod export;
 mod graph_store;

@@ -2,6 +2,8 @@
 //! incrementally, left untouched by a failed build, shared by servers while
 //! a build runs, and reported (not crashed on) when RocksDB cannot open it.
 
+mod crash;
+
 use crate::util::{ServeProcess, client, copy_tree, glossgraph, root, text};
 use glossgraph::build::{self, BuildError, Built, StoreChoice};
 use glossgraph::project::Project;
