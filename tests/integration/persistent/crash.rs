@@ -116,8 +116,8 @@ enum Phase {
     /// at a uniform fraction of one.
     Incremental,
     /// An incremental build, killed once its new generation is sealing
-    /// (its manifest is being written), at a uniform fraction of twice the
-    /// time from then to the switch of `current`.
+    /// (its manifest is being written), at a uniform fraction of the time
+    /// from then to the switch of `current`.
     Swap,
 }
 
@@ -207,10 +207,11 @@ impl Run {
     }
 
     /// How long a build of `phase`'s next edit takes (that build completes):
-    /// whole, or for a swap twice the time from its sealing to the switch of
-    /// `current`, so that half the kills land before the switch and half
-    /// after it. With no store yet, a first build is measured in a store of
-    /// its own, and the first kill is of a first build.
+    /// whole, or for a swap the time from its sealing to the switch of
+    /// `current` as this process sees them (both a little late, so kills
+    /// land on both sides of the switch). With no store yet, a first build
+    /// is measured in a store of its own, and the first kill is of a first
+    /// build.
     fn measure(&mut self, phase: Phase) -> Duration {
         let next = self.next(phase);
         self.write(next);
@@ -239,7 +240,7 @@ impl Run {
             while live_generation(&store) == live && child.try_wait().unwrap().is_none() {
                 std::thread::yield_now();
             }
-            span = Some(sealed.elapsed() * 2);
+            span = Some(sealed.elapsed());
         }
         assert!(child.wait().unwrap().success(), "the measured build failed");
         let span = span.unwrap_or_else(|| started.elapsed());
@@ -253,11 +254,11 @@ impl Run {
 
     /// Kills builds of `phase` until `KILLS` were killed, checking after each.
     fn phase(&mut self, phase: Phase) -> Tally {
-        let span = self.measure(phase);
+        let mut span = self.measure(phase);
         let mut tally = Tally::default();
         while tally.kills < KILLS {
             assert!(
-                tally.finished < 2 * KILLS,
+                tally.finished < crash::too_many_finished(KILLS),
                 "{phase:?}: the builds finished before the kill {} times: kill points of up to {span:?} are too late",
                 tally.finished
             );
@@ -276,6 +277,7 @@ impl Run {
                 assert!(status.success(), "{phase:?}: a build failed: {status}");
                 self.sources = Some(next);
                 tally.finished += 1;
+                crash::sooner(&mut span);
                 continue;
             }
             tally.kills += 1;
