@@ -551,7 +551,7 @@ fn an_import_killed_at_random_points_writes_all_its_entries_or_none() {
         reset();
     }
     say(&format!(
-        "crash::import: {kills}/{kills} imports of {IMPORT_ROWS} rows killed with SIGKILL were read whole or not at all, in {:.0?}; {none} wrote none, {all} all ({journaled} of them finished from the journal by the next command); {finished} finished first",
+        "crash::import: {kills}/{kills} imports of {IMPORT_ROWS} rows killed with SIGKILL were read whole or not at all, in {:.0?}; kills up to {whole:?} in, half of them in the {moving:?} its journal was there: {none} wrote none, {all} all ({journaled} of them finished from the journal by the next command); {finished} finished first",
         started.elapsed()
     ));
 }
