@@ -310,7 +310,7 @@ def versions():
     # `virtuoso-t -?` names the edition, then "Version 7.2.5.… as of …".
     virtuoso = next((l.split()[1] for l in output(["virtuoso-t", "-?"]) if l.startswith("Version ")), "?")
     return (f"{output([GLOSSGRAPH, '--version'])[0]}; {output([OXIGRAPH, '--version'])[0]}; "
-            f"Virtuoso {virtuoso}; {output(['wrk', '-v'])[0]}")
+            f"Virtuoso {virtuoso}; {output(['wrk', '-v'])[0].split(' [')[0]}")
 
 
 def main():
@@ -354,7 +354,7 @@ def main():
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores, shared by the "
         f"store, glossgraph and wrk (load average {' '.join(load)} at the start, from other work on the host); "
         f"median of {RUNS} runs, alternating; {versions()}.",
-        "Reproduce: `benches/push.sh` (`RUNS=`, `DURATION=`, `SIZES=` as for compare.sh).",
+        "Reproduce: `benches/push.sh` (`RUNS=`, `DURATION=`, `SIZES=` as for compare.sh; 15–25 minutes).",
         "",
         "A full push (`glossgraph push URL`, the Graph Store Protocol: a `PUT` per graph) to a fresh store, against "
         "the store's own bulk loader on glossgraph's N-Quads export of the same graph. The push goes through the "

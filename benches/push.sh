@@ -8,7 +8,7 @@
 # glossgraph (release, default features), then runs benches/push.py, which
 # rewrites the push part of BENCHMARKS.md.
 #
-#   benches/push.sh                 # the generated 10,000 entries (about 25 minutes)
+#   benches/push.sh                 # the generated 10,000 entries (15–25 minutes)
 #   RUNS=5 DURATION=10 SIZES=1000 benches/push.sh
 #
 # Installs if missing: Debian nginx, wrk, GNU time, python3-venv and Virtuoso 7
