@@ -47,6 +47,11 @@ impl Naming {
     }
 }
 
+/// The most statements in one request body, whatever their size: Virtuoso
+/// 7.2 refuses an update of some 5,000 (`SP030 … memory exhausted`) where
+/// the bytes are well within `--max-body`.
+pub const MAX_LINES: usize = 2_000;
+
 /// One graph of the build as the store is to hold it.
 pub struct Local {
     /// Its name in the build.
@@ -181,11 +186,16 @@ pub fn pieces(store: &Store, graph: &NamedNode, limit: usize) -> Result<Vec<Stri
     }
     let mut documents = Vec::new();
     let mut current = String::new();
+    let mut lines_in_current = 0;
     for unit in units {
         let size: usize = unit.iter().map(|l| l.len() + 1).sum();
-        if !current.is_empty() && current.len() + size > limit {
+        if !current.is_empty()
+            && (current.len() + size > limit || lines_in_current + unit.len() > MAX_LINES)
+        {
             documents.push(std::mem::take(&mut current));
+            lines_in_current = 0;
         }
+        lines_in_current += unit.len();
         for line in unit {
             current.push_str(line);
             current.push('\n');

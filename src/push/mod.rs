@@ -225,17 +225,23 @@ fn write_manifest(
     target.replace(iri, documents(manifest.lines(iri), max_body))
 }
 
-/// Lines gathered into documents of at most `max_body` bytes.
+/// Lines gathered into documents of at most `max_body` bytes and
+/// `graphs::MAX_LINES` lines.
 fn documents(lines: Vec<String>, max_body: usize) -> Vec<String> {
     let mut documents = vec![String::new()];
+    let mut count = 0;
     for line in lines {
         let current = documents.last_mut().expect("one");
-        if !current.is_empty() && current.len() + line.len() + 1 > max_body {
+        if !current.is_empty()
+            && (current.len() + line.len() + 1 > max_body || count == graphs::MAX_LINES)
+        {
             documents.push(String::new());
+            count = 0;
         }
         let current = documents.last_mut().expect("one");
         current.push_str(&line);
         current.push('\n');
+        count += 1;
     }
     documents
 }
@@ -400,5 +406,10 @@ mod tests {
         let docs = documents(lines, 50);
         assert!(docs.iter().all(|d| d.len() <= 50));
         assert_eq!(docs.concat().lines().count(), 100);
+        // Many short lines: bounded in number too.
+        let lines: Vec<String> = (0..5_000).map(|i| format!("{i}")).collect();
+        let docs = documents(lines, usize::MAX);
+        assert_eq!(docs.len(), 3);
+        assert!(docs.iter().all(|d| d.lines().count() <= graphs::MAX_LINES));
     }
 }
