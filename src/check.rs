@@ -144,18 +144,6 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Diagnos
     out
 }
 
-/// Characters no published text may hold: C0 and C1 controls (tab and line
-/// breaks aside, and those only in prose) and Unicode noncharacters. XML 1.0
-/// cannot carry most of them, so an RDF/XML export would not be well-formed,
-/// and the rest are invisible mistakes (a YAML `"\u0007"`, a pasted control).
-pub fn forbidden_character(c: char, prose: bool) -> bool {
-    let line_break_or_tab = matches!(c, '\t' | '\n' | '\r');
-    let control = c.is_control() && !(prose && line_break_or_tab);
-    let code = u32::from(c);
-    let noncharacter = (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE;
-    control || noncharacter
-}
-
 /// A located error for the first forbidden character of each text of `entry`.
 fn characters(entry: &Entry) -> Vec<Diagnostic> {
     let mut texts: Vec<(&str, &str, Pos, bool)> = Vec::new();
@@ -195,16 +183,15 @@ fn characters(entry: &Entry) -> Vec<Diagnostic> {
     texts
         .into_iter()
         .filter_map(|(field, text, pos, prose)| {
-            let c = text.chars().find(|c| forbidden_character(*c, prose))?;
+            let c = crate::text::first_forbidden(text, prose)?;
             Some(
                 Diagnostic::error(
                     "check/forbidden-character",
                     &entry.path,
                     pos,
                     format!(
-                        "{field} holds U+{:04X}, a {}, which published text may not hold",
-                        u32::from(c),
-                        if c.is_control() { "control character" } else { "Unicode noncharacter" }
+                        "{field} holds {}, which published text may not hold",
+                        crate::text::describe(c)
                     ),
                 )
                 .with_help(if prose {
@@ -465,34 +452,6 @@ pub fn walk_cycles<'a, E: 'a>(
                 Some(State::OnPath) => on_back_edge(&path, e),
                 Some(State::Done) => {}
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::forbidden_character;
-
-    #[test]
-    fn forbidden_characters_are_controls_and_noncharacters() {
-        for c in [
-            '\u{0}',
-            '\u{7}',
-            '\u{1b}',
-            '\u{7f}',
-            '\u{85}',
-            '\u{9f}',
-            '\u{fdd0}',
-            '\u{fffe}',
-            '\u{1ffff}',
-        ] {
-            assert!(forbidden_character(c, true), "{:04X}", u32::from(c));
-        }
-        for c in ['\t', '\n', '\r'] {
-            assert!(!forbidden_character(c, true) && forbidden_character(c, false));
-        }
-        for c in ['a', 'é', '\u{200f}', '\u{301}', '😀', '\u{fffd}', '\u{a0}'] {
-            assert!(!forbidden_character(c, false), "{:04X}", u32::from(c));
         }
     }
 }

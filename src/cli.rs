@@ -301,6 +301,10 @@ pub enum ImportCommand {
         /// Give up on a URL after this many seconds.
         #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
         timeout: f64,
+        /// Remove control characters and Unicode noncharacters (reporting
+        /// each) instead of refusing the page.
+        #[arg(long)]
+        sanitize: bool,
     },
     /// SKOS vocabularies (Turtle, RDF/XML, JSON-LD, N-Triples; files or URLs):
     /// describe them, or with --to-entries convert their concepts to entries.
@@ -327,6 +331,10 @@ pub enum ImportCommand {
         /// Give up on a URL after this many seconds.
         #[arg(long, default_value_t = 120.0, value_name = "SECONDS")]
         timeout: f64,
+        /// Remove control characters and Unicode noncharacters from literals
+        /// (reporting each) instead of refusing the vocabulary.
+        #[arg(long)]
+        sanitize: bool,
     },
     /// A spreadsheet (CSV, one concept per row; see README for the columns)
     /// becomes entries.
@@ -340,6 +348,10 @@ pub enum ImportCommand {
         /// Overwrite entry files that exist.
         #[arg(long)]
         force: bool,
+        /// Remove control characters and Unicode noncharacters (reporting
+        /// each) instead of refusing the spreadsheet.
+        #[arg(long)]
+        sanitize: bool,
     },
 }
 

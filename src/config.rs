@@ -71,10 +71,10 @@ struct Raw {
     base: Spanned<String>,
     languages: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
-    title: BTreeMap<Spanned<String>, String>,
+    title: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
-    description: BTreeMap<Spanned<String>, String>,
-    version: Option<String>,
+    description: BTreeMap<Spanned<String>, Spanned<String>>,
+    version: Option<Spanned<String>>,
     license: Option<Spanned<String>>,
     created: Option<Spanned<DateValue>>,
     modified: Option<Spanned<DateValue>>,
@@ -97,7 +97,7 @@ enum DateValue {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPublisher {
-    name: String,
+    name: Spanned<String>,
     url: Option<Spanned<String>>,
 }
 
@@ -186,13 +186,31 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, Vec<Diagnostic>> {
             "list at least one language, like `languages = [\"en\"]`",
         );
     }
-    let tagged = |map: BTreeMap<Spanned<String>, String>,
+    // Published text holds no control character or noncharacter (`crate::text`).
+    let text = |value: Spanned<String>,
+                key: &str,
+                errors: &mut dyn FnMut(std::ops::Range<usize>, String, &str)| {
+        if let Some(c) = crate::text::first_forbidden(value.get_ref(), true) {
+            errors(
+                value.span(),
+                format!(
+                    "`{key}` holds {}, which published text may not hold",
+                    crate::text::describe(c)
+                ),
+                "delete it (or the `\\u` escape that writes it)",
+            );
+        }
+        value.into_inner()
+    };
+    let tagged = |map: BTreeMap<Spanned<String>, Spanned<String>>,
+                  key: &str,
                   errors: &mut dyn FnMut(std::ops::Range<usize>, String, &str)| {
         let mut out = BTreeMap::new();
-        for (tag, text) in map {
+        for (tag, value) in map {
+            let value = text(value, &format!("{key}.{}", tag.get_ref()), errors);
             match Literal::new_language_tagged_literal("", tag.get_ref()) {
                 Ok(l) => {
-                    out.insert(l.language().unwrap_or_default().to_owned(), text);
+                    out.insert(l.language().unwrap_or_default().to_owned(), value);
                 }
                 Err(e) => errors(
                     tag.span(),
@@ -203,8 +221,13 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, Vec<Diagnostic>> {
         }
         out
     };
-    let title = tagged(raw.title, &mut error);
-    let description = tagged(raw.description, &mut error);
+    let title = tagged(raw.title, "title", &mut error);
+    let description = tagged(raw.description, "description", &mut error);
+    let version = raw.version.map(|v| text(v, "version", &mut error));
+    let publisher_name = raw
+        .publisher
+        .as_ref()
+        .map(|p| text(p.name.clone(), "publisher.name", &mut error));
     if title.is_empty() {
         error(
             0..0,
@@ -291,6 +314,7 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, Vec<Diagnostic>> {
         }
     }
     if !errors.is_empty() {
+        crate::diagnostic::sort(&mut errors);
         return Err(errors);
     }
     Ok(Config {
@@ -298,12 +322,12 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, Vec<Diagnostic>> {
         languages,
         title,
         description,
-        version: raw.version,
+        version,
         license,
         created,
         modified,
-        publisher: raw.publisher.map(|p| Publisher {
-            name: p.name,
+        publisher: publisher_name.map(|name| Publisher {
+            name,
             url: publisher_url,
         }),
         citations: Citations { act, article },
@@ -323,6 +347,24 @@ mod tests {
 
     const MINIMAL: &str =
         "base = \"https://g.example/\"\nlanguages = [\"en\", \"DE\"]\n[title]\nen = \"G\"\n";
+
+    #[test]
+    fn published_text_holds_no_control_character() {
+        let text = "base = \"https://g.example/\"\nlanguages = [\"en\"]\nversion = \"1\\u0000\"\n[title]\nen = \"G\\u0007\"\n[publisher]\nname = \"P\\uFFFE\"\n";
+        let errors = parse_str(text, Path::new("glossary.toml")).unwrap_err();
+        let said: Vec<String> = errors
+            .iter()
+            .map(|d| format!("{}:{} {}", d.pos.line, d.pos.column, d.message))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                "3:11 `version` holds U+0000, a control character, which published text may not hold",
+                "5:6 `title.en` holds U+0007, a control character, which published text may not hold",
+                "7:8 `publisher.name` holds U+FFFE, a Unicode noncharacter, which published text may not hold",
+            ]
+        );
+    }
 
     #[test]
     fn reads_a_minimal_config_with_defaults() {

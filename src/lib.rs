@@ -35,4 +35,5 @@ pub mod server;
 pub mod site;
 pub mod source;
 pub mod store;
+pub mod text;
 pub mod vocab;

@@ -284,6 +284,7 @@ fn import(context: &Context, what: ImportCommand) -> Result<u8, CommandError> {
             drop_phrases,
             drop_selectors,
             timeout,
+            sanitize,
         } => {
             let options = import::page::PageOptions {
                 out_dir: out_dir(out)?,
@@ -296,6 +297,7 @@ fn import(context: &Context, what: ImportCommand) -> Result<u8, CommandError> {
                     timeout: seconds(timeout),
                     ..FetchLimits::PAGE
                 },
+                sanitize,
             };
             finish(&commands::import_page(context, &inputs, &options)?)
         }
@@ -307,6 +309,7 @@ fn import(context: &Context, what: ImportCommand) -> Result<u8, CommandError> {
             placeholder_definition,
             ids,
             timeout,
+            sanitize,
         } => {
             let limits = FetchLimits {
                 timeout: seconds(timeout),
@@ -318,6 +321,7 @@ fn import(context: &Context, what: ImportCommand) -> Result<u8, CommandError> {
                 placeholder_definition,
                 ids: ids.into(),
                 limits,
+                sanitize,
             };
             let options = if to_entries {
                 Ok(&options)
@@ -326,11 +330,17 @@ fn import(context: &Context, what: ImportCommand) -> Result<u8, CommandError> {
             };
             finish(commands::import_skos(context, &inputs, options)?.as_ref())
         }
-        ImportCommand::Csv { input, out, force } => {
+        ImportCommand::Csv {
+            input,
+            out,
+            force,
+            sanitize,
+        } => {
             let options = import::csv::CsvOptions {
                 out_dir: out_dir(out)?,
                 force,
                 limits: FetchLimits::PAGE,
+                sanitize,
             };
             finish(&commands::import_csv(context, &input, &options)?)
         }

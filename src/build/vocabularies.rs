@@ -4,9 +4,10 @@
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::input::{self, FetchLimits, FetchProblem};
 use crate::project::Project;
+use crate::text::{self, Escapes};
 use oxigraph::io::RdfFormat;
-use oxigraph::model::{GraphName, NamedNode, Quad, Triple};
-use std::path::PathBuf;
+use oxigraph::model::{GraphName, NamedNode, Quad, Term, Triple};
+use std::path::{Path, PathBuf};
 
 /// Quads a vocabulary's parser hands on at a time: few enough that loading
 /// starts at once, enough that the channel costs nothing per quad.
@@ -79,7 +80,12 @@ pub(super) fn parse(
         };
         let graph = GraphName::NamedNode(graph);
         let mut stopped = false;
+        let mut refused = None;
         let parsed = fetched.parse_rdf(format, false, |quad| {
+            if let Some(problem) = forbidden_text(&quad, &fetched.bytes, &path) {
+                refused = Some(problem);
+                return false;
+            }
             batch.push(Triple::from(quad).in_graph(graph.clone()));
             if batch.len() == BATCH
                 && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
@@ -89,6 +95,7 @@ pub(super) fn parse(
             !stopped
         });
         match parsed {
+            Ok(_) if refused.is_some() => vocabulary.error = refused,
             Ok(parsed) => {
                 vocabulary.prefixes = parsed.prefixes;
                 vocabulary.base = parsed.base;
@@ -114,4 +121,33 @@ pub(super) fn parse(
         send(batch);
     }
     read
+}
+
+/// A located error when `quad` holds a literal published text may not hold
+/// (`crate::text`): pages and RDF/XML exports could not carry it.
+fn forbidden_text(quad: &Quad, source: &[u8], path: &Path) -> Option<Diagnostic> {
+    let Term::Literal(literal) = &quad.object else {
+        return None;
+    };
+    let c = text::first_forbidden(literal.value(), true)?;
+    // Where the file writes it, as itself or as an escape.
+    let source = String::from_utf8_lossy(source);
+    let pos = text::scan(&source, Escapes::Rdf)
+        .into_iter()
+        .find(|f| f.character == c)
+        .map_or(Pos::new(1, 1), |f| Pos::new(f.line, f.column));
+    Some(
+        Diagnostic::error(
+            "source/forbidden-character",
+            path,
+            pos,
+            format!(
+                "the value of {} {} holds {}, which published text may not hold",
+                quad.subject,
+                quad.predicate,
+                text::describe(c)
+            ),
+        )
+        .with_help("delete it (or the escape that writes it) from the vocabulary; `glossgraph import skos --to-entries --sanitize` drops such characters when it converts a vocabulary"),
+    )
 }

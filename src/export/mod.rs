@@ -218,7 +218,11 @@ impl Exporter {
                     .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
             }
         }
-        let mut writer = serializer.for_writer(out);
+        let mut out = CarriageReturns {
+            out,
+            escape: format == RdfFormat::RdfXml,
+        };
+        let mut writer = serializer.for_writer(&mut out);
         for q in quads {
             writer.serialize_quad(&q)?;
         }
@@ -264,6 +268,36 @@ fn xml_can_carry(triples: &[Triple]) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes a carriage return as `&#13;` when `escape` is set. XML parsers
+/// read a raw one as a line feed (XML 1.0, 2.11), so RDF/XML written with
+/// it as it is would be read as another literal; Oxigraph's writer leaves
+/// it raw. Nothing else in its output is a carriage return: its line ends
+/// are line feeds, and IRIs cannot hold one.
+struct CarriageReturns<'w> {
+    out: &'w mut dyn Write,
+    escape: bool,
+}
+
+impl Write for CarriageReturns<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !self.escape {
+            return self.out.write(buf);
+        }
+        let mut rest = buf;
+        while let Some(at) = rest.iter().position(|b| *b == b'\r') {
+            self.out.write_all(&rest[..at])?;
+            self.out.write_all(b"&#13;")?;
+            rest = &rest[at + 1..];
+        }
+        self.out.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 fn in_default_graph(triples: Vec<Triple>) -> impl Iterator<Item = Quad> {
     triples
         .into_iter()
@@ -296,7 +330,63 @@ fn canonical(quads: Vec<Quad>) -> Vec<Quad> {
 
 #[cfg(test)]
 mod tests {
-    use super::Format;
+    use super::{Exporter, Format};
+    use oxigraph::io::{RdfFormat, RdfParser};
+    use oxigraph::model::{Literal, NamedNode, Triple};
+
+    fn exporter() -> Exporter {
+        let config = crate::config::parse_str(
+            "base = \"https://g.example/\"\nlanguages = [\"en\"]\n[title]\nen = \"G\"\n",
+            std::path::Path::new("glossary.toml"),
+        )
+        .unwrap();
+        Exporter::new(&config).unwrap()
+    }
+
+    fn statement(text: &str) -> Vec<Triple> {
+        vec![Triple::new(
+            NamedNode::new("https://g.example/s").unwrap(),
+            NamedNode::new("https://g.example/p").unwrap(),
+            Literal::new_simple_literal(text),
+        )]
+    }
+
+    /// XML reads a raw carriage return as a line feed: it is written as a
+    /// reference, and the literal reads back as it was.
+    #[test]
+    fn rdf_xml_keeps_carriage_returns() {
+        let mut out = Vec::new();
+        exporter()
+            .write_triples(statement("a\r\nb\rc"), Format::RdfXml, &mut out)
+            .unwrap();
+        let xml = String::from_utf8(out).unwrap();
+        assert!(
+            xml.contains("a&#13;\nb&#13;c") && !xml.contains('\r'),
+            "{xml}"
+        );
+        let read: Vec<_> = RdfParser::from_format(RdfFormat::RdfXml)
+            .for_slice(xml.as_bytes())
+            .map(|q| q.unwrap().object.to_string())
+            .collect();
+        assert_eq!(read, ["\"a\\r\\nb\\rc\""]);
+    }
+
+    /// The last guard: text XML 1.0 cannot carry is an error, never a file
+    /// no XML parser reads (entries and vocabularies are refused earlier).
+    #[test]
+    fn rdf_xml_refuses_what_xml_cannot_carry() {
+        for text in ["nul\u{0}", "bell\u{7}", "non\u{fffe}"] {
+            let mut out = Vec::new();
+            let error = exporter()
+                .write_triples(statement(text), Format::RdfXml, &mut out)
+                .unwrap_err();
+            assert!(
+                error.to_string().contains("XML 1.0 cannot carry"),
+                "{error}"
+            );
+            assert!(out.is_empty(), "nothing is written");
+        }
+    }
 
     /// Media types and extensions are in every explicit-format URL the server
     /// publishes (`concept/x.ttl`): they must not change with Oxigraph.

@@ -13,6 +13,7 @@
 //! Layer: a reader, beside `lint` and `server`: importers check what they write
 //! with the build's own reading of entries.
 
+mod characters;
 pub mod csv;
 pub mod draft;
 pub mod error;

@@ -251,8 +251,9 @@ fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// The text of an input: UTF-8 (with or without a byte-order mark), or Latin-1
-/// and Windows-1252 when the server says so. Binary data and empty inputs are
-/// refused with the line where the problem is.
+/// and Windows-1252 when the server says so. Binary data (a NUL byte, or
+/// bytes that are not UTF-8) and empty inputs are refused with the line where
+/// the problem is.
 pub fn decode(fetched: &Fetched) -> Result<String, FetchError> {
     let fail = |problem| FetchError {
         input: fetched.name.clone(),
@@ -285,14 +286,8 @@ pub fn decode(fetched: &Fetched) -> Result<String, FetchError> {
         "windows-1252" | "cp1252" | "x-cp1252" => bytes.iter().map(|&b| cp1252(b)).collect(),
         other => return Err(fail(FetchProblem::Charset(other.to_owned()))),
     };
-    // Control characters other than line ends and tabs mean this is not text.
-    if let Some((offset, _)) = text
-        .char_indices()
-        .find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-    {
-        let line = 1 + text[..offset].matches('\n').count();
-        return Err(fail(FetchProblem::Binary { line }));
-    }
+    // Other control characters are text's mistakes, which the importers
+    // report at their line and column (`import::characters`).
     Ok(text)
 }
 
@@ -388,7 +383,7 @@ impl fmt::Display for FetchProblem {
             }
             Self::Binary { line } => write!(
                 f,
-                "line {line}: it holds binary data, not text; give the page as HTML or plain UTF-8 text"
+                "line {line}: it holds binary data, not text; give HTML or plain UTF-8 text"
             ),
             Self::Charset(charset) => write!(
                 f,
@@ -443,10 +438,7 @@ mod tests {
             problem(decode(&fetched(b"ok\n\xff\xfe", None))),
             FetchProblem::Binary { line: 2 }
         );
-        assert_eq!(
-            problem(decode(&fetched(b"a\x01b", None))),
-            FetchProblem::Binary { line: 1 }
-        );
+        assert_eq!(decode(&fetched(b"a\x01b", None)).unwrap(), "a\u{1}b");
         assert_eq!(
             problem(decode(&fetched(b" \n\t", None))),
             FetchProblem::Empty

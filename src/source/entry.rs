@@ -101,6 +101,9 @@ pub fn parse_str(
     };
     let id = r.id();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Text that looks the same is the same: `Cafe\u{301}` is read as `Café`.
+    let text = crate::text::nfc(text);
+    let text = text.as_ref();
     let Some((front, body, body_line)) = r.split(text) else {
         return Err(r.diagnostics);
     };
@@ -359,10 +362,13 @@ impl Reader<'_> {
         );
     }
 
-    /// A non-empty scalar's text.
+    /// A non-empty scalar's text, in NFC (a quoted scalar's escapes may
+    /// write what the file, read in NFC, does not).
     fn text(&mut self, node: &Node, field: &str) -> Option<String> {
         match &node.value {
-            Value::Text { text, .. } if !text.trim().is_empty() => Some(text.trim().to_owned()),
+            Value::Text { text, .. } if !text.trim().is_empty() => {
+                Some(crate::text::nfc(text.trim()).into_owned())
+            }
             Value::Text { .. } | Value::Null => {
                 self.error(
                     "source/empty-value",
@@ -990,6 +996,15 @@ text
         let entry = parse(text).unwrap();
         assert_eq!(entry.term("en"), Some("x"));
         assert_eq!(entry.sections[0].markdown, "text");
+    }
+
+    #[test]
+    fn text_is_read_in_nfc() {
+        let text = "---\nterm: \"Cafe\\u0301\"\ndefinition: A cafe\u{301}.\n---\n## A\n\nq\u{307}\u{323}\n";
+        let entry = parse(text).unwrap();
+        assert_eq!(entry.term("en"), Some("Caf\u{e9}"));
+        assert_eq!(entry.definitions[0].value, "A caf\u{e9}.");
+        assert_eq!(entry.sections[0].markdown, "q\u{323}\u{307}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! SKOS vocabularies, spreadsheets and `init`, on fixtures and on the shared
 //! seed page and vocabularies.
 
+mod characters;
 mod csv;
 mod http;
 mod init;

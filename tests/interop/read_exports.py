@@ -1,13 +1,16 @@
 """Independent readers check glossgraph's exports.
 
-Usage: read_exports.py DIR [--rapper], where DIR holds
+Usage: read_exports.py DIR [--rapper] [--expect FILE] [--min-triples N], where DIR holds
 export.{ttl,jsonld,rdf,nt,nq,trig} and export-{flattened,expanded}.jsonld
 written by `glossgraph export`. rdflib parses
 every format; each triple format must be isomorphic to the N-Triples, the
 dataset formats must hold the same quads as the N-Quads and the same triples
 once merged; pyld must expand the JSON-LD to the same graph, and the JSON-LD
 must be compact (short keys from the project's context). With --rapper,
-raptor's rapper must read the Turtle and RDF/XML as the same graph too.
+raptor's rapper must read the Turtle, RDF/XML and N-Triples as the same graph
+too. With --expect, FILE is a JSON list of strings each of which must be the
+exact value of a literal in the graph (text no format may change on the way).
+--min-triples (default 1000) guards against reading an empty export.
 Exits non-zero with a message on the first failure.
 """
 
@@ -17,7 +20,7 @@ import sys
 from pathlib import Path
 
 from pyld import jsonld
-from rdflib import ConjunctiveGraph, Dataset, Graph
+from rdflib import ConjunctiveGraph, Dataset, Graph, Literal
 from rdflib.compare import isomorphic, to_isomorphic
 
 
@@ -26,12 +29,19 @@ def fail(message):
     sys.exit(1)
 
 
-def main(folder, rapper):
+def main(folder, rapper, expect, min_triples):
     folder = Path(folder)
     reference = Graph().parse(folder / "export.nt", format="nt")
-    if len(reference) < 1000:
+    if len(reference) < min_triples:
         fail(f"export.nt holds only {len(reference)} triples")
     print(f"N-Triples: {len(reference)} triples")
+    if expect:
+        values = {str(o) for o in reference.objects() if isinstance(o, Literal)}
+        strings = json.loads(Path(expect).read_text(encoding="utf-8"))
+        missing = [s for s in strings if s not in values]
+        if missing:
+            fail(f"{len(missing)} of {len(strings)} expected strings are no literal's value, e.g. {missing[:3]!r}")
+        print(f"N-Triples: all {len(strings)} expected strings are literal values, unchanged")
 
     for name, fmt in [("export.ttl", "turtle"), ("export.rdf", "xml"), ("export.jsonld", "json-ld")]:
         graph = Graph().parse(folder / name, format=fmt)
@@ -98,7 +108,7 @@ def main(folder, rapper):
     print(f"pyld and rdflib: the flattened and expanded JSON-LD hold the same graph ({len(expanded_doc)} nodes)")
 
     if rapper:
-        for name, syntax in [("export.ttl", "turtle"), ("export.rdf", "rdfxml")]:
+        for name, syntax in [("export.ttl", "turtle"), ("export.rdf", "rdfxml"), ("export.nt", "ntriples")]:
             run = subprocess.run(
                 ["rapper", "--quiet", "-i", syntax, "-o", "ntriples", str(folder / name)],
                 capture_output=True,
@@ -113,7 +123,12 @@ def main(folder, rapper):
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--rapper"]
-    if len(args) != 1:
-        fail("usage: read_exports.py DIR [--rapper]")
-    main(args[0], "--rapper" in sys.argv[1:])
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("dir")
+    parser.add_argument("--rapper", action="store_true")
+    parser.add_argument("--expect")
+    parser.add_argument("--min-triples", type=int, default=1000)
+    a = parser.parse_args()
+    main(a.dir, a.rapper, a.expect, a.min_triples)

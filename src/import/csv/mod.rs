@@ -27,6 +27,7 @@ mod resolve;
 
 pub use report::CsvReport;
 
+use super::characters;
 use super::draft::Draft;
 use super::error::{ImportError, located};
 use super::target::Target;
@@ -34,6 +35,7 @@ use super::write;
 use crate::diagnostic::Diagnostic;
 use crate::input::{self, FetchLimits, Kind};
 use crate::project::Project;
+use crate::text::Escapes;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -46,6 +48,9 @@ pub struct CsvOptions {
     pub force: bool,
     /// Limits on reading the spreadsheet.
     pub limits: FetchLimits,
+    /// Remove characters published text may not hold (and report each)
+    /// instead of refusing the spreadsheet.
+    pub sanitize: bool,
 }
 
 impl CsvOptions {
@@ -59,6 +64,7 @@ impl CsvOptions {
                 max_bytes: 64 * 1024 * 1024,
                 redirects: 5,
             },
+            sanitize: false,
         }
     }
 }
@@ -89,6 +95,14 @@ pub fn import(
 ) -> Result<CsvReport, ImportError> {
     let fetched = input::fetch(input, &options.limits, &CSV)?;
     let text = input::decode(&fetched)?;
+    let mut sanitized = Vec::new();
+    let text = characters::source(
+        input,
+        &text,
+        Escapes::None,
+        options.sanitize,
+        &mut sanitized,
+    )?;
     let target = Target::load(project, &options.out_dir)?;
     let mut mistakes = Mistakes::new(input);
     let rows = read::rows(&text, &target, &mut mistakes)?;
@@ -96,6 +110,7 @@ pub fn import(
     mistakes.finish()?;
     let mut report = CsvReport {
         input: input.to_owned(),
+        sanitized,
         ..CsvReport::default()
     };
     let entries = resolved.into_entries(&project.ontology, &mut report);

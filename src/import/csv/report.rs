@@ -21,6 +21,8 @@ pub struct CsvReport {
     pub implied: Vec<(Stated, String)>,
     /// What `glossgraph check` warns about in the new entries.
     pub warnings: Vec<Diagnostic>,
+    /// What `--sanitize` removed, one line each.
+    pub sanitized: Vec<String>,
 }
 
 impl fmt::Display for CsvReport {
@@ -38,6 +40,7 @@ impl fmt::Display for CsvReport {
             self.written.len(),
             if self.written.len() == 1 { "y" } else { "ies" }
         )?;
+        crate::import::characters::write_removed(f, &self.sanitized)?;
         for (given, stated) in &self.moved {
             writeln!(
                 f,

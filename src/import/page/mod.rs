@@ -15,6 +15,7 @@ pub use furniture::FurnitureRules;
 pub use layout::Dropped;
 pub use report::{Linked, PageOutcome, PageReport, SkippedRelation, UnresolvedMention};
 
+use super::characters;
 use super::draft::{Draft, DraftFact, DraftSection, Tagged};
 use super::error::ImportError;
 use super::labels::{LabelIndex, Unmatched};
@@ -26,6 +27,7 @@ use crate::diagnostic::Diagnostic;
 use crate::input::{self, FetchLimits, Fetched, Kind};
 use crate::iri::slugify;
 use crate::project::Project;
+use crate::text::Escapes;
 use layout::{Block, Page};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -41,6 +43,9 @@ pub struct PageOptions {
     pub rules: FurnitureRules,
     /// Limits on reading each input.
     pub limits: FetchLimits,
+    /// Remove characters published text may not hold (and report each)
+    /// instead of refusing the page.
+    pub sanitize: bool,
 }
 
 impl PageOptions {
@@ -51,6 +56,7 @@ impl PageOptions {
             force: false,
             rules: FurnitureRules::default(),
             limits: FetchLimits::PAGE,
+            sanitize: false,
         }
     }
 }
@@ -99,10 +105,22 @@ pub fn import(
     let mut sources_of: BTreeMap<String, String> = BTreeMap::new();
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut failed: Vec<&str> = Vec::new();
+    let mut sanitized = Vec::new();
     for input in inputs {
         let fetched = input::fetch(input, &options.limits, &PAGE)?;
         let text = input::decode(&fetched)?;
-        let lines = if is_html(&fetched, &text) {
+        let html = is_html(&fetched, &text);
+        let escapes = if html { Escapes::Html } else { Escapes::None };
+        let text = match characters::source(input, &text, escapes, options.sanitize, &mut sanitized)
+        {
+            Ok(text) => text,
+            Err(e) => {
+                errors.extend(e.diagnostics().iter().cloned());
+                failed.push(input);
+                continue;
+            }
+        };
+        let lines = if html {
             if let Some(line) = html::too_deep(&text) {
                 errors.push(super::error::located(
                     input,
@@ -175,6 +193,7 @@ pub fn import(
     Ok(PageReport {
         pages: outcomes,
         warnings,
+        sanitized,
     })
 }
 

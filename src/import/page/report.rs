@@ -12,6 +12,8 @@ pub struct PageReport {
     pub pages: Vec<PageOutcome>,
     /// What `glossgraph check` warns about in the new entries.
     pub warnings: Vec<Diagnostic>,
+    /// What `--sanitize` removed, one line each.
+    pub sanitized: Vec<String>,
 }
 
 /// What became of one page.
@@ -96,6 +98,7 @@ impl fmt::Display for PageReport {
         for page in &self.pages {
             write!(f, "{page}")?;
         }
+        crate::import::characters::write_removed(f, &self.sanitized)?;
         for warning in &self.warnings {
             writeln!(f, "{warning}")?;
         }

@@ -1,6 +1,7 @@
 //! Reading RDF vocabularies (through `crate::input`), and looking things up in
 //! them by subject.
 
+use crate::import::characters;
 use crate::import::error::{ImportError, located};
 use crate::input::{self, Fetched};
 use oxigraph::model::{NamedNodeRef, NamedOrBlankNode, Term, Triple};
@@ -8,7 +9,14 @@ use std::collections::HashMap;
 
 /// The triples of a vocabulary (named graphs merged). Its format comes from
 /// the server's media type, else the extension, else its first bytes.
-pub fn parse(fetched: &Fetched) -> Result<Vec<Triple>, ImportError> {
+///
+/// Literals holding characters published text may not hold are an error, or
+/// with `sanitize` lose them (each noted in `removed`).
+pub fn parse(
+    fetched: &Fetched,
+    sanitize: bool,
+    removed: &mut Vec<String>,
+) -> Result<Vec<Triple>, ImportError> {
     let input = fetched.name.as_str();
     let Some(format) = fetched
         .rdf_format()
@@ -43,6 +51,7 @@ pub fn parse(fetched: &Fetched) -> Result<Vec<Triple>, ImportError> {
                 "fix the file, or export it again from the tool that made it",
             )],
         })?;
+    characters::literals(input, &fetched.bytes, &mut triples, sanitize, removed)?;
     Ok(triples)
 }
 

@@ -76,6 +76,9 @@ pub struct SkosOptions {
     pub placeholder_definition: Option<String>,
     pub ids: IdSource,
     pub limits: FetchLimits,
+    /// Remove characters published text may not hold (and report each)
+    /// instead of refusing the vocabulary.
+    pub sanitize: bool,
 }
 
 impl SkosOptions {
@@ -86,6 +89,7 @@ impl SkosOptions {
             placeholder_definition: None,
             ids: IdSource::Auto,
             limits: FetchLimits::VOCABULARY,
+            sanitize: false,
         }
     }
 }
@@ -168,7 +172,7 @@ pub fn advise(
 
 /// Reads vocabularies and says what they hold, writing nothing.
 pub fn inspect(inputs: &[String], limits: &FetchLimits) -> Result<Inspection, ImportError> {
-    let (graph, summaries) = read::vocabularies(inputs, limits)?;
+    let (graph, summaries) = read::vocabularies(inputs, limits, false, &mut Vec::new())?;
     let mut languages = BTreeSet::new();
     for t in graph.triples() {
         if let oxigraph::model::Term::Literal(l) = &t.object
@@ -194,7 +198,9 @@ pub fn to_entries(
     project: &Project,
     options: &SkosOptions,
 ) -> Result<SkosReport, ImportError> {
-    let (graph, summaries) = read::vocabularies(inputs, &options.limits)?;
+    let mut sanitized = Vec::new();
+    let (graph, summaries) =
+        read::vocabularies(inputs, &options.limits, options.sanitize, &mut sanitized)?;
     let target = Target::load(project, &options.out_dir)?;
     let ctx = concept::Context {
         graph: &graph,
@@ -206,6 +212,7 @@ pub fn to_entries(
         inputs: summaries,
         triples: graph.len(),
         out_dir: options.out_dir.clone(),
+        sanitized,
         ..SkosReport::default()
     };
     let candidates = read::concepts(&ctx, options.placeholder_definition.as_deref(), &mut report);

@@ -24,9 +24,13 @@ pub(super) struct Candidate {
 /// graph, so that relations across them resolve. Gives the graph and, for each
 /// input, how many triples it has. Fails on the first input that cannot be
 /// read, is empty or is not RDF.
+/// With `sanitize`, characters published text may not hold are removed from
+/// literals (each noted in `removed`) instead of failing the import.
 pub(super) fn vocabularies(
     inputs: &[String],
     limits: &FetchLimits,
+    sanitize: bool,
+    removed: &mut Vec<String>,
 ) -> Result<(Graph, Vec<InputSummary>), ImportError> {
     let mut triples = Vec::new();
     let mut summaries = Vec::new();
@@ -39,7 +43,7 @@ pub(super) fn vocabularies(
             }
             .into());
         }
-        let read = graph::parse(&fetched)?;
+        let read = graph::parse(&fetched, sanitize, removed)?;
         summaries.push(InputSummary {
             input: input.clone(),
             triples: read.len(),

@@ -100,6 +100,8 @@ pub struct SkosReport {
     pub warning_count: usize,
     /// The folder written to.
     pub out_dir: PathBuf,
+    /// What `--sanitize` removed, one line each.
+    pub sanitized: Vec<String>,
 }
 
 impl SkosReport {
@@ -125,6 +127,7 @@ impl fmt::Display for SkosReport {
             self.out_dir.display(),
             self.skipped.len()
         )?;
+        crate::import::characters::write_removed(f, &self.sanitized)?;
         let mut reasons: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (iri, why) in &self.skipped {
             reasons.entry(why.as_str()).or_default().push(iri.as_str());
