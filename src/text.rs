@@ -58,6 +58,19 @@ pub fn sanitize(text: &str, prose: bool) -> (Cow<'_, str>, Vec<char>) {
     (Cow::Owned(out), replaced)
 }
 
+/// `text` for a page that shows what a request said: each character
+/// published text may not hold shown as U+FFFD, the replacement character.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if first_forbidden(text, true).is_none() {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| if forbidden(c, true) { '\u{fffd}' } else { c })
+            .collect(),
+    )
+}
+
 /// `text` in Unicode NFC, borrowed when it already is (nearly always).
 pub fn nfc(text: &str) -> Cow<'_, str> {
     match is_nfc_quick(text.chars()) {
@@ -217,6 +230,7 @@ mod tests {
         let (text, replaced) = sanitize("AI\tOffice\u{7}\n", false);
         assert_eq!(text, "AI Office ");
         assert_eq!(replaced, ['\t', '\u{7}', '\n']);
+        assert_eq!(visible("x\u{7}y\n"), "x\u{fffd}y\n");
         let (text, replaced) = sanitize("line\none", true);
         assert!(matches!(text, Cow::Borrowed("line\none")) && replaced.is_empty());
     }

@@ -890,8 +890,11 @@ pub struct Code {
 
 impl Code {
     /// `text` cut at its backticks: every second stretch is code.
+    /// Details quote requests, which may hold any character: those published
+    /// text may not hold are shown as U+FFFD.
     pub fn split(text: &str) -> Vec<Code> {
-        text.split('`')
+        crate::text::visible(text)
+            .split('`')
             .enumerate()
             .filter(|(_, t)| !t.is_empty())
             .map(|(i, t)| Code {

@@ -125,7 +125,11 @@ fn checked(text: Option<String>) -> Result<String, AppError> {
             "search text is limited to {MAX_QUERY_CHARS} characters"
         )));
     }
-    Ok(text.trim().to_owned())
+    // A control character matches no label; pages show what was searched for.
+    Ok(crate::text::sanitize(text.trim(), false)
+        .0
+        .trim()
+        .to_owned())
 }
 
 /// `GET /search?q=`: a results page.

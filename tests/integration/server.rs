@@ -1090,3 +1090,26 @@ fn the_vocabulary_page_at_its_own_path_links_from_the_root() {
         assert_eq!(app.get(&linked, &[]).status(), StatusCode::OK, "{path}");
     }
 }
+
+/// A page that shows what a request said (the search text, a path not
+/// found, a query that does not parse) shows no control character or
+/// noncharacter, however the request writes one.
+#[test]
+fn no_request_puts_a_control_character_on_a_page() {
+    let app = crate::util::TestApp::glossary();
+    for path in [
+        "/search?q=a%07b%00c%C2%85",
+        "/search?q=x&lang=%07",
+        "/concept/x%07y",
+        "/concept/x%07y.ttl",
+        "/concept/%EF%BF%BE",
+        "/sparql?query=SELEC%07T%20%2A",
+        "/reconcile/suggest/entity?prefix=%07a",
+        "/no%1Bsuch/page",
+    ] {
+        let response = app.get(path, &[("accept", "text/html")]);
+        let page = String::from_utf8_lossy(&response.body).into_owned();
+        let bad = page.chars().find(|c| glossgraph::text::forbidden(*c, true));
+        assert_eq!(bad, None, "{path} ({}):\n{page}", response.status);
+    }
+}
