@@ -14,11 +14,13 @@ const HELP: &str =
 
 /// `source` (the text of `input`) ready to read: as it is when it writes no
 /// forbidden character; else, with `sanitize`, without them (each noted in
-/// `removed`), or an error naming each.
+/// `removed`), or an error naming each. `at` gives the line and column a
+/// character is reported at (a spreadsheet's columns are its cells).
 pub fn source<'t>(
     input: &str,
     source: &'t str,
     escapes: Escapes,
+    at: impl Fn(&Found) -> (usize, usize),
     sanitize: bool,
     removed: &mut Vec<String>,
 ) -> Result<Cow<'t, str>, ImportError> {
@@ -28,12 +30,8 @@ pub fn source<'t>(
     }
     if sanitize {
         removed.extend(found.iter().map(|f| {
-            format!(
-                "{input}:{}:{}: removed {}",
-                f.line,
-                f.column,
-                written(source, f)
-            )
+            let (line, column) = at(f);
+            format!("{input}:{line}:{column}: removed {}", written(source, f))
         }));
         return Ok(clean);
     }
@@ -42,10 +40,11 @@ pub fn source<'t>(
         diagnostics: found
             .iter()
             .map(|f| {
+                let (line, column) = at(f);
                 located(
                     input,
-                    f.line,
-                    f.column,
+                    line,
+                    column,
                     "import/forbidden-character",
                     format!("{}, which published text may not hold", written(source, f)),
                     HELP,

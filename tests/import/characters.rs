@@ -44,15 +44,16 @@ fn entry_files(dir: &Path) -> usize {
 
 #[test]
 fn a_csv_cell_with_a_control_character_is_refused_or_sanitized() {
+    // A spreadsheet's positions are lines and cells, as for its other mistakes.
     let csv = "id,term,definition\nbell,Bell\u{7} term,Rings.\nescape,Escape,Has an \u{1b} and a \u{85} in it.\n";
     let (dir, project, input) = glossary_with("glossary.csv", csv);
     let options = CsvOptions::new(project.entries_dir());
     assert_eq!(
         located(csv::import(&input, &project, &options)),
         [
-            "2:10: U+0007, a control character, which published text may not hold",
-            "3:22: U+001B, a control character, which published text may not hold",
-            "3:30: U+0085, a control character, which published text may not hold",
+            "2:2: U+0007, a control character, which published text may not hold",
+            "3:3: U+001B, a control character, which published text may not hold",
+            "3:3: U+0085, a control character, which published text may not hold",
         ]
     );
     assert_eq!(entry_files(dir.path()), 0, "nothing is written");
@@ -64,7 +65,7 @@ fn a_csv_cell_with_a_control_character_is_refused_or_sanitized() {
     let said = report.to_string();
     assert!(
         said.contains("removed 3 character(s)")
-            && said.contains("glossary.csv:2:10: removed U+0007"),
+            && said.contains("glossary.csv:2:2: removed U+0007"),
         "{said}"
     );
     let bell = std::fs::read_to_string(dir.path().join("entries/bell.md")).unwrap();

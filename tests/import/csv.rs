@@ -319,3 +319,107 @@ fn existing_entries_are_kept_unless_forced() {
     };
     csv::import(&input, &project, &forced).unwrap();
 }
+
+/// The located messages of an import that failed, as (line, cell, message).
+fn refused(project: &Project, text: &str) -> Vec<(usize, usize, String)> {
+    let file = project.dir.join("sheet.csv");
+    std::fs::write(&file, text).unwrap();
+    let err = csv::import(
+        file.to_str().unwrap(),
+        project,
+        &CsvOptions::new(project.entries_dir()),
+    )
+    .unwrap_err();
+    assert!(
+        files_in(&project.entries_dir()).is_empty(),
+        "nothing is written"
+    );
+    err.diagnostics()
+        .iter()
+        .map(|d| (d.pos.line, d.pos.column, d.message.clone()))
+        .collect()
+}
+
+/// A quote left open never merges rows: one never closed, or one that takes
+/// in the rows after it, is an error at the line and cell where it opened.
+#[test]
+fn a_quote_left_open_is_an_error_where_it_opened() {
+    let (_dir, project) = fresh_glossary();
+    let header = "id,term,definition,alt-labels\n";
+    // Never closed: the last three rows would be one alternative label.
+    let never = refused(
+        &project,
+        &format!(
+            "{header}one,One,The first.,Uno\ntwo,Two,The second.,\"Dos\nthree,Three,The third.,Tres\nfour,Four,The fourth.,Vier\n"
+        ),
+    );
+    assert_eq!(
+        never,
+        [(
+            3,
+            4,
+            "the quote that opens this cell is never closed: the cell would run to the end of the file, over 2 more line(s)".into()
+        )]
+    );
+    // Closed by the next quote in the file, rows later.
+    let late = refused(
+        &project,
+        &format!(
+            "{header}one,One,\"The first.,Uno\ntwo,Two,The second.,Dos\nthree,Three,\"The third.\",Tres\n"
+        ),
+    );
+    assert_eq!(
+        late,
+        [(
+            2,
+            3,
+            "the quote that opens this cell closes only on line 4, so the cell takes in `two,Two,The second.,Dos`, which reads as a row".into()
+        )]
+    );
+    // A label cannot hold a line break.
+    let label = refused(
+        &project,
+        &format!("{header}one,One,The first.,\"Uno\nEins\"\n"),
+    );
+    assert_eq!(label.len(), 1, "{label:?}");
+    assert_eq!((label[0].0, label[0].1), (2, 4));
+    assert!(
+        label[0]
+            .2
+            .ends_with("only a definition may hold a line break"),
+        "{label:?}"
+    );
+}
+
+/// A definition may hold a line break, and every row is accounted for in the
+/// report: an entry each, or blank.
+#[test]
+fn every_row_is_accounted_for() {
+    let (_dir, project) = fresh_glossary();
+    let file = project.dir.join("sheet.csv");
+    std::fs::write(
+        &file,
+        "id,term,definition\none,One,\"The first,\nin two lines.\"\n,,\ntwo,Two,The second.\n",
+    )
+    .unwrap();
+    let report = csv::import(
+        file.to_str().unwrap(),
+        &project,
+        &CsvOptions::new(project.entries_dir()),
+    )
+    .unwrap();
+    let said = report.to_string();
+    assert!(
+        said.starts_with(&format!(
+            "{}: 3 row(s), 2 entries written to {}, 1 blank row(s) skipped (line 4)",
+            file.display(),
+            project.entries_dir().display()
+        )),
+        "{said}"
+    );
+    let one = std::fs::read_to_string(project.entries_dir().join("one.md")).unwrap();
+    assert!(
+        one.contains("definition: The first, in two lines."),
+        "{one}"
+    );
+}

@@ -21,6 +21,7 @@
 //! are written all or none. Every mistake in the header, the cells and the
 //! names is reported, each at its line and column, before anything is written.
 
+mod cells;
 mod read;
 mod report;
 mod resolve;
@@ -96,21 +97,24 @@ pub fn import(
     let fetched = input::fetch(input, &options.limits, &CSV)?;
     let text = input::decode(&fetched)?;
     let mut sanitized = Vec::new();
+    let (starts, _) = cells::scan(&text, read::delimiter(input, &text));
     let text = characters::source(
         input,
         &text,
         Escapes::None,
+        |f| cells::locate(&starts, f.start),
         options.sanitize,
         &mut sanitized,
     )?;
     let target = Target::load(project, &options.out_dir)?;
     let mut mistakes = Mistakes::new(input);
-    let rows = read::rows(&text, &target, &mut mistakes)?;
+    let (rows, blank) = read::rows(&text, &target, &mut mistakes)?;
     let resolved = resolve::names(rows, &target, &mut mistakes);
     mistakes.finish()?;
     let mut report = CsvReport {
         input: input.to_owned(),
         sanitized,
+        blank,
         ..CsvReport::default()
     };
     let entries = resolved.into_entries(&project.ontology, &mut report);

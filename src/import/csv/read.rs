@@ -3,6 +3,7 @@
 //! [`super::resolve`] to resolve. Every mistake is noted at its line and column.
 
 use super::Mistakes;
+use super::cells;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::import::draft::{Draft, Tagged};
 use crate::import::error::{ImportError, located};
@@ -99,17 +100,16 @@ pub(super) struct Row {
 /// Reads the spreadsheet `text` into rows for `target`, noting every mistake
 /// in `mistakes`. Gives a row for each one with a term, a definition and an id
 /// (made from its term when the `id` cell is empty), whether or not its other
-/// cells have mistakes, so that the names in them are checked too; blank rows
-/// are skipped. Fails at once when the header cannot be read or has no `term`
+/// cells have mistakes, so that the names in them are checked too, and the
+/// lines of the blank rows, which are skipped. Fails at once when the header cannot be read or has no `term`
 /// or no `definition` column.
 pub(super) fn rows(
     text: &str,
     target: &Target<'_>,
     mistakes: &mut Mistakes<'_>,
-) -> Result<Vec<Row>, ImportError> {
+) -> Result<(Vec<Row>, Vec<usize>), ImportError> {
     let input = mistakes.input;
-    let header_line = text.lines().next().unwrap_or_default();
-    let delimiter = delimiter(input, header_line);
+    let delimiter = delimiter(input, text);
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -125,9 +125,17 @@ pub(super) fn rows(
         separator: if delimiter == b';' { '|' } else { ';' },
         columns: columns(headers, &target.project.ontology, mistakes)?,
     };
+    // A quote left open merges rows: read none of them.
+    if !sheet.quotes_closed(text, delimiter, mistakes) {
+        return Err(mistakes.take_error());
+    }
     let mut rows = Vec::new();
+    let mut blank = Vec::new();
     for record in reader.records() {
         match record {
+            Ok(record) if record.iter().all(|c| c.trim().is_empty()) => {
+                blank.push(record.position().map_or(0, |p| p.line() as usize));
+            }
             Ok(record) => rows.extend(sheet.row(&record, mistakes)),
             Err(e) => {
                 mistakes.found.push(csv_error(input, &e));
@@ -136,13 +144,14 @@ pub(super) fn rows(
         }
     }
     unique_ids(&rows, mistakes);
-    Ok(rows)
+    Ok((rows, blank))
 }
 
-/// The byte that separates cells: a tab in `.tsv` files and when the header
-/// has tabs and no commas, a semicolon when it has semicolons and no commas,
-/// else a comma.
-fn delimiter(input: &str, header_line: &str) -> u8 {
+/// The byte that separates the cells of `text`: a tab in `.tsv` files and
+/// when the header has tabs and no commas, a semicolon when it has semicolons
+/// and no commas, else a comma.
+pub(super) fn delimiter(input: &str, text: &str) -> u8 {
+    let header_line = text.lines().next().unwrap_or_default();
     if input.to_ascii_lowercase().ends_with(".tsv")
         || (header_line.contains('\t') && !header_line.contains(','))
     {
@@ -260,6 +269,69 @@ struct Sheet<'a> {
 }
 
 impl Sheet<'_> {
+    /// Whether every quoted cell of `text` closes, and on a line of its own
+    /// row: a definition may hold line breaks, but not lines that read as
+    /// rows (as many separators as the header, less one); other cells hold
+    /// none. Notes each that does not in `mistakes`.
+    fn quotes_closed(&self, text: &str, delimiter: u8, mistakes: &mut Mistakes<'_>) -> bool {
+        const HELP: &str = "close the quote where the cell ends; a quote inside a quoted cell is written twice (`\"\"`)";
+        let mut closed = true;
+        for q in cells::scan(text, delimiter).1 {
+            let snippet = |line: &str| {
+                let short: String = line.chars().take(60).collect();
+                if short.len() < line.len() {
+                    format!("{short}…")
+                } else {
+                    short
+                }
+            };
+            let Some(last) = q.closed else {
+                mistakes.at(
+                    q.line,
+                    q.cell,
+                    "import/csv-quote",
+                    format!(
+                        "the quote that opens this cell is never closed: the cell would run to the end of the file, over {} more line(s)",
+                        q.continued.len()
+                    ),
+                    HELP,
+                );
+                closed = false;
+                continue;
+            };
+            let prose = matches!(
+                self.columns.get(q.cell - 1),
+                Some(Some(Column::Definition(_)))
+            );
+            let separators = self.columns.len().saturating_sub(1).max(1);
+            let row_like = q
+                .continued
+                .iter()
+                .find(|l| l.bytes().filter(|b| *b == delimiter).count() >= separators);
+            let taken = match (prose, row_like) {
+                (_, Some(line)) => line,
+                (false, None) => match q.continued.first() {
+                    Some(line) => line,
+                    None => continue,
+                },
+                (true, None) => continue,
+            };
+            mistakes.at(
+                q.line,
+                q.cell,
+                "import/csv-quote",
+                format!(
+                    "the quote that opens this cell closes only on line {last}, so the cell takes in `{}`{}",
+                    snippet(taken),
+                    if prose { ", which reads as a row" } else { "; only a definition may hold a line break" }
+                ),
+                HELP,
+            );
+            closed = false;
+        }
+        closed
+    }
+
     /// The row `record` holds; `None` when it is blank, or (noted in
     /// `mistakes`) when it has more cells than the header, or no term, no
     /// definition or no id.

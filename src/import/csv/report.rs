@@ -23,6 +23,8 @@ pub struct CsvReport {
     pub warnings: Vec<Diagnostic>,
     /// What `--sanitize` removed, one line each.
     pub sanitized: Vec<String>,
+    /// The lines of blank rows, skipped.
+    pub blank: Vec<usize>,
 }
 
 impl fmt::Display for CsvReport {
@@ -33,13 +35,28 @@ impl fmt::Display for CsvReport {
             .and_then(|(_, _, p)| p.parent())
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        writeln!(
+        // Every row is accounted for: an entry each, or blank.
+        let rows = self.written.len() + self.blank.len();
+        write!(
             f,
-            "{}: {} entr{} written to {dir}",
+            "{}: {rows} row(s), {} entr{} written to {dir}",
             self.input,
             self.written.len(),
             if self.written.len() == 1 { "y" } else { "ies" }
         )?;
+        match self.blank.as_slice() {
+            [] => writeln!(f)?,
+            lines => writeln!(
+                f,
+                ", {} blank row(s) skipped (line {})",
+                lines.len(),
+                lines
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?,
+        }
         crate::import::characters::write_removed(f, &self.sanitized)?;
         for (given, stated) in &self.moved {
             writeln!(

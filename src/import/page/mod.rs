@@ -27,7 +27,7 @@ use crate::diagnostic::Diagnostic;
 use crate::input::{self, FetchLimits, Fetched, Kind};
 use crate::iri::slugify;
 use crate::project::Project;
-use crate::text::Escapes;
+use crate::text::{Escapes, Found};
 use layout::{Block, Page};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -111,15 +111,16 @@ pub fn import(
         let text = input::decode(&fetched)?;
         let html = is_html(&fetched, &text);
         let escapes = if html { Escapes::Html } else { Escapes::None };
-        let text = match characters::source(input, &text, escapes, options.sanitize, &mut sanitized)
-        {
-            Ok(text) => text,
-            Err(e) => {
-                errors.extend(e.diagnostics().iter().cloned());
-                failed.push(input);
-                continue;
-            }
-        };
+        let at = |f: &Found| (f.line, f.column);
+        let text =
+            match characters::source(input, &text, escapes, at, options.sanitize, &mut sanitized) {
+                Ok(text) => text,
+                Err(e) => {
+                    errors.extend(e.diagnostics().iter().cloned());
+                    failed.push(input);
+                    continue;
+                }
+            };
         let lines = if html {
             if let Some(line) = html::too_deep(&text) {
                 errors.push(super::error::located(
