@@ -423,3 +423,22 @@ fn every_row_is_accounted_for() {
         "{one}"
     );
 }
+
+/// Two rows that relate the same two entries associatively and
+/// hierarchically are refused, quoting both cells as the file has them.
+#[test]
+fn a_relation_clash_between_rows_quotes_both_cells() {
+    let (_dir, project) = fresh_glossary();
+    let found = refused(
+        &project,
+        "id,term,definition,related,broader\nalpha,Alpha,The first.,Beta,\nbeta,Beta,The second.,,alpha\n",
+    );
+    assert_eq!(
+        found,
+        [(
+            3,
+            5,
+            "`broader: alpha` here and `related: Beta` on line 2 (cell 4) relate `alpha` and `beta` both associatively and hierarchically".into()
+        )]
+    );
+}

@@ -11,7 +11,7 @@ use crate::import::draft::Draft;
 use crate::import::labels::LabelIndex;
 use crate::import::relations::{self, Existing, Stated};
 use crate::import::target::Target;
-use crate::ontology::Ontology;
+use crate::ontology::{Direction, Ontology};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The rows, with the entries their cells name.
@@ -48,11 +48,13 @@ pub(super) fn names(
         to_existing: Vec::new(),
         dropped: Vec::new(),
     };
+    let mut pairs = Pairs::default();
     for row in &mut rows {
         for (key, value, col) in &row.relations {
             let Some(to) = names.id(value, row.line, *col, mistakes) else {
                 continue;
             };
+            pairs.add(&row.draft.id, &to, (row.line, *col, key, value));
             let s = Stated {
                 from: row.draft.id.clone(),
                 key: key.clone(),
@@ -73,8 +75,63 @@ pub(super) fn names(
             row.draft.replaced_by = Some(by);
         }
     }
+    pairs.clashes(&target.project.ontology, mistakes);
     resolved.rows = rows;
     resolved
+}
+
+/// A relation cell's value as the file has it: line, cell, column name and value.
+type Cell<'r> = (usize, usize, &'r str, &'r str);
+
+/// The relation cells stating something between each two entries.
+#[derive(Default)]
+struct Pairs<'r> {
+    between: BTreeMap<(String, String), Vec<Cell<'r>>>,
+}
+
+impl<'r> Pairs<'r> {
+    fn add(&mut self, from: &str, to: &str, cell: Cell<'r>) {
+        let pair = if from <= to {
+            (from.to_owned(), to.to_owned())
+        } else {
+            (to.to_owned(), from.to_owned())
+        };
+        self.between.entry(pair).or_default().push(cell);
+    }
+
+    /// Notes each two entries that cells relate both hierarchically and
+    /// associatively, which SKOS forbids (`skos:related` is disjoint with
+    /// `skos:broaderTransitive`), quoting both cells as the file has them.
+    fn clashes(&self, ontology: &Ontology, mistakes: &mut Mistakes<'_>) {
+        let related = |key: &str| {
+            ontology
+                .relation_type(key)
+                .is_some_and(|t| t.direction == Direction::Related)
+        };
+        for ((a, b), cells) in &self.between {
+            let (Some(assoc), Some(hier)) = (
+                cells.iter().find(|c| related(c.2)),
+                cells.iter().find(|c| !related(c.2)),
+            ) else {
+                continue;
+            };
+            let (later, earlier) = if (assoc.0, assoc.1) > (hier.0, hier.1) {
+                (assoc, hier)
+            } else {
+                (hier, assoc)
+            };
+            mistakes.at(
+                later.0,
+                later.1,
+                "import/csv-clash",
+                format!(
+                    "`{}: {}` here and `{}: {}` on line {} (cell {}) relate `{a}` and `{b}` both associatively and hierarchically",
+                    later.2, later.3, earlier.2, earlier.3, earlier.0, earlier.1
+                ),
+                "SKOS keeps the two apart (skos:related is disjoint with skos:broaderTransitive): keep one of the two cells",
+            );
+        }
+    }
 }
 
 /// The entries a cell can name.
