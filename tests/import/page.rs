@@ -656,3 +656,33 @@ fn deeply_nested_html_is_refused_quickly() {
         "{message}"
     );
 }
+
+/// A sidebar's `Related terms` after an empty `Going deeper` at the end of
+/// the article is a section of its own, not the article's further reading:
+/// its links are not published as sources, and the empty heading is reported.
+#[test]
+fn a_sidebar_after_an_empty_going_deeper_is_not_its_links() {
+    let (dir, project) = copy_of_data();
+    let page = dir.path().join("sidebar.html");
+    std::fs::write(
+        &page,
+        "<html><body><main>\n<p>Definition · Plain-language</p>\n<h1>Sidebar term</h1>\n<p>A sidebar term is a concept made up for this test of page layouts.</p>\n<h2>What it is</h2>\n<p>It is the subject of this page.</p>\n<h2>Going deeper</h2>\n</main>\n<aside class=\"sidebar\">\n<h3>Related terms</h3>\n<ul>\n<li><a href=\"https://example.org/glossary/ai-office\">AI Office</a></li>\n</ul>\n</aside>\n</body></html>\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = import_into(&[page.to_string_lossy().into_owned()], &project, out.path());
+    let outcome = &report.pages[0];
+    assert_eq!(outcome.sources, 0, "{report}");
+    assert!(
+        outcome
+            .dropped
+            .iter()
+            .any(|d| d.title == "Going deeper" && d.reason == "a heading with no text under it"),
+        "{report}"
+    );
+    let entry = parse(&out.path().join("sidebar-term.md"), &project);
+    assert!(entry.sources.is_empty());
+    let titles: Vec<&str> = entry.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["What it is", "Related terms"]);
+    assert!(entry.sections[1].markdown.contains("[AI Office]"));
+}

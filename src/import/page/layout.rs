@@ -271,7 +271,25 @@ pub fn read(
     }
 
     let mut context = Context::None;
-    for part in parts {
+    for mut part in parts {
+        // Headings in another element than the one right above the text (an
+        // empty `Going deeper` at the end of the article, then a sidebar's
+        // `Related terms`) are headings with no text under them: they do not
+        // say what the text is.
+        if let Some(&last) = part.heads.last() {
+            let own = lines[last].container;
+            let (others, heads): (Vec<usize>, Vec<usize>) =
+                part.heads.iter().partition(|&&h| lines[h].container != own);
+            for h in others {
+                page.dropped.push(Dropped {
+                    first_line: lines[h].line,
+                    last_line: lines[h].line,
+                    title: snippet(&lines[h].text),
+                    reason: "a heading with no text under it".into(),
+                });
+            }
+            part.heads = heads;
+        }
         let kind = part.heads.iter().find_map(|&h| marker(&lines[h].text));
         match kind {
             Some(context_kind) => {
