@@ -29,15 +29,6 @@ pub mod extra {
         skos("http://www.w3.org/2004/02/skos/core#memberList");
     pub const MAPPING_RELATION: NamedNodeRef<'static> =
         skos("http://www.w3.org/2004/02/skos/core#mappingRelation");
-    pub const SCOPE_NOTE: NamedNodeRef<'static> =
-        skos("http://www.w3.org/2004/02/skos/core#scopeNote");
-    pub const EXAMPLE: NamedNodeRef<'static> = skos("http://www.w3.org/2004/02/skos/core#example");
-    pub const HISTORY_NOTE: NamedNodeRef<'static> =
-        skos("http://www.w3.org/2004/02/skos/core#historyNote");
-    pub const EDITORIAL_NOTE: NamedNodeRef<'static> =
-        skos("http://www.w3.org/2004/02/skos/core#editorialNote");
-    pub const CHANGE_NOTE: NamedNodeRef<'static> =
-        skos("http://www.w3.org/2004/02/skos/core#changeNote");
 }
 
 /// Sub-property axioms of the SKOS RDF schema and of ISO 25964's SKOS extension.
@@ -61,11 +52,11 @@ const SUB_PROPERTIES: &[(NamedNodeRef<'static>, NamedNodeRef<'static>)] = &[
     (skos::ALT_LABEL, rdfs::LABEL),
     (skos::HIDDEN_LABEL, rdfs::LABEL),
     (skos::DEFINITION, skos::NOTE),
-    (extra::SCOPE_NOTE, skos::NOTE),
-    (extra::EXAMPLE, skos::NOTE),
-    (extra::HISTORY_NOTE, skos::NOTE),
-    (extra::EDITORIAL_NOTE, skos::NOTE),
-    (extra::CHANGE_NOTE, skos::NOTE),
+    (skos::SCOPE_NOTE, skos::NOTE),
+    (skos::EXAMPLE, skos::NOTE),
+    (skos::HISTORY_NOTE, skos::NOTE),
+    (skos::EDITORIAL_NOTE, skos::NOTE),
+    (skos::CHANGE_NOTE, skos::NOTE),
     (iso_thes::BROADER_GENERIC, skos::BROADER),
     (iso_thes::BROADER_PARTITIVE, skos::BROADER),
     (iso_thes::BROADER_INSTANTIAL, skos::BROADER),

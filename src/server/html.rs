@@ -387,6 +387,8 @@ pub struct ConceptPage {
     pub alt_lang: Lang,
     pub definition: Option<Text>,
     pub register: Option<Text>,
+    /// SKOS's documentation properties besides the definition.
+    pub notes: Vec<NoteGroup>,
     pub deprecated: bool,
     pub replaced_by: Option<Link>,
     pub breadcrumbs: Vec<Link>,
@@ -396,6 +398,14 @@ pub struct ConceptPage {
     pub relations: Vec<RelationGroup>,
     pub mappings: Vec<Link>,
     pub sources: Vec<Link>,
+}
+
+/// The values of one SKOS documentation property (a scope note, an
+/// example…), in the first of the reader's languages that has any.
+pub struct NoteGroup {
+    pub label: &'static str,
+    pub texts: Vec<String>,
+    pub lang: Lang,
 }
 
 pub struct SectionView {
@@ -485,6 +495,30 @@ impl<'a> Described<'a> {
             .unwrap_or_default()
     }
 
+    /// Every text of `predicate` in the first of `languages` that has one
+    /// (else in the first language it has, or none), sorted, with its tag.
+    fn texts_in_first(
+        &self,
+        subject: &str,
+        predicate: NamedNodeRef<'_>,
+        languages: &[&str],
+    ) -> (&'a str, Vec<String>) {
+        let Some((tag, _)) = self.text(subject, predicate, languages) else {
+            return ("", Vec::new());
+        };
+        let mut out: Vec<String> = self
+            .objects(subject, predicate)
+            .filter_map(|o| match o {
+                Term::Literal(l) if l.language().unwrap_or_default() == tag => {
+                    Some(l.value().to_owned())
+                }
+                _ => None,
+            })
+            .collect();
+        out.sort();
+        (tag, out)
+    }
+
     fn texts(&self, subject: &str, predicate: NamedNodeRef<'_>, lang: &str) -> Vec<String> {
         let mut out: Vec<String> = self
             .objects(subject, predicate)
@@ -571,6 +605,24 @@ impl ConceptPage {
                     }
                 })
         });
+        let notes = [
+            (skos::SCOPE_NOTE, ui.scope_note),
+            (skos::EXAMPLE, ui.example),
+            (skos::NOTE, ui.note),
+            (skos::HISTORY_NOTE, ui.history_note),
+            (skos::CHANGE_NOTE, ui.change_note),
+            (skos::EDITORIAL_NOTE, ui.editorial_note),
+        ]
+        .into_iter()
+        .filter_map(|(p, label)| {
+            let (tag, texts) = d.texts_in_first(iri, p, &languages);
+            (!texts.is_empty()).then(|| NoteGroup {
+                label,
+                texts,
+                lang: Lang::of(tag, &page),
+            })
+        })
+        .collect();
         let sections = d
             .parts(iri, gg::SECTION)
             .into_iter()
@@ -678,8 +730,14 @@ impl ConceptPage {
             "name": label.text,
             "description": definition.as_ref().map(|d| &d.text),
             "alternateName": info.alt_labels.iter().filter(|(l, _)| l == lang).map(|(_, t)| t).collect::<Vec<_>>(),
-            "termCode": snapshot.config.base.concept_id(iri),
-            "inDefinedTermSet": snapshot.config.base.as_str(),
+            // A published vocabulary's concept: its notation and its own scheme.
+            "termCode": snapshot.config.base.concept_id(iri).map(str::to_owned).or_else(|| {
+                d.objects(iri, skos::NOTATION).find_map(|o| match o {
+                    Term::Literal(l) => Some(l.value().to_owned()),
+                    _ => None,
+                })
+            }),
+            "inDefinedTermSet": d.iris(iri, skos::IN_SCHEME).first().copied().unwrap_or(snapshot.config.base.as_str()),
             "url": iri,
         }));
         Self {
@@ -690,6 +748,7 @@ impl ConceptPage {
             alt_lang: Lang::of(lang, &page),
             definition,
             register,
+            notes,
             deprecated,
             replaced_by,
             breadcrumbs,

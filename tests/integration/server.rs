@@ -1113,3 +1113,57 @@ fn no_request_puts_a_control_character_on_a_page() {
         assert_eq!(bad, None, "{path} ({}):\n{page}", response.status);
     }
 }
+
+/// A published vocabulary's concept page shows every SKOS documentation
+/// property, labelled and in the reader's language when it has one, and its
+/// schema.org JSON-LD names the vocabulary's own scheme.
+#[test]
+fn a_vocabulary_concept_page_shows_its_notes() {
+    let dir = crate::util::fixture_with_vocabularies(&[(
+        "notes.ttl",
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\
+         <https://v.example/scheme> a skos:ConceptScheme ; skos:prefLabel \"Notes\"@en .\n\
+         <https://v.example/c> a skos:Concept ; skos:inScheme <https://v.example/scheme> ;\n\
+           skos:notation \"C-1\" ;\n\
+           skos:prefLabel \"Climate\"@en , \"Klima\"@de ;\n\
+           skos:scopeNote \"Use for the weather over decades.\"@en , \"Für das Wetter über Jahrzehnte.\"@de ;\n\
+           skos:historyNote \"Added in 2001.\"@en ;\n\
+           skos:editorialNote \"Check the German label.\"@en ;\n\
+           skos:example \"Ice ages.\"@en .\n",
+    )]);
+    let project = glossgraph::project::Project::open(dir.path()).unwrap();
+    let built = crate::util::build_in_memory(&project);
+    let app = crate::util::TestApp::new(crate::util::state_of(
+        &project,
+        built.store,
+        glossgraph::server::Limits::default(),
+    ));
+    let page = |lang: &str| {
+        app.get(
+            &format!("/resource?iri=https%3A%2F%2Fv.example%2Fc&lang={lang}"),
+            &[("accept", "text/html")],
+        )
+        .text()
+    };
+    let english = page("en");
+    for expected in [
+        "<dt>Scope note</dt><dd>Use for the weather over decades.</dd>",
+        "<dt>Example</dt><dd>Ice ages.</dd>",
+        "<dt>History</dt><dd>Added in 2001.</dd>",
+        "<dt>Editorial note</dt><dd>Check the German label.</dd>",
+        "\"inDefinedTermSet\":\"https://v.example/scheme\"",
+        "\"termCode\":\"C-1\"",
+    ] {
+        assert!(english.contains(expected), "{expected}:\n{english}");
+    }
+    let german = page("de");
+    assert!(
+        german.contains("<dt>Verwendungshinweis</dt><dd>Für das Wetter über Jahrzehnte.</dd>"),
+        "{german}"
+    );
+    // Shown in English where German has none, and marked so.
+    assert!(
+        german.contains("<dt>Beispiel</dt><dd lang=\"en\">Ice ages.</dd>"),
+        "{german}"
+    );
+}
