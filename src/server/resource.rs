@@ -589,6 +589,38 @@ pub async fn dump(
     representation(&headers, validators, &media, &extra, || Ok(bytes.to_vec()))
 }
 
+/// The graph a Graph Store Protocol request asks for (indirect
+/// identification: `?graph=IRI` or `?default`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreGraph {
+    Named(NamedNode),
+    Default,
+}
+
+impl StoreGraph {
+    /// Reads the query string of a request to `/store`.
+    pub fn from_query(raw: Option<&str>) -> Result<Self, AppError> {
+        let mut graph: Option<String> = None;
+        let mut default = false;
+        for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+            match k.as_ref() {
+                "graph" => graph = Some(v.into_owned()),
+                "default" => default = true,
+                _ => {}
+            }
+        }
+        match (graph, default) {
+            (Some(g), false) => NamedNode::new(&g)
+                .map(Self::Named)
+                .map_err(|e| AppError::bad_request(format!("`{g}` is not an IRI: {e}"))),
+            (None, true) => Ok(Self::Default),
+            _ => Err(AppError::bad_request(
+                "give exactly one of `graph=IRI` and `default`",
+            )),
+        }
+    }
+}
+
 /// `GET /store?graph=IRI` or `?default`: the Graph Store Protocol's read. The
 /// default graph is the union of all graphs, as SPARQL sees it.
 pub async fn graph_store(
@@ -597,26 +629,16 @@ pub async fn graph_store(
     RawQuery(raw): RawQuery,
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
-    let mut graph: Option<String> = None;
-    let mut default = false;
-    for (k, v) in form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes()) {
-        match k.as_ref() {
-            "graph" => graph = Some(v.into_owned()),
-            "default" => default = true,
-            _ => {}
-        }
-    }
+    let asked = StoreGraph::from_query(raw.as_deref())?;
     let (format, offer) = negotiate_rdf(&headers)?;
-    let triples: Vec<Triple> = match (graph, default) {
-        (Some(g), false) => {
-            let name = NamedNode::new(&g)
-                .map_err(|e| AppError::bad_request(format!("`{g}` is not an IRI: {e}")))?;
+    let triples: Vec<Triple> = match asked {
+        StoreGraph::Named(name) => {
             if !snapshot
                 .store
                 .contains_named_graph(&name)
                 .map_err(AppError::internal)?
             {
-                return Err(AppError::not_found(format!("there is no graph <{g}>")));
+                return Err(AppError::not_found(format!("there is no graph {name}")));
             }
             snapshot
                 .store
@@ -625,16 +647,11 @@ pub async fn graph_store(
                 .collect::<Result<_, _>>()
                 .map_err(AppError::internal)?
         }
-        (None, true) => crate::store::quads(&snapshot.store)
+        StoreGraph::Default => crate::store::quads(&snapshot.store)
             .map_err(AppError::internal)?
             .into_iter()
             .map(Triple::from)
             .collect(),
-        _ => {
-            return Err(AppError::bad_request(
-                "give exactly one of `graph=IRI` and `default`",
-            ));
-        }
     };
     let validators = Validators::new(
         snapshot.fingerprint,

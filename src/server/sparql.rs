@@ -45,7 +45,8 @@ pub const RESULT_OFFERS: &[(&str, QueryResultsFormat)] = &[
     ("text/xml", QueryResultsFormat::Xml),
 ];
 
-/// A protocol request, read from the query string and body.
+/// The parameters of a protocol request, as they are read from the query
+/// string and the body.
 #[derive(Debug, Default)]
 struct Operation {
     query: Option<String>,
@@ -96,6 +97,158 @@ impl Operation {
         }
         Ok(())
     }
+
+    /// The request, unless it is an update (refused with `update`) or has
+    /// no query.
+    fn request(self, update: fn() -> AppError) -> Result<SparqlRequest, AppError> {
+        if self.update {
+            return Err(update());
+        }
+        let Some(query) = self.query else {
+            return Err(AppError::bad_request("no `query` parameter"));
+        };
+        Ok(SparqlRequest {
+            query,
+            default_graphs: self.default_graphs,
+            named_graphs: self.named_graphs,
+        })
+    }
+}
+
+/// A query request of the SPARQL 1.1 Protocol, read from what the client
+/// sent and not yet parsed: the query text and the dataset it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SparqlRequest {
+    pub query: String,
+    /// The `default-graph-uri` parameters, as sent.
+    pub default_graphs: Vec<String>,
+    /// The `named-graph-uri` parameters, as sent.
+    pub named_graphs: Vec<String>,
+}
+
+impl SparqlRequest {
+    /// Reads a `GET /sparql` from its query string; `None` when it asks no
+    /// query (it wants the service description).
+    pub fn from_get(raw: Option<&str>) -> Result<Option<Self>, AppError> {
+        let mut operation = Operation::default();
+        operation.add(form(raw.unwrap_or_default().as_bytes())?)?;
+        if !operation.update && operation.query.is_none() {
+            return Ok(None);
+        }
+        operation
+            .request(|| {
+                AppError::bad_request(
+                    "updates must be sent with POST, and this endpoint is read-only",
+                )
+            })
+            .map(Some)
+    }
+
+    /// Reads a `POST /sparql` from its query string, `Content-Type` header and
+    /// body: a form (`query=`) or the query itself.
+    pub fn from_post(
+        raw: Option<&str>,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self, AppError> {
+        let mut operation = Operation::default();
+        operation.add(form(raw.unwrap_or_default().as_bytes())?)?;
+        let content_type = content_type.unwrap_or_default();
+        let media_type = (!content_type.is_empty()).then(|| {
+            content_type
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
+        let charset = content_type
+            .split(';')
+            .skip(1)
+            .filter_map(|p| p.split_once('='))
+            .find(|(n, _)| n.trim().eq_ignore_ascii_case("charset"))
+            .map(|(_, v)| v.trim().trim_matches('"').to_ascii_lowercase());
+        if charset
+            .as_deref()
+            .is_some_and(|c| c != "utf-8" && c != "utf8")
+        {
+            return Err(AppError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "requests must be encoded as UTF-8",
+            ));
+        }
+        match media_type.as_deref() {
+            Some("application/x-www-form-urlencoded") => {
+                let query_in_url = operation.query.take();
+                operation.add(form(body)?)?;
+                if query_in_url.is_some() && operation.query.is_some() {
+                    return Err(AppError::bad_request(
+                        "the query is given both in the URL and in the body",
+                    ));
+                }
+                operation.query = operation.query.or(query_in_url);
+            }
+            Some("application/sparql-query") => {
+                if operation.query.is_some() {
+                    return Err(AppError::bad_request(
+                        "the query is given both in the URL and in the body",
+                    ));
+                }
+                let text = String::from_utf8(body.to_vec())
+                    .map_err(|_| AppError::bad_request("the query is not valid UTF-8"))?;
+                operation.query = Some(text);
+            }
+            Some("application/sparql-update") => return Err(read_only()),
+            Some(other) => {
+                return Err(AppError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    format!(
+                        "a query is sent as application/x-www-form-urlencoded or application/sparql-query, not {other}"
+                    ),
+                ));
+            }
+            None => {
+                return Err(AppError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "the request has no Content-Type; send the query as application/x-www-form-urlencoded or application/sparql-query",
+                ));
+            }
+        }
+        operation.request(read_only)
+    }
+
+    /// Parses the query (relative IRIs against `base`) and the dataset's
+    /// IRIs. An update sent as a query is refused as an update.
+    pub fn parse(&self, base: &str) -> Result<(Query, Dataset), AppError> {
+        let text = self.query.as_str();
+        let query = SparqlParser::new()
+            .with_base_iri(base)
+            .map_err(AppError::internal)?
+            .parse_query(text)
+            .map_err(|e| {
+                if SparqlParser::new().parse_update(text).is_ok() {
+                    read_only()
+                } else {
+                    AppError::bad_request(format!(
+                        "invalid SPARQL query: {}",
+                        crate::query::syntax_message(&e, text)
+                    ))
+                }
+            })?;
+        let parse = |iris: &[String]| -> Result<Vec<NamedNode>, AppError> {
+            iris.iter()
+                .map(|i| {
+                    NamedNode::new(i)
+                        .map_err(|e| AppError::bad_request(format!("`{i}` is not an IRI: {e}")))
+                })
+                .collect()
+        };
+        let dataset = Dataset {
+            default_graphs: parse(&self.default_graphs)?,
+            named_graphs: parse(&self.named_graphs)?,
+        };
+        Ok((query, dataset))
+    }
 }
 
 fn read_only() -> AppError {
@@ -112,24 +265,12 @@ pub async fn get(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response<Body>, AppError> {
-    let mut operation = Operation::default();
-    let read = form(raw.as_deref().unwrap_or_default().as_bytes())
-        .and_then(|params| operation.add(params));
-    if read.is_ok() && !operation.update && operation.query.is_none() {
-        return description(&state, &headers);
-    }
-    let asked = async {
-        read?;
-        if operation.update {
-            return Err(AppError::bad_request(
-                "updates must be sent with POST, and this endpoint is read-only",
-            ));
-        }
-        let Some(text) = operation.query.take() else {
-            return Err(AppError::bad_request("no `query` parameter"));
-        };
-        run(&state, &headers, &text, operation).await
+    let request = match SparqlRequest::from_get(raw.as_deref()) {
+        Ok(None) => return description(&state, &headers),
+        Ok(Some(request)) => Ok(request),
+        Err(e) => Err(e),
     };
+    let asked = async { run(&state, &headers, request?).await };
     counted(&state, asked.await)
 }
 
@@ -140,7 +281,13 @@ pub async fn post(
     RawQuery(raw): RawQuery,
     body: Bytes,
 ) -> Result<Response<Body>, AppError> {
-    let answer = post_query(&state, &headers, raw, body).await;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let answer = match SparqlRequest::from_post(raw.as_deref(), content_type, &body) {
+        Ok(request) => run(&state, &headers, request).await,
+        Err(e) => Err(e),
+    };
     counted(&state, answer)
 }
 
@@ -153,135 +300,30 @@ fn counted(
     answer
 }
 
-async fn post_query(
-    state: &AppState,
-    headers: &HeaderMap,
-    raw: Option<String>,
-    body: Bytes,
-) -> Result<Response<Body>, AppError> {
-    let mut operation = Operation::default();
-    operation.add(form(raw.as_deref().unwrap_or_default().as_bytes())?)?;
-    let content_type_header = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let media_type = (!content_type_header.is_empty()).then(|| {
-        content_type_header
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase()
-    });
-    let charset = content_type_header
-        .split(';')
-        .skip(1)
-        .filter_map(|p| p.split_once('='))
-        .find(|(n, _)| n.trim().eq_ignore_ascii_case("charset"))
-        .map(|(_, v)| v.trim().trim_matches('"').to_ascii_lowercase());
-    if charset
-        .as_deref()
-        .is_some_and(|c| c != "utf-8" && c != "utf8")
-    {
-        return Err(AppError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "requests must be encoded as UTF-8",
-        ));
-    }
-    match media_type.as_deref() {
-        Some("application/x-www-form-urlencoded") => {
-            let query_in_url = operation.query.take();
-            operation.add(form(&body)?)?;
-            if query_in_url.is_some() && operation.query.is_some() {
-                return Err(AppError::bad_request(
-                    "the query is given both in the URL and in the body",
-                ));
-            }
-            operation.query = operation.query.or(query_in_url);
-        }
-        Some("application/sparql-query") => {
-            if operation.query.is_some() {
-                return Err(AppError::bad_request(
-                    "the query is given both in the URL and in the body",
-                ));
-            }
-            let text = String::from_utf8(body.to_vec())
-                .map_err(|_| AppError::bad_request("the query is not valid UTF-8"))?;
-            operation.query = Some(text);
-        }
-        Some("application/sparql-update") => return Err(read_only()),
-        Some(other) => {
-            return Err(AppError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                format!(
-                    "a query is sent as application/x-www-form-urlencoded or application/sparql-query, not {other}"
-                ),
-            ));
-        }
-        None => {
-            return Err(AppError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "the request has no Content-Type; send the query as application/x-www-form-urlencoded or application/sparql-query",
-            ));
-        }
-    }
-    if operation.update {
-        return Err(read_only());
-    }
-    let Some(text) = operation.query.take() else {
-        return Err(AppError::bad_request("no `query` parameter"));
-    };
-    run(state, headers, &text, operation).await
-}
-
 async fn run(
     state: &AppState,
     headers: &HeaderMap,
-    text: &str,
-    operation: Operation,
+    request: SparqlRequest,
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
-    let query = SparqlParser::new()
-        .with_base_iri(snapshot.config.base.as_str())
-        .map_err(AppError::internal)?
-        .parse_query(text)
-        .map_err(|e| {
-            // An update sent where a query goes is still refused as an update.
-            if SparqlParser::new().parse_update(text).is_ok() {
-                read_only()
-            } else {
-                AppError::bad_request(format!(
-                    "invalid SPARQL query: {}",
-                    crate::query::syntax_message(&e, text)
-                ))
-            }
-        })?;
-    let parse = |iris: &[String]| -> Result<Vec<NamedNode>, AppError> {
-        iris.iter()
-            .map(|i| {
-                NamedNode::new(i)
-                    .map_err(|e| AppError::bad_request(format!("`{i}` is not an IRI: {e}")))
-            })
-            .collect()
-    };
-    let dataset = Dataset {
-        default_graphs: parse(&operation.default_graphs)?,
-        named_graphs: parse(&operation.named_graphs)?,
-    };
+    let (query, dataset) = request.parse(snapshot.config.base.as_str())?;
     if let Some(endpoint) = state.sparql_endpoint() {
-        let (default_graphs, named_graphs) = (&operation.default_graphs, &operation.named_graphs);
         return remote_sparql::execute(
             endpoint,
             state,
             headers,
-            text,
+            &request.query,
             query,
-            default_graphs,
-            named_graphs,
+            &request.default_graphs,
+            &request.named_graphs,
         )
         .await;
     }
-    let key = (text, &operation.default_graphs, &operation.named_graphs);
+    let key = (
+        &request.query,
+        &request.default_graphs,
+        &request.named_graphs,
+    );
     execute(state, headers, &key, query, dataset).await
 }
 
