@@ -42,8 +42,14 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use inline::Inline;
-pub use resource::asset_paths;
+// What the server reads from requests, for callers that read requests
+// without a server (the fuzz targets in fuzz/).
+pub use reconcile::{
+    Protocol as ReconcileProtocol, batch as reconcile_batch, extension as reconcile_extension,
+};
+pub use resource::{StoreGraph, asset_paths};
 use snapshot::Snapshot;
+pub use sparql::SparqlRequest;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::Semaphore;

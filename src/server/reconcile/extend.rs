@@ -73,25 +73,25 @@ struct ExtensionProperty {
     settings: serde_json::Map<String, Value>,
 }
 
-/// Answers the data extension query `text` in `protocol`'s shape.
+/// Answers the data extension query `text` in `protocol`'s shape, off the
+/// async workers.
 pub async fn extend(
     snapshot: std::sync::Arc<Snapshot>,
     text: &str,
     protocol: Protocol,
 ) -> Result<Value, AppError> {
+    let text = text.to_owned();
+    blocking(move || extension(&snapshot, &text, protocol)).await
+}
+
+/// Answers the data extension query `text` (JSON) from `snapshot` in
+/// `protocol`'s shape.
+pub fn extension(snapshot: &Snapshot, text: &str, protocol: Protocol) -> Result<Value, AppError> {
     let query: Extension = serde_json::from_str(text)
         .map_err(|e| AppError::bad_request(format!("not a data extension query: {e}")))?;
     if query.ids.len() > MAX_BATCH {
         return Err(too_many(query.ids.len()));
     }
-    blocking(move || extension(&snapshot, &query, protocol)).await
-}
-
-fn extension(
-    snapshot: &Snapshot,
-    query: &Extension,
-    protocol: Protocol,
-) -> Result<Value, AppError> {
     let properties = properties(snapshot);
     let default_lang = default_language(snapshot);
     let mut meta = Vec::new();

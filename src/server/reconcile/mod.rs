@@ -16,13 +16,14 @@ mod manifest;
 mod matching;
 mod suggest;
 
-pub use extend::{post as extend, propose};
+pub use extend::{extension, post as extend, propose};
 pub use suggest::property as suggest_property;
 pub use suggest::{entity as suggest_entity, flyout, kind as suggest_type, preview};
 
 use super::AppState;
 use super::html::script_json;
 use super::respond::{AppError, json, typed};
+use super::snapshot::Snapshot;
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::header::{self, HeaderMap};
@@ -71,8 +72,8 @@ async fn endpoint_get(
     let snapshot = state.snapshot();
     let params = params(raw.as_deref());
     let value = if let Some(queries) = param(&params, "queries") {
-        let batch = parse_json(queries, "`queries`")?;
-        blocking(move || matching::answer(&snapshot, batch, true)).await?
+        let text = queries.to_owned();
+        blocking(move || batch(&snapshot, &text, true)).await?
     } else if let Some(text) = param(&params, "extend") {
         extend::extend(snapshot, text, Protocol::V02).await?
     } else {
@@ -94,17 +95,20 @@ pub async fn post(
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
     let value = match sent(&headers, &body)? {
-        Sent::Queries(text) => {
-            let batch = parse_json(&text, "the batch")?;
-            blocking(move || matching::answer(&snapshot, batch, true)).await?
-        }
-        Sent::Json(text) => {
-            let batch = parse_json(&text, "the batch")?;
-            blocking(move || matching::answer(&snapshot, batch, false)).await?
-        }
+        Sent::Queries(text) => blocking(move || batch(&snapshot, &text, true)).await?,
+        Sent::Json(text) => blocking(move || batch(&snapshot, &text, false)).await?,
         Sent::Extend(text) => extend::extend(snapshot, &text, Protocol::V02).await?,
     };
     reply(&value, None)
+}
+
+/// Answers the reconciliation batch `text` (JSON) from `snapshot`. `legacy`
+/// allows 0.2's shape (`{"q0": {"query": …}}`), which OpenRefine 3 sends as
+/// the form field `queries`.
+pub fn batch(snapshot: &Snapshot, text: &str, legacy: bool) -> Result<Value, AppError> {
+    let batch = serde_json::from_str(text)
+        .map_err(|e| AppError::bad_request(format!("the batch is not valid JSON: {e}")))?;
+    matching::answer(snapshot, batch, legacy)
 }
 
 /// What a POST sends: one of the older protocol's form fields, or a JSON body.
@@ -149,12 +153,6 @@ fn media_type(headers: &HeaderMap) -> Option<String> {
         })
 }
 
-/// The JSON of a form field or a body, parsed with a located error.
-fn parse_json(text: &str, what: &str) -> Result<Value, AppError> {
-    serde_json::from_str(text)
-        .map_err(|e| AppError::bad_request(format!("{what} is not valid JSON: {e}")))
-}
-
 fn too_many(n: usize) -> AppError {
     AppError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
@@ -179,7 +177,7 @@ fn params(raw: Option<&str>) -> Vec<(String, String)> {
 }
 
 /// The `lang` a request asks for, else the glossary's first language.
-fn language(params: &[(String, String)], snapshot: &super::snapshot::Snapshot) -> String {
+fn language(params: &[(String, String)], snapshot: &Snapshot) -> String {
     param(params, "lang")
         .map(str::to_owned)
         .unwrap_or_else(|| graph::default_language(snapshot))
