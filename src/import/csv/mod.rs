@@ -32,7 +32,7 @@ use super::characters;
 use super::draft::Draft;
 use super::error::{ImportError, located};
 use super::target::Target;
-use super::write;
+use super::write::{self, Planned};
 use crate::diagnostic::Diagnostic;
 use crate::input::{self, FetchLimits, Kind};
 use crate::project::Project;
@@ -96,20 +96,35 @@ pub fn import(
 ) -> Result<CsvReport, ImportError> {
     let fetched = input::fetch(input, &options.limits, &CSV)?;
     let text = input::decode(&fetched)?;
+    let target = Target::load(project, &options.out_dir)?;
+    let (planned, report) = plan(input, &text, &target, options.sanitize)?;
+    write::write_all(&planned, options.force)?;
+    Ok(report)
+}
+
+/// The entry files the spreadsheet `text` (named `input` in messages)
+/// becomes in `target`, checked as `import` checks them, and the report;
+/// reads the folder, writes nothing. With `sanitize`, characters published
+/// text may not hold are removed (and reported) instead of refused.
+pub fn plan(
+    input: &str,
+    text: &str,
+    target: &Target<'_>,
+    sanitize: bool,
+) -> Result<(Vec<Planned>, CsvReport), ImportError> {
     let mut sanitized = Vec::new();
-    let (starts, _) = cells::scan(&text, read::delimiter(input, &text));
+    let (starts, _) = cells::scan(text, read::delimiter(input, text));
     let text = characters::source(
         input,
-        &text,
+        text,
         Escapes::None,
         |f| cells::locate(&starts, f.start),
-        options.sanitize,
+        sanitize,
         &mut sanitized,
     )?;
-    let target = Target::load(project, &options.out_dir)?;
     let mut mistakes = Mistakes::new(input);
-    let (rows, blank) = read::rows(&text, &target, &mut mistakes)?;
-    let resolved = resolve::names(rows, &target, &mut mistakes);
+    let (rows, blank) = read::rows(&text, target, &mut mistakes)?;
+    let resolved = resolve::names(rows, target, &mut mistakes);
     mistakes.finish()?;
     let mut report = CsvReport {
         input: input.to_owned(),
@@ -117,21 +132,19 @@ pub fn import(
         blank,
         ..CsvReport::default()
     };
-    let entries = resolved.into_entries(&project.ontology, &mut report);
-    write_entries(entries, &target, options.force, &mut report)?;
-    Ok(report)
+    let entries = resolved.into_entries(&target.project.ontology, &mut report);
+    let planned = prepare(entries, target, &mut report)?;
+    Ok((planned, report))
 }
 
-/// Writes `entries` (each with the line of its row) to `target`, all or none,
-/// once they pass `glossgraph check`; overwrites files only with `force`.
-/// Records each entry in `report.written`, and what `glossgraph check` warns
-/// about in `report.warnings`.
-fn write_entries(
+/// The files for `entries` (each with the line of its row) in `target`, once
+/// they pass `glossgraph check`. Records each entry in `report.written`, and
+/// what `glossgraph check` warns about in `report.warnings`.
+fn prepare(
     entries: Vec<(usize, Draft)>,
     target: &Target<'_>,
-    force: bool,
     report: &mut CsvReport,
-) -> Result<(), ImportError> {
+) -> Result<Vec<Planned>, ImportError> {
     let mut drafts = Vec::with_capacity(entries.len());
     for (line, draft) in entries {
         report
@@ -140,9 +153,8 @@ fn write_entries(
         drafts.push(draft);
     }
     let (planned, warnings) = target.prepare(&drafts)?;
-    write::write_all(&planned, force)?;
     report.warnings = warnings;
-    Ok(())
+    Ok(planned)
 }
 
 /// The mistakes found in a spreadsheet so far, each at its line and column.

@@ -22,7 +22,7 @@ use super::labels::{LabelIndex, Unmatched};
 use super::markdown;
 use super::relations::{Existing, stated_back};
 use super::target::Target;
-use super::write;
+use super::write::{self, Planned};
 use crate::diagnostic::Diagnostic;
 use crate::input::{self, FetchLimits, Fetched, Kind};
 use crate::iri::slugify;
@@ -84,9 +84,32 @@ pub fn import(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let target = Target::load(project, &options.out_dir)?;
-    let ontology = &project.ontology;
-    let stated = Existing::of(&target.entries, ontology);
+    let pages = inputs
+        .iter()
+        .map(|input| input::fetch(input, &options.limits, &PAGE))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (planned, report) = plan(
+        &pages,
+        &target,
+        &options.rules,
+        &selectors,
+        options.sanitize,
+    )?;
+    write::write_all(&planned, options.force)?;
+    Ok(report)
+}
 
+/// The entry files `pages` become in `target`, checked as `import` checks
+/// them, and what the report says of each page; reads the folder, writes
+/// nothing. `selectors` are `rules.selectors` parsed; with `sanitize`,
+/// characters published text may not hold are removed (and reported).
+pub fn plan(
+    pages: &[Fetched],
+    target: &Target<'_>,
+    rules: &FurnitureRules,
+    selectors: &[(String, scraper::Selector)],
+    sanitize: bool,
+) -> Result<(Vec<Planned>, PageReport), ImportError> {
     let texts: Vec<String> = target
         .entries
         .iter()
@@ -99,6 +122,7 @@ pub fn import(
                 .join(" ")
         })
         .collect();
+    let stated = Existing::of(&target.entries, &target.project.ontology);
     let common = furniture::common_words(texts.iter().map(String::as_str));
     let mut drafts: Vec<Draft> = Vec::new();
     let mut outcomes: Vec<PageOutcome> = Vec::new();
@@ -106,21 +130,20 @@ pub fn import(
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut failed: Vec<&str> = Vec::new();
     let mut sanitized = Vec::new();
-    for input in inputs {
-        let fetched = input::fetch(input, &options.limits, &PAGE)?;
-        let text = input::decode(&fetched)?;
-        let html = is_html(&fetched, &text);
+    for fetched in pages {
+        let input = &fetched.name;
+        let text = input::decode(fetched)?;
+        let html = is_html(fetched, &text);
         let escapes = if html { Escapes::Html } else { Escapes::None };
         let at = |f: &Found| (f.line, f.column);
-        let text =
-            match characters::source(input, &text, escapes, at, options.sanitize, &mut sanitized) {
-                Ok(text) => text,
-                Err(e) => {
-                    errors.extend(e.diagnostics().iter().cloned());
-                    failed.push(input);
-                    continue;
-                }
-            };
+        let text = match characters::source(input, &text, escapes, at, sanitize, &mut sanitized) {
+            Ok(text) => text,
+            Err(e) => {
+                errors.extend(e.diagnostics().iter().cloned());
+                failed.push(input);
+                continue;
+            }
+        };
         let lines = if html {
             if let Some(line) = html::too_deep(&text) {
                 errors.push(super::error::located(
@@ -137,12 +160,12 @@ pub fn import(
                 failed.push(input);
                 continue;
             }
-            html::html_lines(&text, &selectors, fetched.url.as_deref())
+            html::html_lines(&text, selectors, fetched.url.as_deref())
         } else {
             lines::text_lines(&text)
         };
         let page = match layout::read(input, lines, |term, definition| {
-            furniture::Detector::new(&options.rules, term, definition, &common)
+            furniture::Detector::new(rules, term, definition, &common)
         }) {
             Ok(page) => page,
             Err(found) => {
@@ -171,7 +194,7 @@ pub fn import(
                 second: input.clone(),
             });
         }
-        let (draft, outcome) = make_draft(&page, &id, &fetched, &target, &drafts, &stated);
+        let (draft, outcome) = make_draft(&page, &id, fetched, target, &drafts, &stated);
         drafts.push(draft);
         outcomes.push(outcome);
     }
@@ -190,12 +213,14 @@ pub fn import(
         outcome.path = file.path.clone();
         outcome.replaced = file.path.exists();
     }
-    write::write_all(&planned, options.force)?;
-    Ok(PageReport {
-        pages: outcomes,
-        warnings,
-        sanitized,
-    })
+    Ok((
+        planned,
+        PageReport {
+            pages: outcomes,
+            warnings,
+            sanitized,
+        },
+    ))
 }
 
 /// Media types a page may have.

@@ -41,8 +41,8 @@ pub use report::{Converted, Count, InputSummary, SkosReport, Tally};
 use super::draft::Draft;
 use super::error::ImportError;
 use super::target::Target;
-use super::write;
-use crate::input::FetchLimits;
+use super::write::{self, Planned};
+use crate::input::{FetchLimits, Fetched};
 use crate::project::Project;
 use crate::vocab::skos;
 use oxigraph::model::NamedNode;
@@ -172,7 +172,8 @@ pub fn advise(
 
 /// Reads vocabularies and says what they hold, writing nothing.
 pub fn inspect(inputs: &[String], limits: &FetchLimits) -> Result<Inspection, ImportError> {
-    let (graph, summaries) = read::vocabularies(inputs, limits, false, &mut Vec::new())?;
+    let (graph, summaries) =
+        read::vocabularies(&read::fetch(inputs, limits)?, false, &mut Vec::new())?;
     let mut languages = BTreeSet::new();
     for t in graph.triples() {
         if let oxigraph::model::Term::Literal(l) = &t.object
@@ -198,10 +199,24 @@ pub fn to_entries(
     project: &Project,
     options: &SkosOptions,
 ) -> Result<SkosReport, ImportError> {
-    let mut sanitized = Vec::new();
-    let (graph, summaries) =
-        read::vocabularies(inputs, &options.limits, options.sanitize, &mut sanitized)?;
+    let fetched = read::fetch(inputs, &options.limits)?;
     let target = Target::load(project, &options.out_dir)?;
+    let (planned, report) = plan(&fetched, &target, options)?;
+    write::write_all(&planned, options.force)?;
+    Ok(report)
+}
+
+/// The entry files the concepts of `vocabularies` become in `target`,
+/// checked as `to_entries` checks them, and the report; reads the folder,
+/// writes nothing.
+pub fn plan(
+    vocabularies: &[Fetched],
+    target: &Target<'_>,
+    options: &SkosOptions,
+) -> Result<(Vec<Planned>, SkosReport), ImportError> {
+    let mut sanitized = Vec::new();
+    let (graph, summaries) = read::vocabularies(vocabularies, options.sanitize, &mut sanitized)?;
+    let project = target.project;
     let ctx = concept::Context {
         graph: &graph,
         ontology: &project.ontology,
@@ -211,29 +226,28 @@ pub fn to_entries(
     let mut report = SkosReport {
         inputs: summaries,
         triples: graph.len(),
-        out_dir: options.out_dir.clone(),
+        out_dir: target.out_dir.clone(),
         sanitized,
         ..SkosReport::default()
     };
     let candidates = read::concepts(&ctx, options.placeholder_definition.as_deref(), &mut report);
-    let named = ids::name(candidates, &target, options.ids, &mut report);
+    let named = ids::name(candidates, target, options.ids, &mut report);
     let entries = resolve::entries(named, project, &mut report.tally);
-    write_entries(entries, &target, options.force, &mut report)?;
-    Ok(report)
+    let planned = prepare(entries, target, &mut report)?;
+    Ok((planned, report))
 }
 
-/// Writes `entries` (each with the IRI of its concept) to `target`, all or
-/// none, once they pass `glossgraph check`; overwrites files only with
-/// `force`. Records each entry in `report.converted`, the languages of their
-/// text that `glossary.toml` does not list in `report.unlisted_languages`, and
-/// what `glossgraph check` warns about in `report.warnings` (the first
-/// [`WARNINGS_SHOWN`]) and `report.warning_count`.
-fn write_entries(
+/// The files for `entries` (each with the IRI of its concept) in `target`,
+/// once they pass `glossgraph check`. Records each entry in
+/// `report.converted`, the languages of their text that `glossary.toml` does
+/// not list in `report.unlisted_languages`, and what `glossgraph check` warns
+/// about in `report.warnings` (the first [`WARNINGS_SHOWN`]) and
+/// `report.warning_count`.
+fn prepare(
     entries: Vec<(NamedNode, Draft)>,
     target: &Target<'_>,
-    force: bool,
     report: &mut SkosReport,
-) -> Result<(), ImportError> {
+) -> Result<Vec<Planned>, ImportError> {
     let listed = &target.project.config.languages;
     let mut drafts = Vec::with_capacity(entries.len());
     for (iri, draft) in entries {
@@ -256,8 +270,7 @@ fn write_entries(
         drafts.push(draft);
     }
     let (planned, warnings) = target.prepare(&drafts)?;
-    write::write_all(&planned, force)?;
     report.warning_count = warnings.len();
     report.warnings = warnings.into_iter().take(WARNINGS_SHOWN).collect();
-    Ok(())
+    Ok(planned)
 }

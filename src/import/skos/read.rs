@@ -9,7 +9,7 @@ use super::report::{InputSummary, SkosReport};
 use crate::import::draft::Tagged;
 use crate::import::error::ImportError;
 use crate::import::markdown::collapse;
-use crate::input::{self, FetchError, FetchLimits, FetchProblem};
+use crate::input::{self, FetchError, FetchLimits, FetchProblem, Fetched};
 use crate::vocab::skos;
 use oxigraph::model::{NamedNode, NamedOrBlankNode};
 
@@ -20,32 +20,41 @@ pub(super) struct Candidate {
     pub concept: Concept,
 }
 
-/// Reads the vocabularies `inputs` (files or URLs, within `limits`) into one
-/// graph, so that relations across them resolve. Gives the graph and, for each
-/// input, how many triples it has. Fails on the first input that cannot be
-/// read, is empty or is not RDF.
-/// With `sanitize`, characters published text may not hold are removed from
-/// literals (each noted in `removed`) instead of failing the import.
+/// Reads the vocabularies `inputs` (files or URLs, within `limits`). Fails
+/// on the first input that cannot be read or is empty.
+pub(super) fn fetch(inputs: &[String], limits: &FetchLimits) -> Result<Vec<Fetched>, ImportError> {
+    inputs
+        .iter()
+        .map(|input| {
+            let fetched = input::fetch(input, limits, &input::RDF)?;
+            if fetched.bytes.iter().all(u8::is_ascii_whitespace) {
+                return Err(FetchError {
+                    input: input.clone(),
+                    problem: FetchProblem::Empty,
+                }
+                .into());
+            }
+            Ok(fetched)
+        })
+        .collect()
+}
+
+/// Parses the vocabularies `fetched` into one graph, so that relations across
+/// them resolve. Gives the graph and, for each input, how many triples it
+/// has. Fails on the first input that is not RDF. With `sanitize`,
+/// characters published text may not hold are removed from literals (each
+/// noted in `removed`) instead of failing the import.
 pub(super) fn vocabularies(
-    inputs: &[String],
-    limits: &FetchLimits,
+    fetched: &[Fetched],
     sanitize: bool,
     removed: &mut Vec<String>,
 ) -> Result<(Graph, Vec<InputSummary>), ImportError> {
     let mut triples = Vec::new();
     let mut summaries = Vec::new();
-    for input in inputs {
-        let fetched = input::fetch(input, limits, &input::RDF)?;
-        if fetched.bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(FetchError {
-                input: input.clone(),
-                problem: FetchProblem::Empty,
-            }
-            .into());
-        }
-        let read = graph::parse(&fetched, sanitize, removed)?;
+    for vocabulary in fetched {
+        let read = graph::parse(vocabulary, sanitize, removed)?;
         summaries.push(InputSummary {
-            input: input.clone(),
+            input: vocabulary.name.clone(),
             triples: read.len(),
         });
         triples.extend(read);
