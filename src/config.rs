@@ -157,6 +157,14 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, Vec<Diagnostic>> {
             format!("`base` is `{base}`, not an absolute IRI ending in `/`"),
             "write the address the glossary is published at, like `https://glossary.example.org/`",
         );
+    } else if base.contains(['?', '#']) {
+        // Concept IRIs extend the base's path, and their parts add a
+        // fragment (`…/concept/x#section-1`): a second `#` makes no IRI.
+        error(
+            raw.base.span(),
+            format!("`base` is `{base}`, which has a query or fragment (`?`, `#`)"),
+            "write the address the glossary is published at, a path ending in `/`, like `https://glossary.example.org/terms/`",
+        );
     }
     let mut languages: Vec<String> = Vec::new();
     for tag in raw.languages.get_ref() {
@@ -397,6 +405,23 @@ mod tests {
                 .iter()
                 .any(|(l, m)| *l == 3 && m.contains("not a date"))
         );
+    }
+
+    /// Found by fuzzing (fuzz/regressions/config/base-with-fragment.toml):
+    /// a base with a fragment made concept parts with two.
+    #[test]
+    fn a_base_with_a_query_or_fragment_is_refused() {
+        for base in ["https://g.example/#x/", "https://g.example/?a=b/"] {
+            let text = MINIMAL.replace("https://g.example/", base);
+            let errors = parse_str(&text, Path::new("glossary.toml")).unwrap_err();
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert_eq!(errors[0].pos.line, 1);
+            assert!(
+                errors[0].message.contains("has a query or fragment"),
+                "{}",
+                errors[0].message
+            );
+        }
     }
 
     #[test]
