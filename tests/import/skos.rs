@@ -710,6 +710,43 @@ fn files_that_are_not_rdf_or_broken_are_refused_with_their_line() {
     assert!(files_in(&project.entries_dir()).is_empty());
 }
 
+/// Found by fuzzing (the `vocabulary` target): a source that is no web page
+/// (a relative IRI resolved against the file, a URN) was written into the
+/// entry, whose reader then refused the import's own output.
+#[test]
+fn sources_an_entry_cannot_cite_are_left_out_and_reported() {
+    let (dir, project) = fresh_glossary(&["en"]);
+    let file = dir.path().join("sources.ttl");
+    std::fs::write(
+        &file,
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\
+         @prefix dcterms: <http://purl.org/dc/terms/> .\n\
+         <https://v.example/c> a skos:Concept ; skos:prefLabel \"Cited\"@en ;\n\
+         skos:definition \"A concept with sources.\"@en ;\n\
+         dcterms:source <statute#art-6>, <urn:isbn:0451450523>, <https://v.example/law> .\n",
+    )
+    .unwrap();
+    let report = skos::to_entries(
+        &[file.to_string_lossy().into_owned()],
+        &project,
+        &options(&project),
+    )
+    .unwrap();
+    assert_eq!(report.converted.len(), 1, "{report}");
+    assert_eq!(
+        report
+            .tally
+            .changes
+            .get("sources that are neither http(s) IRIs nor Articles left out")
+            .map(|c| c.count),
+        Some(2),
+        "{report}"
+    );
+    let text = std::fs::read_to_string(project.entries_dir().join("cited.md")).unwrap();
+    assert!(text.contains("https://v.example/law"), "{text}");
+    assert!(!text.contains("urn:") && !text.contains("file:"), "{text}");
+}
+
 #[test]
 fn existing_entries_are_kept_unless_forced() {
     let (_dir, project) = fresh_glossary(&["en", "de"]);

@@ -239,7 +239,14 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
             }
         } else if p == dcterms::SOURCE || ps == format!("{DC}source") {
             match o {
-                Term::NamedNode(n) => c.sources.push(source(ctx.config, n.as_str())),
+                Term::NamedNode(n) => match source(ctx.config, n.as_str()) {
+                    Some(source) => c.sources.push(source),
+                    // The entry format cites Articles and web pages.
+                    None => {
+                        tally.change("sources that are neither http(s) IRIs nor Articles left out", iri);
+                        tally.not_converted(ps);
+                    }
+                },
                 _ => {
                     tally.change("sources given as text rather than IRIs left out", iri);
                     tally.not_converted(ps);
@@ -329,7 +336,10 @@ impl Concept {
     }
 }
 
-fn source(config: &Config, iri: &str) -> String {
+/// A source as an entry writes it: `Article N` when `iri` is an Article of
+/// the glossary's act, else `iri` if it is an http(s) IRI; `None` for
+/// another kind of IRI (`file:`, `urn:`), which an entry cannot cite.
+fn source(config: &Config, iri: &str) -> Option<String> {
     if let Some(template) = &config.citations.article
         && let Some((before, after)) = template.split_once("{}")
         && let Some(middle) = iri.strip_prefix(before).and_then(|r| r.strip_suffix(after))
@@ -337,9 +347,9 @@ fn source(config: &Config, iri: &str) -> String {
         && middle.bytes().all(|b| b.is_ascii_digit())
         && !middle.starts_with('0')
     {
-        return format!("Article {middle}");
+        return Some(format!("Article {middle}"));
     }
-    iri.to_owned()
+    (iri.starts_with("http://") || iri.starts_with("https://")).then(|| iri.to_owned())
 }
 
 fn is_plain(l: &Literal) -> bool {
