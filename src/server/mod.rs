@@ -44,6 +44,7 @@ use axum::routing::get;
 use inline::Inline;
 // What the server reads from requests, for callers that read requests
 // without a server (the fuzz targets in fuzz/).
+pub use queries::bind_request;
 pub use reconcile::{
     Protocol as ReconcileProtocol, batch as reconcile_batch, extension as reconcile_extension,
 };

@@ -21,6 +21,7 @@ use super::sparql::{
     Dataset, RESULT_EXTENSIONS, RESULT_OFFERS, Serialization, answer, evaluate_limited,
     evaluation_error, form, gives_graph, too_many,
 };
+use crate::config::Config;
 use crate::query::{self, NamedQuery, ParamKind, bind};
 use askama::Template;
 use axum::body::Body;
@@ -154,17 +155,28 @@ pub async fn run_named(
         )
         .await;
     };
-    let values = form(raw.as_deref().unwrap_or_default().as_bytes())?;
-    let bindings = named
-        .bindings(&values, &snapshot.config)
-        .map_err(|e| AppError::bad_request(e.to_string()))?;
-    let query = bind(query, &bindings).map_err(|e| AppError::bad_request(e.to_string()))?;
+    let query = bind_request(named, query, raw.as_deref(), &snapshot.config)?;
     let key = (&named.name, &raw);
     let mut response = answer(&state, &key, query, Dataset::default(), serialization).await?;
     if ext.is_none() {
         insert(response.headers_mut(), header::VARY, "Accept");
     }
     Ok(response)
+}
+
+/// `query`, the named query `named` parsed, with the parameters of the query
+/// string `raw` bound (their defaults where not given).
+pub fn bind_request(
+    named: &NamedQuery,
+    query: Query,
+    raw: Option<&str>,
+    config: &Config,
+) -> Result<Query, AppError> {
+    let values = form(raw.unwrap_or_default().as_bytes())?;
+    let bindings = named
+        .bindings(&values, config)
+        .map_err(|e| AppError::bad_request(e.to_string()))?;
+    bind(query, &bindings).map_err(|e| AppError::bad_request(e.to_string()))
 }
 
 /// The named query a path names, and the format extension it ends with: a
