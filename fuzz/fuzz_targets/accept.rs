@@ -26,7 +26,10 @@ const OFFERS: &[&[&str]] = &[
         "application/xml",
         "text/xml",
     ],
-    &["application/ld+json;profile=\"http://www.w3.org/ns/json-ld#compacted\"", "application/ld+json"],
+    &[
+        "application/ld+json;profile=\"http://www.w3.org/ns/json-ld#compacted\"",
+        "application/ld+json",
+    ],
     &[],
 ];
 

@@ -20,5 +20,5 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = input::decode(&sheet) else {
         return;
     };
-    imported(csv::plan(&sheet.name, &text, target()));
+    imported(csv::plan(&sheet.name, &text, target(), false));
 });

@@ -16,5 +16,11 @@ fuzz_target!(|data: &[u8]| {
         charset: None,
         url: Some("https://glossary.example.org/terms/page.html".into()),
     };
-    imported(page::plan(&[page], target(), &FurnitureRules::default(), &[]));
+    imported(page::plan(
+        &[page],
+        target(),
+        &FurnitureRules::default(),
+        &[],
+        false,
+    ));
 });

@@ -17,5 +17,11 @@ fuzz_target!(|data: &[u8]| {
         charset: None,
         url: None,
     };
-    imported(page::plan(&[page], target(), &FurnitureRules::default(), &[]));
+    imported(page::plan(
+        &[page],
+        target(),
+        &FurnitureRules::default(),
+        &[],
+        false,
+    ));
 });

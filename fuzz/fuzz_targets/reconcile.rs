@@ -54,7 +54,9 @@ fuzz_target!(|data: &[u8]| {
                 for candidate in candidates {
                     let id = candidate["id"].as_str().expect("a candidate has an id");
                     assert!(snapshot.concepts.get(id).is_some(), "`{id}` is no concept");
-                    let score = candidate["score"].as_f64().expect("a candidate has a score");
+                    let score = candidate["score"]
+                        .as_f64()
+                        .expect("a candidate has a score");
                     assert!((0.0..=100.0).contains(&score), "score {score}");
                 }
             }

@@ -48,7 +48,8 @@ fuzz_target!(|data: &[u8]| {
         // The query {first} over the default graph {second} and the named
         // graph {third}, sent each way.
         _ => {
-            let (Some(query), Some(default), Some(named)) = (text(first), text(second), text(third))
+            let (Some(query), Some(default), Some(named)) =
+                (text(first), text(second), text(third))
             else {
                 return;
             };
@@ -97,5 +98,9 @@ fn round_trip(request: SparqlRequest) {
         Some("application/sparql-query; charset=UTF-8"),
         request.query.as_bytes(),
     );
-    assert_eq!(posted.ok().as_ref(), Some(&request), "POST query ?{dataset_only}");
+    assert_eq!(
+        posted.ok().as_ref(),
+        Some(&request),
+        "POST query ?{dataset_only}"
+    );
 }
