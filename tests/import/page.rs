@@ -686,3 +686,61 @@ fn a_sidebar_after_an_empty_going_deeper_is_not_its_links() {
     assert_eq!(titles, ["What it is", "Related terms"]);
     assert!(entry.sections[1].markdown.contains("[AI Office]"));
 }
+
+/// A page the batch names, for the order test: its key fact names the AI Pact
+/// back.
+const INDUSTRY_ASSOCIATIONS: &str = "Industry associations
+Industry associations are organisations that represent companies of one sector in dealings with public authorities.
+What industry associations do
+They gather the views of their members, answer consultations and help their members prepare for new rules.
+Key facts
+- Works with: the AI Pact
+";
+
+#[test]
+fn a_batch_of_pages_gives_the_same_entries_in_any_order() {
+    let project = project();
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("industry-associations.txt");
+    std::fs::write(&page, INDUSTRY_ASSOCIATIONS).unwrap();
+    let page = page.to_string_lossy().into_owned();
+    let pact = fixture("ai-pact.txt");
+    let mut written = Vec::new();
+    for order in [[&pact, &page], [&page, &pact]] {
+        let out = tempfile::tempdir().unwrap();
+        let inputs: Vec<String> = order.iter().map(|s| (*s).clone()).collect();
+        let report = import_into(&inputs, &project, out.path());
+        let pact_outcome = report.pages.iter().find(|p| p.id == "ai-pact").unwrap();
+        // The page given after it is known all the same.
+        assert_eq!(
+            pact_outcome.targets("works-with"),
+            [
+                "eu-ai-office",
+                "national-competent-authority",
+                "industry-associations"
+            ],
+            "{report}"
+        );
+        assert!(pact_outcome.unresolved.is_empty(), "{report}");
+        // Both pages say they work with each other: the one whose id sorts
+        // first states it, whichever came first.
+        let other = report
+            .pages
+            .iter()
+            .find(|p| p.id == "industry-associations")
+            .unwrap();
+        assert!(other.targets("works-with").is_empty(), "{report}");
+        assert_eq!(other.skipped.len(), 1, "{report}");
+        assert_eq!(other.skipped[0].target, "ai-pact");
+        written.push(
+            files_in(out.path())
+                .into_iter()
+                .map(|name| {
+                    let text = std::fs::read_to_string(out.path().join(&name)).unwrap();
+                    (name, text)
+                })
+                .collect::<Vec<_>>(),
+        );
+    }
+    assert_eq!(written[0], written[1]);
+}

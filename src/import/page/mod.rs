@@ -124,8 +124,7 @@ pub fn plan(
         .collect();
     let stated = Existing::of(&target.entries, &target.project.ontology);
     let common = furniture::common_words(texts.iter().map(String::as_str));
-    let mut drafts: Vec<Draft> = Vec::new();
-    let mut outcomes: Vec<PageOutcome> = Vec::new();
+    let mut read: Vec<(Page, String, &Fetched)> = Vec::new();
     let mut sources_of: BTreeMap<String, String> = BTreeMap::new();
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut failed: Vec<&str> = Vec::new();
@@ -194,9 +193,7 @@ pub fn plan(
                 second: input.clone(),
             });
         }
-        let (draft, outcome) = make_draft(&page, &id, fetched, target, &drafts, &stated);
-        drafts.push(draft);
-        outcomes.push(outcome);
+        read.push((page, id, fetched));
     }
     if !errors.is_empty() {
         let input = match failed.as_slice() {
@@ -208,6 +205,25 @@ pub fn plan(
             diagnostics: errors,
         });
     }
+    // The batch is resolved as a whole, so that the order of the pages given
+    // changes nothing: every page's term is known before any key fact is
+    // matched, and where two pages state a relation to each other, the one
+    // whose id sorts first states it.
+    let batch: Vec<(&str, &str)> = read
+        .iter()
+        .map(|(page, id, _)| (id.as_str(), page.term.as_str()))
+        .collect();
+    let mut by_id: Vec<usize> = (0..read.len()).collect();
+    by_id.sort_by_key(|&i| &read[i].1);
+    let mut made: Vec<Option<(Draft, PageOutcome)>> = read.iter().map(|_| None).collect();
+    let mut earlier: Vec<Draft> = Vec::new();
+    for i in by_id {
+        let (page, id, fetched) = &read[i];
+        let (draft, outcome) = make_draft(page, id, fetched, target, &batch, &earlier, &stated);
+        earlier.push(draft.clone());
+        made[i] = Some((draft, outcome));
+    }
+    let (drafts, mut outcomes): (Vec<Draft>, Vec<PageOutcome>) = made.into_iter().flatten().unzip();
     let (planned, warnings) = target.prepare(&drafts)?;
     for (outcome, file) in outcomes.iter_mut().zip(&planned) {
         outcome.path = file.path.clone();
@@ -268,12 +284,15 @@ fn is_html(fetched: &Fetched, text: &str) -> bool {
         .any(|tag| start.contains(tag))
 }
 
-/// The entry for a page, and what the report says about it.
+/// The entry for a page, and what the report says about it. `batch` holds
+/// the id and term of every page imported with it; `earlier`, the entries
+/// made of those whose ids sort before `id`.
 fn make_draft(
     page: &Page,
     id: &str,
     fetched: &Fetched,
     target: &Target<'_>,
+    batch: &[(&str, &str)],
     earlier: &[Draft],
     stated: &Existing,
 ) -> (Draft, PageOutcome) {
@@ -329,13 +348,10 @@ fn make_draft(
         });
     }
 
-    // Concepts a key fact can name: the glossary's, and the pages imported before.
+    // Concepts a key fact can name: the glossary's, and the batch's other pages.
     let mut index = LabelIndex::of_entries(target.entries.iter().filter(|e| e.id != id));
-    for d in earlier {
-        index.add(
-            &d.id,
-            d.terms.iter().chain(&d.alt_labels).map(|t| t.text.as_str()),
-        );
+    for &(other, term) in batch.iter().filter(|(other, _)| *other != id) {
+        index.add(other, [term]);
     }
     for fact in &page.facts {
         let mut targets = Vec::new();
@@ -408,7 +424,7 @@ fn make_draft(
 }
 
 /// Why `id` may not state a relation to `other`: `other` (an existing entry, or
-/// a page imported before) already states one to `id`.
+/// a page of the batch whose id sorts before `id`) already states one to `id`.
 fn owned_elsewhere(id: &str, other: &str, stated: &Existing, earlier: &[Draft]) -> Option<String> {
     let because = |key: &str| stated_back(other, key, id);
     if let Some(d) = earlier.iter().find(|d| d.id == other) {

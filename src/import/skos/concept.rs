@@ -243,7 +243,10 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
                     Some(source) => c.sources.push(source),
                     // The entry format cites Articles and web pages.
                     None => {
-                        tally.change("sources that are neither http(s) IRIs nor Articles left out", iri);
+                        tally.change(
+                            "sources that are neither http(s) IRIs nor Articles left out",
+                            iri,
+                        );
                         tally.not_converted(ps);
                     }
                 },
