@@ -2,6 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::import::relations::Stated;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -25,6 +26,24 @@ pub struct CsvReport {
     pub sanitized: Vec<String>,
     /// The lines of blank rows, skipped.
     pub blank: Vec<usize>,
+    /// Where each relation was given: its line, its cell and the cell's
+    /// value as the file has it.
+    pub cells: BTreeMap<Stated, (usize, usize, String)>,
+}
+
+impl CsvReport {
+    /// The cell that gave `s`, quoted as the file has it.
+    fn quote(&self, s: &Stated) -> String {
+        match self.cells.get(s) {
+            Some((line, cell, value)) => {
+                format!(
+                    "line {line} (cell {cell}), `{}: {value}` (row of `{}`)",
+                    s.key, s.from
+                )
+            }
+            None => format!("`{}: {}` (row of `{}`)", s.key, s.to, s.from),
+        }
+    }
 }
 
 impl fmt::Display for CsvReport {
@@ -61,8 +80,11 @@ impl fmt::Display for CsvReport {
         for (given, stated) in &self.moved {
             writeln!(
                 f,
-                "  `{}: {}` (row of `{}`) is stated in `{}` as `{}: {}`: each relation is stated once, in one of the two entries",
-                given.key, given.to, given.from, stated.from, stated.key, stated.to
+                "  {} is stated in `{}` as `{}: {}`: each relation is stated once, in one of the two entries",
+                self.quote(given),
+                stated.from,
+                stated.key,
+                stated.to
             )?;
         }
         for (what, relations) in [
@@ -70,11 +92,7 @@ impl fmt::Display for CsvReport {
             ("not stated separately", &self.implied),
         ] {
             for (s, why) in relations {
-                writeln!(
-                    f,
-                    "  {what} `{}: {}` (row of `{}`): {why}",
-                    s.key, s.to, s.from
-                )?;
+                writeln!(f, "  {}: {what}, {why}", self.quote(s))?;
             }
         }
         for w in &self.warnings {

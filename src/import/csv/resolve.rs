@@ -25,6 +25,8 @@ pub(super) struct Resolved {
     /// Relations to the glossary's entries that already state one back, and why
     /// they are left out.
     dropped: Vec<(Stated, String)>,
+    /// Where each relation was given: line, cell and value.
+    cells: BTreeMap<Stated, (usize, usize, String)>,
 }
 
 /// Resolves the relation and `replaced-by` cells of `rows` to the ids of the
@@ -47,6 +49,7 @@ pub(super) fn names(
         stated: Vec::new(),
         to_existing: Vec::new(),
         dropped: Vec::new(),
+        cells: BTreeMap::new(),
     };
     let mut pairs = Pairs::default();
     for row in &mut rows {
@@ -60,6 +63,10 @@ pub(super) fn names(
                 key: key.clone(),
                 to,
             };
+            resolved
+                .cells
+                .entry(s.clone())
+                .or_insert_with(|| (row.line, *col, value.clone()));
             if !names.existing.contains(s.to.as_str()) {
                 resolved.stated.push(s);
                 continue;
@@ -238,6 +245,7 @@ impl Resolved {
         report.dropped = self.dropped;
         report.dropped.extend(arranged.dropped);
         report.implied = arranged.implied;
+        report.cells = self.cells;
         let mut entries = Vec::with_capacity(self.rows.len());
         for row in self.rows {
             let mut d = row.draft;
