@@ -9,7 +9,7 @@ use crate::import::draft::{Draft, Tagged};
 use crate::import::error::{ImportError, located};
 use crate::import::markdown::collapse;
 use crate::import::target::Target;
-use crate::iri::{is_slug, slugify};
+use crate::iri::{id_from, is_slug};
 use crate::ontology::Ontology;
 use oxigraph::model::{Literal, NamedNode};
 use std::collections::BTreeMap;
@@ -397,7 +397,7 @@ impl Sheet<'_> {
                         format!("`{cell}` is not an entry id"),
                         format!(
                             "ids are lowercase letters, digits and single hyphens, like `{}`",
-                            slugify(cell)
+                            id_from(cell, self.language)
                         ),
                     );
                 }
@@ -516,7 +516,7 @@ impl Sheet<'_> {
                 .iter()
                 .find(|t| t.lang == self.language)
                 .unwrap_or(&d.terms[0]);
-            d.id = slugify(&term.text);
+            d.id = id_from(&term.text, &term.lang);
         }
         if d.id.is_empty() {
             mistakes.at(

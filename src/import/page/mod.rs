@@ -25,7 +25,7 @@ use super::target::Target;
 use super::write::{self, Planned};
 use crate::diagnostic::Diagnostic;
 use crate::input::{self, FetchLimits, Fetched, Kind};
-use crate::iri::slugify;
+use crate::iri::id_from;
 use crate::project::Project;
 use crate::text::{Escapes, Found};
 use layout::{Block, Page};
@@ -173,7 +173,7 @@ pub fn plan(
                 continue;
             }
         };
-        let id = slugify(&page.term);
+        let id = id_from(&page.term, target.language());
         if id.is_empty() {
             errors.push(super::error::located(
                 input,
@@ -181,7 +181,7 @@ pub fn plan(
                 1,
                 "import/id",
                 format!("cannot make an entry id from the term `{}`", page.term),
-                "ids are made of the term's ASCII letters and digits; import a page whose term has some, then rename the file",
+                "ids are made of the term's letters and digits spelt in ASCII, and this term has none: write this entry by hand, under an id of your choosing",
             ));
             failed.push(input);
             continue;

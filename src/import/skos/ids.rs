@@ -8,7 +8,7 @@ use super::concept::Concept;
 use super::read::Candidate;
 use super::report::{SkosReport, Tally};
 use crate::import::target::Target;
-use crate::iri::slugify;
+use crate::iri::id_from;
 use oxigraph::model::NamedNode;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -160,7 +160,7 @@ fn local_slug(name: &str) -> String {
         }
         spaced.push(c);
     }
-    slugify(&spaced)
+    id_from(&spaced, "")
 }
 
 /// Whether a local name reads as words rather than a code (`concept10`, `c1`).
@@ -200,7 +200,7 @@ fn assign(
             .iter()
             .find(|t| t.lang == language)
             .or(c.terms.first())
-            .map(|t| shorten(slugify(&t.text)))
+            .map(|t| shorten(id_from(&t.text, &t.lang)))
             .unwrap_or_default();
         let preferred = match source {
             IdSource::LocalName => [local, label],
