@@ -75,7 +75,8 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Diagnos
         .iter()
         .chain(&entry.alt_labels)
         .chain(&entry.hidden_labels)
-        .chain(&entry.definitions);
+        .chain(&entry.definitions)
+        .chain(entry.notes.iter().map(|n| &n.text));
     for text in texts {
         if !config.languages.contains(&text.lang) {
             out.push(
@@ -171,6 +172,12 @@ fn characters(entry: &Entry) -> Vec<Diagnostic> {
         texts.push(("misconceptions", m.claim.as_str(), m.pos, true));
         texts.push(("misconceptions", m.correction.as_str(), m.pos, true));
     }
+    texts.extend(
+        entry
+            .notes
+            .iter()
+            .map(|n| ("notes", n.text.value.as_str(), n.text.pos, true)),
+    );
     for section in &entry.sections {
         texts.push((
             "a section title",

@@ -12,7 +12,7 @@
 use crate::config::Config;
 use crate::iri::{self, Part};
 use crate::ontology::{Direction, Ontology};
-use crate::source::{Entry, MatchKind, Source, Summary};
+use crate::source::{Entry, MatchKind, NoteKind, Source, Summary};
 use crate::vocab::{GG_ONTOLOGY, dcat, dcterms, foaf, gg, owl, rdfs, schema, skos, void};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, Quad, Term};
@@ -178,6 +178,17 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Quad> {
                 Literal::new_simple_literal(citation),
             );
         }
+    }
+    for note in &entry.notes {
+        let p = match note.kind {
+            NoteKind::Scope => skos::SCOPE_NOTE,
+            NoteKind::Example => skos::EXAMPLE,
+            NoteKind::History => skos::HISTORY_NOTE,
+            NoteKind::Editorial => skos::EDITORIAL_NOTE,
+            NoteKind::Change => skos::CHANGE_NOTE,
+            NoteKind::Note => skos::NOTE,
+        };
+        g.add(&concept, p, lang(&note.text.value, &note.text.lang));
     }
     for m in &entry.mappings {
         let p = match m.kind {

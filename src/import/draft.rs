@@ -5,6 +5,7 @@
 
 use super::markdown;
 use super::yaml::Yaml;
+use crate::source::NoteKind;
 
 /// Text in one language.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -65,6 +66,9 @@ pub struct Draft {
     pub deprecated: bool,
     pub replaced_by: Option<String>,
     pub sections: Vec<DraftSection>,
+    /// Documentation notes by kind (`scope`, `example`, … as
+    /// [`NoteKind::ALL`] lists them), each text in its language.
+    pub notes: Vec<(NoteKind, Vec<Tagged>)>,
 }
 
 impl Draft {
@@ -123,6 +127,13 @@ impl Draft {
             y.line("mappings:");
             for (kind, iris) in mappings {
                 y.list(2, kind, iris);
+            }
+        }
+        let notes: Vec<_> = self.notes.iter().filter(|(_, t)| !t.is_empty()).collect();
+        if !notes.is_empty() {
+            y.line("notes:");
+            for (kind, texts) in notes {
+                y.texts_at(2, kind.key(), texts, body_language, true);
             }
         }
         if self.deprecated {

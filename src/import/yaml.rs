@@ -49,6 +49,18 @@ impl Yaml {
     /// Texts in one language or several: `key: text` (or a list with `many`)
     /// when all are in `default_language`, else one key per language.
     pub fn texts(&mut self, key: &str, texts: &[Tagged], default_language: &str, many: bool) {
+        self.texts_at(0, key, texts, default_language, many);
+    }
+
+    /// [`Yaml::texts`] with `key` at `indent`.
+    pub fn texts_at(
+        &mut self,
+        indent: usize,
+        key: &str,
+        texts: &[Tagged],
+        default_language: &str,
+        many: bool,
+    ) {
         if texts.is_empty() {
             return;
         }
@@ -63,13 +75,13 @@ impl Yaml {
         if all_default {
             let values = values(default_language);
             if many {
-                self.list(0, key, &values);
+                self.list(indent, key, &values);
             } else {
-                self.pair(0, key, &values[0]);
+                self.pair(indent, key, &values[0]);
             }
             return;
         }
-        self.line(&format!("{}:", key_text(key)));
+        self.line(&format!("{}{}:", " ".repeat(indent), key_text(key)));
         let mut langs: Vec<&str> = Vec::new();
         for t in texts {
             if !langs.contains(&t.lang.as_str()) {
@@ -79,9 +91,9 @@ impl Yaml {
         for lang in langs {
             let values = values(lang);
             if many {
-                self.list(2, lang, &values);
+                self.list(indent + 2, lang, &values);
             } else {
-                self.pair(2, lang, &values[0]);
+                self.pair(indent + 2, lang, &values[0]);
             }
         }
     }

@@ -605,6 +605,15 @@ impl ConceptPage {
                     }
                 })
         });
+        let section_titles: Vec<String> = d
+            .parts(iri, gg::SECTION)
+            .into_iter()
+            .flat_map(|part| d.objects(part, gg::TITLE))
+            .filter_map(|o| match o {
+                Term::Literal(l) => Some(l.value().to_owned()),
+                _ => None,
+            })
+            .collect();
         let notes = [
             (skos::SCOPE_NOTE, ui.scope_note),
             (skos::EXAMPLE, ui.example),
@@ -615,7 +624,18 @@ impl ConceptPage {
         ]
         .into_iter()
         .filter_map(|(p, label)| {
-            let (tag, texts) = d.texts_in_first(iri, p, &languages);
+            let (tag, mut texts) = d.texts_in_first(iri, p, &languages);
+            if p == skos::NOTE {
+                // A section is also written as a `skos:note` (its title, a
+                // blank line, its text) for SKOS-only tools; the page shows
+                // it as a section.
+                texts.retain(|t| {
+                    !section_titles.iter().any(|title| {
+                        t.strip_prefix(title.as_str())
+                            .is_some_and(|r| r.starts_with("\n\n"))
+                    })
+                });
+            }
             (!texts.is_empty()).then(|| NoteGroup {
                 label,
                 texts,

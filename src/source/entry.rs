@@ -5,12 +5,13 @@
 
 use super::markdown;
 use super::model::{
-    Entry, KeyFact, Mapping, MatchKind, Misconception, Relation, Source, Spanned, Text,
+    Entry, KeyFact, Mapping, MatchKind, Misconception, Note, NoteKind, Relation, Source, Spanned,
+    Text,
 };
 use super::yaml::{self, Key, Node, Value};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, LineIndex, Pos, did_you_mean};
-use crate::iri::{is_slug, slugify};
+use crate::iri::{id_from, is_slug};
 use oxigraph::model::{Literal, NamedNode};
 use std::path::Path;
 
@@ -30,6 +31,7 @@ pub const KEYS: &[&str] = &[
     "misconceptions",
     "sources",
     "mappings",
+    "notes",
     "language",
     "deprecated",
     "replaced-by",
@@ -132,6 +134,7 @@ pub fn parse_str(
         sources: Vec::new(),
         mappings: Vec::new(),
         sections: Vec::new(),
+        notes: Vec::new(),
         deprecated: None,
         replaced_by: None,
     };
@@ -195,7 +198,7 @@ impl Reader<'_> {
         if is_slug(stem) {
             return Some(stem.to_owned());
         }
-        let suggestion = slugify(stem);
+        let suggestion = id_from(stem, "");
         self.diagnostics.push(
             Diagnostic::error(
                 "source/invalid-id",
@@ -316,6 +319,7 @@ impl Reader<'_> {
                 "misconceptions" => entry.misconceptions = self.misconceptions(node),
                 "sources" => entry.sources = self.sources(node),
                 "mappings" => entry.mappings = self.mappings(node),
+                "notes" => entry.notes = self.notes(node, &entry.language),
                 "language" => {}
                 "deprecated" => entry.deprecated = self.boolean(node, "deprecated"),
                 "replaced-by" => entry.replaced_by = self.target(node),
@@ -447,6 +451,36 @@ impl Reader<'_> {
         out
     }
 
+    /// `notes:`: a mapping from kinds of note (`scope`, `example`, …) to texts,
+    /// as `alt-labels` takes them (one, a list, or either per language). A
+    /// note's text is kept as written, line breaks and all.
+    fn notes(&mut self, node: &Node, default_language: &str) -> Vec<Note> {
+        if node.value == Value::Null {
+            return Vec::new();
+        }
+        let kinds: Vec<&str> = NoteKind::ALL.iter().map(|(k, _)| *k).collect();
+        let Value::Map(pairs) = &node.value else {
+            self.error(
+                "source/type",
+                node.pos,
+                format!("`notes` must be a mapping, not {}", node.kind()),
+                "write `notes:` then lines like `  scope: Used for …` (kinds: scope, example, history, editorial, change, note)",
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (key, value) in pairs {
+            let Some((_, kind)) = NoteKind::ALL.iter().find(|(k, _)| *k == key.text) else {
+                self.unknown_key(key, &key.text, &kinds, "`notes`");
+                continue;
+            };
+            let field = format!("notes.{}", key.text);
+            let texts = self.texts(value, default_language, &field, true);
+            out.extend(texts.into_iter().map(|text| Note { kind: *kind, text }));
+        }
+        out
+    }
+
     fn texts_in(&mut self, node: &Node, lang: &str, field: &str, many: bool, out: &mut Vec<Text>) {
         match &node.value {
             Value::Seq(items) if many => {
@@ -462,9 +496,15 @@ impl Reader<'_> {
             ),
             _ => {
                 if let Some(value) = self.text(node, field) {
+                    // Notes are prose: their line breaks are the author's.
+                    let value = if field.starts_with("notes.") {
+                        value.trim().to_owned()
+                    } else {
+                        collapse_whitespace(&value)
+                    };
                     out.push(Text {
                         lang: lang.to_owned(),
-                        value: collapse_whitespace(&value),
+                        value,
                         pos: self.at(node.pos),
                     });
                 }
@@ -503,7 +543,7 @@ impl Reader<'_> {
         if is_slug(&id) {
             Some(Spanned::new(id, self.at(node.pos)))
         } else {
-            let suggestion = slugify(&id);
+            let suggestion = id_from(&id, "");
             self.error(
                 "source/invalid-target",
                 node.pos,

@@ -49,6 +49,8 @@ pub struct Entry {
     pub sources: Vec<Spanned<Source>>,
     pub mappings: Vec<Mapping>,
     pub sections: Vec<Section>,
+    /// SKOS documentation notes (`notes:`), of each kind in any language.
+    pub notes: Vec<Note>,
     pub deprecated: Option<Spanned<bool>>,
     /// The entry that replaces this one, when deprecated.
     pub replaced_by: Option<Spanned<String>>,
@@ -133,6 +135,44 @@ pub struct Mapping {
     pub kind: MatchKind,
     pub iri: String,
     pub pos: Pos,
+}
+
+/// The kinds of SKOS documentation note an entry may hold, each published
+/// as its SKOS property (`scope` as `skos:scopeNote`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NoteKind {
+    Scope,
+    Example,
+    History,
+    Editorial,
+    Change,
+    Note,
+}
+
+impl NoteKind {
+    /// Each kind's key under `notes:`, in the order entries list them.
+    pub const ALL: [(&'static str, NoteKind); 6] = [
+        ("scope", NoteKind::Scope),
+        ("example", NoteKind::Example),
+        ("history", NoteKind::History),
+        ("editorial", NoteKind::Editorial),
+        ("change", NoteKind::Change),
+        ("note", NoteKind::Note),
+    ];
+
+    pub fn key(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("note", |(key, _)| key)
+    }
+}
+
+/// A documentation note: its kind and its text, as written (line breaks kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub kind: NoteKind,
+    pub text: Text,
 }
 
 /// A `##` section of the body.

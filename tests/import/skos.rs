@@ -10,6 +10,9 @@
 //!   labels as their literal forms), whitespace collapsed, untagged text in the
 //!   glossary's default language;
 //! - `skos:notation` as a plain literal;
+//! - `skos:scopeNote`, `example`, `historyNote`, `editorialNote`,
+//!   `changeNote` and `note` in every language, text trimmed but otherwise as
+//!   written (untagged text as labels are);
 //! - `skos:broader`, `narrower`, `related` and ISO 25964's typed broader and
 //!   narrower relations between converted concepts, in both directions (typed
 //!   ones also as their SKOS super-property);
@@ -200,6 +203,23 @@ fn expected(
                     }
                 }
             }
+            Some(
+                local @ ("scopeNote" | "example" | "historyNote" | "editorialNote" | "changeNote"
+                | "note"),
+            ) => {
+                let note = match &t.object {
+                    Term::Literal(l) if l.language().is_some() && !l.value().trim().is_empty() => {
+                        Some(Term::from(Literal::new_language_tagged_literal_unchecked(
+                            l.value().trim(),
+                            l.language().unwrap_or_default().to_ascii_lowercase(),
+                        )))
+                    }
+                    other => literal(other),
+                };
+                if let Some(l) = note {
+                    out.insert(Triple::new(subject, skos(local), l));
+                }
+            }
             Some("notation") => {
                 if let Term::Literal(l) = &t.object {
                     out.insert(Triple::new(
@@ -295,6 +315,12 @@ fn actual(project: &Project, report: &SkosReport) -> HashSet<Triple> {
                     | "hiddenLabel"
                     | "definition"
                     | "notation"
+                    | "scopeNote"
+                    | "example"
+                    | "historyNote"
+                    | "editorialNote"
+                    | "changeNote"
+                    | "note"
                     | "broader"
                     | "narrower"
                     | "related"
@@ -381,12 +407,6 @@ fn a_small_thesaurus_converts_back_to_the_same_skos_statements() {
     assert!(
         changes
             .iter()
-            .any(|c| c.starts_with("notes became sections")),
-        "{changes:?}"
-    );
-    assert!(
-        changes
-            .iter()
             .any(|c| c.starts_with("relations to concepts not converted became mappings"))
     );
     assert!(report.unlisted_languages.is_empty());
@@ -405,11 +425,21 @@ fn the_entries_are_readable_and_say_what_the_concepts_say() {
         sa.definitions[0].value,
         "An authority that supervises compliance: \"watchdog\" # not a comment"
     );
-    assert_eq!(sa.sections[0].title, "Scope note");
+    // Scope notes are notes, in both languages, their text as written.
+    let scope: BTreeSet<(&str, &str)> = sa
+        .notes
+        .iter()
+        .filter(|n| n.kind == glossgraph::source::NoteKind::Scope)
+        .map(|n| (n.text.lang.as_str(), n.text.value.as_str()))
+        .collect();
     assert_eq!(
-        sa.sections[0].plain,
-        "Used for bodies with *enforcement* powers."
+        scope,
+        BTreeSet::from([
+            ("de", "Für Stellen mit Durchsetzungsbefugnissen."),
+            ("en", "Used for bodies with *enforcement* powers."),
+        ])
     );
+    assert!(sa.sections.is_empty());
     let secretariat = read("secretariat");
     let relations: Vec<(&str, &str)> = secretariat
         .relations
@@ -783,4 +813,69 @@ fn inspecting_a_vocabulary_writes_nothing() {
         inspection.languages,
         ["de".to_owned(), "en".to_owned()].into()
     );
+}
+
+/// GEMET names its concepts by number, so ids come from German labels: they
+/// are spelt in ASCII as German does (never `klima-nderung`), and the same
+/// vocabulary imported again gives the same ids.
+#[test]
+fn ids_from_labels_in_other_scripts_are_spelt_in_ascii_and_stable() {
+    let vocabulary = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\
+        <https://v.example/concept/1> a skos:Concept ; skos:prefLabel \"Klimaänderung\"@de ;\n\
+          skos:definition \"Eine Änderung des Klimas.\"@de .\n\
+        <https://v.example/concept/2> a skos:Concept ; skos:prefLabel \"Abbruchmüll\"@de ;\n\
+          skos:definition \"Abfall aus dem Abbruch von Gebäuden.\"@de .\n\
+        <https://v.example/concept/3> a skos:Concept ; skos:prefLabel \"Straßenverkehr\"@de ;\n\
+          skos:definition \"Verkehr auf Straßen.\"@de .\n";
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let (dir, project) = fresh_glossary(&["de"]);
+        let file = dir.path().join("gemet.ttl");
+        std::fs::write(&file, vocabulary).unwrap();
+        let report = skos::to_entries(
+            &[file.to_string_lossy().into_owned()],
+            &project,
+            &options(&project),
+        )
+        .unwrap();
+        let mut ids: Vec<String> = report.converted.iter().map(|c| c.id.clone()).collect();
+        ids.sort();
+        runs.push(ids);
+    }
+    assert_eq!(
+        runs[0],
+        ["abbruchmuell", "klimaaenderung", "strassenverkehr"]
+    );
+    assert_eq!(runs[0], runs[1]);
+}
+
+/// A concept with every kind of SKOS documentation note, in two languages,
+/// one of them paragraphs.
+const NOTES: &str = r#"@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://v.example/c/audit> a skos:Concept ;
+  skos:prefLabel "Audit"@en , "Prüfung"@de ;
+  skos:definition "A check of records against rules."@en ;
+  skos:scopeNote "Used for checks by an outside body."@en , "Für Prüfungen durch Dritte."@de ;
+  skos:example "A yearly audit of a provider's logs."@en ;
+  skos:historyNote """Added in 2024.
+
+Split from *Inspection* in 2025: "inspection" now means site visits."""@en ;
+  skos:editorialNote "Check the German label."@en ;
+  skos:changeNote "Definition shortened."@en , "Definition gekürzt."@de ;
+  skos:note "A plain note."@en , "Zweite Notiz."@de , "Dritte Notiz."@de .
+"#;
+
+#[test]
+fn notes_of_every_kind_convert_back_as_themselves_in_every_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.ttl");
+    std::fs::write(&file, NOTES).unwrap();
+    let report = assert_round_trip(&[&file], Labels::Exact, None, &["en", "de"]);
+    assert_eq!(report.converted.len(), 1);
+    let changes: Vec<&str> = report.tally.changes.keys().map(String::as_str).collect();
+    assert!(
+        !changes.iter().any(|c| c.contains("note")),
+        "notes are kept as they are: {changes:?}"
+    );
+    assert!(report.tally.not_converted.is_empty(), "{report}");
 }

@@ -1131,6 +1131,13 @@ fn a_vocabulary_concept_page_shows_its_notes() {
            skos:editorialNote \"Check the German label.\"@en ;\n\
            skos:example \"Ice ages.\"@en .\n",
     )]);
+    // An entry's notes are shown the same way; its sections (also published
+    // as `skos:note`s) are shown once, as sections.
+    std::fs::write(
+        dir.path().join("entries/noted.md"),
+        "---\nterm: Noted\ndefinition: An entry with notes.\nnotes:\n  scope: Only for tests.\n  note: A plain note.\n---\n\n## Background\n\nWhy it exists.\n",
+    )
+    .unwrap();
     let project = glossgraph::project::Project::open(dir.path()).unwrap();
     let built = crate::util::build_in_memory(&project);
     let app = crate::util::TestApp::new(crate::util::state_of(
@@ -1166,4 +1173,12 @@ fn a_vocabulary_concept_page_shows_its_notes() {
         german.contains("<dt>Beispiel</dt><dd lang=\"en\">Ice ages.</dd>"),
         "{german}"
     );
+    let entry = app.get("/concept/noted", &[("accept", "text/html")]).text();
+    assert!(
+        entry.contains("<dt>Scope note</dt><dd>Only for tests.</dd>"),
+        "{entry}"
+    );
+    assert!(entry.contains("<dd>A plain note.</dd>"), "{entry}");
+    assert!(!entry.contains("<dd>Background"), "{entry}");
+    assert_eq!(entry.matches("Why it exists.").count(), 1, "{entry}");
 }

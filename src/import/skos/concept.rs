@@ -1,6 +1,6 @@
 //! What one SKOS concept says, in terms of the entry format: labels and
-//! definitions by language, notation, mappings, sources, notes (as sections),
-//! relations to other resources, and, for glossgraph's own exports, sections,
+//! definitions by language, notation, mappings, sources, documentation notes
+//! of every kind, relations to other resources, and, for glossgraph's own exports, sections,
 //! key facts, misconceptions and the register. Whatever has no place in an
 //! entry is counted for the report.
 
@@ -8,8 +8,9 @@ use super::graph::Graph;
 use super::report::Tally;
 use crate::config::Config;
 use crate::import::draft::{DraftSection, Tagged};
-use crate::import::markdown::{self, Span, collapse};
+use crate::import::markdown::collapse;
 use crate::ontology::Ontology;
+use crate::source::NoteKind;
 use crate::vocab::{dcterms, gg, owl, schema, skos};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
@@ -54,6 +55,8 @@ pub struct Concept {
     pub deprecated: bool,
     pub replaced_by: Option<NamedNode>,
     pub sections: Vec<DraftSection>,
+    /// Documentation notes, by kind, in every language.
+    pub notes: Vec<(NoteKind, Vec<Tagged>)>,
     pub facts: Vec<Fact>,
     pub misconceptions: Vec<(String, String)>,
     /// (relation type key, other resource), from this concept.
@@ -70,12 +73,15 @@ pub(super) const MAPPINGS: &[(NamedNodeRef<'static>, &str)] = &[
     (skos::RELATED_MATCH, "related"),
 ];
 
-/// Note properties that become sections, with their titles.
-const NOTES: &[(&str, &str)] = &[
-    ("scopeNote", "Scope note"),
-    ("note", "Note"),
-    ("example", "Example"),
-    ("historyNote", "History note"),
+/// The SKOS documentation properties (but `skos:definition`) and the kinds
+/// of note entries hold them as.
+const NOTES: &[(NamedNodeRef<'static>, NoteKind)] = &[
+    (skos::SCOPE_NOTE, NoteKind::Scope),
+    (skos::EXAMPLE, NoteKind::Example),
+    (skos::HISTORY_NOTE, NoteKind::History),
+    (skos::EDITORIAL_NOTE, NoteKind::Editorial),
+    (skos::CHANGE_NOTE, NoteKind::Change),
+    (skos::NOTE, NoteKind::Note),
 ];
 
 /// Properties glossgraph writes itself when it builds the glossary.
@@ -98,7 +104,24 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
     let mut alts: Vec<Tagged> = Vec::new();
     let mut hiddens: Vec<Tagged> = Vec::new();
     let mut definitions: Vec<Tagged> = Vec::new();
-    let has_sections = g.objects(&subject, gg::SECTION).next().is_some();
+    // glossgraph writes each section also as a `skos:note`: its title, a
+    // blank line, its text.
+    let section_titles: Vec<String> = g
+        .objects(&subject, gg::SECTION)
+        .filter_map(|part| match part {
+            Term::NamedNode(n) => Some(NamedOrBlankNode::NamedNode(n.clone())),
+            Term::BlankNode(b) => Some(NamedOrBlankNode::BlankNode(b.clone())),
+            _ => None,
+        })
+        .flat_map(|part| {
+            g.objects(&part, gg::TITLE)
+                .filter_map(|t| match t {
+                    Term::Literal(l) => Some(l.value().to_owned()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
     for t in g.about(&subject) {
         let p = t.predicate.as_ref();
         let o = &t.object;
@@ -199,36 +222,19 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
             }
         } else if REGENERATED.contains(&p) {
             tally.regenerated(ps);
-        } else if p == skos::NOTE && has_sections {
-            // The plain text of the sections, which glossgraph writes itself.
-            tally.regenerated(ps);
-        } else if let Some((_, title)) = ps
-            .strip_prefix(skos::NS)
-            .and_then(|local| NOTES.iter().find(|(n, _)| *n == local))
+        } else if p == skos::NOTE
+            && matches!(o, Term::Literal(l) if section_titles.iter().any(|t| {
+                l.value().strip_prefix(t.as_str()).is_some_and(|r| r.starts_with("\n\n"))
+            }))
         {
-            match text(ctx, o, "note", tally) {
-                Some(note) if note.lang == ctx.language => {
-                    let paragraph = markdown::paragraph(&[Span::text(note.text)]);
-                    match c.sections.iter_mut().find(|s| s.title == *title) {
-                        Some(section) => {
-                            section.markdown.push_str("\n\n");
-                            section.markdown.push_str(&paragraph);
-                        }
-                        None => c.sections.push(DraftSection {
-                            title: (*title).to_owned(),
-                            markdown: paragraph,
-                        }),
-                    }
-                    tally.change(
-                        "notes became sections (published as gg:Section and skos:note)",
-                        iri,
-                    );
+            // A section's title and plain text, which glossgraph writes itself.
+            tally.regenerated(ps);
+        } else if let Some((_, kind)) = NOTES.iter().find(|(n, _)| *n == p) {
+            if let Some(note) = note_text(ctx, o, tally) {
+                match c.notes.iter_mut().find(|(k, _)| k == kind) {
+                    Some((_, texts)) => texts.push(note),
+                    None => c.notes.push((*kind, vec![note])),
                 }
-                Some(_) => tally.change(
-                    "notes in other languages than the glossary's default left out",
-                    iri,
-                ),
-                None => {}
             }
         } else if p == owl::DEPRECATED {
             c.deprecated = matches!(o, Term::Literal(l) if matches!(l.value(), "true" | "1"));
@@ -397,6 +403,25 @@ fn text(ctx: &Context<'_>, o: &Term, what: &str, tally: &mut Tally) -> Option<Ta
         );
     }
     Some(Tagged::new(lang, value))
+}
+
+/// A note's text as the vocabulary has it, line breaks and all (notes are
+/// prose), trimmed.
+fn note_text(ctx: &Context<'_>, o: &Term, tally: &mut Tally) -> Option<Tagged> {
+    match o {
+        Term::Literal(l) if !l.value().trim().is_empty() && l.language().is_some() => {
+            let value = l.value().trim();
+            if value != l.value() {
+                tally.change(
+                    "spaces and line breaks around notes trimmed",
+                    format!("note “{value}”"),
+                );
+            }
+            let lang = l.language().unwrap_or_default().to_ascii_lowercase();
+            Some(Tagged::new(lang, value))
+        }
+        _ => text(ctx, o, "note", tally),
+    }
 }
 
 /// The literal forms of a SKOS-XL label resource.

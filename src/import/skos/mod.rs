@@ -10,6 +10,9 @@
 //!   (one per language), with whitespace runs collapsed and text without a
 //!   language tag in the glossary's default language;
 //! - `skos:notation` (one, as a plain literal);
+//! - `skos:scopeNote`, `example`, `historyNote`, `editorialNote`,
+//!   `changeNote` and `note`, in every language, as the entry's `notes`
+//!   (text kept as written);
 //! - `skos:broader`, `skos:narrower`, `skos:related` (and glossgraph's typed
 //!   relations) between converted concepts, in both directions;
 //! - `skos:exactMatch`, `closeMatch`, `broadMatch`, `narrowMatch`,
@@ -19,7 +22,7 @@
 //!
 //! Anything else is listed in the report: changed (second preferred labels
 //! become alternative labels, relations to concepts not converted become
-//! mappings, hierarchy cycles are broken, notes become sections…) or not
+//! mappings, hierarchy cycles are broken…) or not
 //! converted (with counts per property).
 //!
 //! Like the CSV and page importers, this one reads, then resolves, then

@@ -193,6 +193,7 @@ fn draft(
         deprecated: c.deprecated,
         replaced_by,
         sections: c.sections,
+        notes: c.notes,
         ..Draft::default()
     };
     (iri, draft)
