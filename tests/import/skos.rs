@@ -19,7 +19,9 @@
 //! - the same relations to resources not converted, as `skos:broadMatch`,
 //!   `narrowMatch` or `relatedMatch` from the converted concept;
 //! - `skos:exactMatch`, `closeMatch`, `broadMatch`, `narrowMatch`,
-//!   `relatedMatch`, targets that are converted concepts replaced by `φ`.
+//!   `relatedMatch`, targets that are converted concepts replaced by `φ`;
+//!
+//! and, added by the importer, `φ(c) skos:exactMatch c` where the two differ.
 
 use crate::util::{files_in, fixture, project, root, suite};
 use glossgraph::import::ImportError;
@@ -278,6 +280,13 @@ fn expected(
             }
         }
     }
+    // The one addition: each entry names the concept it was as its exact match.
+    for (source, id) in &ids {
+        let subject = project.config.base.concept(id);
+        if subject.as_str() != *source {
+            out.insert(Triple::new(subject, skos("exactMatch"), iri(source)));
+        }
+    }
     if let Some(text) = placeholder {
         for converted in &report.converted {
             let subject = project.config.base.concept(&converted.id);
@@ -344,6 +353,39 @@ fn actual(project: &Project, report: &SkosReport) -> HashSet<Triple> {
         .collect()
 }
 
+/// `actual` with each homonym's qualifier taken off: a preferred label
+/// `X (Q)` the source does not have, where it has `X` for the same concept.
+fn unqualified(actual: HashSet<Triple>, expected: &HashSet<Triple>) -> HashSet<Triple> {
+    actual
+        .into_iter()
+        .map(|t| {
+            if expected.contains(&t) || t.predicate != skos("prefLabel") {
+                return t;
+            }
+            let Term::Literal(l) = &t.object else {
+                return t;
+            };
+            let Some(inner) = l
+                .value()
+                .strip_suffix(')')
+                .and_then(|v| v.rsplit_once(" ("))
+                .map(|(inner, _)| inner)
+            else {
+                return t;
+            };
+            let plain = Triple::new(
+                t.subject.clone(),
+                t.predicate.clone(),
+                Literal::new_language_tagged_literal_unchecked(
+                    inner,
+                    l.language().unwrap_or_default(),
+                ),
+            );
+            if expected.contains(&plain) { plain } else { t }
+        })
+        .collect()
+}
+
 fn merge_labels(triples: HashSet<Triple>) -> HashSet<Triple> {
     triples
         .into_iter()
@@ -374,7 +416,7 @@ fn assert_round_trip(
     };
     let report = skos::to_entries(&inputs, &project, &options).unwrap_or_else(|e| panic!("{e}"));
     let mut expected = expected(&read(files), &report, &project, placeholder);
-    let mut actual = actual(&project, &report);
+    let mut actual = unqualified(actual(&project, &report), &expected);
     if labels == Labels::Merged {
         expected = merge_labels(expected);
         actual = merge_labels(actual);
@@ -453,7 +495,9 @@ fn the_entries_are_readable_and_say_what_the_concepts_say() {
     assert!(authority.relations.is_empty(), "{:?}", authority.relations);
     let board = read("board");
     assert_eq!(board.alt_labels.len(), 2);
-    assert_eq!(board.mappings.len(), 3, "{:?}", board.mappings);
+    assert_eq!(board.mappings.len(), 4, "{:?}", board.mappings);
+    // The first names the concept it was.
+    assert_eq!(board.mappings[0].iri, "http://vocab.example.org/gov/Board");
 }
 
 #[test]
@@ -878,4 +922,47 @@ fn notes_of_every_kind_convert_back_as_themselves_in_every_language() {
         "notes are kept as they are: {changes:?}"
     );
     assert!(report.tally.not_converted.is_empty(), "{report}");
+}
+
+/// Homonyms (GEMET has 130) are qualified by their broader concept's label,
+/// as thesauri do, rather than skipped.
+#[test]
+fn homonyms_are_qualified_by_their_broader_concepts_label() {
+    let vocabulary = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\
+        @prefix : <https://v.example/> .\n\
+        :finance a skos:Concept ; skos:prefLabel \"Finance\"@en ; skos:definition \"Money matters.\"@en .\n\
+        :river a skos:Concept ; skos:prefLabel \"River\"@en ; skos:definition \"Flowing water.\"@en ;\n\
+          skos:narrower :bank2 .\n\
+        :bank1 a skos:Concept ; skos:prefLabel \"Bank\"@en ; skos:definition \"A business that keeps money.\"@en ;\n\
+          skos:broader :finance .\n\
+        :bank2 a skos:Concept ; skos:prefLabel \"Bank\"@en ; skos:definition \"The land beside a river.\"@en .\n";
+    let (dir, project) = fresh_glossary(&["en"]);
+    let file = dir.path().join("homonyms.ttl");
+    std::fs::write(&file, vocabulary).unwrap();
+    let report = skos::to_entries(
+        &[file.to_string_lossy().into_owned()],
+        &project,
+        &options(&project),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.converted.len(), 4, "{report}");
+    assert!(report.skipped.is_empty(), "{report}");
+    let terms: BTreeSet<String> = files_in(&project.entries_dir())
+        .iter()
+        .map(|f| {
+            let entry = crate::util::parse(&project.entries_dir().join(f), &project);
+            entry.terms[0].value.clone()
+        })
+        .collect();
+    assert_eq!(
+        terms,
+        BTreeSet::from(["Bank", "Bank (River)", "Finance", "River"].map(String::from))
+    );
+    assert!(
+        report
+            .tally
+            .changes
+            .contains_key("homonyms qualified by the label of a broader concept"),
+        "{report}"
+    );
 }

@@ -1,14 +1,19 @@
 //! What each concept converted is called: its entry id, made from its IRI or
 //! its preferred label (unique, and not the id of an entry elsewhere in the
 //! glossary), and its terms: two concepts cannot share a term, so a preferred
-//! label that another concept has as its term becomes an alternative label.
+//! label that another concept has as its term is qualified by the label of
+//! a broader concept, as thesauri qualify homonyms (`Bank (River)`), or where
+//! the concept has no broader concept with a label in that language, becomes
+//! an alternative label.
 
 use super::IdSource;
 use super::concept::Concept;
 use super::read::Candidate;
 use super::report::{SkosReport, Tally};
+use crate::import::draft::Tagged;
 use crate::import::target::Target;
 use crate::iri::id_from;
+use crate::ontology::{Direction, Ontology};
 use oxigraph::model::NamedNode;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -49,13 +54,58 @@ pub(super) fn name(
         &mut report.tally,
     );
     let mut terms = Terms::of_entries(target, &ids);
+    let qualifiers = Qualifiers::of(&candidates, &target.project.ontology);
     let mut named = Vec::with_capacity(candidates.len());
     for (Candidate { iri, concept }, id) in candidates.into_iter().zip(ids) {
-        if let Some(concept) = terms.claim(&iri, concept, report) {
+        if let Some(concept) = terms.claim(&iri, concept, &qualifiers, report) {
             named.push(Named { iri, concept, id });
         }
     }
     named
+}
+
+/// What can qualify a homonym: each concept's broader concepts (stated
+/// either way round), and the preferred labels of all the concepts.
+struct Qualifiers {
+    broader: BTreeMap<String, BTreeSet<String>>,
+    labels: BTreeMap<String, Vec<Tagged>>,
+}
+
+impl Qualifiers {
+    fn of(candidates: &[Candidate], ontology: &Ontology) -> Self {
+        let mut broader: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut labels = BTreeMap::new();
+        for Candidate { iri, concept } in candidates {
+            labels.insert(iri.as_str().to_owned(), concept.terms.clone());
+            for (key, other) in &concept.relations {
+                let (narrow, broad) = match ontology.relation_type(key).map(|t| t.direction) {
+                    Some(Direction::Broader) => (iri, other),
+                    Some(Direction::Narrower) => (other, iri),
+                    _ => continue,
+                };
+                broader
+                    .entry(narrow.as_str().to_owned())
+                    .or_default()
+                    .insert(broad.as_str().to_owned());
+            }
+        }
+        Self { broader, labels }
+    }
+
+    /// `label` qualified by the label in its language of each broader
+    /// concept of `iri` in turn: `Bank (River)`.
+    fn of_label<'a>(
+        &'a self,
+        iri: &NamedNode,
+        label: &'a Tagged,
+    ) -> impl Iterator<Item = String> + 'a {
+        self.broader
+            .get(iri.as_str())
+            .into_iter()
+            .flatten()
+            .filter_map(|b| self.labels.get(b)?.iter().find(|l| l.lang == label.lang))
+            .map(|q| format!("{} ({})", label.text, q.text))
+    }
 }
 
 /// The terms taken, by language and in lowercase, each with what has it
@@ -83,25 +133,44 @@ impl Terms {
     }
 
     /// The concept `iri` as `c` says, with the terms not taken, which it then
-    /// takes; a preferred label already taken becomes an alternative label
-    /// (counted in `report.tally`). `None`, with the concept in
+    /// takes; a preferred label already taken is qualified by a broader
+    /// concept's label, or, with none free, becomes an alternative label
+    /// (each counted in `report.tally`). `None`, with the concept in
     /// `report.skipped`, when all its preferred labels are taken.
     fn claim(
         &mut self,
         iri: &NamedNode,
         mut c: Concept,
+        qualifiers: &Qualifiers,
         report: &mut SkosReport,
     ) -> Option<Concept> {
         let mut clashes = Vec::new();
-        c.terms.retain(
-            |t| match self.0.get(&(t.lang.clone(), t.text.to_lowercase())) {
-                Some(other) => {
-                    clashes.push((t.clone(), other.clone()));
-                    false
+        let taken = |t: &Tagged| self.0.get(&(t.lang.clone(), t.text.to_lowercase()));
+        let mut terms = Vec::with_capacity(c.terms.len());
+        for t in &c.terms {
+            let Some(other) = taken(t) else {
+                terms.push(t.clone());
+                continue;
+            };
+            let qualified = qualifiers
+                .of_label(iri, t)
+                .map(|text| Tagged::new(&t.lang, text))
+                .find(|q| taken(q).is_none());
+            match qualified {
+                Some(q) => {
+                    report.tally.change(
+                        "homonyms qualified by the label of a broader concept",
+                        format!(
+                            "{iri} “{}”@{} → “{}” (the term of {other})",
+                            t.text, t.lang, q.text
+                        ),
+                    );
+                    terms.push(q);
                 }
-                None => true,
-            },
-        );
+                None => clashes.push((t.clone(), other.clone())),
+            }
+        }
+        c.terms = terms;
         if c.terms.is_empty() {
             let others: Vec<&str> = clashes.iter().map(|(_, o)| o.as_str()).collect();
             report.skipped.push((

@@ -177,9 +177,22 @@ fn draft(
     });
     let key_facts = c.facts.iter().map(|f| key_fact(f, ids, tally)).collect();
     let external = links.external.remove(&id).unwrap_or_default();
+    let mut mappings = mappings(c.mappings.into_iter().chain(external), ids, base);
+    // The entry says which concept it was: the same concept, elsewhere.
+    if base.concept(&id) != iri {
+        tally.change(
+            "each concept converted is the exact match (skos:exactMatch) of its entry",
+            &iri,
+        );
+        match mappings.iter_mut().find(|(k, _)| k == "exact") {
+            Some((_, iris)) if iris.contains(&iri.as_str().to_owned()) => {}
+            Some((_, iris)) => iris.insert(0, iri.as_str().to_owned()),
+            None => mappings.insert(0, ("exact".to_owned(), vec![iri.as_str().to_owned()])),
+        }
+    }
     let draft = Draft {
         relations: links.relations.remove(&id).unwrap_or_default(),
-        mappings: mappings(c.mappings.into_iter().chain(external), ids, base),
+        mappings,
         id,
         terms: c.terms,
         alt_labels: c.alt_labels,
