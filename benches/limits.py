@@ -23,7 +23,6 @@ Rewrites the part of BENCHMARKS.md between the limits markers.
 
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -55,14 +54,17 @@ def glossary_copy(work):
 
 def timed_run(args):
     """(exit code, seconds, peak resident MiB of the child, stderr)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    proc = subprocess.run([str(a) for a in args], capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest of any child so far: measure the
-    # largest case last, or read it as an upper bound.
-    return proc.returncode, seconds, max(peak, before) / 1024, proc.stderr
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([str(a) for a in args], stdout=subprocess.DEVNULL, stderr=err)
+        # This child's own rusage: RUSAGE_CHILDREN would also count every
+        # earlier child, the compiler of limits.sh's build among them.
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - start
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
+    return proc.returncode, seconds, usage.ru_maxrss / 1024, stderr
 
 
 def largest_entry(work):
