@@ -448,3 +448,18 @@ fn a_relation_clash_between_rows_quotes_both_cells() {
         )]
     );
 }
+
+/// Found by fuzzing (the `csv` target, fuzz/regressions/csv/): a row naming
+/// its replacement without being deprecated was written, and the entry reader
+/// then refused the import's own file.
+#[test]
+fn a_replacement_on_a_row_not_deprecated_is_an_error_at_its_cell() {
+    let (_dir, project) = fresh_glossary();
+    let found = refused(
+        &project,
+        "term,definition,replaced-by\nOld office,An office that was renamed.,AI Office\n",
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0, found[0].1), (2, 3), "{found:?}");
+    assert!(found[0].2.contains("not deprecated"), "{found:?}");
+}

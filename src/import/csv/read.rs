@@ -510,6 +510,18 @@ impl Sheet<'_> {
             );
             return None;
         }
+        if let Some((_, col)) = &row.replaced_by
+            && !d.deprecated
+        {
+            mistakes.at(
+                line,
+                *col,
+                "import/csv-replaced-by",
+                "the row names what replaces it but is not deprecated",
+                "write `true` in its `deprecated` cell, or empty the `replaced-by` cell",
+            );
+            return None;
+        }
         if d.id.is_empty() {
             let term = d
                 .terms
