@@ -59,6 +59,21 @@ fn integer(n: usize) -> Literal {
     Literal::new_typed_literal(n.to_string(), xsd::INTEGER)
 }
 
+/// The `skos:note` a section is also published as: its title, a blank line,
+/// its text.
+fn section_note(title: &str, plain: &str) -> String {
+    format!("{title}\n\n{plain}")
+}
+
+/// Whether `note` is the `skos:note` of a section titled one of `titles`,
+/// which readers of the graph show (or import) as the section instead.
+pub fn is_section_note(note: &str, titles: &[String]) -> bool {
+    titles.iter().any(|title| {
+        note.strip_prefix(title.as_str())
+            .is_some_and(|rest| rest.starts_with("\n\n"))
+    })
+}
+
 /// The quads of one entry, in the graph named by its concept IRI. Relations of
 /// unknown types and sources that cannot be resolved are left out: `check` reports them.
 pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Quad> {
@@ -116,7 +131,7 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Quad> {
         g.add(
             &concept,
             skos::NOTE,
-            lang(&format!("{}\n\n{}", section.title, section.plain), body),
+            lang(&section_note(&section.title, &section.plain), body),
         );
     }
     for (i, fact) in entry.key_facts.iter().enumerate() {

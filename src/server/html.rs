@@ -626,15 +626,8 @@ impl ConceptPage {
         .filter_map(|(p, label)| {
             let (tag, mut texts) = d.texts_in_first(iri, p, &languages);
             if p == skos::NOTE {
-                // A section is also written as a `skos:note` (its title, a
-                // blank line, its text) for SKOS-only tools; the page shows
-                // it as a section.
-                texts.retain(|t| {
-                    !section_titles.iter().any(|title| {
-                        t.strip_prefix(title.as_str())
-                            .is_some_and(|r| r.starts_with("\n\n"))
-                    })
-                });
+                // The page shows a section as a section, not again as a note.
+                texts.retain(|t| !crate::convert::is_section_note(t, &section_titles));
             }
             (!texts.is_empty()).then(|| NoteGroup {
                 label,

@@ -104,8 +104,7 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
     let mut alts: Vec<Tagged> = Vec::new();
     let mut hiddens: Vec<Tagged> = Vec::new();
     let mut definitions: Vec<Tagged> = Vec::new();
-    // glossgraph writes each section also as a `skos:note`: its title, a
-    // blank line, its text.
+    // glossgraph writes each section also as a `skos:note` (`is_section_note`).
     let section_titles: Vec<String> = g
         .objects(&subject, gg::SECTION)
         .filter_map(|part| match part {
@@ -223,9 +222,7 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
         } else if REGENERATED.contains(&p) {
             tally.regenerated(ps);
         } else if p == skos::NOTE
-            && matches!(o, Term::Literal(l) if section_titles.iter().any(|t| {
-                l.value().strip_prefix(t.as_str()).is_some_and(|r| r.starts_with("\n\n"))
-            }))
+            && matches!(o, Term::Literal(l) if crate::convert::is_section_note(l.value(), &section_titles))
         {
             // A section's title and plain text, which glossgraph writes itself.
             tally.regenerated(ps);
