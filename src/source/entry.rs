@@ -294,15 +294,17 @@ impl Reader<'_> {
         }
         for (key, node) in pairs {
             match key.text.as_str() {
-                "term" => entry.terms = self.texts(node, &entry.language, "term", false),
+                "term" => entry.terms = self.texts(node, &entry.language, "term", false, false),
                 "alt-labels" => {
-                    entry.alt_labels = self.texts(node, &entry.language, "alt-labels", true)
+                    entry.alt_labels = self.texts(node, &entry.language, "alt-labels", true, false)
                 }
                 "hidden-labels" => {
-                    entry.hidden_labels = self.texts(node, &entry.language, "hidden-labels", true)
+                    entry.hidden_labels =
+                        self.texts(node, &entry.language, "hidden-labels", true, false)
                 }
                 "definition" => {
-                    entry.definitions = self.texts(node, &entry.language, "definition", false)
+                    entry.definitions =
+                        self.texts(node, &entry.language, "definition", false, false)
                 }
                 "register" => {
                     entry.register = self
@@ -432,7 +434,16 @@ impl Reader<'_> {
 
     /// Text in the default language (`key: text`), or per language (`key: {en: text}`).
     /// With `many`, each language may have a list.
-    fn texts(&mut self, node: &Node, default_language: &str, field: &str, many: bool) -> Vec<Text> {
+    /// `prose` keeps a text's line breaks (notes), where names and
+    /// definitions keep single spaces.
+    fn texts(
+        &mut self,
+        node: &Node,
+        default_language: &str,
+        field: &str,
+        many: bool,
+        prose: bool,
+    ) -> Vec<Text> {
         if many && node.value == Value::Null {
             return Vec::new();
         }
@@ -443,10 +454,10 @@ impl Reader<'_> {
                     let Some(lang) = self.check_language(&key.text, key.pos) else {
                         continue;
                     };
-                    self.texts_in(value, &lang, field, many, &mut out);
+                    self.texts_in(value, &lang, field, many, prose, &mut out);
                 }
             }
-            _ => self.texts_in(node, default_language, field, many, &mut out),
+            _ => self.texts_in(node, default_language, field, many, prose, &mut out),
         }
         out
     }
@@ -475,17 +486,25 @@ impl Reader<'_> {
                 continue;
             };
             let field = format!("notes.{}", key.text);
-            let texts = self.texts(value, default_language, &field, true);
+            let texts = self.texts(value, default_language, &field, true, true);
             out.extend(texts.into_iter().map(|text| Note { kind: *kind, text }));
         }
         out
     }
 
-    fn texts_in(&mut self, node: &Node, lang: &str, field: &str, many: bool, out: &mut Vec<Text>) {
+    fn texts_in(
+        &mut self,
+        node: &Node,
+        lang: &str,
+        field: &str,
+        many: bool,
+        prose: bool,
+        out: &mut Vec<Text>,
+    ) {
         match &node.value {
             Value::Seq(items) if many => {
                 for item in items {
-                    self.texts_in(item, lang, field, false, out);
+                    self.texts_in(item, lang, field, false, prose, out);
                 }
             }
             Value::Seq(_) => self.error(
@@ -496,8 +515,8 @@ impl Reader<'_> {
             ),
             _ => {
                 if let Some(value) = self.text(node, field) {
-                    // Notes are prose: their line breaks are the author's.
-                    let value = if field.starts_with("notes.") {
+                    // Prose keeps the author's line breaks.
+                    let value = if prose {
                         value.trim().to_owned()
                     } else {
                         collapse_whitespace(&value)
