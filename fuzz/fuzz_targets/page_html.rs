@@ -3,24 +3,12 @@
 //! then as `page_text`.
 #![no_main]
 
-use glossgraph::import::page::{self, FurnitureRules};
-use glossgraph::input::Fetched;
-use glossgraph_fuzz::{imported, target};
+use glossgraph_fuzz::{import_page, page};
 use libfuzzer_sys::fuzz_target;
 
+/// Where the page was fetched from, for resolving its links.
+const URL: &str = "https://glossary.example.org/terms/page.html";
+
 fuzz_target!(|data: &[u8]| {
-    let page = Fetched {
-        name: "https://glossary.example.org/terms/page.html".into(),
-        bytes: data.to_vec(),
-        media_type: Some("text/html".into()),
-        charset: None,
-        url: Some("https://glossary.example.org/terms/page.html".into()),
-    };
-    imported(page::plan(
-        &[page],
-        target(),
-        &FurnitureRules::default(),
-        &[],
-        false,
-    ));
+    import_page(page(URL, data, "text/html", Some(URL)));
 });

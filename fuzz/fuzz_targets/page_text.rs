@@ -4,24 +4,9 @@
 //! publishes in every export format.
 #![no_main]
 
-use glossgraph::import::page::{self, FurnitureRules};
-use glossgraph::input::Fetched;
-use glossgraph_fuzz::{imported, target};
+use glossgraph_fuzz::{import_page, page};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let page = Fetched {
-        name: "page.txt".into(),
-        bytes: data.to_vec(),
-        media_type: Some("text/plain".into()),
-        charset: None,
-        url: None,
-    };
-    imported(page::plan(
-        &[page],
-        target(),
-        &FurnitureRules::default(),
-        &[],
-        false,
-    ));
+    import_page(page("page.txt", data, "text/plain", None));
 });

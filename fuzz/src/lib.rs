@@ -238,3 +238,32 @@ pub fn imported<R>(planned: Result<(Vec<Planned>, R), ImportError>) {
 pub fn entry_path() -> PathBuf {
     project().entries_dir().join("fuzzed-entry.md")
 }
+
+/// A page as the page importer receives it: `bytes` named `name`, of
+/// `media_type`, fetched from `url` if given.
+pub fn page(
+    name: &str,
+    bytes: &[u8],
+    media_type: &str,
+    url: Option<&str>,
+) -> glossgraph::input::Fetched {
+    glossgraph::input::Fetched {
+        name: name.into(),
+        bytes: bytes.to_vec(),
+        media_type: Some(media_type.into()),
+        charset: None,
+        url: url.map(str::to_owned),
+    }
+}
+
+/// Plans `page` as `import page` does, and checks what it would write.
+pub fn import_page(page: glossgraph::input::Fetched) {
+    use glossgraph::import::page::{self, FurnitureRules};
+    imported(page::plan(
+        &[page],
+        target(),
+        &FurnitureRules::default(),
+        &[],
+        false,
+    ));
+}
