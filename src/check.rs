@@ -178,6 +178,11 @@ fn characters(entry: &Entry) -> Vec<Diagnostic> {
             .iter()
             .map(|n| ("notes", n.text.value.as_str(), n.text.pos, true)),
     );
+    for source in &entry.sources {
+        if let Source::Article { text, .. } = &source.value {
+            texts.push(("sources", text.as_str(), source.pos, false));
+        }
+    }
     for section in &entry.sections {
         texts.push((
             "a section title",

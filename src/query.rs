@@ -16,6 +16,7 @@
 //!
 //! Layer: a reader of the built graph; above `build`.
 
+pub mod negations;
 pub mod remote;
 
 use crate::config::Config;
@@ -84,6 +85,8 @@ pub enum QueryError {
     /// A syntax error, as [`syntax_message`] words it.
     #[error("invalid SPARQL: {0}")]
     Syntax(String),
+    #[error("the query is refused: {0}")]
+    TooDeep(#[from] negations::TooDeep),
     #[error("the query failed")]
     Evaluation(#[from] oxigraph::sparql::QueryEvaluationError),
     #[error("no named query `{name}` in {}; known: {}", .dir.display(), .known.join(", "))]
@@ -337,6 +340,7 @@ pub fn run<'a>(
 
 /// Parses a query, resolving relative IRIs against `base`.
 pub fn parse(text: &str, base: &str) -> Result<Query, QueryError> {
+    negations::check(text)?;
     SparqlParser::new()
         .with_base_iri(base)
         .map_err(|e| QueryError::BadBase {

@@ -557,7 +557,14 @@ impl Compiler<'_> {
             todo.extend(self.all(o, "prefixes"));
         }
         let text = format!("{prologue}{select}");
-        match SparqlParser::new().parse_query(&text) {
+        let parsed = crate::query::negations::check(&text)
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                SparqlParser::new()
+                    .parse_query(&text)
+                    .map_err(|e| e.to_string())
+            });
+        match parsed {
             Ok(query) => Constraint::Sparql(Box::new(SparqlConstraint {
                 query,
                 message: self.message(node),

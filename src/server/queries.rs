@@ -30,7 +30,7 @@ use axum::http::header::{self, HeaderMap};
 use axum::http::{Response, StatusCode};
 use oxigraph::model::Term;
 use oxigraph::sparql::QueryResults;
-use spargebra::{Query, SparqlParser};
+use spargebra::Query;
 
 /// At most this many concepts are offered as suggestions for an IRI parameter.
 const MAX_SUGGESTIONS: usize = 1_000;
@@ -119,16 +119,12 @@ pub async fn run_named(
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
     let (named, ext) = find(&snapshot, &file)?;
-    let query = SparqlParser::new()
-        .with_base_iri(snapshot.config.base.as_str())
-        .map_err(AppError::internal)?
-        .parse_query(&named.text)
-        .map_err(|e| {
-            AppError::internal(format!(
-                "the named query `{}` does not parse: {e}",
-                named.name
-            ))
-        })?;
+    let query = crate::query::parse(&named.text, snapshot.config.base.as_str()).map_err(|e| {
+        AppError::internal(format!(
+            "the named query `{}` does not parse: {e}",
+            named.name
+        ))
+    })?;
     let format = match ext {
         Some("html") => None,
         Some(e) => Some(

@@ -221,6 +221,7 @@ impl SparqlRequest {
     /// IRIs. An update sent as a query is refused as an update.
     pub fn parse(&self, base: &str) -> Result<(Query, Dataset), AppError> {
         let text = self.query.as_str();
+        crate::query::negations::check(text).map_err(|e| AppError::bad_request(e.to_string()))?;
         let query = SparqlParser::new()
             .with_base_iri(base)
             .map_err(AppError::internal)?

@@ -174,6 +174,22 @@ fn updates_service_and_bad_queries_are_refused_clearly() {
         function.json()["detail"],
         "unknown function <http://example.org/f>"
     );
+    // Negations nested 40 deep: the parser would take longer than the
+    // universe has existed, so the query is refused before it is parsed.
+    let negations = format!(
+        "SELECT * WHERE {{ FILTER({}?s{}) }}",
+        "!(".repeat(40),
+        ")".repeat(41)
+    );
+    let started = std::time::Instant::now();
+    let deep = post("application/sparql-query", negations.into_bytes());
+    assert_eq!(deep.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        deep.text().contains("negations inside negations"),
+        "{}",
+        deep.text()
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
     let huge = post("application/sparql-query", vec![b' '; 2 * 1024 * 1024]);
     assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
     // The server is still there.

@@ -394,6 +394,18 @@ pub fn read(
                             context,
                             &detector,
                         );
+                        // Every line under the heading was site furniture: an
+                        // entry's section cannot be a heading alone.
+                        if page.sections.last().is_some_and(|s| s.blocks.is_empty()) {
+                            page.sections.pop();
+                            page.dropped.push(Dropped {
+                                first_line: lines[h].line,
+                                last_line: lines[h].line,
+                                title: snippet(&lines[h].text),
+                                reason: "a heading whose text was all left out as site furniture"
+                                    .into(),
+                            });
+                        }
                     }
                     None if context == Context::None => {
                         let first = &lines[part.body[0]];
@@ -696,6 +708,31 @@ mod tests {
         assert_eq!(
             (page.dropped[0].first_line, page.dropped[0].last_line),
             (6, 7)
+        );
+    }
+
+    // Found by the `page_text` fuzz target: a heading whose only text was
+    // furniture (judged line by line, after its part as a whole was kept)
+    // became a section with no text, which the entry reader refuses.
+    #[test]
+    fn a_heading_over_nothing_but_furniture_is_no_section() {
+        let input = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fuzz/regressions/page_text/crash-99fa91d62b185ec14357bb5833bc40ed4f50c65b"
+        );
+        let page = read_text(&std::fs::read_to_string(input).unwrap()).unwrap();
+        assert!(
+            page.sections.iter().all(|s| !s.blocks.is_empty()),
+            "{page:?}"
+        );
+        let dropped: Vec<_> = page
+            .dropped
+            .iter()
+            .map(|d| (d.first_line, d.reason.as_str()))
+            .collect();
+        assert!(
+            dropped.contains(&(6, "a heading whose text was all left out as site furniture")),
+            "{dropped:?}"
         );
     }
 }
