@@ -485,7 +485,11 @@ where
         }
     }
     let token = CancellationToken::new();
-    let cancel = token.clone();
+    // Cancelled at the time limit, and also when this future is dropped
+    // before it: a client that hangs up takes no answer, and its query
+    // would otherwise run on to its end (hours, for a cross join) holding
+    // its slot.
+    let _cancel = CancelOnDrop(token.clone());
     // The slot is held for exactly the evaluation: given back on its thread
     // when it ends, not once the answer is back on the worker, and not at a
     // timeout while a cancelled query still runs.
@@ -495,10 +499,17 @@ where
     });
     match tokio::time::timeout(limits.query_timeout, task).await {
         Ok(joined) => joined.map_err(AppError::internal)?,
-        Err(_) => {
-            cancel.cancel();
-            Err(timed_out(limits.query_timeout))
-        }
+        Err(_) => Err(timed_out(limits.query_timeout)),
+    }
+}
+
+/// Cancels a query when dropped: at its time limit, at its end (where it
+/// does nothing), or when the request is dropped.
+struct CancelOnDrop(CancellationToken);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
     }
 }
 

@@ -271,6 +271,42 @@ fn queries_beyond_the_limit_wait_for_a_slot_then_get_503() {
     }
 }
 
+/// A client that hangs up before its query's time limit takes no answer:
+/// the query is cancelled then, and gives its slot back, instead of running
+/// on to its end (minutes for `SLOW`, hours for a cross join).
+#[test]
+fn a_query_whose_client_hangs_up_is_cancelled() {
+    let limits = Limits {
+        query_timeout: Duration::from_secs(600),
+        max_concurrent_queries: 1,
+        queue_wait: Duration::from_millis(100),
+        ..Limits::default()
+    };
+    let server = TestServer::start(state_of(&project(), built().store.clone(), limits));
+    glossgraph::input::install_crypto();
+    let impatient = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    assert!(impatient.get(query_url(&server, SLOW)).send().is_err());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let status = client()
+            .get(query_url(&server, COUNT))
+            .send()
+            .unwrap()
+            .status();
+        if status == StatusCode::OK {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the abandoned query kept its slot: {status}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Lookups run on the worker that received them; a slow query must not hold
 /// it up. On a single worker, a page asked for while a slow query runs is
 /// answered at once, and the slow query still meets its time limit.
