@@ -182,6 +182,18 @@ def requests(work):
             found[key] = code
             if n == 1000:
                 found["batch_seconds"] = seconds
+        # Nested negations: the deepest accepted, and how long the parse and
+        # answer took; then the first depth refused, and how fast.
+        def negations(depth):
+            text = "SELECT * WHERE { ?s ?p ?o FILTER(" + "!(" * depth + "?s = ?o" + ")" * depth + ") }"
+            return status_of(f"{base}/sparql", text.encode(), "application/sparql-query")
+        depth = 1
+        while negations(depth + 1)[0] == 200:
+            depth += 1
+        found["negations_accepted"] = depth
+        found["negations_accepted_seconds"] = min(negations(depth)[1] for _ in range(3))
+        found["negations_refused"], found["negations_refused_seconds"] = depth + 1, negations(depth + 1)[1]
+        found["negations_refused_status"] = negations(depth + 1)[0]
         # The default timeout, measured on one scan.
         code, seconds, _ = status_of(f"{base}/sparql?query={urllib.parse.quote(SCAN)}")
         found["timeout_status"], found["timeout_seconds"] = code, seconds
@@ -244,6 +256,9 @@ def report(entry, vocab, req):
         f"| SPARQL request body | 1 MiB | 1 MiB: {req['body_at_limit']}; 1 MiB + 1 byte: {req['body_over']} |",
         f"| search text | 200 characters | 200: {req['search_at_limit']}; 201: {req['search_over']} |",
         f"| reconciliation batch | 1,000 queries | 1,000: {req['batch_at_limit']} in {req['batch_seconds']:.2f} s; 1,001: {req['batch_over']} |",
+        f"| negations nested in a query | a parse budget (`src/query/negations.rs`) | {req['negations_accepted']} nested `!(…)` around a filter: "
+        f"answered in {req['negations_accepted_seconds'] * 1000:.0f} ms; {req['negations_refused']}: {req['negations_refused_status']} in "
+        f"{req['negations_refused_seconds'] * 1000:.0f} ms, before the parser (which would take twice as long for each) |",
         f"| query timeout | `--query-timeout` 10 s | a scan that cannot finish: {req['timeout_status']} after {req['timeout_seconds']:.2f} s |",
         f"| concurrent queries | 2 per core ({2 * req['cores']} here), 2 s queue wait | {req['concurrent_sent']} scans at once: "
         f"{req['concurrent_ran']} ran to the timeout, {req['concurrent_turned_away']} turned away (503, `Retry-After`) within {req['turned_away_after']:.2f} s |",

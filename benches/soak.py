@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -44,7 +45,7 @@ from compare import ROOT, WORK, Server, free_port, say  # noqa: E402
 SMOKE = "--smoke" in sys.argv
 SECONDS = int(os.environ.get("SOAK_SECONDS", "60" if SMOKE else "600"))
 SEGMENT = int(os.environ.get("SOAK_SEGMENT", "20" if SMOKE else "60"))
-EDIT_EVERY = 30
+EDIT_EVERY = int(os.environ.get("SOAK_EDIT_EVERY", "30"))
 GLOSSGRAPH = Path(os.environ.get("SOAK_GLOSSGRAPH", compare.GLOSSGRAPH))
 P99_LIMIT_MS = 20.0
 RSS_GROWTH_LIMIT = 0.10
@@ -158,6 +159,14 @@ class Editor(threading.Thread):
                 self.repaired += 1
 
 
+def graphs_held(url):
+    """The server's count of graphs in memory, from /metrics."""
+    with urllib.request.urlopen(f"{url}/metrics", timeout=10) as answer:
+        text = answer.read().decode()
+    found = re.search(r"^glossgraph_graphs_held (\d+)", text, re.M)
+    return int(found.group(1)) if found else None
+
+
 def main():
     WORK.mkdir(parents=True, exist_ok=True)
     if shutil.which("wrk") is None:
@@ -188,9 +197,10 @@ def main():
             p, o = read_wrk(pages), read_wrk(other)
             elapsed += seconds
             rss = server.rss()[0]
-            segments.append({"end": elapsed, "pages": p, "other": o, "rss": rss})
+            held = graphs_held(url)
+            segments.append({"end": elapsed, "pages": p, "other": o, "rss": rss, "held": held})
             say(f"  {elapsed:4d} s: pages {p['requests'] / seconds:8.0f}/s p50 {p['p50']:.2f} ms p99 {p['p99']:.2f} ms; "
-                f"other {o['requests'] / seconds:6.0f}/s {dict(sorted(o['statuses'].items()))}; RSS {rss:.0f} MiB"
+                f"other {o['requests'] / seconds:6.0f}/s {dict(sorted(o['statuses'].items()))}; RSS {rss:.0f} MiB, {held} graph(s) held"
                 + (f"; {p['socket_errors']} {o['socket_errors']}" if p["socket_errors"] or o["socket_errors"] else ""))
         stop.set()
         # The last edit's rebuild is let finish before the log is read.
@@ -237,8 +247,8 @@ def report(segments, editor, rebuilds, failed_rebuilds, verdict):
     if SMOKE:
         return
     rows = [
-        "| until | pages/s | page p50 | page p99 | other/s | 503 (timeouts, queue) | other statuses | RSS |",
-        "|---|---|---|---|---|---|---|---|",
+        "| until | pages/s | page p50 | page p99 | other/s | 503 (timeouts, queue) | other statuses | RSS | graphs held |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     previous = 0
     for s in segments:
@@ -249,7 +259,7 @@ def report(segments, editor, rebuilds, failed_rebuilds, verdict):
         rows.append(
             f"| {s['end']} s | {s['pages']['requests'] / span:.0f} | {s['pages']['p50']:.2f} ms | "
             f"{s['pages']['p99']:.2f} ms | {s['other']['requests'] / span:.0f} | {o.get(503, 0)} | {rest} | "
-            f"{s['rss']:.0f} MiB |")
+            f"{s['rss']:.0f} MiB | {s['held']} |")
     first, last = segments[0]["rss"], segments[-1]["rss"]
     per_rebuild = (last - first) / max(rebuilds, 1)
     text = "\n".join([

@@ -2,7 +2,7 @@
 //! format (version 0.0.4). Requests by route and status with their latency,
 //! SPARQL queries by outcome and their wait for a slot, the graph being
 //! served (how long it took to build, its quads, when it was built),
-//! rebuilds under `--watch`, and the process's resident memory, read at each
+//! rebuilds under `--watch` and the graphs still held, and the process's resident memory, read at each
 //! scrape.
 //!
 //! Written with `prometheus-client`, the Prometheus project's own Rust
@@ -309,6 +309,12 @@ impl Collector for AtScrape {
                 unix_seconds(graph.built_at),
             )?;
         }
+        gauge(
+            &mut encoder,
+            "glossgraph_graphs_held",
+            "Graphs in memory: the one served, and those a rebuild replaced that requests begun before it still read.",
+            i64::try_from(super::snapshot::held()).unwrap_or(i64::MAX),
+        )?;
         if let Some(bytes) = resident_bytes() {
             gauge(
                 &mut encoder,

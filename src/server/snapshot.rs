@@ -265,6 +265,39 @@ pub struct Snapshot {
     pub compressed: ResponseCache<super::compress::CompressedKey, axum::body::Bytes>,
     /// The static search index, made on first request.
     search_files: std::sync::OnceLock<SearchFiles>,
+    _held: Held,
+}
+
+/// Counts the snapshots in memory (see [`held`]).
+struct Held;
+
+static HELD: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl Held {
+    fn new() -> Self {
+        HELD.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Held
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        HELD.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        // The snapshot's other fields are dropped by now (`_held` is its
+        // last). Its store was allocated by build threads that have since
+        // ended: mimalloc keeps their freed pages until a thread that
+        // allocates reclaims them, so without this a server rebuilt under
+        // load grew by about its graph's size at each rebuild.
+        // SAFETY: only hands free pages back; it touches no live memory.
+        unsafe { libmimalloc_sys::mi_collect(true) };
+    }
+}
+
+/// Snapshots in memory: the one served, and those a rebuild replaced that
+/// requests begun before it still read. More than a few, for longer than the
+/// slowest request, is memory kept that should have been freed.
+pub fn held() -> usize {
+    HELD.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Which representation of which concept: (concept index, served under
@@ -417,6 +450,7 @@ impl Snapshot {
             rendered: ResponseCache::default(),
             compressed: ResponseCache::default(),
             search_files: std::sync::OnceLock::new(),
+            _held: Held::new(),
         })
     }
 

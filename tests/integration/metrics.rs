@@ -333,7 +333,8 @@ fn a_full_queue_and_the_wait_for_a_slot_are_counted() {
 }
 
 /// Under `--watch`, a broken edit and its fix are a failed and a succeeded
-/// rebuild, and the graph's series follow the graph served.
+/// rebuild, the graph's series follow the graph served, and the graph
+/// replaced is not kept.
 #[test]
 fn rebuilds_are_counted_by_outcome() {
     let Some(python) = python() else { return };
@@ -342,6 +343,7 @@ fn rebuilds_are_counted_by_outcome() {
     let server = ServeProcess::start(dir.path(), &[], &["--watch"], &[]);
     let first = Scrape::of(&server.url, &python);
     let built_at = first.get("glossgraph_graph_built_timestamp_seconds", &[]);
+    assert_eq!(first.get("glossgraph_graphs_held", &[]), 1.0);
     let wait_for = |line: &str| {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
@@ -364,6 +366,8 @@ fn rebuilds_are_counted_by_outcome() {
     wait_for("glossgraph_rebuilds_total{outcome=\"failed\"} 1");
     std::fs::write(&entry, original).unwrap();
     wait_for("glossgraph_rebuilds_total{outcome=\"succeeded\"} 1");
+    // The graph replaced is freed: no request was reading it.
+    wait_for("glossgraph_graphs_held 1");
     let last = Scrape::of(&server.url, &python);
     assert_eq!(
         last.get("glossgraph_rebuilds_total", &[("outcome", "failed")]),
