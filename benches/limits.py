@@ -258,7 +258,7 @@ def report(entry, vocab, req):
         f"| reconciliation batch | 1,000 queries | 1,000: {req['batch_at_limit']} in {req['batch_seconds']:.2f} s; 1,001: {req['batch_over']} |",
         f"| negations nested in a query | a parse budget (`src/query/negations.rs`) | {req['negations_accepted']} nested `!(…)` around a filter: "
         f"answered in {req['negations_accepted_seconds'] * 1000:.0f} ms; {req['negations_refused']}: {req['negations_refused_status']} in "
-        f"{req['negations_refused_seconds'] * 1000:.0f} ms, before the parser (which would take twice as long for each) |",
+        f"{req['negations_refused_seconds'] * 1000:.1f} ms, before the parser (which would take twice as long for each) |",
         f"| query timeout | `--query-timeout` 10 s | a scan that cannot finish: {req['timeout_status']} after {req['timeout_seconds']:.2f} s |",
         f"| concurrent queries | 2 per core ({2 * req['cores']} here), 2 s queue wait | {req['concurrent_sent']} scans at once: "
         f"{req['concurrent_ran']} ran to the timeout, {req['concurrent_turned_away']} turned away (503, `Retry-After`) within {req['turned_away_after']:.2f} s |",
