@@ -5,7 +5,7 @@
 /// The layers, lowest first.
 const LAYERS: &[&[&str]] = &[
     // Leaves.
-    &["diagnostic", "order", "parallel", "text", "vocab"],
+    &["diagnostic", "memory", "order", "parallel", "text", "vocab"],
     &["iri"],
     &["input"],
     // What a glossary is, and where quads are kept (the store imports only leaves).

@@ -23,6 +23,7 @@ pub mod iri;
 #[cfg(test)]
 mod layers;
 pub mod lint;
+pub mod memory;
 pub mod ontology;
 pub mod order;
 pub mod parallel;

@@ -25,16 +25,6 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Returns to the system the memory freed while preparing to serve (the
-/// concept and search indexes are built from a full read of the store, and a
-/// persistent store's caches are dropped after it): the allocator keeps freed
-/// pages for reuse, and a server that starts up would otherwise hold them for
-/// its whole life. 15–30 MiB at 10k entries (see BENCHMARKS.md).
-fn release_free_memory() {
-    // SAFETY: only hands free pages back; it touches no live memory.
-    unsafe { libmimalloc_sys::mi_collect(true) };
-}
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -257,8 +247,13 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
                         warnings,
                     } => {
                         print_diagnostics(warnings);
-                        // On the thread that built, whose freed memory this is.
-                        release_free_memory();
+                        // Returns to the system the memory freed while
+                        // preparing to serve (the concept and search indexes
+                        // are built from a full read of the store, and a
+                        // persistent store's caches are dropped after it):
+                        // 15–30 MiB at 10k entries (see BENCHMARKS.md). On
+                        // the thread that built, whose freed memory this is.
+                        glossgraph::memory::release_free();
                         eprintln!(
                             "glossgraph: serving {quads} quads at http://{address}/ on {workers} threads (Ctrl-C stops)"
                         );

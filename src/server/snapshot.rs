@@ -285,11 +285,8 @@ impl Drop for Held {
         HELD.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
         // The snapshot's other fields are dropped by now (`_held` is its
         // last). Its store was allocated by build threads that have since
-        // ended: mimalloc keeps their freed pages until a thread that
-        // allocates reclaims them, so without this a server rebuilt under
-        // load grew by about its graph's size at each rebuild.
-        // SAFETY: only hands free pages back; it touches no live memory.
-        unsafe { libmimalloc_sys::mi_collect(true) };
+        // ended, whose free pages the allocator keeps until asked.
+        crate::memory::release_free();
     }
 }
 
