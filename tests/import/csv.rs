@@ -463,3 +463,52 @@ fn a_replacement_on_a_row_not_deprecated_is_an_error_at_its_cell() {
     assert_eq!((found[0].0, found[0].1), (2, 3), "{found:?}");
     assert!(found[0].2.contains("not deprecated"), "{found:?}");
 }
+
+/// The same spreadsheet saved by another program (a byte-order mark, CRLF
+/// line ends) imports to the same entries, byte for byte; a row missing its
+/// last cells imports with them empty; a row with a cell more than the
+/// header is an error at that row, and nothing is written.
+#[test]
+fn a_bom_crlf_and_short_rows_import_as_the_plain_file_and_an_extra_cell_is_located() {
+    let plain = "id,term,definition,alt-labels\none,One,The first concept.,First\ntwo,Two,The second concept.\n";
+    let imported = |text: &str| {
+        let (dir, project) = fresh_glossary();
+        let path = dir.path().join("sheet.csv");
+        std::fs::write(&path, text).unwrap();
+        let result = csv::import(
+            &path.to_string_lossy(),
+            &project,
+            &CsvOptions::new(project.entries_dir()),
+        );
+        let files: BTreeMap<String, String> = std::fs::read_dir(project.entries_dir())
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(e.path()).unwrap())
+            })
+            .collect();
+        (result, files)
+    };
+    let (result, expected) = imported(plain);
+    result.unwrap();
+    assert_eq!(expected.keys().collect::<Vec<_>>(), ["one.md", "two.md"]);
+    let windows = format!("\u{feff}{}", plain.replace('\n', "\r\n"));
+    let (result, files) = imported(&windows);
+    result.unwrap();
+    assert_eq!(files, expected);
+
+    let extra = plain.replace("The second concept.", "The second concept.,Second,Stray");
+    let (result, files) = imported(&extra);
+    let err = result.unwrap_err();
+    let found: Vec<(usize, usize, String)> = err
+        .diagnostics()
+        .iter()
+        .map(|d| (d.pos.line, d.pos.column, d.message.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        [(3, 5, "this row has 5 cells, the header 4".to_owned())]
+    );
+    assert!(files.is_empty(), "{files:?}");
+}
