@@ -253,22 +253,7 @@ fn queries_beyond_the_limit_wait_for_a_slot_then_get_503() {
     assert_eq!(slow.join().unwrap(), StatusCode::SERVICE_UNAVAILABLE);
     // The cancelled query frees its slot once its evaluation stops, within
     // milliseconds (see `SLOW`); the deadline leaves room for a busy machine.
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let status = client()
-            .get(query_url(&server, COUNT))
-            .send()
-            .unwrap()
-            .status();
-        if status == StatusCode::OK {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the slot stayed taken: {status}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_a_free_slot(&server, Duration::from_secs(5), "the slot stayed taken");
 }
 
 /// A client that hangs up before its query's time limit takes no answer:
@@ -289,20 +274,27 @@ fn a_query_whose_client_hangs_up_is_cancelled() {
         .build()
         .unwrap();
     assert!(impatient.get(query_url(&server, SLOW)).send().is_err());
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    wait_for_a_free_slot(
+        &server,
+        Duration::from_secs(10),
+        "the abandoned query kept its slot",
+    );
+}
+
+/// Sends a quick query until it is answered (its slot free), failing with
+/// `why` after `patience`.
+fn wait_for_a_free_slot(server: &TestServer, patience: Duration, why: &str) {
+    let deadline = std::time::Instant::now() + patience;
     loop {
         let status = client()
-            .get(query_url(&server, COUNT))
+            .get(query_url(server, COUNT))
             .send()
             .unwrap()
             .status();
         if status == StatusCode::OK {
-            break;
+            return;
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the abandoned query kept its slot: {status}"
-        );
+        assert!(std::time::Instant::now() < deadline, "{why}: {status}");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
