@@ -73,6 +73,18 @@ pub struct Dropped {
     pub reason: String,
 }
 
+impl Dropped {
+    /// One line left out, titled by its text.
+    fn line(line: &Line, reason: impl Into<String>) -> Self {
+        Self {
+            first_line: line.line,
+            last_line: line.line,
+            title: snippet(&line.text),
+            reason: reason.into(),
+        }
+    }
+}
+
 /// What the page says.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Page {
@@ -281,12 +293,8 @@ pub fn read(
             let (others, heads): (Vec<usize>, Vec<usize>) =
                 part.heads.iter().partition(|&&h| lines[h].container != own);
             for h in others {
-                page.dropped.push(Dropped {
-                    first_line: lines[h].line,
-                    last_line: lines[h].line,
-                    title: snippet(&lines[h].text),
-                    reason: "a heading with no text under it".into(),
-                });
+                page.dropped
+                    .push(Dropped::line(&lines[h], "a heading with no text under it"));
             }
             part.heads = heads;
         }
@@ -362,22 +370,16 @@ pub fn read(
                 }
                 if part.heads.len() > 1 {
                     for &h in &part.heads[..part.heads.len() - 1] {
-                        page.dropped.push(Dropped {
-                            first_line: lines[h].line,
-                            last_line: lines[h].line,
-                            title: snippet(&lines[h].text),
-                            reason: "a heading or label directly above the section's heading"
-                                .into(),
-                        });
+                        page.dropped.push(Dropped::line(
+                            &lines[h],
+                            "a heading or label directly above the section's heading",
+                        ));
                     }
                 }
                 match part.heads.last() {
-                    Some(&h) if part.body.is_empty() => page.dropped.push(Dropped {
-                        first_line: lines[h].line,
-                        last_line: lines[h].line,
-                        title: snippet(&lines[h].text),
-                        reason: "a heading with no text under it".into(),
-                    }),
+                    Some(&h) if part.body.is_empty() => page
+                        .dropped
+                        .push(Dropped::line(&lines[h], "a heading with no text under it")),
                     Some(&h) => {
                         page.sections.push(Section {
                             title: lines[h].text.clone(),
@@ -398,13 +400,10 @@ pub fn read(
                         // entry's section cannot be a heading alone.
                         if page.sections.last().is_some_and(|s| s.blocks.is_empty()) {
                             page.sections.pop();
-                            page.dropped.push(Dropped {
-                                first_line: lines[h].line,
-                                last_line: lines[h].line,
-                                title: snippet(&lines[h].text),
-                                reason: "a heading whose text was all left out as site furniture"
-                                    .into(),
-                            });
+                            page.dropped.push(Dropped::line(
+                                &lines[h],
+                                "a heading whose text was all left out as site furniture",
+                            ));
                         }
                     }
                     None if context == Context::None => {
@@ -450,12 +449,7 @@ fn read_lines(
     detector: &Detector,
 ) {
     let drop = |page: &mut Page, line: &Line, reason: String| {
-        page.dropped.push(Dropped {
-            first_line: line.line,
-            last_line: line.line,
-            title: snippet(&line.text),
-            reason,
-        })
+        page.dropped.push(Dropped::line(line, reason))
     };
     // An `Often heard:` waiting for its `Actually:`.
     let mut claim: Option<(String, usize)> = None;
