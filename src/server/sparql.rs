@@ -19,6 +19,7 @@ use super::respond::{AppError, content_type, insert, typed};
 use super::snapshot::Snapshot;
 use super::{AppState, remote_sparql};
 use crate::export::Format;
+use crate::query::QueryError;
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::header::{self, HeaderMap};
@@ -221,21 +222,16 @@ impl SparqlRequest {
     /// IRIs. An update sent as a query is refused as an update.
     pub fn parse(&self, base: &str) -> Result<(Query, Dataset), AppError> {
         let text = self.query.as_str();
-        crate::query::negations::check(text).map_err(|e| AppError::bad_request(e.to_string()))?;
-        let query = SparqlParser::new()
-            .with_base_iri(base)
-            .map_err(AppError::internal)?
-            .parse_query(text)
-            .map_err(|e| {
-                if SparqlParser::new().parse_update(text).is_ok() {
-                    read_only()
-                } else {
-                    AppError::bad_request(format!(
-                        "invalid SPARQL query: {}",
-                        crate::query::syntax_message(&e, text)
-                    ))
-                }
-            })?;
+        let query = crate::query::parse(text, base).map_err(|e| match e {
+            // Only a text that is no query may be an update; one refused
+            // before parsing would cost as much to parse as an update.
+            QueryError::Syntax(_) if SparqlParser::new().parse_update(text).is_ok() => read_only(),
+            QueryError::Syntax(message) => {
+                AppError::bad_request(format!("invalid SPARQL query: {message}"))
+            }
+            QueryError::TooDeep(e) => AppError::bad_request(e.to_string()),
+            other => AppError::internal(other),
+        })?;
         let parse = |iris: &[String]| -> Result<Vec<NamedNode>, AppError> {
             iris.iter()
                 .map(|i| {
