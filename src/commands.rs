@@ -731,7 +731,15 @@ pub fn serve(
         })
         .transpose()?;
     let threads = server::serve::workers()?;
-    let listeners = server::serve::Listeners::bind(bind, threads)?;
+    // Each worker's blocking pool has room for every query slot (a query
+    // holds its thread until its evaluation ends) and a thread per core for
+    // the short work: compressing, rendering, store reads, a rebuild. More
+    // cannot make CPU-bound work faster, and cost memory: every thread keeps
+    // allocator pages of its own, and after each rebuild the burst of pages
+    // to render again had grown the pool to 60 threads and resident memory
+    // by some 7 MiB per rebuild (BENCHMARKS.md, "Soak").
+    let blocking = threads.saturating_add(limits.max_concurrent_queries);
+    let listeners = server::serve::Listeners::bind(bind, threads, blocking)?;
     let (address, workers) = (listeners.local_addr(), threads.get());
     said(Serving::Listening { address, workers });
     let metrics = server::metrics::Metrics::new();

@@ -81,8 +81,13 @@ pub struct Listeners {
 
 impl Listeners {
     /// Binds `workers` sockets to `address` (`host:port`; port 0 picks a free
-    /// one), each with its own runtime; every error names the address.
-    pub fn bind(address: &str, workers: NonZeroUsize) -> Result<Self, ServeError> {
+    /// one), each with its own runtime whose blocking pool runs at most
+    /// `blocking` threads; every error names the address.
+    pub fn bind(
+        address: &str,
+        workers: NonZeroUsize,
+        blocking: NonZeroUsize,
+    ) -> Result<Self, ServeError> {
         let bind_error = |source| ServeError::Bind {
             address: address.to_owned(),
             source,
@@ -91,6 +96,7 @@ impl Listeners {
             .map(|_| {
                 tokio::runtime::Builder::new_current_thread()
                     .enable_all()
+                    .max_blocking_threads(blocking.get())
                     .build()
             })
             .collect::<io::Result<Vec<_>>>()
@@ -279,10 +285,10 @@ mod tests {
     #[test]
     fn a_taken_port_is_refused_not_shared() {
         let two = NonZeroUsize::new(2).unwrap();
-        let first = Listeners::bind("127.0.0.1:0", two).expect("a free port");
+        let first = Listeners::bind("127.0.0.1:0", two, two).expect("a free port");
         assert_eq!(first.workers.len(), 2);
         let taken = first.local_addr().to_string();
-        let err = Listeners::bind(&taken, two)
+        let err = Listeners::bind(&taken, two, two)
             .err()
             .expect("the port is taken");
         assert!(err.to_string().contains(&taken), "{err}");
@@ -290,7 +296,8 @@ mod tests {
 
     #[test]
     fn every_worker_answers_and_all_stop_together() {
-        let listeners = Listeners::bind("127.0.0.1:0", NonZeroUsize::new(3).unwrap()).unwrap();
+        let three = NonZeroUsize::new(3).unwrap();
+        let listeners = Listeners::bind("127.0.0.1:0", three, three).unwrap();
         let address = listeners.local_addr();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app =
