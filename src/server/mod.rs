@@ -148,10 +148,11 @@ impl AppState {
     /// Serves `snapshot` from now on; requests already running keep theirs.
     pub fn replace(&self, snapshot: Snapshot) {
         let snapshot = Arc::new(snapshot);
-        match self.0.snapshot.write() {
-            Ok(mut guard) => *guard = snapshot,
-            Err(poisoned) => *poisoned.into_inner() = snapshot,
-        }
+        let old = match self.0.snapshot.write() {
+            Ok(mut guard) => std::mem::replace(&mut *guard, snapshot),
+            Err(poisoned) => std::mem::replace(&mut *poisoned.into_inner(), snapshot),
+        };
+        old.retire();
     }
 
     pub fn limits(&self) -> &Limits {

@@ -309,6 +309,8 @@ pub type RenderedKey = (u32, bool, bool, String);
 pub struct ResponseCache<K, V> {
     map: std::sync::RwLock<HashMap<K, V>>,
     size: std::sync::atomic::AtomicUsize,
+    /// Set once the snapshot is replaced: nothing is kept any more.
+    retired: std::sync::atomic::AtomicBool,
 }
 
 /// What a cached response holds, in bytes.
@@ -333,6 +335,7 @@ impl<K, V> Default for ResponseCache<K, V> {
         Self {
             map: std::sync::RwLock::new(HashMap::new()),
             size: std::sync::atomic::AtomicUsize::new(0),
+            retired: std::sync::atomic::AtomicBool::new(false),
         }
     }
 }
@@ -350,6 +353,9 @@ impl<K: Eq + std::hash::Hash, V: Clone + Size> ResponseCache<K, V> {
         let Ok(mut map) = self.map.write() else {
             return;
         };
+        if self.retired.load(Ordering::Relaxed) {
+            return;
+        }
         let size = value.size();
         if self.size.load(Ordering::Relaxed) + size > Self::LIMIT {
             map.clear();
@@ -359,6 +365,21 @@ impl<K: Eq + std::hash::Hash, V: Clone + Size> ResponseCache<K, V> {
             self.size.fetch_add(size, Ordering::Relaxed);
             map.insert(key, value);
         }
+    }
+
+    fn is_retired(&self) -> bool {
+        self.retired.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Empties the cache and keeps nothing from now on.
+    fn retire(&self) {
+        use std::sync::atomic::Ordering;
+        let Ok(mut map) = self.map.write() else {
+            return;
+        };
+        self.retired.store(true, Ordering::Relaxed);
+        self.size.store(0, Ordering::Relaxed);
+        *map = HashMap::new();
     }
 }
 
@@ -476,11 +497,25 @@ impl Snapshot {
         } else {
             plain
         };
-        self.dumps
-            .lock()
-            .map_err(|_| SnapshotError::Poisoned)?
-            .insert(key, bytes.clone());
+        let mut dumps = self.dumps.lock().map_err(|_| SnapshotError::Poisoned)?;
+        // Caches retire together (see `retire`).
+        if !self.rendered.is_retired() {
+            dumps.insert(key, bytes.clone());
+        }
         Ok(bytes)
+    }
+
+    /// Lets go of what this snapshot keeps to answer faster (responses,
+    /// dumps), once a rebuild has replaced it. Requests begun before still
+    /// read it, some for long: a cancelled query runs on to its next read of
+    /// the store, seconds for a cross join. Its graph is freed when they end;
+    /// its caches, which weigh as much again, now.
+    pub fn retire(&self) {
+        self.rendered.retire();
+        self.compressed.retire();
+        if let Ok(mut dumps) = self.dumps.lock() {
+            *dumps = HashMap::new();
+        }
     }
 
     /// The static search index (see `search_index`), made on first use.
@@ -578,4 +613,40 @@ pub enum SnapshotError {
     Dump(#[from] std::io::Error),
     #[error("the dump cache was left inconsistent by a panic")]
     Poisoned,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot() -> Snapshot {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let project = crate::project::Project::open(&data).unwrap();
+        let built = crate::build::build(&project, &crate::build::StoreChoice::Memory).unwrap();
+        super::super::snapshot_of(&project, built).unwrap()
+    }
+
+    #[test]
+    fn a_replaced_snapshot_keeps_no_cached_response_or_dump() {
+        use super::super::compress::Encoding;
+        let state = super::super::AppState::new(snapshot(), super::super::Limits::default());
+        let old = state.snapshot();
+        let page = axum::body::Bytes::from_static(b"a page");
+        old.compressed.put((1, Encoding::Gzip), page.clone());
+        old.dump(Format::Turtle, false).unwrap();
+        assert_eq!(old.dumps.lock().unwrap().len(), 1);
+        state.replace(snapshot());
+        // A request begun before still reads the old snapshot, which answers
+        // but keeps nothing more.
+        assert!(old.compressed.get(&(1, Encoding::Gzip)).is_none());
+        assert!(old.dumps.lock().unwrap().is_empty());
+        old.compressed.put((2, Encoding::Gzip), page);
+        assert!(old.compressed.get(&(2, Encoding::Gzip)).is_none());
+        assert!(!old.dump(Format::Turtle, true).unwrap().is_empty());
+        assert!(old.dumps.lock().unwrap().is_empty());
+        // The new one keeps what it makes.
+        let new = state.snapshot();
+        new.dump(Format::Turtle, false).unwrap();
+        assert_eq!(new.dumps.lock().unwrap().len(), 1);
+    }
 }
