@@ -7,10 +7,33 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos, did_you_mean};
 use crate::ontology::{Direction, Ontology};
 use crate::source::Summary;
-use crate::source::{Entry, Source};
+use crate::source::{Entry, Source, Spanned};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 use std::collections::hash_map::Entry as Slot;
+
+/// The warning an entry marked `needs-review` gets, saying what it lacks.
+fn needs_review(entry: &Entry, review: &Spanned<String>) -> Diagnostic {
+    let lacks: Vec<&str> = [
+        (entry.terms.is_empty(), "no term"),
+        (entry.definitions.is_empty(), "no definition"),
+    ]
+    .into_iter()
+    .filter_map(|(lacking, what)| lacking.then_some(what))
+    .collect();
+    let (message, help) = if lacks.is_empty() {
+        (
+            format!("needs review: {}", review.value),
+            "do what it says, then remove `needs-review`",
+        )
+    } else {
+        (
+            format!("needs review ({}): {}", lacks.join(", "), review.value),
+            "until it has them it is published without; add them, then remove `needs-review`",
+        )
+    };
+    Diagnostic::warning("check/needs-review", &entry.path, review.pos, message).with_help(help)
+}
 
 /// Checks of one entry against the vocabulary and the settings.
 pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Diagnostic> {
@@ -41,6 +64,9 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Diagnos
                 .with_help(help),
             );
         }
+    }
+    if let Some(review) = &entry.needs_review {
+        out.push(needs_review(entry, review));
     }
     if let Some(register) = &entry.register
         && ontology.register(&register.value).is_none()

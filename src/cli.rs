@@ -322,7 +322,8 @@ pub enum ImportCommand {
         /// Overwrite entry files that exist.
         #[arg(long)]
         force: bool,
-        /// A definition for concepts that have none (without it they are skipped).
+        /// A definition for concepts that have none (without it their entries have
+        /// none); either way they are marked needs-review.
         #[arg(long, value_name = "TEXT")]
         placeholder_definition: Option<String>,
         /// Where entry ids come from.
@@ -335,6 +336,10 @@ pub enum ImportCommand {
         /// (reporting each) instead of refusing the vocabulary.
         #[arg(long)]
         sanitize: bool,
+        /// Write the entries even if part of the vocabulary has no place in
+        /// them (the report lists what is lost); without it, nothing is written.
+        #[arg(long)]
+        allow_loss: bool,
     },
     /// A spreadsheet (CSV, one concept per row; see README for the columns)
     /// becomes entries.

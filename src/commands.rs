@@ -110,6 +110,7 @@ impl CommandError {
                 | ImportError::Exists(_)
                 | ImportError::Collision { .. }
                 | ImportError::Invalid(_)
+                | ImportError::Lossy { .. }
                 | ImportError::Options(_) => true,
             },
             Self::Serve(e) => matches!(e, ServeError::Workers(_)),

@@ -305,6 +305,7 @@ fn import(context: &Context, what: ImportCommand) -> Result<u8, CommandError> {
             ids,
             timeout,
             sanitize,
+            allow_loss,
         } => {
             let limits = FetchLimits {
                 timeout: seconds(timeout),
@@ -317,6 +318,7 @@ fn import(context: &Context, what: ImportCommand) -> Result<u8, CommandError> {
                 ids: ids.into(),
                 limits,
                 sanitize,
+                allow_loss,
             };
             let options = if to_entries {
                 Ok(&options)

@@ -69,6 +69,9 @@ pub struct Draft {
     /// Documentation notes by kind (`scope`, `example`, … as
     /// [`NoteKind::ALL`] lists them), each text in its language.
     pub notes: Vec<(NoteKind, Vec<Tagged>)>,
+    /// What the editor must still do (`needs-review:`), such as write the
+    /// definition the source did not have.
+    pub needs_review: Option<String>,
 }
 
 impl Draft {
@@ -78,6 +81,10 @@ impl Draft {
         let body_language = self.language.as_deref().unwrap_or(default_language);
         let mut y = Yaml::default();
         y.line("---");
+        // First, where an editor opening the file sees it.
+        if let Some(review) = &self.needs_review {
+            y.pair(0, "needs-review", review);
+        }
         y.texts("term", &self.terms, body_language, false);
         y.texts("alt-labels", &self.alt_labels, body_language, true);
         y.texts("hidden-labels", &self.hidden_labels, body_language, true);

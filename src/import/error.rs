@@ -42,6 +42,11 @@ pub enum ImportError {
         .0.first().map(|d| d.message.as_str()).unwrap_or("none")
     )]
     Invalid(Vec<Diagnostic>),
+    /// Converting would leave out part of the source, and that was not allowed.
+    #[error(
+        "{report}importing would lose {lost} thing(s) the source says (listed above as lost); pass --allow-loss to write the entries without them; nothing was written"
+    )]
+    Lossy { lost: usize, report: String },
     /// A bad option, such as an invalid CSS selector or base IRI.
     #[error("{0}")]
     Options(String),

@@ -35,6 +35,7 @@ pub const KEYS: &[&str] = &[
     "language",
     "deprecated",
     "replaced-by",
+    "needs-review",
 ];
 
 /// What parsing an entry needs to know about its glossary.
@@ -137,6 +138,7 @@ pub fn parse_str(
         notes: Vec::new(),
         deprecated: None,
         replaced_by: None,
+        needs_review: None,
     };
     r.front_matter(&root, &mut entry);
     match markdown::sections(body) {
@@ -325,10 +327,17 @@ impl Reader<'_> {
                 "language" => {}
                 "deprecated" => entry.deprecated = self.boolean(node, "deprecated"),
                 "replaced-by" => entry.replaced_by = self.target(node),
+                "needs-review" => {
+                    entry.needs_review = self
+                        .text(node, "needs-review")
+                        .map(|t| Spanned::new(t, self.at(node.pos)))
+                }
                 other => self.unknown_key(key, other, KEYS, "an entry"),
             }
         }
-        if entry.terms.is_empty() && !pairs.iter().any(|(k, _)| k.text == "term") {
+        // An entry marked for review may lack them; `check` says so.
+        let reviewed = entry.needs_review.is_none();
+        if reviewed && entry.terms.is_empty() && !pairs.iter().any(|(k, _)| k.text == "term") {
             self.error(
                 "source/missing-term",
                 root.pos,
@@ -336,7 +345,10 @@ impl Reader<'_> {
                 "add `term: <the preferred term>` to the front matter",
             );
         }
-        if entry.definitions.is_empty() && !pairs.iter().any(|(k, _)| k.text == "definition") {
+        if reviewed
+            && entry.definitions.is_empty()
+            && !pairs.iter().any(|(k, _)| k.text == "definition")
+        {
             self.error(
                 "source/missing-definition",
                 root.pos,

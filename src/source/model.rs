@@ -54,6 +54,10 @@ pub struct Entry {
     pub deprecated: Option<Spanned<bool>>,
     /// The entry that replaces this one, when deprecated.
     pub replaced_by: Option<Spanned<String>>,
+    /// What an editor must still do, as an importer wrote it (`needs-review:`).
+    /// An entry so marked may lack its term or definition: `check` warns
+    /// instead of refusing it, and the graph holds what it has.
+    pub needs_review: Option<Spanned<String>>,
 }
 
 /// A relation stated in the front matter: `relations: { part-of: [target] }`.

@@ -410,8 +410,11 @@ fn assert_round_trip(
         .iter()
         .map(|f| f.to_string_lossy().into_owned())
         .collect();
+    // What is lost is the report's to say (tested on its own); the round
+    // trip is of what is kept.
     let options = SkosOptions {
         placeholder_definition: placeholder.map(str::to_owned),
+        allow_loss: true,
         ..options(&project)
     };
     let report = skos::to_entries(&inputs, &project, &options).unwrap_or_else(|e| panic!("{e}"));
@@ -452,6 +455,7 @@ fn a_small_thesaurus_converts_back_to_the_same_skos_statements() {
             .any(|c| c.starts_with("relations to concepts not converted became mappings"))
     );
     assert!(report.unlisted_languages.is_empty());
+    assert_eq!(report.lost(), 0, "{report}");
 }
 
 #[test]
@@ -515,12 +519,12 @@ fn the_dpv_ai_act_vocabulary_converts_back_in_all_three_formats_alike() {
     let mut written: Option<BTreeMap<String, String>> = None;
     for file in &files {
         let (_dir, project) = fresh_glossary(&["en"]);
-        let report = skos::to_entries(
-            &[file.to_string_lossy().into_owned()],
-            &project,
-            &options(&project),
-        )
-        .unwrap();
+        let options = SkosOptions {
+            allow_loss: true,
+            ..options(&project)
+        };
+        let report =
+            skos::to_entries(&[file.to_string_lossy().into_owned()], &project, &options).unwrap();
         assert_eq!(report.concepts, 170);
         assert_eq!(report.converted.len(), 170, "{report}");
         let texts: BTreeMap<String, String> = files_in(&project.entries_dir())
@@ -544,36 +548,46 @@ fn unesco_converts_with_four_languages_and_its_hierarchy() {
     let Some(file) = suite("vocab/unesco/unesco-thesaurus.ttl") else {
         return;
     };
-    // Without a definition the concepts are reported, not converted.
-    let (_dir, project) = fresh_glossary(&["en", "fr", "es", "ru"]);
-    let input = file.to_string_lossy().into_owned();
-    let report =
-        skos::to_entries(std::slice::from_ref(&input), &project, &options(&project)).unwrap();
-    assert_eq!(report.concepts, 4420);
-    assert_eq!(report.converted.len(), 1);
-    assert!(
-        report
-            .to_string()
-            .contains("no definition; pass a placeholder definition")
-    );
-    // With a placeholder they all convert, in four languages.
+    // UNESCO has no definitions: every concept converts with what it has,
+    // in four languages, marked for review.
     let report = assert_round_trip(
         &[file.as_path()],
         Labels::Merged,
-        Some("Definition to be written."),
+        None,
         &["en", "fr", "es", "ru"],
+    );
+    assert_eq!(report.concepts, 4420);
+    assert_eq!(
+        report.converted.len() + report.skipped.len(),
+        4420,
+        "{report}"
+    );
+    // Lost: only the dates of creation and change, which entries do not hold.
+    let lost: Vec<&str> = report
+        .tally
+        .not_converted
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(lost, ["dcterms:created", "dcterms:modified"], "{report}");
+    assert!(
+        report.tally.lost.is_empty() && report.skipped.is_empty(),
+        "{report}"
     );
     assert!(report.converted.len() > 4400, "{report}");
     assert!(
         report
             .tally
-            .changes
+            .lost
             .keys()
             .all(|c| !c.starts_with("relations left out"))
     );
+    // With a placeholder, that is their definition (and they are marked).
     let (_dir, project) = fresh_glossary(&["en", "fr", "es", "ru"]);
+    let input = file.to_string_lossy().into_owned();
     let options = SkosOptions {
         placeholder_definition: Some("Definition to be written.".into()),
+        allow_loss: true,
         ..options(&project)
     };
     let report = skos::to_entries(&[input], &project, &options).unwrap();
@@ -582,6 +596,8 @@ fn unesco_converts_with_four_languages_and_its_hierarchy() {
     let entry = crate::util::parse(&project.entries_dir().join(format!("{id}.md")), &project);
     let langs: BTreeSet<&str> = entry.terms.iter().map(|t| t.lang.as_str()).collect();
     assert_eq!(langs, ["en", "es", "fr", "ru"].into());
+    assert_eq!(entry.definitions[0].value, "Definition to be written.");
+    assert!(entry.needs_review.is_some());
 }
 
 #[test]
@@ -656,6 +672,7 @@ fn every_shared_vocabulary_file_imports_or_is_reported_cleanly() {
         let (_dir, project) = fresh_glossary(&["en"]);
         let options = SkosOptions {
             placeholder_definition: Some("To be written.".into()),
+            allow_loss: true,
             ..options(&project)
         };
         let input = file.to_string_lossy().into_owned();
@@ -713,6 +730,7 @@ fn skosmos_edge_cases_are_reported() {
         let (_dir, project) = fresh_glossary(&["en"]);
         let options = SkosOptions {
             placeholder_definition: Some("To be written.".into()),
+            allow_loss: true,
             ..options(&project)
         };
         let report = skos::to_entries(
@@ -725,7 +743,12 @@ fn skosmos_edge_cases_are_reported() {
         report
     };
     let has = |report: &SkosReport, start: &str| {
-        report.tally.changes.keys().any(|k| k.starts_with(start))
+        let tally = &report.tally;
+        tally
+            .changes
+            .keys()
+            .chain(tally.lost.keys())
+            .any(|k| k.starts_with(start))
     };
     let cycle = run("cycle.ttl");
     assert!(
@@ -739,8 +762,16 @@ fn skosmos_edge_cases_are_reported() {
         ),
         "{cycle}"
     );
+    // Two concepts whose labels are all another's: marked for review.
     let dup = run("dup.ttl");
-    assert_eq!(dup.skipped.len(), 2, "{dup}");
+    assert!(dup.skipped.is_empty(), "{dup}");
+    assert!(
+        has(
+            &dup,
+            "concepts whose preferred labels are all other concepts' terms"
+        ),
+        "{dup}"
+    );
     let nolang = run("nolang.ttl");
     assert!(has(&nolang, "text without a language tag"), "{nolang}");
     let xl = run("xl.ttl");
@@ -800,17 +831,18 @@ fn sources_an_entry_cannot_cite_are_left_out_and_reported() {
          dcterms:source <statute#art-6>, <urn:isbn:0451450523>, <https://v.example/law> .\n",
     )
     .unwrap();
-    let report = skos::to_entries(
-        &[file.to_string_lossy().into_owned()],
-        &project,
-        &options(&project),
-    )
-    .unwrap();
+    let options = SkosOptions {
+        allow_loss: true,
+        ..options(&project)
+    };
+    let report =
+        skos::to_entries(&[file.to_string_lossy().into_owned()], &project, &options).unwrap();
     assert_eq!(report.converted.len(), 1, "{report}");
+    assert_eq!(report.lost(), 2, "{report}");
     assert_eq!(
         report
             .tally
-            .changes
+            .lost
             .get("sources that are neither http(s) IRIs nor Articles left out")
             .map(|c| c.count),
         Some(2),
@@ -922,6 +954,7 @@ fn notes_of_every_kind_convert_back_as_themselves_in_every_language() {
         "notes are kept as they are: {changes:?}"
     );
     assert!(report.tally.not_converted.is_empty(), "{report}");
+    assert_eq!(report.lost(), 0, "{report}");
 }
 
 /// Homonyms (GEMET has 130) are qualified by their broader concept's label,
@@ -965,4 +998,122 @@ fn homonyms_are_qualified_by_their_broader_concepts_label() {
             .contains_key("homonyms qualified by the label of a broader concept"),
         "{report}"
     );
+}
+
+/// Concepts an entry needs more for: no preferred label, no definition,
+/// nothing but a broader concept, a label every other concept's term
+/// with no broader concept to qualify it, in several scripts.
+const FOR_REVIEW: &str = r#"@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix : <https://v.example/c/> .
+:water a skos:Concept ; skos:prefLabel "Water"@en , "Вода"@ru ; skos:definition "H2O."@en .
+:nameless a skos:Concept ; skos:altLabel "Nameless"@en , "無名"@ja ; skos:definition "Has no preferred label."@en .
+:undefined a skos:Concept ; skos:prefLabel "Undefined"@en , "Ohne Definition"@de ;
+  skos:scopeNote "Used while a definition is written."@en ; skos:broader :water .
+:bare a skos:Concept ; skos:broader :water .
+:same1 a skos:Concept ; skos:prefLabel "Same"@en ; skos:definition "The first."@en .
+:same2 a skos:Concept ; skos:prefLabel "Same"@en ; skos:definition "The second."@en .
+"#;
+
+#[test]
+fn concepts_without_a_label_or_definition_are_imported_and_marked_for_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("review.ttl");
+    std::fs::write(&file, FOR_REVIEW).unwrap();
+    // Every statement comes back, nothing added but the exact matches; the
+    // one change is the second "Same", which becomes an alternative label.
+    let report = assert_round_trip(&[&file], Labels::Merged, None, &["en", "de", "ru", "ja"]);
+    assert_eq!(report.concepts, 6);
+    assert_eq!(report.converted.len(), 6, "{report}");
+    assert!(report.skipped.is_empty(), "{report}");
+
+    let (_dir, project) = fresh_glossary(&["en", "de", "ru", "ja"]);
+    let report = skos::to_entries(
+        &[file.to_string_lossy().into_owned()],
+        &project,
+        &options(&project),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let ids = report.ids();
+    let review = |iri: &str| -> Option<String> {
+        let id = &ids[format!("https://v.example/c/{iri}").as_str()];
+        let entry = crate::util::parse(&project.entries_dir().join(format!("{id}.md")), &project);
+        let warnings: Vec<String> =
+            glossgraph::check::entry(&entry, &project.config, &project.ontology)
+                .into_iter()
+                .filter(|d| d.code == "check/needs-review")
+                .map(|d| d.message)
+                .collect();
+        assert_eq!(
+            warnings.len(),
+            usize::from(entry.needs_review.is_some()),
+            "{iri}: {warnings:?}"
+        );
+        warnings.into_iter().next()
+    };
+    assert_eq!(review("water"), None);
+    let nameless = review("nameless").unwrap();
+    assert!(
+        nameless.contains("no term") && nameless.contains("no preferred label"),
+        "{nameless}"
+    );
+    let undefined = review("undefined").unwrap();
+    assert!(
+        undefined.contains("no definition") && !undefined.contains("no term"),
+        "{undefined}"
+    );
+    let bare = review("bare").unwrap();
+    assert!(bare.contains("no term, no definition"), "{bare}");
+    assert_eq!(review("same1"), None);
+    let same = review("same2").unwrap();
+    assert!(same.contains("give it a term of its own"), "{same}");
+    // And the glossary builds, the entries marked for review in it.
+    let built = glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let marked = built
+        .warnings
+        .iter()
+        .filter(|d| d.code == "check/needs-review")
+        .count();
+    assert_eq!(marked, 4, "{:#?}", built.warnings);
+}
+
+/// What a vocabulary says that no entry can: a second notation, a relation
+/// closing a cycle, a property entries do not have.
+const LOSSY: &str = r#"@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix : <https://v.example/c/> .
+:a a skos:Concept ; skos:prefLabel "A"@en ; skos:definition "First."@en ;
+  skos:notation "1" , "one" ; dcterms:created "2020-01-01" ; skos:broader :b .
+:b a skos:Concept ; skos:prefLabel "B"@en ; skos:definition "Second."@en ; skos:broader :a .
+"#;
+
+#[test]
+fn an_import_that_would_lose_part_of_the_source_writes_nothing_unless_allowed() {
+    let (dir, project) = fresh_glossary(&["en"]);
+    let file = dir.path().join("lossy.ttl");
+    std::fs::write(&file, LOSSY).unwrap();
+    let input = [file.to_string_lossy().into_owned()];
+    let err = skos::to_entries(&input, &project, &options(&project)).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        matches!(err, ImportError::Lossy { lost: 3, .. }),
+        "{message}"
+    );
+    for what in [
+        "second notations left out",
+        "relations left out: it closes a hierarchy cycle",
+        "dcterms:created ×1",
+        "pass --allow-loss",
+        "nothing was written",
+    ] {
+        assert!(message.contains(what), "{what}: {message}");
+    }
+    assert!(files_in(&project.entries_dir()).is_empty());
+    let allowed = SkosOptions {
+        allow_loss: true,
+        ..options(&project)
+    };
+    let report = skos::to_entries(&input, &project, &allowed).unwrap();
+    assert_eq!(report.lost(), 3, "{report}");
+    assert_eq!(files_in(&project.entries_dir()).len(), 2);
 }

@@ -61,6 +61,9 @@ pub struct Concept {
     pub misconceptions: Vec<(String, String)>,
     /// (relation type key, other resource), from this concept.
     pub relations: Vec<(String, NamedNode)>,
+    /// What the editor must still do with its entry (`needs-review`), such
+    /// as give the term the source did not.
+    pub review: Vec<String>,
 }
 
 /// Mapping properties and their keys in entries, in the order entries list
@@ -175,7 +178,7 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
                         _ => Vec::new(),
                     };
                     if values.is_empty() {
-                        tally.change(
+                        tally.lose(
                             "definitions given as resources without an rdf:value left out",
                             iri,
                         );
@@ -193,11 +196,11 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
             match o {
                 Term::Literal(l) if c.notation.is_none() && !l.value().trim().is_empty() => {
                     if !is_plain(l) {
-                        tally.change("typed notations kept without their datatype", iri);
+                        tally.lose("typed notations kept without their datatype", iri);
                     }
                     c.notation = Some(collapse(l.value()));
                 }
-                _ => tally.change("second notations left out (an entry has one)", iri),
+                _ => tally.lose("second notations left out (an entry has one)", iri),
             }
         } else if let Some((_, kind)) = MAPPINGS.iter().find(|(m, _)| *m == p) {
             match o {
@@ -209,15 +212,15 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
                                 .change("mappings written as xsd:anyURI literals became IRIs", iri);
                             c.mappings.push(((*kind).to_owned(), n));
                         }
-                        Err(_) => tally.change("mappings that are not IRIs left out", iri),
+                        Err(_) => tally.lose("mappings that are not IRIs left out", iri),
                     }
                 }
-                _ => tally.change("mappings that are not IRIs left out", iri),
+                _ => tally.lose("mappings that are not IRIs left out", iri),
             }
         } else if let Some(key) = relation_key(ctx.ontology, p) {
             match o {
                 Term::NamedNode(n) => c.relations.push((key, n.clone())),
-                _ => tally.change("relations to blank nodes left out", iri),
+                _ => tally.lose("relations to blank nodes left out", iri),
             }
         } else if REGENERATED.contains(&p) {
             tally.regenerated(ps);
@@ -246,16 +249,14 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
                     Some(source) => c.sources.push(source),
                     // The entry format cites Articles and web pages.
                     None => {
-                        tally.change(
+                        tally.lose(
                             "sources that are neither http(s) IRIs nor Articles left out",
                             iri,
                         );
-                        tally.not_converted(ps);
                     }
                 },
                 _ => {
-                    tally.change("sources given as text rather than IRIs left out", iri);
-                    tally.not_converted(ps);
+                    tally.lose("sources given as text rather than IRIs left out", iri);
                 }
             }
         } else if p == gg::CITATION {
@@ -288,7 +289,7 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
     definitions.sort();
     for d in definitions {
         if c.definitions.iter().any(|x| x.lang == d.lang) {
-            tally.change(
+            tally.lose(
                 "second definitions in a language left out (an entry has one per language)",
                 iri,
             );
@@ -297,7 +298,7 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
         }
     }
     if !c.deprecated && c.replaced_by.take().is_some() {
-        tally.change("dcterms:isReplacedBy without owl:deprecated left out", iri);
+        tally.lose("dcterms:isReplacedBy without owl:deprecated left out", iri);
     }
     c
 }
@@ -366,7 +367,7 @@ fn is_plain(l: &Literal) -> bool {
 /// runs become single spaces.
 fn text(ctx: &Context<'_>, o: &Term, what: &str, tally: &mut Tally) -> Option<Tagged> {
     let Term::Literal(l) = o else {
-        tally.change(
+        tally.lose(
             "labels, definitions and notes that are not text left out",
             format!("{what} {o}"),
         );
@@ -374,7 +375,7 @@ fn text(ctx: &Context<'_>, o: &Term, what: &str, tally: &mut Tally) -> Option<Ta
     };
     let value = collapse(l.value());
     if value.is_empty() {
-        tally.change(
+        tally.lose(
             "empty labels, definitions and notes left out",
             format!("{what} {o}"),
         );
@@ -525,7 +526,7 @@ fn parts(
                 })
             }
             (Some(_), Some(_)) => other_language = true,
-            _ => tally.change("sections without a title or text left out", iri),
+            _ => tally.lose("sections without a title or text left out", iri),
         }
     }
     for part in ordered(gg::KEY_FACT) {
@@ -545,7 +546,7 @@ fn parts(
                 });
             }
             (Some(_), Some(_)) => other_language = true,
-            _ => tally.change("key facts without a label or value left out", iri),
+            _ => tally.lose("key facts without a label or value left out", iri),
         }
     }
     for part in ordered(gg::MISCONCEPTION) {
@@ -554,10 +555,10 @@ fn parts(
                 .misconceptions
                 .push((collapse(&claim), collapse(&correction))),
             (Some(_), Some(_)) => other_language = true,
-            _ => tally.change("misconceptions without a claim or correction left out", iri),
+            _ => tally.lose("misconceptions without a claim or correction left out", iri),
         }
     }
     if other_language {
-        tally.change("sections, key facts and misconceptions in other languages than the glossary's default left out", iri);
+        tally.lose("sections, key facts and misconceptions in other languages than the glossary's default left out", iri);
     }
 }

@@ -30,9 +30,9 @@ pub(super) struct Named {
 
 /// Gives each of `candidates` an id, from its IRI or its label as `source`
 /// says, and the terms no entry of `target` it does not replace and no
-/// candidate before it has. A candidate left with no term goes to
-/// `report.skipped`; the ids made unique and the terms made alternative labels
-/// are counted in `report.tally`.
+/// candidate before it has. A candidate left with no term is marked for
+/// review; the ids made unique and the terms made alternative labels are
+/// counted in `report.tally`.
 pub(super) fn name(
     candidates: Vec<Candidate>,
     target: &Target<'_>,
@@ -57,9 +57,8 @@ pub(super) fn name(
     let qualifiers = Qualifiers::of(&candidates, &target.project.ontology);
     let mut named = Vec::with_capacity(candidates.len());
     for (Candidate { iri, concept }, id) in candidates.into_iter().zip(ids) {
-        if let Some(concept) = terms.claim(&iri, concept, &qualifiers, report) {
-            named.push(Named { iri, concept, id });
-        }
+        let concept = terms.claim(&iri, concept, &qualifiers, report);
+        named.push(Named { iri, concept, id });
     }
     named
 }
@@ -135,15 +134,15 @@ impl Terms {
     /// The concept `iri` as `c` says, with the terms not taken, which it then
     /// takes; a preferred label already taken is qualified by a broader
     /// concept's label, or, with none free, becomes an alternative label
-    /// (each counted in `report.tally`). `None`, with the concept in
-    /// `report.skipped`, when all its preferred labels are taken.
+    /// (each counted in `report.tally`); with all taken, it is marked for
+    /// review.
     fn claim(
         &mut self,
         iri: &NamedNode,
         mut c: Concept,
         qualifiers: &Qualifiers,
         report: &mut SkosReport,
-    ) -> Option<Concept> {
+    ) -> Concept {
         let mut clashes = Vec::new();
         let taken = |t: &Tagged| self.0.get(&(t.lang.clone(), t.text.to_lowercase()));
         let mut terms = Vec::with_capacity(c.terms.len());
@@ -171,16 +170,16 @@ impl Terms {
             }
         }
         c.terms = terms;
-        if c.terms.is_empty() {
+        if c.terms.is_empty() && !clashes.is_empty() {
+            report.tally.change(
+                "concepts whose preferred labels are all other concepts' terms, marked needs-review",
+                iri,
+            );
             let others: Vec<&str> = clashes.iter().map(|(_, o)| o.as_str()).collect();
-            report.skipped.push((
-                iri.to_string(),
-                format!(
-                    "its preferred labels are those of {} (two concepts cannot share a term)",
-                    others.join(", ")
-                ),
+            c.review.push(format!(
+                "its preferred labels are the terms of {}: give it a term of its own",
+                others.join(", ")
             ));
-            return None;
         }
         for (label, other) in clashes {
             report.tally.change(
@@ -198,7 +197,7 @@ impl Terms {
                 format!("<{}>", iri.as_str()),
             );
         }
-        Some(c)
+        c
     }
 }
 

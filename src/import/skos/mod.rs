@@ -1,8 +1,10 @@
 //! SKOS vocabularies (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD; files
 //! or URLs) to entries that convert back to the same SKOS statements.
 //!
-//! Every `skos:Concept` with an IRI, a preferred label and a definition becomes
-//! an entry (a placeholder definition can be given for concepts without one).
+//! Every `skos:Concept` with an IRI becomes an entry. One without a preferred
+//! label or a definition, or whose labels are all other concepts' terms,
+//! becomes an entry with what it has, marked `needs-review` for the editor
+//! (a placeholder definition can be given for concepts without one).
 //! What round-trips, for a converted concept `c` that becomes `{base}concept/{id}`:
 //!
 //! - `c a skos:Concept`;
@@ -22,8 +24,10 @@
 //!
 //! Anything else is listed in the report: changed (second preferred labels
 //! become alternative labels, relations to concepts not converted become
-//! mappings, hierarchy cycles are broken…) or not
-//! converted (with counts per property).
+//! mappings, concepts lacking a label or definition are marked for review…)
+//! or lost (a relation that closes a hierarchy cycle, a second notation,
+//! statements with no place in an entry, counted per property). Any loss
+//! stops the import unless it is allowed (`allow_loss`).
 //!
 //! Like the CSV and page importers, this one reads, then resolves, then
 //! writes: the vocabularies are read into one graph, and each concept that can
@@ -75,13 +79,17 @@ pub struct SkosOptions {
     pub out_dir: PathBuf,
     /// Overwrite entry files that exist.
     pub force: bool,
-    /// A definition for concepts that have none; without it they are skipped.
+    /// A definition for concepts that have none; without it their entries
+    /// have none (each is marked `needs-review` either way).
     pub placeholder_definition: Option<String>,
     pub ids: IdSource,
     pub limits: FetchLimits,
     /// Remove characters published text may not hold (and report each)
     /// instead of refusing the vocabulary.
     pub sanitize: bool,
+    /// Write the entries even if part of the source is lost on the way
+    /// (the report lists what); otherwise any loss writes nothing.
+    pub allow_loss: bool,
 }
 
 impl SkosOptions {
@@ -93,6 +101,7 @@ impl SkosOptions {
             ids: IdSource::Auto,
             limits: FetchLimits::VOCABULARY,
             sanitize: false,
+            allow_loss: false,
         }
     }
 }
@@ -196,7 +205,8 @@ pub fn inspect(inputs: &[String], limits: &FetchLimits) -> Result<Inspection, Im
 
 /// Converts the concepts of the vocabularies in `inputs` (read together, so
 /// relations across them resolve) to entries of `project` in `options.out_dir`.
-/// Nothing is written unless all of them pass `glossgraph check`.
+/// Nothing is written unless all of them pass `glossgraph check`, and,
+/// unless `options.allow_loss`, nothing of the source is lost.
 pub fn to_entries(
     inputs: &[String],
     project: &Project,
@@ -205,6 +215,13 @@ pub fn to_entries(
     let fetched = read::fetch(inputs, &options.limits)?;
     let target = Target::load(project, &options.out_dir)?;
     let (planned, report) = plan(&fetched, &target, options)?;
+    let lost = report.lost();
+    if lost > 0 && !options.allow_loss {
+        return Err(ImportError::Lossy {
+            lost,
+            report: report.to_string(),
+        });
+    }
     write::write_all(&planned, options.force)?;
     Ok(report)
 }

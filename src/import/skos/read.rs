@@ -1,7 +1,8 @@
 //! Reading vocabularies: the inputs into one graph, and the concepts in it
 //! that can become entries, each read by [`concept::read`]. A concept without
-//! an IRI, a preferred label or a definition (unless a placeholder is given)
-//! is skipped, and the report says why.
+//! an IRI is skipped, and the report says why; one without a preferred label
+//! or a definition becomes an entry with what it has, marked `needs-review`
+//! (or, given a placeholder definition, with that, marked too).
 
 use super::concept::{self, Concept};
 use super::graph::{self, Graph};
@@ -16,7 +17,7 @@ use oxigraph::model::{NamedNode, NamedOrBlankNode};
 /// A concept that can become an entry.
 pub(super) struct Candidate {
     pub iri: NamedNode,
-    /// What it says, with at least one preferred label and one definition.
+    /// What it says.
     pub concept: Concept,
 }
 
@@ -64,9 +65,10 @@ pub(super) fn vocabularies(
 
 /// The `skos:Concept`s of `ctx.graph` that can become entries, in the order
 /// of their IRIs. Counts them all in `report.concepts`; those that cannot become
-/// entries go to `report.skipped` with why. A concept without a definition is
-/// given `placeholder` when it is not blank (counted in `report.tally`), else
-/// skipped.
+/// entries (blank nodes) go to `report.skipped` with why. A concept without a
+/// preferred label or a definition is marked for review (counted in
+/// `report.tally`), and without a definition given `placeholder` when it is
+/// not blank.
 pub(super) fn concepts(
     ctx: &concept::Context<'_>,
     placeholder: Option<&str>,
@@ -88,10 +90,12 @@ pub(super) fn concepts(
         };
         let mut c = concept::read(ctx, &iri, &mut report.tally);
         if c.terms.is_empty() {
-            report
-                .skipped
-                .push((iri.to_string(), "no preferred label".into()));
-            continue;
+            report.tally.change(
+                "concepts without a preferred label, marked needs-review",
+                &iri,
+            );
+            c.review
+                .push("the source gives no preferred label: choose the term".into());
         }
         if c.definitions.is_empty() {
             match placeholder {
@@ -99,16 +103,18 @@ pub(super) fn concepts(
                     c.definitions
                         .push(Tagged::new(ctx.language, collapse(text)));
                     report.tally.change(
-                        "concepts without a definition given the placeholder definition",
+                        "concepts without a definition given the placeholder definition, marked needs-review",
                         &iri,
                     );
+                    c.review
+                        .push("the definition is the placeholder given at import: write it".into());
                 }
                 _ => {
-                    report.skipped.push((
-                        iri.to_string(),
-                        "no definition; pass a placeholder definition (--placeholder-definition TEXT) to convert it anyway and write one later".into(),
-                    ));
-                    continue;
+                    report
+                        .tally
+                        .change("concepts without a definition, marked needs-review", &iri);
+                    c.review
+                        .push("the source gives no definition: write one".into());
                 }
             }
         }

@@ -1,6 +1,7 @@
-//! What converting a vocabulary did: the entries written, the concepts left
-//! out and why, what changed on the way (so does not convert back exactly),
-//! and what has no place in an entry.
+//! What converting a vocabulary did: the entries written, what changed on
+//! the way (the same said another way, or marked for review), and what is
+//! lost: concepts left out, statements left out and why, and statements with
+//! no place in an entry. Any loss stops the import unless it is allowed.
 
 use crate::diagnostic::Diagnostic;
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,8 +30,10 @@ impl Count {
 /// Findings counted while reading.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tally {
-    /// What was changed or left out, by kind.
+    /// What the entries say another way than the source, by kind.
     pub changes: BTreeMap<String, Count>,
+    /// What the source says that no entry will, by why.
+    pub lost: BTreeMap<String, Count>,
     /// Statements about concepts with no place in an entry, by property.
     pub not_converted: BTreeMap<String, usize>,
     /// Statements glossgraph writes itself when it builds, by property.
@@ -41,6 +44,13 @@ impl Tally {
     pub fn change(&mut self, what: &str, example: impl fmt::Display) {
         self.changes
             .entry(what.to_owned())
+            .or_default()
+            .add(example.to_string());
+    }
+
+    pub fn lose(&mut self, why: &str, example: impl fmt::Display) {
+        self.lost
+            .entry(why.to_owned())
             .or_default()
             .add(example.to_string());
     }
@@ -105,6 +115,14 @@ pub struct SkosReport {
 }
 
 impl SkosReport {
+    /// How much of the source no entry says: concepts left out, statements
+    /// left out and statements with no place in an entry.
+    pub fn lost(&self) -> usize {
+        self.skipped.len()
+            + self.tally.lost.values().map(|c| c.count).sum::<usize>()
+            + self.tally.not_converted.values().sum::<usize>()
+    }
+
     /// The id each converted concept's IRI became.
     pub fn ids(&self) -> BTreeMap<&str, &str> {
         self.converted
@@ -138,15 +156,15 @@ impl fmt::Display for SkosReport {
             writeln!(f, " (e.g. {})", shown.join(", "))?;
         }
         if !self.tally.changes.is_empty() {
-            writeln!(f, "changed on the way (these do not convert back exactly):")?;
-            for (what, count) in &self.tally.changes {
-                writeln!(
-                    f,
-                    "  {}: {what} (e.g. {})",
-                    count.count,
-                    count.examples.join("; ")
-                )?;
-            }
+            writeln!(
+                f,
+                "changed on the way (said another way, or marked for review):"
+            )?;
+            write_counts(f, &self.tally.changes)?;
+        }
+        if !self.tally.lost.is_empty() {
+            writeln!(f, "lost (left out of the entries):")?;
+            write_counts(f, &self.tally.lost)?;
         }
         if !self.tally.not_converted.is_empty() {
             let list: Vec<String> = self
@@ -157,7 +175,7 @@ impl fmt::Display for SkosReport {
                 .collect();
             writeln!(
                 f,
-                "not converted (no place in an entry): {}",
+                "lost, with no place in an entry (statements by property): {}",
                 list.join(", ")
             )?;
         }
@@ -194,6 +212,19 @@ impl fmt::Display for SkosReport {
         }
         Ok(())
     }
+}
+
+/// Each kind counted, with its first examples.
+fn write_counts(f: &mut fmt::Formatter<'_>, counts: &BTreeMap<String, Count>) -> fmt::Result {
+    for (what, count) in counts {
+        writeln!(
+            f,
+            "  {}: {what} (e.g. {})",
+            count.count,
+            count.examples.join("; ")
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

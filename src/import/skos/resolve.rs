@@ -72,7 +72,7 @@ impl Links {
             .collect();
         let arranged = relations::arrange(&stated, ontology, &pinned);
         for (s, why) in &arranged.dropped {
-            tally.change(
+            tally.lose(
                 &format!("relations left out: {why}"),
                 format!("{} {} {}", s.from, s.key, s.to),
             );
@@ -171,7 +171,7 @@ fn draft(
     let replaced_by = c.replaced_by.and_then(|by| {
         let by = ids.of(&by).map(str::to_owned);
         if by.is_none() {
-            tally.change("replacements by concepts not converted left out", &iri);
+            tally.lose("replacements by concepts not converted left out", &iri);
         }
         by
     });
@@ -207,6 +207,7 @@ fn draft(
         replaced_by,
         sections: c.sections,
         notes: c.notes,
+        needs_review: (!c.review.is_empty()).then(|| c.review.join("; ")),
         ..Draft::default()
     };
     (iri, draft)
@@ -220,7 +221,7 @@ fn key_fact(fact: &Fact, ids: &Ids, tally: &mut Tally) -> DraftFact {
         match ids.of(m) {
             Some(to) if !targets.iter().any(|t| t == to) => targets.push(to.to_owned()),
             Some(_) => {}
-            None => tally.change("key-fact mentions of concepts not converted left out", m),
+            None => tally.lose("key-fact mentions of concepts not converted left out", m),
         }
     }
     DraftFact {
