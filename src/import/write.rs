@@ -146,8 +146,9 @@ impl Staging {
         })
     }
 
-    /// Writes each file into the staging folder, durably.
-    fn write(&self, files: &[Planned]) -> Result<Vec<tempfile::NamedTempFile>, ImportError> {
+    /// Writes each file into the staging folder, durably, and closes it: a
+    /// batch of 100,000 entries must not hold as many files open.
+    fn write(&self, files: &[Planned]) -> Result<Vec<tempfile::TempPath>, ImportError> {
         let mut temporaries = Vec::with_capacity(files.len());
         for file in files {
             let fail = |source| ImportError::Io {
@@ -175,7 +176,7 @@ impl Staging {
                     .map_err(fail)?;
             }
             temporary.as_file().sync_all().map_err(fail)?;
-            temporaries.push(temporary);
+            temporaries.push(temporary.into_temp_path());
         }
         Ok(temporaries)
     }
@@ -184,12 +185,12 @@ impl Staging {
 fn persist(
     dir: &Path,
     files: &[Planned],
-    temporaries: Vec<tempfile::NamedTempFile>,
+    temporaries: Vec<tempfile::TempPath>,
 ) -> Result<(), ImportError> {
     let moves: Vec<(PathBuf, PathBuf)> = files
         .iter()
         .zip(&temporaries)
-        .map(|(file, temporary)| (temporary.path().to_owned(), file.path.clone()))
+        .map(|(file, temporary)| (temporary.to_path_buf(), file.path.clone()))
         .collect();
     let batch = journal::begin(dir, &moves).map_err(|source| ImportError::Io {
         action: "record the import in",

@@ -136,3 +136,41 @@ fn a_bad_page_names_its_line_and_writes_nothing() {
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert_eq!(entry_files(&glossary.join("entries")), ["linked-data.md"]);
 }
+
+/// An import holds a few files open, whatever its size. It held each
+/// staged entry open until the batch was moved into place, so 1,000 entries
+/// failed ("Too many open files") under the usual limit of 1,024.
+#[cfg(unix)]
+#[test]
+fn a_large_import_holds_few_files_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let glossary = dir.path().join("g");
+    assert!(
+        glossgraph(dir.path(), &["init", glossary.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let vocabulary = dir.path().join("many.nt");
+    let mut triples = String::new();
+    for i in 0..600 {
+        triples.push_str(&format!(
+            "<https://v.example/c{i}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2004/02/skos/core#Concept> .\n\
+             <https://v.example/c{i}> <http://www.w3.org/2004/02/skos/core#prefLabel> \"Concept {i}\"@en .\n\
+             <https://v.example/c{i}> <http://www.w3.org/2004/02/skos/core#definition> \"Number {i}.\"@en .\n"
+        ));
+    }
+    std::fs::write(&vocabulary, triples).unwrap();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -n 128 && exec "$0" --data "$1" import skos "$2" --to-entries"#)
+        .arg(env!("CARGO_BIN_EXE_glossgraph"))
+        .arg(&glossary)
+        .arg(&vocabulary)
+        .env_remove("GLOSSGRAPH_DATA")
+        .env_remove("GLOSSGRAPH_STORE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // 600 and the example entry `init` wrote.
+    assert_eq!(entry_files(&glossary.join("entries")).len(), 601);
+}
