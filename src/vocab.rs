@@ -160,6 +160,7 @@ terms!(owl, "http://www.w3.org/2002/07/owl#", {
     INVERSE_OF = "inverseOf",
     DEPRECATED = "deprecated",
     VERSION_INFO = "versionInfo",
+    ONTOLOGY = "Ontology",
 });
 
 terms!(rdfs, "http://www.w3.org/2000/01/rdf-schema#", {

@@ -16,7 +16,7 @@ use oxigraph::model::vocab::rdf;
 use oxigraph::model::{Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
 
 /// SKOS-XL.
-const SKOSXL: &str = "http://www.w3.org/2008/05/skos-xl#";
+pub(super) const SKOSXL: &str = "http://www.w3.org/2008/05/skos-xl#";
 /// Dublin Core elements 1.1.
 const DC: &str = "http://purl.org/dc/elements/1.1/";
 
@@ -78,7 +78,7 @@ pub(super) const MAPPINGS: &[(NamedNodeRef<'static>, &str)] = &[
 
 /// The SKOS documentation properties (but `skos:definition`) and the kinds
 /// of note entries hold them as.
-const NOTES: &[(NamedNodeRef<'static>, NoteKind)] = &[
+pub(super) const NOTES: &[(NamedNodeRef<'static>, NoteKind)] = &[
     (skos::SCOPE_NOTE, NoteKind::Scope),
     (skos::EXAMPLE, NoteKind::Example),
     (skos::HISTORY_NOTE, NoteKind::History),

@@ -251,6 +251,7 @@ pub fn plan(
         ..SkosReport::default()
     };
     let candidates = read::concepts(&ctx, options.placeholder_definition.as_deref(), &mut report);
+    read::others(&graph, &mut report);
     let named = ids::name(candidates, target, options.ids, &mut report);
     let entries = resolve::entries(named, project, &mut report.tally);
     let planned = prepare(entries, target, &mut report)?;

@@ -11,7 +11,7 @@ use crate::import::draft::Tagged;
 use crate::import::error::ImportError;
 use crate::import::markdown::collapse;
 use crate::input::{self, FetchError, FetchLimits, FetchProblem, Fetched};
-use crate::vocab::skos;
+use crate::vocab::{dcat, owl, skos, void};
 use oxigraph::model::{NamedNode, NamedOrBlankNode};
 
 /// A concept that can become an entry.
@@ -121,4 +121,77 @@ pub(super) fn concepts(
         candidates.push(Candidate { iri, concept: c });
     }
     candidates
+}
+
+/// Counts in `report.tally` the statements about resources that are not
+/// concepts. What a concept points to (a SKOS-XL label, a key fact, a
+/// definition given as a resource…) is read, or reported, with the concept.
+/// The vocabulary's description of itself (its scheme, dataset,
+/// distributions, ontology header and what they point to) and glossgraph's
+/// own vocabulary are written anew for the glossary, and counted so. Any
+/// other (a collection and its members, an ontology class) is lost, counted
+/// by the kind of resource.
+pub(super) fn others(graph: &Graph, report: &mut SkosReport) {
+    use oxigraph::model::Term;
+    use std::collections::HashSet;
+    let of = |class| -> HashSet<NamedOrBlankNode> { graph.instances(class).into_iter().collect() };
+    let objects = |subjects: &HashSet<NamedOrBlankNode>| -> HashSet<NamedOrBlankNode> {
+        graph
+            .triples()
+            .iter()
+            .filter(|t| subjects.contains(&t.subject))
+            .filter_map(|t| match &t.object {
+                Term::NamedNode(n) => Some(n.clone().into()),
+                Term::BlankNode(b) => Some(b.clone().into()),
+                _ => None,
+            })
+            .collect()
+    };
+    let concepts = of(skos::CONCEPT);
+    let with_concepts = objects(&concepts);
+    let mut description: HashSet<NamedOrBlankNode> = [
+        skos::CONCEPT_SCHEME,
+        void::DATASET,
+        dcat::DATASET,
+        dcat::DISTRIBUTION_CLASS,
+        owl::ONTOLOGY,
+    ]
+    .into_iter()
+    .flat_map(of)
+    .collect();
+    description.extend(objects(&description));
+    let mut kinds: std::collections::HashMap<&NamedOrBlankNode, String> =
+        std::collections::HashMap::new();
+    for t in graph.triples() {
+        let subject = &t.subject;
+        if concepts.contains(subject) || with_concepts.contains(subject) {
+            continue;
+        }
+        if description.contains(subject) {
+            report.tally.regenerated(
+                "statements describing the vocabulary (its scheme, dataset, distributions)",
+            );
+            continue;
+        }
+        if matches!(subject, NamedOrBlankNode::NamedNode(n) if n.as_str().starts_with(crate::vocab::GG_ONTOLOGY))
+        {
+            report
+                .tally
+                .regenerated("statements of glossgraph's own vocabulary");
+            continue;
+        }
+        let kind = kinds.entry(subject).or_insert_with(|| {
+            let class = graph
+                .objects(subject, oxigraph::model::vocab::rdf::TYPE)
+                .find_map(|o| match o {
+                    Term::NamedNode(class) => Some(class.as_str()),
+                    _ => None,
+                });
+            match class {
+                Some(class) => format!("statements about a {}", crate::vocab::compact(class)),
+                None => "statements about an untyped resource".to_owned(),
+            }
+        });
+        report.tally.not_converted(kind);
+    }
 }

@@ -175,7 +175,7 @@ impl fmt::Display for SkosReport {
                 .collect();
             writeln!(
                 f,
-                "lost, with no place in an entry (statements by property): {}",
+                "lost, with no place in an entry (statements, by property or by what they describe): {}",
                 list.join(", ")
             )?;
         }
