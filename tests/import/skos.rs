@@ -20,6 +20,8 @@
 //!   `narrowMatch` or `relatedMatch` from the converted concept;
 //! - `skos:exactMatch`, `closeMatch`, `broadMatch`, `narrowMatch`,
 //!   `relatedMatch`, targets that are converted concepts replaced by `φ`;
+//! - `owl:deprecated true`, and `dcterms:isReplacedBy` of a deprecated
+//!   concept by a converted one;
 //!
 //! and, added by the importer, `φ(c) skos:exactMatch c` where the two differ.
 
@@ -36,6 +38,8 @@ use std::path::Path;
 const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
 const ISO: &str = "http://purl.org/iso25964/skos-thes#";
 const SKOSXL: &str = "http://www.w3.org/2008/05/skos-xl#";
+const OWL_DEPRECATED: &str = "http://www.w3.org/2002/07/owl#deprecated";
+const IS_REPLACED_BY: &str = "http://purl.org/dc/terms/isReplacedBy";
 
 /// A new, empty glossary in a temporary folder.
 fn fresh_glossary(languages: &[&str]) -> (tempfile::TempDir, Project) {
@@ -184,7 +188,29 @@ fn expected(
             }
             continue;
         };
+        let deprecated = |s: &NamedNode| {
+            source.iter().any(|d| {
+                d.subject == NamedOrBlankNode::from(s.clone())
+                    && d.predicate.as_str() == OWL_DEPRECATED
+                    && matches!(&d.object, Term::Literal(l) if matches!(l.value(), "true" | "1"))
+            })
+        };
         match p.strip_prefix(SKOS) {
+            _ if p == OWL_DEPRECATED && deprecated(s) => {
+                out.insert(Triple::new(
+                    subject,
+                    iri(OWL_DEPRECATED),
+                    Literal::from(true),
+                ));
+            }
+            // Kept where the concept is deprecated, and its replacement converted.
+            _ if p == IS_REPLACED_BY => {
+                if let Some(by) = &object_phi
+                    && deprecated(s)
+                {
+                    out.insert(Triple::new(subject, iri(IS_REPLACED_BY), by.clone()));
+                }
+            }
             _ if t.predicate == rdf::TYPE && t.object == Term::from(skos("Concept")) => {
                 out.insert(Triple::new(subject, rdf::TYPE, skos("Concept")));
             }
@@ -340,6 +366,8 @@ fn actual(project: &Project, report: &SkosReport) -> HashSet<Triple> {
                     | "relatedMatch"
             )
         }) || p.starts_with(ISO)
+            || p == OWL_DEPRECATED
+            || p == IS_REPLACED_BY
     };
     glossgraph::store::quads(&built.store)
         .unwrap()
@@ -1013,8 +1041,11 @@ fn homonyms_are_qualified_by_their_broader_concepts_label() {
 
 /// Concepts an entry needs more for: no preferred label, no definition,
 /// nothing but a broader concept, a label every other concept's term
-/// with no broader concept to qualify it, in several scripts.
+/// with no broader concept to qualify it, in several scripts; and a
+/// deprecated concept with its replacement and a relation to a blank node.
 const FOR_REVIEW: &str = r#"@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix : <https://v.example/c/> .
 :water a skos:Concept ; skos:prefLabel "Water"@en , "Вода"@ru ; skos:definition "H2O."@en .
 :nameless a skos:Concept ; skos:altLabel "Nameless"@en , "無名"@ja ; skos:definition "Has no preferred label."@en .
@@ -1023,6 +1054,8 @@ const FOR_REVIEW: &str = r#"@prefix skos: <http://www.w3.org/2004/02/skos/core#>
 :bare a skos:Concept ; skos:broader :water .
 :same1 a skos:Concept ; skos:prefLabel "Same"@en ; skos:definition "The first."@en .
 :same2 a skos:Concept ; skos:prefLabel "Same"@en ; skos:definition "The second."@en .
+:aqua a skos:Concept ; skos:prefLabel "Aqua"@en ; skos:definition "Water, by an old name."@en ;
+  owl:deprecated true ; dcterms:isReplacedBy :water ; skos:related [ skos:prefLabel "A blank node"@en ] .
 "#;
 
 #[test]
@@ -1033,17 +1066,26 @@ fn concepts_without_a_label_or_definition_are_imported_and_marked_for_review() {
     // Every statement comes back, nothing added but the exact matches; the
     // one change is the second "Same", which becomes an alternative label.
     let report = assert_round_trip(&[&file], Labels::Merged, None, &["en", "de", "ru", "ja"]);
-    assert_eq!(report.concepts, 6);
-    assert_eq!(report.converted.len(), 6, "{report}");
+    assert_eq!(report.concepts, 7);
+    assert_eq!(report.converted.len(), 7, "{report}");
     assert!(report.skipped.is_empty(), "{report}");
+    // The one thing lost: the relation to a blank node, and what it says.
+    assert_eq!(report.lost(), 1, "{report}");
+    assert!(
+        report
+            .tally
+            .lost
+            .contains_key("relations to blank nodes left out"),
+        "{report}"
+    );
 
     let (_dir, project) = fresh_glossary(&["en", "de", "ru", "ja"]);
-    let report = skos::to_entries(
-        &[file.to_string_lossy().into_owned()],
-        &project,
-        &options(&project),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let options = SkosOptions {
+        allow_loss: true,
+        ..options(&project)
+    };
+    let report = skos::to_entries(&[file.to_string_lossy().into_owned()], &project, &options)
+        .unwrap_or_else(|e| panic!("{e}"));
     let ids = report.ids();
     let review = |iri: &str| -> Option<String> {
         let id = &ids[format!("https://v.example/c/{iri}").as_str()];
