@@ -97,6 +97,20 @@ def repeat(make_cmd, prepare=None, runs=RUNS, env=None):
     return median(times), median(peaks), len(times)
 
 
+def write_section(name, heading, text):
+    """Puts `text` between the `name` markers of BENCHMARKS.md, adding them
+    under `heading` at its end the first time."""
+    path = ROOT / "BENCHMARKS.md"
+    content = path.read_text()
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    if begin not in content:
+        content += f"\n## {heading}\n\n{begin}\n{end}\n"
+    head, rest = content.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{begin}\n{text}\n{end}{tail}")
+    say(f"wrote the {name} section of BENCHMARKS.md")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare  # noqa: E402  (reads GLOSSGRAPH_BENCH_CACHE when imported)
 import limits  # noqa: E402
-from compare import ROOT, WORK, median, run, say, timed  # noqa: E402
+from compare import ROOT, WORK, median, run, say, timed, write_section  # noqa: E402
 
 GLOSSGRAPH = Path(os.environ.get("IMPORT_GLOSSGRAPH", compare.GLOSSGRAPH))
 RUNS = int(os.environ.get("RUNS", "3"))
@@ -123,15 +123,7 @@ def report(rows):
         for step, (seconds, peak) in results.items():
             lines.append(f"| {label} | {entries:,} | {step} | {seconds:.2f} s | {peak:.0f} MiB |")
     text = "\n".join(lines)
-    path = ROOT / "BENCHMARKS.md"
-    content = path.read_text()
-    begin, end = "<!-- import:begin -->", "<!-- import:end -->"
-    if begin not in content:
-        content += f"\n## Import: SKOS to entries and back\n\n{begin}\n{end}\n"
-    head, rest = content.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    path.write_text(f"{head}{begin}\n{text}\n{end}{tail}")
-    say("wrote the import section of BENCHMARKS.md")
+    write_section("import", "Import: SKOS to entries and back", text)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare  # noqa: E402  (reads GLOSSGRAPH_BENCH_CACHE when imported)
-from compare import ROOT, Server, free_port, say  # noqa: E402
+from compare import ROOT, Server, free_port, say, write_section  # noqa: E402
 
 GLOSSGRAPH = Path(os.environ.get("LIMITS_GLOSSGRAPH", compare.GLOSSGRAPH))
 MAX_ENTRY = 1024 * 1024
@@ -281,15 +281,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     text = report(entry, vocab, req)
     print(text)
-    path = ROOT / "BENCHMARKS.md"
-    content = path.read_text()
-    begin, end = "<!-- limits:begin -->", "<!-- limits:end -->"
-    if begin not in content:
-        content += f"\n## Limits\n\n{begin}\n{end}\n"
-    head, rest = content.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    path.write_text(f"{head}{begin}\n{text}\n{end}{tail}")
-    say("wrote the limits section of BENCHMARKS.md")
+    write_section("limits", "Limits", text)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare  # noqa: E402  (reads GLOSSGRAPH_BENCH_CACHE when imported)
-from compare import ROOT, WORK, Server, free_port, say  # noqa: E402
+from compare import ROOT, WORK, Server, free_port, say, write_section  # noqa: E402
 
 SMOKE = "--smoke" in sys.argv
 SECONDS = int(os.environ.get("SOAK_SECONDS", "60" if SMOKE else "600"))
@@ -304,15 +304,7 @@ def report(segments, editor, rebuilds, failed_rebuilds, verdict):
         "",
         *rows,
     ])
-    path = ROOT / "BENCHMARKS.md"
-    content = path.read_text()
-    begin, end = "<!-- soak:begin -->", "<!-- soak:end -->"
-    if begin not in content:
-        content += f"\n## Soak: serve --watch under long load\n\n{begin}\n{end}\n"
-    head, rest = content.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    path.write_text(f"{head}{begin}\n{text}\n{end}{tail}")
-    say("wrote the soak section of BENCHMARKS.md")
+    write_section("soak", "Soak: serve --watch under long load", text)
 
 
 if __name__ == "__main__":
