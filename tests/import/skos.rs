@@ -483,6 +483,15 @@ fn a_small_thesaurus_converts_back_to_the_same_skos_statements() {
             .any(|c| c.starts_with("relations to concepts not converted became mappings"))
     );
     assert!(report.unlisted_languages.is_empty());
+    // Its scheme's label and top concepts: the glossary's scheme has its own.
+    assert_eq!(
+        report
+            .tally
+            .regenerated
+            .get("statements describing the vocabulary (its scheme, dataset, distributions)"),
+        Some(&3),
+        "{report}"
+    );
     assert_eq!(report.lost(), 0, "{report}");
 }
 

@@ -124,8 +124,9 @@ pub(super) fn concepts(
 }
 
 /// Counts in `report.tally` the statements about resources that are not
-/// concepts. What a concept points to (a SKOS-XL label, a key fact, a
-/// definition given as a resource…) is read, or reported, with the concept.
+/// concepts. What a concept points to but its classes (a SKOS-XL label, a
+/// key fact, a definition given as a resource…) is read, or reported, with
+/// the concept.
 /// The vocabulary's description of itself (its scheme, dataset,
 /// distributions, ontology header and what they point to) and glossgraph's
 /// own vocabulary are written anew for the glossary, and counted so. Any
@@ -135,11 +136,12 @@ pub(super) fn others(graph: &Graph, report: &mut SkosReport) {
     use oxigraph::model::Term;
     use std::collections::HashSet;
     let of = |class| -> HashSet<NamedOrBlankNode> { graph.instances(class).into_iter().collect() };
+    // What `subjects` point to, but their classes.
     let objects = |subjects: &HashSet<NamedOrBlankNode>| -> HashSet<NamedOrBlankNode> {
-        graph
-            .triples()
+        subjects
             .iter()
-            .filter(|t| subjects.contains(&t.subject))
+            .flat_map(|s| graph.about(s))
+            .filter(|t| t.predicate.as_ref() != oxigraph::model::vocab::rdf::TYPE)
             .filter_map(|t| match &t.object {
                 Term::NamedNode(n) => Some(n.clone().into()),
                 Term::BlankNode(b) => Some(b.clone().into()),
@@ -164,13 +166,17 @@ pub(super) fn others(graph: &Graph, report: &mut SkosReport) {
         std::collections::HashMap::new();
     for t in graph.triples() {
         let subject = &t.subject;
-        if concepts.contains(subject) || with_concepts.contains(subject) {
+        if concepts.contains(subject) {
             continue;
         }
+        // Before what concepts point to: each concept names its scheme.
         if description.contains(subject) {
             report.tally.regenerated(
                 "statements describing the vocabulary (its scheme, dataset, distributions)",
             );
+            continue;
+        }
+        if with_concepts.contains(subject) {
             continue;
         }
         if matches!(subject, NamedOrBlankNode::NamedNode(n) if n.as_str().starts_with(crate::vocab::GG_ONTOLOGY))
