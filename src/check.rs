@@ -265,7 +265,11 @@ pub fn glossary(summaries: &[Summary], ontology: &Ontology) -> Vec<Diagnostic> {
     let mut ids: Option<Vec<&str>> = None;
     let mut labels: FxHashMap<(&str, String), (&Summary, usize)> = FxHashMap::default();
     for s in summaries {
-        for (lang, label, line, column) in &s.terms {
+        // Only concepts' terms must be unique: a collection may share its
+        // name with a concept ("Fish", and the group of kinds of fish) or
+        // another collection.
+        let terms = if s.collection { &[][..] } else { &s.terms[..] };
+        for (lang, label, line, column) in terms {
             let (first, first_line) = match labels.entry((lang.as_str(), label.to_lowercase())) {
                 Slot::Vacant(slot) => {
                     slot.insert((s, *line));
@@ -317,6 +321,16 @@ pub fn glossary(summaries: &[Summary], ontology: &Ontology) -> Vec<Diagnostic> {
                     )
                     .with_help(help),
                 );
+            } else if by_id[target.as_str()].collection {
+                out.push(
+                    Diagnostic::error(
+                        "check/collection-target",
+                        &s.path,
+                        pos,
+                        format!("`{key}` points to `{target}`, which is a collection"),
+                    )
+                    .with_help("relations link concepts; point to one of the collection's members, or list this entry in its `members`"),
+                );
             } else if by_id[target.as_str()].deprecated && !s.deprecated {
                 out.push(
                     Diagnostic::warning(
@@ -330,8 +344,92 @@ pub fn glossary(summaries: &[Summary], ontology: &Ontology) -> Vec<Diagnostic> {
             }
         }
     }
+    out.extend(members(summaries, &by_id));
     out.extend(cycles(summaries, &by_id, ontology));
     out.extend(restated_relations(summaries, &by_id));
+    out
+}
+
+/// A collection's members are entries, none of them the collection, and no
+/// collection is (through others) a member of itself.
+fn members(summaries: &[Summary], by_id: &FxHashMap<&str, &Summary>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut ids: Option<Vec<&str>> = None;
+    for s in summaries {
+        for (member, line, column) in &s.members {
+            let pos = Pos::new(*line, *column);
+            if member == &s.id {
+                out.push(
+                    Diagnostic::error(
+                        "check/member-cycle",
+                        &s.path,
+                        pos,
+                        format!("the collection `{}` lists itself as a member", s.id),
+                    )
+                    .with_help("remove it from `members`"),
+                );
+            } else if !by_id.contains_key(member.as_str()) {
+                let ids = ids.get_or_insert_with(|| {
+                    let mut ids: Vec<&str> = by_id.keys().copied().collect();
+                    ids.sort_unstable();
+                    ids
+                });
+                let help = match did_you_mean(member, ids.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`? Otherwise create `{member}.md`"),
+                    None => format!("create an entry `{member}.md`, or fix the id"),
+                };
+                out.push(
+                    Diagnostic::error(
+                        "check/missing-member",
+                        &s.path,
+                        pos,
+                        format!("member `{member}` of `{}` is not an entry", s.id),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+    // collection -> [(member collection, where it is listed)]
+    let mut nested: FxHashMap<&str, Vec<(&str, &Summary, Pos)>> = FxHashMap::default();
+    for s in summaries {
+        for (member, line, column) in &s.members {
+            if member != &s.id && by_id.get(member.as_str()).is_some_and(|m| m.collection) {
+                nested
+                    .entry(&s.id)
+                    .or_default()
+                    .push((member, s, Pos::new(*line, *column)));
+            }
+        }
+    }
+    let mut starts: Vec<&str> = nested.keys().copied().collect();
+    starts.sort_unstable();
+    let mut reported: FxHashSet<Vec<&str>> = FxHashSet::default();
+    walk_cycles(
+        starts,
+        |node| nested.get(node).map_or(&[][..], Vec::as_slice),
+        |e| e.0,
+        |path, &(member, listed_in, pos)| {
+            let from = path.iter().position(|n| *n == member).unwrap_or(0);
+            let mut cycle: Vec<&str> = path[from..].to_vec();
+            let mut key = cycle.clone();
+            key.sort_unstable();
+            if reported.insert(key) {
+                cycle.push(member);
+                out.push(
+                    Diagnostic::error(
+                        "check/member-cycle",
+                        &listed_in.path,
+                        pos,
+                        format!("collections that contain each other: {}", cycle.join(" → ")),
+                    )
+                    .with_help(
+                        "a collection cannot be a member of itself; remove one of these members",
+                    ),
+                );
+            }
+        },
+    );
     out
 }
 

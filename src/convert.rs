@@ -12,7 +12,7 @@
 use crate::config::Config;
 use crate::iri::{self, Part};
 use crate::ontology::{Direction, Ontology};
-use crate::source::{Entry, MatchKind, NoteKind, Source, Summary};
+use crate::source::{Entry, MatchKind, Members, NoteKind, Source, Summary};
 use crate::vocab::{GG_ONTOLOGY, dcat, dcterms, foaf, gg, owl, rdfs, schema, skos, void};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, Quad, Term};
@@ -82,15 +82,19 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Quad> {
     let mut g = Graph::new(concept.clone());
     let body = entry.language.as_str();
 
-    g.iri(&concept, rdf::TYPE, skos::CONCEPT);
-    g.iri(&concept, rdf::TYPE, schema::DEFINED_TERM);
+    if let Some(members) = &entry.members {
+        collection(&mut g, &concept, members, config);
+    } else {
+        g.iri(&concept, rdf::TYPE, skos::CONCEPT);
+        g.iri(&concept, rdf::TYPE, schema::DEFINED_TERM);
+        g.iri(&concept, schema::IN_DEFINED_TERM_SET, scheme.as_ref());
+        g.add(
+            &concept,
+            schema::TERM_CODE,
+            Literal::new_simple_literal(&entry.id),
+        );
+    }
     g.iri(&concept, skos::IN_SCHEME, scheme.as_ref());
-    g.iri(&concept, schema::IN_DEFINED_TERM_SET, scheme.as_ref());
-    g.add(
-        &concept,
-        schema::TERM_CODE,
-        Literal::new_simple_literal(&entry.id),
-    );
     for t in &entry.terms {
         g.add(&concept, skos::PREF_LABEL, lang(&t.value, &t.lang));
         g.add(&concept, schema::NAME, lang(&t.value, &t.lang));
@@ -226,6 +230,36 @@ pub fn entry(entry: &Entry, config: &Config, ontology: &Ontology) -> Vec<Quad> {
     dedup(g.quads)
 }
 
+/// What makes an entry with `members` a collection: its class, and each
+/// member. An ordered collection also lists them in order (`skos:memberList`,
+/// an RDF list whose cells are parts of the collection, `…#member-1`, like
+/// a concept's sections: named, so that they can be diffed and pushed as
+/// they are) and still states each as a `skos:member`, so that SKOS-only
+/// tools see them without the list.
+fn collection(g: &mut Graph, subject: &NamedNode, members: &Members, config: &Config) {
+    g.iri(subject, rdf::TYPE, skos::COLLECTION);
+    let iris: Vec<NamedNode> = members
+        .ids
+        .iter()
+        .map(|m| config.base.concept(&m.value))
+        .collect();
+    for member in &iris {
+        g.add(subject, skos::MEMBER, member.clone());
+    }
+    if !members.ordered {
+        return;
+    }
+    g.iri(subject, rdf::TYPE, skos::ORDERED_COLLECTION);
+    let mut head: Term = rdf::NIL.into_owned().into();
+    for (i, member) in iris.iter().enumerate().rev() {
+        let cell = iri::part(subject, Part::MemberListCell, i + 1);
+        g.add(&cell, rdf::FIRST, member.clone());
+        g.add(&cell, rdf::REST, head);
+        head = cell.into();
+    }
+    g.add(subject, skos::MEMBER_LIST, head);
+}
+
 /// Keeps the first of each repeated quad, in order.
 fn dedup(quads: Vec<Quad>) -> Vec<Quad> {
     let mut seen = FxHashSet::with_capacity_and_hasher(quads.len(), Default::default());
@@ -239,7 +273,7 @@ fn dedup(quads: Vec<Quad>) -> Vec<Quad> {
 }
 
 /// The ids of concepts with no broader concept: the scheme's top concepts.
-/// Deprecated concepts are never top concepts.
+/// Deprecated concepts and collections are never top concepts.
 pub fn top_concepts<'a>(summaries: &'a [Summary], ontology: &Ontology) -> Vec<&'a str> {
     let mut has_broader = BTreeSet::new();
     for s in summaries {
@@ -257,7 +291,7 @@ pub fn top_concepts<'a>(summaries: &'a [Summary], ontology: &Ontology) -> Vec<&'
     }
     summaries
         .iter()
-        .filter(|s| !s.deprecated && !has_broader.contains(s.id.as_str()))
+        .filter(|s| !s.deprecated && !s.collection && !has_broader.contains(s.id.as_str()))
         .map(|s| s.id.as_str())
         .collect()
 }
@@ -299,7 +333,7 @@ pub fn scheme(
         g.add(&scheme, skos::HAS_TOP_CONCEPT, concept.clone());
         g.add(&concept, skos::TOP_CONCEPT_OF, scheme.clone());
     }
-    for s in summaries {
+    for s in summaries.iter().filter(|s| !s.collection) {
         g.add(
             &scheme,
             schema::HAS_DEFINED_TERM,
@@ -325,7 +359,9 @@ pub fn scheme(
         Literal::new_simple_literal(config.base.concepts()),
     );
     g.add(&dataset, void::SPARQL_ENDPOINT, config.base.endpoint());
-    g.add(&dataset, void::ENTITIES, integer(summaries.len()));
+    // The concepts: what the dataset is a vocabulary of (its pages say so).
+    let concepts = summaries.iter().filter(|s| !s.collection).count();
+    g.add(&dataset, void::ENTITIES, integer(concepts));
     for vocabulary in [skos::NS, schema::NS, dcterms::NS, GG_ONTOLOGY] {
         g.add(&dataset, void::VOCABULARY, iri(vocabulary));
     }

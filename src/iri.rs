@@ -24,6 +24,8 @@ pub enum Part {
     Section,
     Fact,
     Misconception,
+    /// A cell of an ordered collection's member list.
+    MemberListCell,
 }
 
 impl Part {
@@ -32,6 +34,7 @@ impl Part {
             Part::Section => "section",
             Part::Fact => "fact",
             Part::Misconception => "misconception",
+            Part::MemberListCell => "member",
         }
     }
 }

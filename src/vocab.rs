@@ -69,6 +69,10 @@ macro_rules! terms {
 terms!(skos, "http://www.w3.org/2004/02/skos/core#", {
     CONCEPT = "Concept",
     CONCEPT_SCHEME = "ConceptScheme",
+    COLLECTION = "Collection",
+    ORDERED_COLLECTION = "OrderedCollection",
+    MEMBER = "member",
+    MEMBER_LIST = "memberList",
     PREF_LABEL = "prefLabel",
     ALT_LABEL = "altLabel",
     HIDDEN_LABEL = "hiddenLabel",

@@ -72,6 +72,10 @@ pub struct Draft {
     /// What the editor must still do (`needs-review:`), such as write the
     /// definition the source did not have.
     pub needs_review: Option<String>,
+    /// For a collection, the ids of its members (`members:`).
+    pub members: Option<Vec<String>>,
+    /// Whether the collection's members are in order (`ordered: true`).
+    pub ordered: bool,
 }
 
 impl Draft {
@@ -142,6 +146,14 @@ impl Draft {
             for (kind, texts) in notes {
                 y.texts_at(2, kind.key(), texts, body_language, true);
             }
+        }
+        match &self.members {
+            Some(ids) if ids.is_empty() => y.line("members: []"),
+            Some(ids) => y.list(0, "members", ids),
+            None => {}
+        }
+        if self.ordered {
+            y.line("ordered: true");
         }
         if self.deprecated {
             y.line("deprecated: true");

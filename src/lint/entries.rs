@@ -1,7 +1,7 @@
 //! Glossary rules for our own entries, beyond what `glossgraph check` already
 //! finds (missing targets, cycles, duplicate labels, restated relations): the
-//! seed-style structure is complete, sources cite the act's Articles, and no
-//! two entry files differ only by case.
+//! seed-style structure of each concept is complete, sources cite the act's
+//! Articles, and no two entry files differ only by case.
 
 use super::finding::{Finding, Location};
 use crate::config::Config;
@@ -19,7 +19,8 @@ pub fn entry_location(entry: &Entry) -> Location {
 /// The rules about each parsed entry.
 pub fn check(entries: &[Entry], config: &Config) -> Vec<Finding> {
     let mut out = Vec::new();
-    for entry in entries {
+    // A collection groups concepts; the prose and sources are its members'.
+    for entry in entries.iter().filter(|e| !e.is_collection()) {
         if entry.sections.is_empty() {
             out.push(
                 Finding::new(

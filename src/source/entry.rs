@@ -5,8 +5,8 @@
 
 use super::markdown;
 use super::model::{
-    Entry, KeyFact, Mapping, MatchKind, Misconception, Note, NoteKind, Relation, Source, Spanned,
-    Text,
+    Entry, KeyFact, Mapping, MatchKind, Members, Misconception, Note, NoteKind, Relation, Source,
+    Spanned, Text,
 };
 use super::yaml::{self, Key, Node, Value};
 use crate::config::Config;
@@ -32,10 +32,24 @@ pub const KEYS: &[&str] = &[
     "sources",
     "mappings",
     "notes",
+    "members",
+    "ordered",
     "language",
     "deprecated",
     "replaced-by",
     "needs-review",
+];
+
+/// Keys that say what a concept is, which a collection (an entry with
+/// `members:`) does not have.
+const CONCEPT_KEYS: &[&str] = &[
+    "register",
+    "relations",
+    "key-facts",
+    "misconceptions",
+    "mappings",
+    "deprecated",
+    "replaced-by",
 ];
 
 /// What parsing an entry needs to know about its glossary.
@@ -139,6 +153,7 @@ pub fn parse_str(
         deprecated: None,
         replaced_by: None,
         needs_review: None,
+        members: None,
     };
     r.front_matter(&root, &mut entry);
     match markdown::sections(body) {
@@ -332,9 +347,23 @@ impl Reader<'_> {
                         .text(node, "needs-review")
                         .map(|t| Spanned::new(t, self.at(node.pos)))
                 }
+                "members" => {
+                    let ids = self
+                        .list(node, "members")
+                        .into_iter()
+                        .filter_map(|item| self.target(item))
+                        .collect();
+                    entry.members = Some(Members {
+                        ids,
+                        ordered: false,
+                        pos: self.at(node.pos),
+                    });
+                }
+                "ordered" => {}
                 other => self.unknown_key(key, other, KEYS, "an entry"),
             }
         }
+        self.collection(pairs, entry);
         // An entry marked for review may lack them; `check` says so.
         let reviewed = entry.needs_review.is_none();
         if reviewed && entry.terms.is_empty() && !pairs.iter().any(|(k, _)| k.text == "term") {
@@ -345,7 +374,9 @@ impl Reader<'_> {
                 "add `term: <the preferred term>` to the front matter",
             );
         }
+        // A collection is named, and need not be defined.
         if reviewed
+            && !entry.is_collection()
             && entry.definitions.is_empty()
             && !pairs.iter().any(|(k, _)| k.text == "definition")
         {
@@ -364,6 +395,37 @@ impl Reader<'_> {
                 "`replaced-by` is set but the entry is not deprecated",
                 "add `deprecated: true`, or remove `replaced-by`",
             );
+        }
+    }
+
+    /// What makes the entry a collection: `ordered` applies to `members`,
+    /// and keys that say what a concept is have no place beside them.
+    fn collection(&mut self, pairs: &[(Key, Node)], entry: &mut Entry) {
+        let ordered = pairs.iter().find(|(k, _)| k.text == "ordered");
+        match (&mut entry.members, ordered) {
+            (Some(members), Some((_, node))) => {
+                members.ordered = self.boolean(node, "ordered").is_some_and(|b| b.value);
+            }
+            (None, Some((key, _))) => self.error(
+                "source/ordered",
+                key.pos,
+                "`ordered` is set but the entry has no `members`",
+                "`ordered: true` says a collection's members are in order; add `members:`, or remove `ordered`",
+            ),
+            _ => {}
+        }
+        if entry.is_collection() {
+            for (key, _) in pairs
+                .iter()
+                .filter(|(k, _)| CONCEPT_KEYS.contains(&k.text.as_str()))
+            {
+                self.error(
+                    "source/collection-key",
+                    key.pos,
+                    format!("`{}` is set on a collection (an entry with `members`)", key.text),
+                    "a collection groups concepts and says nothing about them: move it to a member's entry, or remove `members` to make this entry a concept",
+                );
+            }
         }
     }
 

@@ -14,8 +14,8 @@ pub mod yaml;
 
 pub use entry::{KEYS, MAX_ENTRY_BYTES, ParseOptions, article_citation, parse_bytes, parse_str};
 pub use model::{
-    Entry, KeyFact, Mapping, MatchKind, Misconception, Note, NoteKind, Relation, Section, Source,
-    Spanned, Text,
+    Entry, KeyFact, Mapping, MatchKind, Members, Misconception, Note, NoteKind, Relation, Section,
+    Source, Spanned, Text,
 };
 pub use summary::Summary;
 

@@ -58,6 +58,19 @@ pub struct Entry {
     /// An entry so marked may lack its term or definition: `check` warns
     /// instead of refusing it, and the graph holds what it has.
     pub needs_review: Option<Spanned<String>>,
+    /// What the entry groups when it is a collection (`members:`), not a
+    /// concept; `None` for a concept.
+    pub members: Option<Members>,
+}
+
+/// The members of a collection: concepts and other collections, by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Members {
+    pub ids: Vec<Spanned<String>>,
+    /// Whether their order is part of what the collection says (`ordered: true`).
+    pub ordered: bool,
+    /// Where `members:` is.
+    pub pos: Pos,
 }
 
 /// A relation stated in the front matter: `relations: { part-of: [target] }`.
@@ -191,6 +204,11 @@ pub struct Section {
 }
 
 impl Entry {
+    /// Whether the entry is a collection (it has `members:`), not a concept.
+    pub fn is_collection(&self) -> bool {
+        self.members.is_some()
+    }
+
     /// The preferred term in `lang`, if the entry has one.
     pub fn term(&self, lang: &str) -> Option<&str> {
         self.terms

@@ -15,6 +15,12 @@ pub struct Summary {
     /// (relation type key, target id, line, column), including relations from key facts.
     pub relations: Vec<(String, String, usize, usize)>,
     pub deprecated: bool,
+    /// Whether the entry is a collection, not a concept.
+    #[serde(default)]
+    pub collection: bool,
+    /// (member id, line, column) of each member, when a collection.
+    #[serde(default)]
+    pub members: Vec<(String, usize, usize)>,
 }
 
 impl Summary {
@@ -45,6 +51,13 @@ impl Summary {
                 .collect(),
             relations,
             deprecated: entry.deprecated.as_ref().is_some_and(|d| d.value),
+            collection: entry.is_collection(),
+            members: entry
+                .members
+                .iter()
+                .flat_map(|m| &m.ids)
+                .map(|id| (id.value.clone(), id.pos.line, id.pos.column))
+                .collect(),
         }
     }
 }
