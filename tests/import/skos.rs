@@ -23,7 +23,15 @@
 //! - `owl:deprecated true`, and `dcterms:isReplacedBy` of a deprecated
 //!   concept by a converted one;
 //!
-//! and, added by the importer, `φ(c) skos:exactMatch c` where the two differ.
+//! and for each collection `k` converted (now `φ(k)`, its IRI in the
+//! glossary), `k a skos:Collection` (or `skos:OrderedCollection`), its labels,
+//! definition, notes and notation as a concept's, `skos:member` of each
+//! member converted, replaced by `φ`, and the order of its `skos:memberList`
+//! (compared as the list of members, not as list cells; its items are also
+//! members, and an ordered collection a collection, as SKOS entails);
+//!
+//! and, added by the importer, `φ(c) skos:exactMatch c` where the two differ
+//! (a collection names `k` as its `dcterms:source`, not compared here).
 
 use crate::util::{files_in, fixture, project, root, suite};
 use glossgraph::import::ImportError;
@@ -211,8 +219,28 @@ fn expected(
                     out.insert(Triple::new(subject, iri(IS_REPLACED_BY), by.clone()));
                 }
             }
-            _ if t.predicate == rdf::TYPE && t.object == Term::from(skos("Concept")) => {
-                out.insert(Triple::new(subject, rdf::TYPE, skos("Concept")));
+            _ if t.predicate == rdf::TYPE && is_kept_class(&t.object) => {
+                // An ordered collection is a collection, as SKOS entails.
+                if t.object == Term::from(skos("OrderedCollection")) {
+                    out.insert(Triple::new(subject.clone(), rdf::TYPE, skos("Collection")));
+                }
+                out.insert(Triple::new(subject, rdf::TYPE, t.object.clone()));
+            }
+            Some("member") => {
+                if let Some(member) = &object_phi {
+                    out.insert(Triple::new(subject, skos("member"), member.clone()));
+                }
+            }
+            Some("memberList") => {
+                let items: Vec<NamedNode> = list_items(source, &t.object)
+                    .iter()
+                    .filter_map(&phi)
+                    .collect();
+                // SKOS entails that the items of a member list are members.
+                for member in &items {
+                    out.insert(Triple::new(subject.clone(), skos("member"), member.clone()));
+                }
+                out.insert(Triple::new(subject, skos("memberList"), listed(&items)));
             }
             Some(local @ ("prefLabel" | "altLabel" | "hiddenLabel")) => {
                 if let Some(l) = literal(&t.object) {
@@ -307,14 +335,18 @@ fn expected(
         }
     }
     // The one addition: each entry names the concept it was as its exact match.
-    for (source, id) in &ids {
-        let subject = project.config.base.concept(id);
-        if subject.as_str() != *source {
-            out.insert(Triple::new(subject, skos("exactMatch"), iri(source)));
+    for converted in report.converted.iter().filter(|c| !c.collection) {
+        let subject = project.config.base.concept(&converted.id);
+        if subject.as_str() != converted.iri {
+            out.insert(Triple::new(
+                subject,
+                skos("exactMatch"),
+                iri(&converted.iri),
+            ));
         }
     }
     if let Some(text) = placeholder {
-        for converted in &report.converted {
+        for converted in report.converted.iter().filter(|c| !c.collection) {
             let subject = project.config.base.concept(&converted.id);
             if !has_definition.contains(&subject) {
                 out.insert(Triple::new(
@@ -329,6 +361,41 @@ fn expected(
         }
     }
     out
+}
+
+/// The classes that round-trip: concepts' and collections'.
+fn is_kept_class(class: &Term) -> bool {
+    ["Concept", "Collection", "OrderedCollection"]
+        .iter()
+        .any(|c| *class == Term::from(skos(c)))
+}
+
+/// The items of the RDF list `head` in `triples`.
+fn list_items(triples: &[Triple], head: &Term) -> Vec<NamedNode> {
+    let mut items = Vec::new();
+    let mut node = head.clone();
+    while node != Term::from(rdf::NIL.into_owned()) && items.len() <= triples.len() {
+        let cell = |p| {
+            triples
+                .iter()
+                .find(|t| Term::from(t.subject.clone()) == node && t.predicate == p)
+                .map(|t| t.object.clone())
+        };
+        if let Some(Term::NamedNode(first)) = cell(rdf::FIRST) {
+            items.push(first);
+        }
+        match cell(rdf::REST) {
+            Some(rest) => node = rest,
+            None => break,
+        }
+    }
+    items
+}
+
+/// A member list as one literal, so that two lists compare by their items.
+fn listed(items: &[NamedNode]) -> Literal {
+    let iris: Vec<&str> = items.iter().map(NamedNode::as_str).collect();
+    Literal::new_simple_literal(iris.join(" "))
 }
 
 /// The statements the built glossary makes about the converted concepts, in
@@ -364,19 +431,31 @@ fn actual(project: &Project, report: &SkosReport) -> HashSet<Triple> {
                     | "broadMatch"
                     | "narrowMatch"
                     | "relatedMatch"
+                    | "member"
             )
         }) || p.starts_with(ISO)
             || p == OWL_DEPRECATED
             || p == IS_REPLACED_BY
     };
-    glossgraph::store::quads(&built.store)
+    let all: Vec<Triple> = glossgraph::store::quads(&built.store)
         .unwrap()
         .into_iter()
         .map(Triple::from)
+        .collect();
+    all.iter()
         .filter(|t| concepts.contains(t.subject.to_string().trim_matches(['<', '>'])))
-        .filter(|t| {
-            kept(t.predicate.as_str())
-                || (t.predicate == rdf::TYPE && t.object == Term::from(skos("Concept")))
+        .filter_map(|t| {
+            if t.predicate == skos("memberList") {
+                let items = list_items(&all, &t.object);
+                return Some(Triple::new(
+                    t.subject.clone(),
+                    t.predicate.clone(),
+                    listed(&items),
+                ));
+            }
+            let kept = kept(t.predicate.as_str())
+                || (t.predicate == rdf::TYPE && is_kept_class(&t.object));
+            kept.then(|| t.clone())
         })
         .collect()
 }
@@ -593,15 +672,18 @@ fn unesco_converts_with_four_languages_and_its_hierarchy() {
         None,
         &["en", "fr", "es", "ru"],
     );
-    assert_eq!(report.concepts, 4420);
+    assert_eq!((report.concepts, report.collections), (4420, 95));
     assert_eq!(
         report.converted.len() + report.skipped.len(),
-        4420,
+        4420 + 95,
         "{report}"
     );
-    // Lost: the dates of creation and change, which entries do not hold,
-    // UNESCO's concept groups (its domains and microthesauri), for which a
-    // glossary has no place yet, and an owl:imports of its ontology.
+    // Its 7 domains and 88 microthesauri are collections, with their
+    // members; what is lost of them is that they are also ISO 25964 concept
+    // groups (and UNESCO's own classes) with sub- and super-groups, which
+    // entries do not say (their membership does). Lost besides: the dates of
+    // creation and change, which entries do not hold, and an owl:imports of
+    // its ontology.
     let lost: Vec<&str> = report
         .tally
         .not_converted
@@ -613,7 +695,11 @@ fn unesco_converts_with_four_languages_and_its_hierarchy() {
         [
             "dcterms:created",
             "dcterms:modified",
-            "statements about a iso-thes:ConceptGroup",
+            "iso-thes:subGroup",
+            "iso-thes:superGroup",
+            "rdf:type <http://purl.org/iso25964/skos-thes#ConceptGroup>",
+            "rdf:type <http://vocabularies.unesco.org/ontology#Domain>",
+            "rdf:type <http://vocabularies.unesco.org/ontology#MicroThesaurus>",
             "statements about an untyped resource"
         ],
         "{report}"
@@ -678,7 +764,8 @@ fn glossgraphs_own_export_converts_back_to_the_same_graph() {
     };
     let report =
         skos::to_entries(&[export.to_string_lossy().into_owned()], &project, &options).unwrap();
-    assert_eq!(report.converted.len(), 44, "{report}");
+    assert_eq!((report.concepts, report.collections), (44, 3), "{report}");
+    assert_eq!(report.converted.len(), 47, "{report}");
     let rebuilt =
         glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();
     let again: HashSet<Triple> = glossgraph::store::quads(&rebuilt.store)
@@ -730,8 +817,9 @@ fn every_shared_vocabulary_file_imports_or_is_reported_cleanly() {
         match result {
             Err(_) => panic!("{} panicked", file.display()),
             Ok(Ok(report)) => {
+                let concepts = report.converted.iter().filter(|c| !c.collection).count();
                 assert_eq!(
-                    report.converted.len() + report.skipped.len(),
+                    concepts + report.skipped.len(),
                     report.concepts,
                     "{}: every concept is converted or reported",
                     file.display()
@@ -828,6 +916,15 @@ fn skosmos_edge_cases_are_reported() {
         has(&xl, "definitions given as resources: their rdf:value used"),
         "{xl}"
     );
+    // Skosmos's groups: four collections, one within another, round-trip.
+    let groups = assert_round_trip(
+        &[dir.join("groups.ttl").as_path()],
+        Labels::Exact,
+        Some("To be written."),
+        &["en"],
+    );
+    assert_eq!(groups.collections, 4, "{groups}");
+    assert_eq!(groups.converted.len(), 7 + 4, "{groups}");
     let hash = run("hash.ttl");
     let ids: Vec<&str> = hash.converted.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["hash-mark", "hypertext"]);
@@ -1005,6 +1102,55 @@ fn notes_of_every_kind_convert_back_as_themselves_in_every_language() {
     assert_eq!(report.lost(), 0, "{report}");
 }
 
+/// Collections: nested, ordered in an order that is not their IRIs', named
+/// in two languages, with a notation and a scope note, and one named like a
+/// concept (only concepts' terms must be unique).
+const COLLECTIONS: &str = r#"@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix : <https://v.example/c/> .
+:fish a skos:Concept ; skos:prefLabel "Fish"@en ; skos:definition "An animal that lives in water."@en .
+:carp a skos:Concept ; skos:prefLabel "Carp"@en , "Karppi"@fi ; skos:definition "A freshwater fish."@en ; skos:broader :fish .
+:pike a skos:Concept ; skos:prefLabel "Pike"@en ; skos:definition "A predatory freshwater fish."@en ; skos:broader :fish .
+:tuna a skos:Concept ; skos:prefLabel "Tuna"@en ; skos:definition "A saltwater fish."@en ; skos:broader :fish .
+:kinds a skos:Collection ; skos:prefLabel "Fish"@en ; skos:member :fresh , :tuna .
+:fresh a skos:OrderedCollection ; skos:prefLabel "Freshwater fish"@en , "Makean veden kalat"@fi ;
+  skos:notation "F" ; skos:scopeNote "Largest first."@en ; skos:memberList ( :pike :carp ) .
+"#;
+
+#[test]
+fn collections_convert_back_with_their_members_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("collections.ttl");
+    std::fs::write(&file, COLLECTIONS).unwrap();
+    let report = assert_round_trip(&[&file], Labels::Exact, None, &["en", "fi"]);
+    assert_eq!((report.concepts, report.collections), (4, 2), "{report}");
+    assert_eq!(report.lost(), 0, "{report}");
+    let (_dir, project) = fresh_glossary(&["en", "fi"]);
+    skos::to_entries(
+        &[file.to_string_lossy().into_owned()],
+        &project,
+        &options(&project),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(project.entries_dir().join("fresh.md")).unwrap();
+    assert!(
+        text.contains("members:\n  - pike\n  - carp\nordered: true\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("sources:\n  - https://v.example/c/fresh\n"),
+        "{text}"
+    );
+    let kinds = crate::util::parse(&project.entries_dir().join("kinds.md"), &project);
+    let members: Vec<&str> = kinds
+        .members
+        .iter()
+        .flat_map(|m| &m.ids)
+        .map(|m| m.value.as_str())
+        .collect();
+    assert_eq!(members, ["fresh", "tuna"]);
+    assert_eq!(kinds.terms[0].value, "Fish");
+}
+
 /// Homonyms (GEMET has 130) are qualified by their broader concept's label,
 /// as thesauri do, rather than skipped.
 #[test]
@@ -1140,7 +1286,8 @@ fn concepts_without_a_label_or_definition_are_imported_and_marked_for_review() {
 }
 
 /// What a vocabulary says that no entry can: a second notation, a relation
-/// closing a cycle, a property entries do not have, a collection.
+/// closing a cycle, a property entries do not have, a collection without an
+/// IRI (the one with an IRI converts).
 const LOSSY: &str = r#"@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix : <https://v.example/c/> .
@@ -1148,6 +1295,7 @@ const LOSSY: &str = r#"@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
   skos:notation "1" , "one" ; dcterms:created "2020-01-01" ; skos:broader :b .
 :b a skos:Concept ; skos:prefLabel "B"@en ; skos:definition "Second."@en ; skos:broader :a .
 :letters a skos:Collection ; skos:member :a , :b .
+[] a skos:Collection ; skos:member :a .
 "#;
 
 #[test]
@@ -1159,14 +1307,14 @@ fn an_import_that_would_lose_part_of_the_source_writes_nothing_unless_allowed() 
     let err = skos::to_entries(&input, &project, &options(&project)).unwrap_err();
     let message = err.to_string();
     assert!(
-        matches!(err, ImportError::Lossy { lost: 6, .. }),
+        matches!(err, ImportError::Lossy { lost: 4, .. }),
         "{message}"
     );
     for what in [
         "second notations left out",
         "relations left out: it closes a hierarchy cycle",
         "dcterms:created ×1",
-        "statements about a skos:Collection ×3",
+        "collections that are blank nodes",
         "pass --allow-loss",
         "nothing was written",
     ] {
@@ -1178,6 +1326,14 @@ fn an_import_that_would_lose_part_of_the_source_writes_nothing_unless_allowed() 
         ..options(&project)
     };
     let report = skos::to_entries(&input, &project, &allowed).unwrap();
-    assert_eq!(report.lost(), 6, "{report}");
-    assert_eq!(files_in(&project.entries_dir()).len(), 2);
+    assert_eq!(report.lost(), 4, "{report}");
+    assert_eq!(files_in(&project.entries_dir()).len(), 3);
+    let letters = crate::util::parse(&project.entries_dir().join("letters.md"), &project);
+    let members: Vec<&str> = letters
+        .members
+        .iter()
+        .flat_map(|m| &m.ids)
+        .map(|m| m.value.as_str())
+        .collect();
+    assert_eq!(members, ["a", "b"]);
 }

@@ -64,6 +64,55 @@ pub struct Concept {
     /// What the editor must still do with its entry (`needs-review`), such
     /// as give the term the source did not.
     pub review: Vec<String>,
+    /// For a collection, its members (those of its `skos:memberList` first,
+    /// in order, then the others): it becomes an entry with `members`.
+    pub members: Option<Vec<NamedNode>>,
+    /// Whether the collection orders its members (`skos:memberList`).
+    pub ordered: bool,
+}
+
+/// What a collection cannot say, as an entry with `members` cannot: it
+/// groups concepts, and relations, mappings and deprecation are theirs.
+fn leave_out_concept_statements(c: &mut Concept, tally: &mut Tally, iri: &NamedNode) {
+    let count = c.relations.len()
+        + c.mappings.len()
+        + usize::from(c.deprecated)
+        + usize::from(c.replaced_by.is_some())
+        + usize::from(c.register.is_some());
+    for _ in 0..count {
+        tally.lose(
+            "statements only a concept can make (relations, mappings, deprecation) left out of a collection",
+            iri,
+        );
+    }
+    c.relations.clear();
+    c.mappings.clear();
+    c.deprecated = false;
+    c.replaced_by = None;
+    c.register = None;
+}
+
+/// The items of the RDF list `head`, if it is a well-formed list of IRIs.
+fn list(g: &Graph, head: &Term) -> Option<Vec<NamedNode>> {
+    let mut items = Vec::new();
+    let mut node = head.clone();
+    let mut seen = std::collections::HashSet::new();
+    loop {
+        let cell: NamedOrBlankNode = match &node {
+            Term::NamedNode(n) if n.as_ref() == rdf::NIL => return Some(items),
+            Term::NamedNode(n) => n.clone().into(),
+            Term::BlankNode(b) => b.clone().into(),
+            _ => return None,
+        };
+        if !seen.insert(cell.clone()) {
+            return None;
+        }
+        match g.objects(&cell, rdf::FIRST).next() {
+            Some(Term::NamedNode(first)) => items.push(first.clone()),
+            _ => return None,
+        }
+        node = g.objects(&cell, rdf::REST).next()?.clone();
+    }
 }
 
 /// Mapping properties and their keys in entries, in the order entries list
@@ -98,8 +147,8 @@ const REGENERATED: &[NamedNodeRef<'static>] = &[
     dcterms::REPLACES,
 ];
 
-/// Reads the concept `iri`.
-pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
+/// Reads the concept `iri`, or with `collection`, the collection `iri`.
+pub fn read(ctx: &Context<'_>, iri: &NamedNode, collection: bool, tally: &mut Tally) -> Concept {
     let subject = NamedOrBlankNode::NamedNode(iri.clone());
     let g = ctx.graph;
     let mut c = Concept::default();
@@ -107,6 +156,8 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
     let mut alts: Vec<Tagged> = Vec::new();
     let mut hiddens: Vec<Tagged> = Vec::new();
     let mut definitions: Vec<Tagged> = Vec::new();
+    let mut members: Vec<NamedNode> = Vec::new();
+    let mut ordered: Vec<NamedNode> = Vec::new();
     // glossgraph writes each section also as a `skos:note` (`is_section_note`).
     let section_titles: Vec<String> = g
         .objects(&subject, gg::SECTION)
@@ -129,8 +180,27 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
         let o = &t.object;
         let ps = p.as_str();
         if p == rdf::TYPE {
-            if o.as_ref() != skos::CONCEPT.into() && o.as_ref() != schema::DEFINED_TERM.into() {
+            let written = [
+                skos::CONCEPT,
+                schema::DEFINED_TERM,
+                skos::COLLECTION,
+                skos::ORDERED_COLLECTION,
+            ];
+            if !written.iter().any(|w| o.as_ref() == (*w).into()) {
                 tally.not_converted(&format!("rdf:type {o}"));
+            }
+        } else if p == skos::MEMBER {
+            match o {
+                Term::NamedNode(n) => members.push(n.clone()),
+                _ => tally.lose("collection members that are blank nodes left out", iri),
+            }
+        } else if p == skos::MEMBER_LIST {
+            match list(g, o) {
+                Some(items) => {
+                    c.ordered = true;
+                    ordered.extend(items);
+                }
+                None => tally.lose("member lists that are not RDF lists of IRIs left out", iri),
             }
         } else if p == skos::PREF_LABEL {
             if let Some(l) = text(ctx, o, "preferred label", tally) {
@@ -279,6 +349,21 @@ pub fn read(ctx: &Context<'_>, iri: &NamedNode, tally: &mut Tally) -> Concept {
         } else {
             tally.not_converted(ps);
         }
+    }
+    if collection {
+        for m in members {
+            if !ordered.contains(&m) {
+                ordered.push(m);
+            }
+        }
+        c.members = Some(ordered);
+        leave_out_concept_statements(&mut c, tally, iri);
+    } else if !members.is_empty() || c.ordered {
+        c.ordered = false;
+        tally.lose(
+            "members of a resource that is not a collection left out",
+            iri,
+        );
     }
     parts(ctx, &subject, &mut c, tally, iri);
     split_terms(ctx, prefs, &mut c, tally, iri);

@@ -57,7 +57,13 @@ pub(super) fn name(
     let qualifiers = Qualifiers::of(&candidates, &target.project.ontology);
     let mut named = Vec::with_capacity(candidates.len());
     for (Candidate { iri, concept }, id) in candidates.into_iter().zip(ids) {
-        let concept = terms.claim(&iri, concept, &qualifiers, report);
+        // Only concepts' terms must be unique: a collection may share its
+        // name with a concept or another collection (a domain and the
+        // microthesaurus within it, both "Culture").
+        let concept = match concept.members {
+            Some(_) => concept,
+            None => terms.claim(&iri, concept, &qualifiers, report),
+        };
         named.push(Named { iri, concept, id });
     }
     named
@@ -112,14 +118,14 @@ impl Qualifiers {
 struct Terms(BTreeMap<(String, String), String>);
 
 impl Terms {
-    /// The terms of the entries of `target` whose ids are not among `new_ids`.
+    /// The terms of the concepts of `target` whose ids are not among `new_ids`.
     fn of_entries(target: &Target<'_>, new_ids: &[String]) -> Self {
         let new_ids: BTreeSet<&str> = new_ids.iter().map(String::as_str).collect();
         let mut taken = BTreeMap::new();
         for e in target
             .entries
             .iter()
-            .filter(|e| !new_ids.contains(e.id.as_str()))
+            .filter(|e| !new_ids.contains(e.id.as_str()) && !e.is_collection())
         {
             for t in &e.terms {
                 taken.insert(

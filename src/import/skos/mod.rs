@@ -250,7 +250,9 @@ pub fn plan(
         sanitized,
         ..SkosReport::default()
     };
-    let candidates = read::concepts(&ctx, options.placeholder_definition.as_deref(), &mut report);
+    let mut candidates =
+        read::concepts(&ctx, options.placeholder_definition.as_deref(), &mut report);
+    candidates.extend(read::collections(&ctx, &mut report));
     read::others(&graph, &mut report);
     let named = ids::name(candidates, target, options.ids, &mut report);
     let entries = resolve::entries(named, project, &mut report.tally);
@@ -287,6 +289,7 @@ fn prepare(
             iri: iri.into_string(),
             id: draft.id.clone(),
             path: target.path_for(&draft.id),
+            collection: draft.members.is_some(),
         });
         drafts.push(draft);
     }

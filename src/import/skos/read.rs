@@ -88,7 +88,7 @@ pub(super) fn concepts(
                 continue;
             }
         };
-        let mut c = concept::read(ctx, &iri, &mut report.tally);
+        let mut c = concept::read(ctx, &iri, false, &mut report.tally);
         if c.terms.is_empty() {
             report.tally.change(
                 "concepts without a preferred label, marked needs-review",
@@ -123,15 +123,56 @@ pub(super) fn concepts(
     candidates
 }
 
+/// The collections (`skos:Collection`, `skos:OrderedCollection`) of
+/// `ctx.graph` that can become entries with `members`, in the order of their
+/// IRIs, counted in `report.collections`. One that is also a concept is read
+/// as a concept (SKOS makes the two disjoint); one without an IRI is lost;
+/// one without a preferred label is marked for review.
+pub(super) fn collections(ctx: &concept::Context<'_>, report: &mut SkosReport) -> Vec<Candidate> {
+    let concepts: std::collections::HashSet<NamedOrBlankNode> =
+        ctx.graph.instances(skos::CONCEPT).into_iter().collect();
+    let mut subjects = ctx.graph.instances(skos::COLLECTION);
+    subjects.extend(ctx.graph.instances(skos::ORDERED_COLLECTION));
+    subjects.sort_by_cached_key(ToString::to_string);
+    subjects.dedup();
+    subjects.retain(|s| !concepts.contains(s));
+    report.collections = subjects.len();
+    let mut candidates = Vec::new();
+    for subject in subjects {
+        let iri = match subject {
+            NamedOrBlankNode::NamedNode(n) => n,
+            NamedOrBlankNode::BlankNode(b) => {
+                report.tally.lose(
+                    "collections that are blank nodes (a collection needs an IRI to become an entry)",
+                    b,
+                );
+                continue;
+            }
+        };
+        let mut c = concept::read(ctx, &iri, true, &mut report.tally);
+        if c.terms.is_empty() {
+            report.tally.change(
+                "collections without a preferred label, marked needs-review",
+                &iri,
+            );
+            c.review
+                .push("the source gives no preferred label: name the collection".into());
+        }
+        candidates.push(Candidate { iri, concept: c });
+    }
+    candidates
+}
+
 /// Counts in `report.tally` the statements about resources that are not
-/// concepts. What a concept points to but its classes (a SKOS-XL label, a
+/// concepts or collections. What a concept points to but its classes (a SKOS-XL label, a
 /// key fact, a definition given as a resource…) is read, or reported, with
 /// the concept.
 /// The vocabulary's description of itself (its scheme, dataset,
 /// distributions, ontology header and what they point to) and glossgraph's
 /// own vocabulary are written anew for the glossary, and counted so. Any
-/// other (a collection and its members, an ontology class) is lost, counted
-/// by the kind of resource.
+/// other (an ontology class, an untyped resource) is lost, counted
+/// by the kind of resource. Collections are read as entries
+/// ([`collections`]).
 pub(super) fn others(graph: &Graph, report: &mut SkosReport) {
     use oxigraph::model::Term;
     use std::collections::HashSet;
@@ -149,8 +190,24 @@ pub(super) fn others(graph: &Graph, report: &mut SkosReport) {
             })
             .collect()
     };
-    let concepts = of(skos::CONCEPT);
-    let with_concepts = objects(&concepts);
+    let mut concepts = of(skos::CONCEPT);
+    concepts.extend(of(skos::COLLECTION));
+    concepts.extend(of(skos::ORDERED_COLLECTION));
+    let mut with_concepts = objects(&concepts);
+    // An ordered collection's member list, read with it, cell by cell.
+    let mut cells: Vec<NamedOrBlankNode> = with_concepts.iter().cloned().collect();
+    while let Some(cell) = cells.pop() {
+        for rest in graph.objects(&cell, oxigraph::model::vocab::rdf::REST) {
+            let rest: NamedOrBlankNode = match rest {
+                Term::BlankNode(b) => b.clone().into(),
+                Term::NamedNode(n) => n.clone().into(),
+                _ => continue,
+            };
+            if with_concepts.insert(rest.clone()) {
+                cells.push(rest);
+            }
+        }
+    }
     let mut description: HashSet<NamedOrBlankNode> = [
         skos::CONCEPT_SCHEME,
         void::DATASET,

@@ -87,6 +87,8 @@ pub struct Converted {
     pub iri: String,
     pub id: String,
     pub path: PathBuf,
+    /// Whether it was a collection (and its entry has `members`).
+    pub collection: bool,
 }
 
 /// What converting vocabularies to entries did.
@@ -97,6 +99,9 @@ pub struct SkosReport {
     pub triples: usize,
     /// Concepts found (`skos:Concept` subjects).
     pub concepts: usize,
+    /// Collections found (`skos:Collection`, `skos:OrderedCollection`
+    /// subjects that are not concepts).
+    pub collections: usize,
     /// Concepts written, in IRI order.
     pub converted: Vec<Converted>,
     /// Concepts not written: IRI (or blank node) and why.
@@ -139,8 +144,9 @@ impl fmt::Display for SkosReport {
         }
         writeln!(
             f,
-            "{} concept(s) found, {} written to {}, {} skipped",
+            "{} concept(s) and {} collection(s) found, {} written to {}, {} skipped",
             self.concepts,
+            self.collections,
             self.converted.len(),
             self.out_dir.display(),
             self.skipped.len()

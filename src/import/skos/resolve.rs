@@ -178,8 +178,30 @@ fn draft(
     let key_facts = c.facts.iter().map(|f| key_fact(f, ids, tally)).collect();
     let external = links.external.remove(&id).unwrap_or_default();
     let mut mappings = mappings(c.mappings.into_iter().chain(external), ids, base);
-    // The entry says which concept it was: the same concept, elsewhere.
-    if base.concept(&id) != iri {
+    let mut sources = sources;
+    let members = c.members.map(|members| {
+        let mut out: Vec<String> = Vec::with_capacity(members.len());
+        for m in &members {
+            match ids.of(m) {
+                Some(member) if !out.iter().any(|o| o == member) => out.push(member.to_owned()),
+                Some(_) => {}
+                None => tally.lose("collection members not converted left out", m),
+            }
+        }
+        out
+    });
+    if members.is_some() {
+        // A collection says which it was as its source: a mapping would
+        // make it a concept (the mapping properties are between concepts).
+        if base.concept(&id) != iri && !sources.contains(&iri.as_str().to_owned()) {
+            tally.change(
+                "each collection converted names the collection it was as its source (dcterms:source)",
+                &iri,
+            );
+            sources.push(iri.as_str().to_owned());
+        }
+    } else if base.concept(&id) != iri {
+        // The entry says which concept it was: the same concept, elsewhere.
         tally.change(
             "each concept converted is the exact match (skos:exactMatch) of its entry",
             &iri,
@@ -208,6 +230,8 @@ fn draft(
         sections: c.sections,
         notes: c.notes,
         needs_review: (!c.review.is_empty()).then(|| c.review.join("; ")),
+        members,
+        ordered: c.ordered,
         ..Draft::default()
     };
     (iri, draft)
