@@ -251,6 +251,8 @@ pub struct HomePage {
     pub count: usize,
     pub tree: Vec<TreeRow>,
     pub index: Vec<LetterGroup>,
+    /// The collections no other collection holds, by label.
+    pub collections: Vec<Link>,
 }
 
 /// One line of the hierarchy, with the list markup to open before it and close after it.
@@ -316,7 +318,10 @@ impl HomePage {
             .collect();
         // A–Z by the label in the reader's language.
         let mut links: Vec<Link> = (0..snapshot.concepts.concepts.len())
-            .filter(|i| !snapshot.concepts.concepts[*i].deprecated)
+            .filter(|i| {
+                let c = &snapshot.concepts.concepts[*i];
+                !c.deprecated && !c.collection
+            })
             .map(|i| concept_link(snapshot, i, lang, ""))
             .collect();
         links.sort_by_key(|a| a.label.to_lowercase());
@@ -346,11 +351,25 @@ impl HomePage {
                 }),
             }
         }
+        let mut collections: Vec<Link> = (0..snapshot.concepts.concepts.len())
+            .filter(|i| {
+                let c = &snapshot.concepts.concepts[*i];
+                c.collection && c.member_of.is_empty()
+            })
+            .map(|i| concept_link(snapshot, i, lang, ""))
+            .collect();
+        collections.sort_by_key(|a| a.label.to_lowercase());
         Self {
             layout,
             title,
             description,
-            count: snapshot.concepts.concepts.len(),
+            collections,
+            count: snapshot
+                .concepts
+                .concepts
+                .iter()
+                .filter(|c| !c.collection)
+                .count(),
             tree,
             index,
         }
@@ -398,6 +417,13 @@ pub struct ConceptPage {
     pub relations: Vec<RelationGroup>,
     pub mappings: Vec<Link>,
     pub sources: Vec<Link>,
+    /// Whether the page is a collection's: it lists `members` (in order,
+    /// when `ordered`).
+    pub collection: bool,
+    pub members: Vec<Link>,
+    pub ordered: bool,
+    /// The collections the concept (or collection) is in.
+    pub in_collections: Vec<Link>,
 }
 
 /// The values of one SKOS documentation property (a scope note, an
@@ -736,6 +762,12 @@ impl ConceptPage {
             current = parent;
         }
         breadcrumbs.reverse();
+        let links = |list: &[usize]| -> Vec<Link> {
+            list.iter()
+                .map(|m| concept_link(snapshot, *m, lang, &root))
+                .collect()
+        };
+        let (members, in_collections) = (links(&info.members), links(&info.member_of));
         layout.json_ld = script_json(&serde_json::json!({
             "@context": "https://schema.org",
             "@type": "DefinedTerm",
@@ -771,6 +803,10 @@ impl ConceptPage {
             relations,
             mappings,
             sources,
+            collection: info.collection,
+            members,
+            ordered: info.ordered,
+            in_collections,
         }
     }
 }

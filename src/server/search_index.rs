@@ -190,6 +190,10 @@ impl Label {
 fn labels(snapshot: &Snapshot) -> Vec<Label> {
     let mut labels = Vec::new();
     for (i, c) in snapshot.concepts.concepts.iter().enumerate() {
+        // Search finds concepts; a collection is reached from its members.
+        if c.collection {
+            continue;
+        }
         let notations = c.notations.iter().map(|n| (String::new(), n.clone()));
         for (list, kind) in [
             (c.labels.clone(), LabelKind::Preferred),

@@ -32,6 +32,15 @@ pub struct ConceptInfo {
     pub broader: Vec<usize>,
     pub narrower: Vec<usize>,
     pub deprecated: bool,
+    /// Whether it is a collection (`skos:Collection`), not a concept: it has
+    /// a page, but is in no index, search or hierarchy.
+    pub collection: bool,
+    /// A collection's members, in the order of its member list if it has
+    /// one (`ordered`), else by label.
+    pub members: Vec<usize>,
+    pub ordered: bool,
+    /// The collections it is a member of, by label.
+    pub member_of: Vec<usize>,
 }
 
 /// Every concept, by position and by IRI.
@@ -67,27 +76,37 @@ impl ConceptIndex {
             .unwrap_or_else(|| ("", c.iri.rsplit(['/', '#']).next().unwrap_or(&c.iri)))
     }
 
+    /// The concepts, then the collections that are not concepts.
     fn read(store: &Store, scheme: &str) -> Result<Self, StorageError> {
         let mut index = Self::default();
-        for quad in store.quads_for_pattern(None, Some(rdf::TYPE), Some(skos::CONCEPT.into()), None)
-        {
-            if let NamedOrBlankNodeRef::NamedNode(n) = quad?.subject.as_ref()
-                && !index.by_iri.contains_key(n.as_str())
-            {
-                index
-                    .by_iri
-                    .insert(n.as_str().to_owned(), index.concepts.len());
-                index.concepts.push(ConceptInfo {
-                    iri: n.as_str().to_owned(),
-                    labels: Vec::new(),
-                    alt_labels: Vec::new(),
-                    hidden_labels: Vec::new(),
-                    notations: Vec::new(),
-                    schemes: Vec::new(),
-                    broader: Vec::new(),
-                    narrower: Vec::new(),
-                    deprecated: false,
-                });
+        for (class, collection) in [
+            (skos::CONCEPT, false),
+            (skos::COLLECTION, true),
+            (skos::ORDERED_COLLECTION, true),
+        ] {
+            for quad in store.quads_for_pattern(None, Some(rdf::TYPE), Some(class.into()), None) {
+                if let NamedOrBlankNodeRef::NamedNode(n) = quad?.subject.as_ref()
+                    && !index.by_iri.contains_key(n.as_str())
+                {
+                    index
+                        .by_iri
+                        .insert(n.as_str().to_owned(), index.concepts.len());
+                    index.concepts.push(ConceptInfo {
+                        iri: n.as_str().to_owned(),
+                        labels: Vec::new(),
+                        alt_labels: Vec::new(),
+                        hidden_labels: Vec::new(),
+                        notations: Vec::new(),
+                        schemes: Vec::new(),
+                        broader: Vec::new(),
+                        narrower: Vec::new(),
+                        deprecated: false,
+                        collection,
+                        members: Vec::new(),
+                        ordered: false,
+                        member_of: Vec::new(),
+                    });
+                }
             }
         }
         let each = |predicate: NamedNodeRef<'_>| {
@@ -169,10 +188,11 @@ impl ConceptIndex {
                 index.top.push(i);
             }
         }
+        index.read_members(store)?;
         // A vocabulary without declared top concepts: those with no broader one.
         if index.top.is_empty() {
             index.top = (0..index.concepts.len())
-                .filter(|i| index.concepts[*i].broader.is_empty())
+                .filter(|i| index.concepts[*i].broader.is_empty() && !index.concepts[*i].collection)
                 .collect();
         }
         for c in &mut index.concepts {
@@ -195,8 +215,85 @@ impl ConceptIndex {
             let mut narrower = std::mem::take(&mut index.concepts[i].narrower);
             by_label(&index, &mut narrower);
             index.concepts[i].narrower = narrower;
+            let mut member_of = std::mem::take(&mut index.concepts[i].member_of);
+            by_label(&index, &mut member_of);
+            index.concepts[i].member_of = member_of;
+            if !index.concepts[i].ordered {
+                let mut members = std::mem::take(&mut index.concepts[i].members);
+                by_label(&index, &mut members);
+                index.concepts[i].members = members;
+            }
         }
         Ok(index)
+    }
+
+    /// Each collection's members (those of its `skos:memberList` first, in
+    /// order, then the others), and the collections each is in.
+    fn read_members(&mut self, store: &Store) -> Result<(), StorageError> {
+        let mut listed: HashMap<usize, Vec<usize>> = HashMap::new();
+        for quad in store.quads_for_pattern(None, Some(skos::MEMBER_LIST), None, None) {
+            let quad = quad?;
+            let Some(c) = self.subject(&quad.subject) else {
+                continue;
+            };
+            let mut cell = quad.object;
+            let mut items = Vec::new();
+            // A well-formed list ends; a malformed one is cut at its length.
+            while let Term::BlankNode(_) | Term::NamedNode(_) = &cell {
+                let node = match &cell {
+                    Term::BlankNode(b) => oxigraph::model::NamedOrBlankNode::from(b.clone()),
+                    Term::NamedNode(n) if n.as_ref() != rdf::NIL => n.clone().into(),
+                    _ => break,
+                };
+                if items.len() > self.concepts.len() {
+                    break;
+                }
+                let value = |p| -> Result<Option<Term>, StorageError> {
+                    Ok(store
+                        .quads_for_pattern(Some(node.as_ref()), Some(p), None, None)
+                        .next()
+                        .transpose()?
+                        .map(|q| q.object))
+                };
+                if let Some(Term::NamedNode(first)) = value(rdf::FIRST)?
+                    && let Some(m) = self.get(first.as_str())
+                {
+                    items.push(m);
+                }
+                match value(rdf::REST)? {
+                    Some(rest) => cell = rest,
+                    None => break,
+                }
+            }
+            listed.insert(c, items);
+        }
+        let mut members: Vec<(usize, usize)> = Vec::new();
+        for quad in store.quads_for_pattern(None, Some(skos::MEMBER), None, None) {
+            let quad = quad?;
+            if let (Some(c), Term::NamedNode(m)) = (self.subject(&quad.subject), &quad.object)
+                && let Some(m) = self.get(m.as_str())
+            {
+                members.push((c, m));
+            }
+        }
+        members.sort_by(|a, b| (a.0, &self.concepts[a.1].iri).cmp(&(b.0, &self.concepts[b.1].iri)));
+        for (c, items) in listed {
+            self.concepts[c].ordered = true;
+            for m in items {
+                if !self.concepts[c].members.contains(&m) {
+                    self.concepts[c].members.push(m);
+                }
+            }
+        }
+        for (c, m) in members {
+            if !self.concepts[c].members.contains(&m) {
+                self.concepts[c].members.push(m);
+            }
+            if !self.concepts[m].member_of.contains(&c) {
+                self.concepts[m].member_of.push(c);
+            }
+        }
+        Ok(())
     }
 
     /// The search index of every concept's labels and notations.
@@ -204,6 +301,9 @@ impl ConceptIndex {
         use crate::search::{LabelInput, LabelKind};
         let mut labels = Vec::new();
         for (i, c) in self.concepts.iter().enumerate() {
+            if c.collection {
+                continue;
+            }
             let concept = i as u32;
             for (list, kind) in [
                 (&c.labels, LabelKind::Preferred),

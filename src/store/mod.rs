@@ -9,7 +9,7 @@
 #[cfg(feature = "rocksdb")]
 pub mod generations;
 
-use oxigraph::model::{NamedNodeRef, Quad, Term, Triple};
+use oxigraph::model::{NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple};
 use oxigraph::store::{StorageError, Store};
 
 /// Quads to load, and whether they may repeat quads loaded before them
@@ -172,24 +172,32 @@ pub fn quads(store: &Store) -> Result<Vec<Quad>, StorageError> {
     store.iter().collect()
 }
 
-/// What the graph says about a concept: every triple whose subject is the concept
-/// or one of its parts (`…#section-1`), from every graph, sorted and distinct.
+/// What the graph says about a concept (or a collection): every triple whose
+/// subject is it, one of its parts (`…#section-1`) or a blank node one of
+/// these points to, from every graph, sorted and distinct. Blank nodes are
+/// followed (the concise bounded description) so that what they say, such
+/// as the cells of an ordered collection's member list, comes with them.
 pub fn describe(store: &Store, concept: NamedNodeRef<'_>) -> Result<Vec<Triple>, StorageError> {
     let mut triples = Vec::new();
-    let mut parts = Vec::new();
     let prefix = format!("{}#", concept.as_str());
-    for quad in store.quads_for_pattern(Some(concept.into()), None, None, None) {
-        let quad = quad?;
-        if let Term::NamedNode(part) = &quad.object
-            && part.as_str().starts_with(&prefix)
-        {
-            parts.push(part.clone());
-        }
-        triples.push(Triple::from(quad));
-    }
-    for part in &parts {
-        for quad in store.quads_for_pattern(Some(part.as_ref().into()), None, None, None) {
-            triples.push(Triple::from(quad?));
+    let mut pending: Vec<NamedOrBlankNode> = vec![concept.into_owned().into()];
+    let mut seen: std::collections::HashSet<NamedOrBlankNode> = pending.iter().cloned().collect();
+    while let Some(subject) = pending.pop() {
+        for quad in store.quads_for_pattern(Some(subject.as_ref()), None, None, None) {
+            let quad = quad?;
+            let next: Option<NamedOrBlankNode> = match &quad.object {
+                Term::NamedNode(part) if part.as_str().starts_with(&prefix) => {
+                    Some(part.clone().into())
+                }
+                Term::BlankNode(b) => Some(b.clone().into()),
+                _ => None,
+            };
+            if let Some(next) = next
+                && seen.insert(next.clone())
+            {
+                pending.push(next);
+            }
+            triples.push(Triple::from(quad));
         }
     }
     triples.sort_by(crate::order::triple_cmp);

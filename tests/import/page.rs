@@ -220,7 +220,7 @@ fn the_imported_seed_replaces_the_hand_written_entry_and_the_glossary_still_chec
     assert!(errors.is_empty(), "{errors:#?}");
     let built =
         glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();
-    assert_eq!(built.stats.entries, 44);
+    assert_eq!(built.stats.entries, 47);
 }
 
 #[test]

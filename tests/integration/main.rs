@@ -3,6 +3,7 @@
 
 mod check;
 mod cli;
+mod collections;
 mod crash;
 mod deploy;
 mod export;

@@ -39,7 +39,7 @@ fn builds_incrementally_and_matches_the_in_memory_graph() {
     let project = Project::open(&data).unwrap();
 
     let first = build_persistent(&project, &store_dir).unwrap();
-    assert_eq!(first.stats.converted, 44);
+    assert_eq!(first.stats.converted, 47);
     let in_memory = crate::util::build_in_memory(&project);
     let mut a = store::quads(&first.store).unwrap();
     let mut b = store::quads(&in_memory.store).unwrap();
@@ -216,7 +216,7 @@ fn the_cli_uses_the_persistent_store() {
     let out = glossgraph(dir.path(), &["--store", "store", "build"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("(44 converted)"),
+        text(&out.stdout).contains("(47 converted)"),
         "{}",
         text(&out.stdout)
     );

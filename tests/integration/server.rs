@@ -902,7 +902,8 @@ fn dumps_descriptions_and_crawler_files() {
     );
     assert!(void.contains("dcat:downloadURL <https://eu-ai.glossgraph.org/dump.ttl>"));
     let sitemap = app.get("/sitemap.xml", &[]).text();
-    assert_eq!(sitemap.matches("<loc>").count(), 45);
+    // The home page, 44 concepts and 3 collections.
+    assert_eq!(sitemap.matches("<loc>").count(), 48);
     assert!(
         app.get("/robots.txt", &[])
             .text()
