@@ -100,6 +100,38 @@ pub enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Record the built graph as a release: a canonical N-Quads snapshot
+    /// (RDFC-1.0), gzipped, with its SHA-256, date and notes, in `releases/`
+    /// beside glossary.toml. Commit the folder.
+    Release {
+        /// The release's name, such as `1.0` (letters, digits, `.`, `-`, `_`).
+        version: String,
+        /// A Markdown file of release notes.
+        #[arg(long, value_name = "FILE")]
+        notes: Option<PathBuf>,
+        /// The release's date, YYYY-MM-DD (default: today, UTC).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
+    /// What changed from one graph to another, concept by concept. A and B
+    /// are release names (or `release:NAME`), git revisions of the glossary
+    /// (`git:HEAD~1`, read from git without checking out), RDF files, or
+    /// `working-tree`; the default compares the last release with the
+    /// working tree. Exit 1 when they differ.
+    Diff {
+        /// The earlier graph (default: the last release).
+        #[arg(value_name = "A")]
+        from: Option<String>,
+        /// The later graph (default: the working tree).
+        #[arg(value_name = "B")]
+        to: Option<String>,
+        /// The report format.
+        #[arg(long, short, value_enum, default_value = "text")]
+        format: glossgraph::release::report::DiffFormat,
+        /// Write to FILE (atomically) instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Write the glossary as a static site: every page and RDF file `serve`
     /// answers, a search index, and the rules that make nginx, Apache or Caddy
     /// negotiate formats as `serve` does. A rebuild rewrites only what changed.

@@ -19,6 +19,7 @@ use crate::lint::{self, LintError};
 use crate::project::{Project, ProjectError};
 use crate::push::{self, PushError};
 use crate::query::{self, NamedQuery, QueryError};
+use crate::release::{self, ReleaseError};
 use crate::results::{self, ResultsFormat};
 use crate::server::{self, serve::ServeError, snapshot::SnapshotError};
 use crate::site::{self, SiteError};
@@ -67,6 +68,8 @@ pub enum CommandError {
     Site(#[from] SiteError),
     #[error(transparent)]
     Push(#[from] Box<PushError>),
+    #[error(transparent)]
+    Release(#[from] ReleaseError),
     /// A secret named on the command line that cannot be read.
     #[error("{0}")]
     Secret(String),
@@ -118,6 +121,7 @@ impl CommandError {
             Self::UnknownConcept(_) => true,
             Self::Site(e) => matches!(e, SiteError::Foreign { .. } | SiteError::Manifest { .. }),
             Self::Push(e) => e.is_input_mistake(),
+            Self::Release(e) => e.is_input_mistake(),
             Self::Secret(_) => true,
             Self::Export(_) | Self::Snapshot(_) | Self::Write { .. } | Self::CurrentDir(_) => false,
         };
@@ -316,6 +320,136 @@ pub fn export(
         }
     }
     Ok(Warnings(built.warnings))
+}
+
+/// What `release` recorded.
+pub struct Released {
+    pub release: release::Release,
+    pub path: PathBuf,
+}
+
+impl fmt::Display for Released {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "released {} ({}): {} quads, sha256 {}, in {}",
+            self.release.version,
+            self.release.date,
+            self.release.quads,
+            self.release.sha256,
+            self.path.display()
+        )
+    }
+}
+
+impl Report for Released {}
+
+/// `release`: the graph the sources build, recorded as release `version`.
+pub fn release(
+    context: &Context,
+    version: &str,
+    notes: Option<&Path>,
+    date: Option<&str>,
+) -> Result<Released, CommandError> {
+    let project = context.project()?;
+    let notes = notes
+        .map(|path| {
+            std::fs::read_to_string(path).map_err(|source| ReleaseError::Read {
+                path: path.to_owned(),
+                source,
+            })
+        })
+        .transpose()?;
+    // Checked before the build, which a bad name would waste.
+    if !release::is_version(version) {
+        return Err(ReleaseError::BadVersion(version.to_owned()).into());
+    }
+    let quads = release::input::built(&project)?;
+    let date = date.map_or_else(release::today, str::to_owned);
+    let recorded = release::record(&project, quads, version, &date, notes)?;
+    Ok(Released {
+        path: recorded.snapshot(&release::dir(&project)),
+        release: recorded,
+    })
+}
+
+/// What `diff` found, written in the format asked for.
+pub struct Diffed {
+    pub text: String,
+    pub changed: bool,
+    pub summary: Option<String>,
+}
+
+impl fmt::Display for Diffed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Report for Diffed {
+    fn summary(&self) -> Option<String> {
+        self.summary.clone()
+    }
+
+    fn exit_code(&self) -> u8 {
+        u8::from(self.changed)
+    }
+}
+
+/// `diff`: what changed from `from` (default: the last release) to `to`
+/// (default: the working tree), in `format`, to `output` or standard output.
+pub fn diff(
+    context: &Context,
+    from: Option<&str>,
+    to: Option<&str>,
+    format: release::report::DiffFormat,
+    output: Option<&Path>,
+) -> Result<Diffed, CommandError> {
+    let project = context.project()?;
+    let manifest = release::Manifest::read(&release::dir(&project))?;
+    let from = match from {
+        Some(text) => release::Input::parse(text, &manifest)?,
+        None => match manifest.last() {
+            Some(last) => release::Input::Release(last.version.clone()),
+            None => {
+                return Err(ReleaseError::Unknown {
+                    name: "(the last release)".into(),
+                    known: Vec::new(),
+                }
+                .into());
+            }
+        },
+    };
+    let to = match to {
+        Some(text) => release::Input::parse(text, &manifest)?,
+        None => release::Input::WorkingTree,
+    };
+    let a = release::input::load(&from, &project)?;
+    let b = release::input::load(&to, &project)?;
+    let diff = release::diff::diff(&a, &b, &project.ontology, project.config.default_language());
+    let text = release::report::write(&diff, format);
+    let summary = format!(
+        "{} → {}: {} concept(s) added, {} removed, {} changed",
+        diff.from,
+        diff.to,
+        diff.added.len(),
+        diff.removed.len(),
+        diff.changed.len()
+    );
+    let text = match output {
+        Some(_) => {
+            write_output(output, |out| out.write_all(text.as_bytes()))?;
+            String::new()
+        }
+        None => text,
+    };
+    Ok(Diffed {
+        text,
+        changed: !diff.is_empty(),
+        // The text report starts with it already.
+        summary: (format != release::report::DiffFormat::Text || output.is_some())
+            .then_some(summary),
+    })
 }
 
 /// What `site` wrote.
@@ -827,32 +961,10 @@ pub fn write_output(
             }
         }
         Some(path) => {
-            let fail = |source| CommandError::Write {
+            crate::files::write_atomically(path, write).map_err(|source| CommandError::Write {
                 path: path.to_owned(),
                 source,
-            };
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-            {
-                let mut out = io::BufWriter::new(file.as_file_mut());
-                write(&mut out).and_then(|()| out.flush()).map_err(fail)?;
-            }
-            // Temporary files are private; the output keeps the permissions of the
-            // file it replaces, or gets the usual ones.
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let permissions = std::fs::metadata(path)
-                    .map(|m| m.permissions())
-                    .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
-                file.as_file().set_permissions(permissions).map_err(fail)?;
-            }
-            file.as_file().sync_all().map_err(fail)?;
-            file.persist(path).map_err(|e| fail(e.error))?;
-            Ok(())
+            })
         }
     }
 }

@@ -111,6 +111,28 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
             concept.as_deref(),
             output.as_deref(),
         )?),
+        Command::Release {
+            version,
+            notes,
+            date,
+        } => finish(&commands::release(
+            &context,
+            &version,
+            notes.as_deref(),
+            date.as_deref(),
+        )?),
+        Command::Diff {
+            from,
+            to,
+            format,
+            output,
+        } => finish(&commands::diff(
+            &context,
+            from.as_deref(),
+            to.as_deref(),
+            format,
+            output.as_deref(),
+        )?),
         Command::Site {
             output,
             host,

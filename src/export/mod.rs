@@ -314,7 +314,7 @@ pub fn sorted_triples(quads: Vec<Quad>) -> Vec<Triple> {
 
 /// Relabels blank nodes with RDFC-1.0 (SHA-256, as the standard's default)
 /// so output depends neither on load order nor on Oxigraph's version.
-fn canonical(quads: Vec<Quad>) -> Vec<Quad> {
+pub(crate) fn canonical(quads: Vec<Quad>) -> Vec<Quad> {
     let has_blank_nodes = quads.iter().any(|q| {
         q.subject.is_blank_node() || q.object.is_blank_node() || q.graph_name.is_blank_node()
     });

@@ -18,6 +18,7 @@ mod persistent;
 mod push;
 mod queries;
 mod reconcile;
+mod release;
 mod remote_sparql;
 mod search;
 mod server;

@@ -1,0 +1,372 @@
+//! Releases and diffs over a scripted history: three releases of a small
+//! glossary with an addition, a deprecation with its replacement, a
+//! relabelling, a move in the hierarchy, a mapping change, a removal and a
+//! new definition; each pair of releases diffed in every format, the RDF
+//! changeset read by rdflib and the Markdown by a CommonMark parser; git
+//! revisions and files compared like releases; a changed snapshot refused.
+
+use crate::util::{glossgraph, python, text};
+use oxigraph::io::{RdfFormat, RdfParser};
+use std::path::Path;
+use std::process::Command;
+
+const BASE: &str = "https://h.example/";
+
+fn write(dir: &Path, name: &str, body: &str) {
+    std::fs::write(dir.join("entries").join(format!("{name}.md")), body).unwrap();
+}
+
+fn entry(term: &str, definition: &str, more: &str) -> String {
+    format!("---\nterm: {term}\ndefinition: {definition}\n{more}---\n\n## What it is\n\nText.\n")
+}
+
+/// The glossary at its first release: alpha at the top, beta a kind of
+/// alpha, gamma related to alpha and mapped elsewhere, delta alone.
+fn first(dir: &Path) {
+    std::fs::create_dir_all(dir.join("entries")).unwrap();
+    std::fs::write(
+        dir.join("glossary.toml"),
+        format!("base = \"{BASE}\"\nlanguages = [\"en\"]\n[title]\nen = \"History\"\n"),
+    )
+    .unwrap();
+    write(dir, "alpha", &entry("Alpha", "The first.", ""));
+    write(
+        dir,
+        "beta",
+        &entry("Beta", "The second.", "relations:\n  kind-of: alpha\n"),
+    );
+    write(
+        dir,
+        "gamma",
+        &entry(
+            "Gamma",
+            "The third.",
+            "relations:\n  related: alpha\nmappings:\n  exact: [https://other.example/g]\n",
+        ),
+    );
+    write(dir, "delta", &entry("Delta", "The fourth.", ""));
+}
+
+/// `glossgraph` in `dir`, which must succeed (or exit as `code` says).
+fn run(dir: &Path, args: &[&str], code: i32) -> String {
+    let out = glossgraph(dir, args);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{args:?}: {}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+fn concept(id: &str) -> String {
+    format!("{BASE}concept/{id}")
+}
+
+#[test]
+fn three_releases_diff_as_what_changed_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    first(dir);
+    let released = run(dir, &["release", "1.0", "--date", "2026-01-01"], 0);
+    assert!(released.contains("released 1.0 (2026-01-01)"), "{released}");
+    assert!(dir.join("releases/1.0.nq.gz").is_file());
+
+    // Release 2: epsilon added and replacing delta, beta relabelled, gamma
+    // moved under beta and mapped elsewhere.
+    write(dir, "epsilon", &entry("Epsilon", "The fifth.", ""));
+    write(
+        dir,
+        "delta",
+        &entry(
+            "Delta",
+            "The fourth.",
+            "deprecated: true\nreplaced-by: epsilon\n",
+        ),
+    );
+    write(
+        dir,
+        "beta",
+        &entry(
+            "Beta prime",
+            "The second.",
+            "relations:\n  kind-of: alpha\n",
+        ),
+    );
+    write(
+        dir,
+        "gamma",
+        &entry(
+            "Gamma",
+            "The third.",
+            "relations:\n  kind-of: beta\nmappings:\n  exact: [https://other.example/g2]\n",
+        ),
+    );
+    std::fs::write(dir.join("notes.md"), "Epsilon replaces delta.\n").unwrap();
+    run(
+        dir,
+        &[
+            "release",
+            "2.0",
+            "--date",
+            "2026-02-01",
+            "--notes",
+            "notes.md",
+        ],
+        0,
+    );
+    // Release 3: gamma removed, alpha redefined.
+    std::fs::remove_file(dir.join("entries/gamma.md")).unwrap();
+    write(dir, "alpha", &entry("Alpha", "The very first.", ""));
+    run(dir, &["release", "3.0", "--date", "2026-03-01"], 0);
+    let manifest = std::fs::read_to_string(dir.join("releases/releases.toml")).unwrap();
+    let recorded: toml::Value = toml::from_str(&manifest).unwrap();
+    assert_eq!(
+        recorded["release"][1]["notes"].as_str(),
+        Some("Epsilon replaces delta.\n")
+    );
+
+    // JSON: each change where it belongs.
+    let json: serde_json::Value =
+        serde_json::from_str(&run(dir, &["diff", "1.0", "2.0", "-f", "json"], 1)).unwrap();
+    let names = |key: &str| -> Vec<String> {
+        json[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["iri"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names("added"), [concept("epsilon")]);
+    assert!(names("removed").is_empty());
+    let changed = |id: &str| -> serde_json::Value {
+        json["changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["iri"] == concept(id).as_str())
+            .unwrap_or_else(|| panic!("{id} changed: {json:#}"))
+            .clone()
+    };
+    assert_eq!(
+        changed("delta")["deprecated"],
+        serde_json::json!([concept("epsilon")])
+    );
+    assert_eq!(
+        changed("beta")["labels"],
+        serde_json::json!([{"lang": "en", "from": "Beta", "to": "Beta prime"}])
+    );
+    let gamma = changed("gamma");
+    assert_eq!(
+        gamma["broader"]["added"],
+        serde_json::json!([concept("beta")])
+    );
+    assert_eq!(
+        gamma["mappings"][0]["added"],
+        serde_json::json!(["https://other.example/g2"])
+    );
+    assert_eq!(
+        gamma["mappings"][0]["removed"],
+        serde_json::json!(["https://other.example/g"])
+    );
+    let relations: Vec<(String, String)> = gamma["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            let label = r["label"].as_str().unwrap().to_owned();
+            let mut out: Vec<(String, String)> = r["added"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| (label.clone(), format!("+{}", t.as_str().unwrap())))
+                .collect();
+            out.extend(
+                r["removed"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| (label.clone(), format!("-{}", t.as_str().unwrap()))),
+            );
+            out
+        })
+        .collect();
+    // The typed relation, not again as its SKOS and ISO 25964 super-properties.
+    let mut relations = relations;
+    relations.sort();
+    assert_eq!(
+        relations,
+        [
+            ("kind of".to_owned(), format!("+{}", concept("beta"))),
+            ("related".to_owned(), format!("-{}", concept("alpha"))),
+        ]
+    );
+    let later: serde_json::Value =
+        serde_json::from_str(&run(dir, &["diff", "2.0", "3.0", "-f", "json"], 1)).unwrap();
+    assert_eq!(later["removed"][0]["iri"], concept("gamma").as_str());
+    let alpha = later["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["iri"] == concept("alpha").as_str())
+        .unwrap();
+    assert_eq!(
+        alpha["definitions"],
+        serde_json::json!([{"lang": "en", "from": "The first.", "to": "The very first."}])
+    );
+
+    // Text: one line a concept, its changes under it.
+    let plain = run(dir, &["diff", "1.0", "2.0"], 1);
+    assert!(
+        plain.starts_with("release 1.0 → release 2.0: 1 concept(s) added, 0 removed"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains(&format!("~ {} “Delta”: deprecated", concept("delta"))),
+        "{plain}"
+    );
+    assert!(plain.contains("label@en: “Beta” → “Beta prime”"), "{plain}");
+    // Nothing changed, nothing to say, exit 0.
+    let same = run(dir, &["diff", "3.0", "working-tree"], 0);
+    assert!(same.contains("are the same graph"), "{same}");
+    // The default: the last release against the working tree.
+    write(dir, "zeta", &entry("Zeta", "The sixth.", ""));
+    let default = run(dir, &["diff"], 1);
+    assert!(
+        default.starts_with("release 3.0 → the working tree: 1 concept(s) added"),
+        "{default}"
+    );
+
+    // Markdown, as a CommonMark parser renders it: a table, then folded details.
+    let markdown = run(dir, &["diff", "1.0", "2.0", "-f", "markdown"], 1);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(&markdown, pulldown_cmark::Options::ENABLE_TABLES),
+    );
+    assert!(html.contains("<td>concepts deprecated</td>"), "{html}");
+    // Alpha, beta, delta and gamma, then the other resources.
+    assert_eq!(html.matches("<details>").count(), 5, "{html}");
+    assert!(
+        html.contains("<summary>Delta: deprecated, other statements changed"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<li>label@en: “Beta” → “Beta prime”</li>"),
+        "{html}"
+    );
+
+    // RDF: a changeset that rdflib reads, one reified statement per change.
+    let rdf = run(dir, &["diff", "1.0", "2.0", "-f", "rdf"], 1);
+    let triples = RdfParser::from_format(RdfFormat::Turtle)
+        .for_slice(rdf.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .expect("Turtle");
+    let changes =
+        json["statements_added"].as_u64().unwrap() + json["statements_removed"].as_u64().unwrap();
+    let statements = triples
+        .iter()
+        .filter(|q| q.predicate.as_str() == "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
+        .count();
+    assert_eq!(statements as u64, changes);
+    if let Some(python) = python() {
+        let file = dir.join("changes.ttl");
+        std::fs::write(&file, &rdf).unwrap();
+        let out = Command::new(python)
+            .args([
+                "-c",
+                "import rdflib, sys\ng = rdflib.Graph().parse(sys.argv[1], format='turtle')\ncs = rdflib.Namespace('http://purl.org/vocab/changeset/schema#')\nprint(len(g), len(set(g.subjects(rdflib.RDF.type, cs.ChangeSet))))",
+            ])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let counts = text(&out.stdout);
+        let sets = triples
+            .iter()
+            .filter(|q| {
+                q.object.to_string() == "<http://purl.org/vocab/changeset/schema#ChangeSet>"
+            })
+            .count();
+        assert_eq!(counts.trim(), format!("{} {sets}", triples.len()));
+    }
+}
+
+#[test]
+fn git_revisions_and_files_compare_like_releases_and_changed_snapshots_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    let dir = repo.join("data");
+    first(&dir);
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .current_dir(repo)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "first"]);
+    write(&dir, "alpha", &entry("Alpha", "The very first.", ""));
+    // From the glossary's folder, a subfolder of the repository.
+    let out = run(&dir, &["diff", "git:HEAD", "working-tree"], 1);
+    assert!(
+        out.starts_with("git HEAD → the working tree: 0 concept(s) added, 0 removed, 1 changed"),
+        "{out}"
+    );
+    let bad = glossgraph(&dir, &["diff", "git:no-such-branch", "working-tree"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("git:no-such-branch"),
+        "{}",
+        text(&bad.stderr)
+    );
+
+    // A file of the same graph, its blank nodes labelled otherwise and its
+    // statements in another order, is the same graph.
+    run(&dir, &["release", "1.0"], 0);
+    let a = dir.join("a.ttl");
+    let b = dir.join("b.nt");
+    std::fs::write(
+        &a,
+        "@prefix s: <https://x.example/> .\ns:x s:p [ s:q 1 ; s:r [ s:q 2 ] ] .\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        "_:z <https://x.example/q> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n_:y <https://x.example/r> _:z .\n_:y <https://x.example/q> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n<https://x.example/x> <https://x.example/p> _:y .\n",
+    )
+    .unwrap();
+    let same = run(&dir, &["diff", a.to_str().unwrap(), b.to_str().unwrap()], 0);
+    assert!(same.contains("are the same graph"), "{same}");
+
+    // A release never changes: a second one of the same name is refused,
+    // and a snapshot changed after its release is named.
+    let again = glossgraph(&dir, &["release", "1.0"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("exists already"));
+    let snapshot = dir.join("releases/1.0.nq.gz");
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(std::fs::read(&snapshot).unwrap().as_slice()),
+        &mut bytes,
+    )
+    .unwrap();
+    bytes.extend_from_slice(
+        b"<https://x.example/s> <https://x.example/p> <https://x.example/o> .\n",
+    );
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &bytes).unwrap();
+    std::fs::write(&snapshot, gz.finish().unwrap()).unwrap();
+    let tampered = glossgraph(&dir, &["diff", "1.0", "working-tree"]);
+    assert_eq!(tampered.status.code(), Some(1));
+    assert!(
+        text(&tampered.stderr).contains("changed after its release"),
+        "{}",
+        text(&tampered.stderr)
+    );
+}
