@@ -59,8 +59,8 @@ def run(cmd, cwd=None):
         sys.exit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{proc.stderr.decode(errors='replace')}")
 
 
-def timed(cmd, env=None, cwd=None):
-    """Runs cmd: (seconds, peak RSS in MiB).
+def timed(cmd, env=None, cwd=None, ok_codes=(0,)):
+    """Runs cmd, which must exit with one of `ok_codes`: (seconds, peak RSS in MiB).
 
     The peak comes from GNU time, not from wait4 on our own child: Linux counts
     the RSS of the process a child was forked from in the child's peak, so a
@@ -78,7 +78,7 @@ def timed(cmd, env=None, cwd=None):
     stderr = proc.stderr.read()
     proc.wait()
     seconds = time.perf_counter() - start
-    if proc.returncode != 0:
+    if proc.returncode not in ok_codes:
         sys.exit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{stderr.decode(errors='replace')}")
     return seconds, int(peak_file.read_text().split()[-1]) / 1024
 
