@@ -107,6 +107,21 @@ impl Diff {
         self.statements_added == 0 && self.statements_removed == 0
     }
 
+    /// What changed, in a line: concepts added, removed, changed and
+    /// deprecated.
+    pub fn summary(&self) -> String {
+        if self.is_empty() {
+            return "no change".to_owned();
+        }
+        format!(
+            "{} concept(s) added, {} removed, {} changed ({} deprecated)",
+            self.added.len(),
+            self.removed.len(),
+            self.changed.len(),
+            self.deprecated().count()
+        )
+    }
+
     /// The concepts newly deprecated.
     pub fn deprecated(&self) -> impl Iterator<Item = &ConceptChange> {
         self.changed.iter().filter(|c| c.deprecated.is_some())

@@ -71,7 +71,8 @@ pub struct Graph {
 }
 
 impl Graph {
-    fn of(name: String, quads: Vec<Quad>) -> Self {
+    /// The graph of `quads`, called `name`.
+    pub fn of(name: String, quads: Vec<Quad>) -> Self {
         let quads = crate::export::canonical(
             quads
                 .into_iter()
@@ -112,7 +113,13 @@ fn release(project: &Project, version: &str) -> Result<Vec<Quad>, ReleaseError> 
         name: version.to_owned(),
         known: manifest.versions(),
     })?;
-    let path = release.snapshot(&dir);
+    snapshot(&dir, release)
+}
+
+/// The quads of `release`'s snapshot in the releases folder `dir`, checked
+/// against its recorded SHA-256.
+pub fn snapshot(dir: &Path, release: &super::Release) -> Result<Vec<Quad>, ReleaseError> {
+    let path = release.snapshot(dir);
     let bytes = gunzip(&path)?;
     let actual = super::hex(&Sha256::digest(&bytes));
     if actual != release.sha256 {

@@ -17,6 +17,9 @@ pub struct Release {
     pub sha256: String,
     /// Lines of the snapshot: distinct quads.
     pub quads: usize,
+    /// What changed since the release before it, in a line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }

@@ -140,6 +140,23 @@ pub fn record(
     date: &str,
     notes: Option<String>,
 ) -> Result<Release, ReleaseError> {
+    let summary = match Manifest::read(&dir(project))?.last() {
+        Some(previous) => {
+            let before = Graph::of(
+                format!("release {}", previous.version),
+                input::snapshot(&dir(project), previous)?,
+            );
+            let now = Graph::of(format!("release {version}"), quads.clone());
+            let diff = diff::diff(
+                &before,
+                &now,
+                &project.ontology,
+                project.config.default_language(),
+            );
+            Some(diff.summary())
+        }
+        None => None,
+    };
     if !is_version(version) {
         return Err(ReleaseError::BadVersion(version.to_owned()));
     }
@@ -157,6 +174,7 @@ pub fn record(
         date: date.to_owned(),
         sha256: hex(&Sha256::digest(&canonical)),
         quads: canonical.iter().filter(|b| **b == b'\n').count(),
+        summary,
         notes,
     };
     let write = |path: &Path, source| ReleaseError::Write {

@@ -155,12 +155,13 @@ async fn error_page(
     }
     let status = response.status();
     let (parts, body) = response.into_parts();
-    let detail = axum::body::to_bytes(body, 64 * 1024)
+    let problem = axum::body::to_bytes(body, 64 * 1024)
         .await
         .ok()
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .and_then(|v| v["detail"].as_str().map(str::to_owned))
         .unwrap_or_default();
+    let detail = problem["detail"].as_str().unwrap_or_default().to_owned();
+    let link = problem["link"].as_str().map(str::to_owned);
     let snapshot = state.snapshot();
     if let Some(value) = &asked.accept_language {
         headers.insert(header::ACCEPT_LANGUAGE, value.clone());
@@ -181,7 +182,7 @@ async fn error_page(
         heading,
         detail: html::Code::split(&detail),
         detail_in_page_language: false,
-        link: None,
+        link,
         suggestions,
     };
     let body = askama::Template::render(&page).unwrap_or_default();

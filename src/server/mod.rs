@@ -13,6 +13,7 @@
 mod compress;
 mod dataset;
 mod frame;
+pub mod history;
 pub mod html;
 mod inline;
 pub mod interface;
@@ -21,6 +22,7 @@ pub mod negotiate;
 mod queries;
 pub mod ready;
 mod reconcile;
+mod releases;
 pub mod remote_sparql;
 mod request_counts;
 mod request_id;
@@ -220,6 +222,9 @@ pub fn app(state: AppState) -> Router {
             get(resource::graph_store_path).fallback(resource::graph_store_write),
         )
         .route("/resource", get(resource::resource))
+        .route("/v/{version}/concept/{file}", get(releases::version))
+        .route("/releases/{version}/", get(releases::release_index))
+        .route("/releases/{version}/{file}", get(releases::release_file))
         .route("/search", get(search::page))
         .route("/api/search", get(search::api))
         .route("/search-index/{file}", get(search_index::shard))
@@ -322,6 +327,14 @@ async fn root_file(
         .await
         .map(IntoResponse::into_response);
     }
+    if name == "changes" {
+        return releases::changes(state, headers, raw)
+            .await
+            .map(IntoResponse::into_response);
+    }
+    if name == "changes.atom" {
+        return releases::feed(state).await.map(IntoResponse::into_response);
+    }
     if name.starts_with("ontology.") {
         return resource::ontology(state, headers, Some(file), raw, "")
             .await
@@ -348,12 +361,19 @@ pub fn snapshot_of(project: &Project, built: Built) -> Result<Snapshot, snapshot
             Vec::new()
         }
     };
-    Snapshot::of_built(
+    let snapshot = Snapshot::of_built(
         built,
         project.config.clone(),
         project.ontology.clone(),
         queries,
-    )
+    )?;
+    // A release that cannot be read is said, not fatal: the glossary as it
+    // is still answers.
+    let history = history::History::read(crate::release::dir(project)).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "releases not read");
+        history::History::default()
+    });
+    Ok(snapshot.with_history(history))
 }
 
 /// Resolves on SIGINT or SIGTERM: serving stops taking requests and finishes

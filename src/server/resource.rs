@@ -89,16 +89,16 @@ impl PageParams {
 
 /// What a request asked for: a representation (explicit by extension, or
 /// negotiated) among those a resource has, and a language for pages.
-struct Wanted {
-    repr: Repr,
+pub(super) struct Wanted {
+    pub(super) repr: Repr,
     /// The media type and validator tag the answer goes out under.
     offer: Offer,
     explicit: bool,
     offers: Offers,
-    lang: String,
+    pub(super) lang: String,
 }
 
-fn wanted(
+pub(super) fn wanted(
     snapshot: &Snapshot,
     headers: &HeaderMap,
     extension: Option<&str>,
@@ -141,7 +141,7 @@ fn split_extension(file: &str) -> (&str, Option<&str>) {
 /// the representation `w` asks for (told apart from other resources' by
 /// `tag`), `Vary` and `Content-Location` when it was negotiated, and links to
 /// the other formats at `urls`.
-fn head(snapshot: &Snapshot, w: &Wanted, tag: &str, urls: FormatUrls<'_>) -> Head {
+pub(super) fn head(snapshot: &Snapshot, w: &Wanted, tag: &str, urls: FormatUrls<'_>) -> Head {
     let validators = Validators::new(
         snapshot.fingerprint,
         &format!("{tag}-{}", variant(w)),
@@ -279,9 +279,9 @@ pub async fn concept(
         .concepts
         .get(snapshot.config.base.concept(id).as_str())
     else {
-        return Err(AppError::not_found(format!(
-            "there is no concept `{id}` in this glossary"
-        )));
+        return Err(super::releases::gone(&snapshot, id).unwrap_or_else(|| {
+            AppError::not_found(format!("there is no concept `{id}` in this glossary"))
+        }));
     };
     let params = PageParams::parse(raw.as_deref());
     concept_response(snapshot, headers, i, ext, &params, Address::Concept(id)).await

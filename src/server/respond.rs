@@ -531,6 +531,8 @@ const INTERNAL_DETAIL: &str = "the server failed to answer; the error is in its 
 pub struct AppError {
     status: StatusCode,
     detail: String,
+    /// An address the detail leads to (a page shows it as a link).
+    link: Option<String>,
     extra: Vec<(HeaderName, String)>,
     /// What the log says of a failure behind the server, beside `detail`.
     cause: Option<String>,
@@ -541,9 +543,17 @@ impl AppError {
         Self {
             status,
             detail: detail.into(),
+            link: None,
             extra: Vec::new(),
             cause: None,
         }
+    }
+
+    /// The error with an address the detail leads to.
+    #[must_use]
+    pub fn with_link(mut self, link: impl Into<String>) -> Self {
+        self.link = Some(link.into());
+        self
     }
 
     pub fn not_found(detail: impl Into<String>) -> Self {
@@ -614,12 +624,15 @@ impl IntoResponse for AppError {
             }
             &self.detail
         };
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "type": "about:blank",
             "title": self.status.canonical_reason().unwrap_or("Error"),
             "status": self.status.as_u16(),
             "detail": detail,
         });
+        if let Some(link) = &self.link {
+            body["link"] = serde_json::Value::String(link.clone());
+        }
         let mut response = typed(PROBLEM_JSON, body.to_string());
         *response.status_mut() = self.status;
         for (name, value) in self.extra {

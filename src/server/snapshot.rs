@@ -365,6 +365,8 @@ pub struct Snapshot {
     pub compressed: ResponseCache<super::compress::CompressedKey, axum::body::Bytes>,
     /// The static search index, made on first request.
     search_files: std::sync::OnceLock<SearchFiles>,
+    /// The glossary's releases (none unless [`Snapshot::with_history`]).
+    pub history: Arc<super::history::History>,
     _held: Held,
 }
 
@@ -568,8 +570,16 @@ impl Snapshot {
             rendered: ResponseCache::default(),
             compressed: ResponseCache::default(),
             search_files: std::sync::OnceLock::new(),
+            history: Arc::default(),
             _held: Held::new(),
         })
+    }
+
+    /// The snapshot with the glossary's releases.
+    #[must_use]
+    pub fn with_history(mut self, history: super::history::History) -> Self {
+        self.history = Arc::new(history);
+        self
     }
 
     /// The whole graph in `format`, gzipped if asked; made once per snapshot.

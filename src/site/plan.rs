@@ -56,6 +56,23 @@ pub fn addresses(snapshot: &Snapshot, base_path: &str) -> Vec<Address> {
             resource(&mut out, &format!("concept/{id}"), &format!("concept/{id}"));
         }
     }
+    // The releases: the changes page and feed, each snapshot, and each
+    // release's concepts at their version IRIs.
+    out.push(Address::required("changes"));
+    out.push(Address::required("changes.atom"));
+    let history = &snapshot.history;
+    for (i, release) in history.releases.iter().enumerate() {
+        let version = &release.version;
+        out.push(Address::required(format!("releases/{version}/dump.nq.gz")));
+        for iri in history.concepts(i) {
+            if let Some(id) = snapshot.config.base.concept_id(&iri)
+                && is_plain_segment(id)
+            {
+                let path = format!("v/{version}/concept/{id}");
+                resource(&mut out, &path, &path);
+            }
+        }
+    }
     out.push(Address::required(".well-known/void"));
     for file in [
         "context.jsonld",

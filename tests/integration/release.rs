@@ -5,7 +5,7 @@
 //! changeset read by rdflib and the Markdown by a CommonMark parser; git
 //! revisions and files compared like releases; a changed snapshot refused.
 
-use crate::util::{glossgraph, python, text};
+use crate::util::{TestApp, glossgraph, python, text};
 use oxigraph::io::{RdfFormat, RdfParser};
 use std::path::Path;
 use std::process::Command;
@@ -369,4 +369,146 @@ fn git_revisions_and_files_compare_like_releases_and_changed_snapshots_are_refus
         "{}",
         text(&tampered.stderr)
     );
+}
+
+#[test]
+fn releases_are_served_and_a_removed_concept_answers_410_with_its_last_version() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    first(dir);
+    std::fs::write(dir.join("notes.md"), "The *first* release.\n").unwrap();
+    run(
+        dir,
+        &[
+            "release",
+            "1.0",
+            "--date",
+            "2026-01-01",
+            "--notes",
+            "notes.md",
+        ],
+        0,
+    );
+    std::fs::remove_file(dir.join("entries/delta.md")).unwrap();
+    run(dir, &["release", "2.0", "--date", "2026-02-01"], 0);
+    let project = glossgraph::project::Project::open(dir).unwrap();
+    let built =
+        glossgraph::build::build(&project, &glossgraph::build::StoreChoice::Memory).unwrap();
+    let snapshot = glossgraph::server::snapshot_of(&project, built).unwrap();
+    let app = TestApp::new(glossgraph::server::AppState::new(
+        snapshot,
+        glossgraph::server::Limits::default(),
+    ));
+    let last = format!("{BASE}v/1.0/concept/delta");
+
+    // Gone, saying when and where its last version is; a browser gets a page.
+    let gone = app.get("/concept/delta", &[]);
+    assert_eq!(gone.status().as_u16(), 410);
+    let problem = gone.json();
+    assert_eq!(problem["link"], last.as_str());
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("removed in release 2.0 (2026-02-01)"),
+        "{problem}"
+    );
+    let page = app.get("/concept/delta", &[("accept", "text/html")]);
+    assert_eq!(page.status().as_u16(), 410);
+    assert!(
+        page.text().contains(&format!("<a href=\"{last}\">")),
+        "{}",
+        page.text()
+    );
+    // Never published: still 404.
+    assert_eq!(app.get("/concept/omega", &[]).status().as_u16(), 404);
+
+    // The version IRI: the concept as release 1.0 had it, in every format.
+    let turtle = app.get("/v/1.0/concept/delta", &[("accept", "text/turtle")]);
+    assert_eq!(turtle.status().as_u16(), 200);
+    assert_eq!(turtle.media_type(), "text/turtle");
+    let triples = RdfParser::from_format(RdfFormat::Turtle)
+        .for_slice(&turtle.body)
+        .collect::<Result<Vec<_>, _>>()
+        .expect("Turtle");
+    assert!(
+        triples
+            .iter()
+            .any(|q| q.predicate.as_str().ends_with("#prefLabel")
+                && q.object.to_string() == "\"Delta\"@en"),
+        "{}",
+        turtle.text()
+    );
+    for (ext, media) in [
+        ("nt", "application/n-triples"),
+        ("jsonld", "application/ld+json"),
+        ("rdf", "application/rdf+xml"),
+    ] {
+        let answer = app.get(&format!("/v/1.0/concept/delta.{ext}"), &[]);
+        assert_eq!(answer.status().as_u16(), 200, "{ext}");
+        assert_eq!(answer.media_type(), media, "{ext}");
+    }
+    let html = app
+        .get("/v/1.0/concept/delta", &[("accept", "text/html")])
+        .text();
+    assert!(html.contains("As published in release 1.0"), "{html}");
+    assert!(html.contains("No longer in the glossary"), "{html}");
+    let alpha = app
+        .get("/v/2.0/concept/alpha", &[("accept", "text/html")])
+        .text();
+    assert!(alpha.contains("href=\"../../../concept/alpha\""), "{alpha}");
+    assert_eq!(app.get("/v/2.0/concept/delta", &[]).status().as_u16(), 404);
+    assert_eq!(app.get("/v/9.9/concept/alpha", &[]).status().as_u16(), 404);
+
+    // Each release's snapshot, as recorded.
+    let dump = app.get("/releases/1.0/dump.nq.gz", &[]);
+    assert_eq!(dump.status().as_u16(), 200);
+    assert_eq!(
+        dump.body.as_ref(),
+        std::fs::read(dir.join("releases/1.0.nq.gz")).unwrap()
+    );
+
+    // The changes page, newest first, and its Atom feed.
+    let changes = app.get("/changes", &[("accept", "text/html")]).text();
+    let (newer, older) = (
+        changes.find("release-2.0").unwrap(),
+        changes.find("release-1.0").unwrap(),
+    );
+    assert!(newer < older, "{changes}");
+    assert!(
+        changes.contains("0 concept(s) added, 1 removed"),
+        "{changes}"
+    );
+    assert!(changes.contains("<em>first</em>"), "{changes}");
+    // The static site holds the same.
+    let site = dir.join("site");
+    run(dir, &["site", "-o", site.to_str().unwrap()], 0);
+    for file in [
+        "changes.html",
+        "changes.atom",
+        "releases/1.0/dump.nq.gz",
+        "v/1.0/concept/delta.html",
+        "v/1.0/concept/delta.ttl",
+    ] {
+        assert!(site.join(file).is_file(), "{file}");
+    }
+    let feed = app.get("/changes.atom", &[]);
+    assert_eq!(feed.media_type(), "application/atom+xml");
+    if let Some(python) = python() {
+        let file = dir.join("changes.atom");
+        std::fs::write(&file, &feed.body).unwrap();
+        let out = Command::new(python)
+            .args([
+                "-c",
+                "import feedparser, sys\nf = feedparser.parse(sys.argv[1])\nassert not f.bozo, f.bozo_exception\nprint('|'.join(e.title + ' ' + e.updated[:10] for e in f.entries))",
+            ])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stdout).trim(),
+            "Release 2.0 2026-02-01|Release 1.0 2026-01-01"
+        );
+    }
 }

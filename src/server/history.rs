@@ -1,0 +1,145 @@
+//! The glossary's releases as the server answers them, read from their
+//! snapshots (never rebuilt): a concept that was in a release and is no
+//! longer answers 410 Gone; `/v/VERSION/concept/ID` is the concept as that
+//! release had it; `/releases/VERSION/dump.nq.gz` is the release's snapshot;
+//! `/changes` lists the releases, as a page and an Atom feed.
+
+use crate::release::{self, Manifest, Release, ReleaseError};
+use crate::vocab::skos;
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// The releases of a glossary, and the concepts each had.
+#[derive(Debug, Default)]
+pub struct History {
+    pub releases: Vec<Release>,
+    dir: PathBuf,
+    /// Every concept of any release: the last release (by position) it is in.
+    last_seen: HashMap<String, usize>,
+    /// Release snapshots' triples, read on first request.
+    graphs: Mutex<HashMap<usize, Arc<Vec<Triple>>>>,
+}
+
+impl History {
+    /// The releases in the releases folder `dir` (none if it has none).
+    /// Reads every snapshot once, checking its SHA-256, for the concepts
+    /// it holds.
+    pub fn read(dir: PathBuf) -> Result<Self, ReleaseError> {
+        let manifest = Manifest::read(&dir)?;
+        let mut last_seen = HashMap::new();
+        for (i, r) in manifest.releases.iter().enumerate() {
+            for quad in release::input::snapshot(&dir, r)? {
+                if let Some(iri) = concept(&quad.subject, &quad.predicate, &quad.object) {
+                    last_seen.insert(iri, i);
+                }
+            }
+        }
+        Ok(Self {
+            releases: manifest.releases,
+            dir,
+            last_seen,
+            graphs: Mutex::default(),
+        })
+    }
+
+    pub fn get(&self, version: &str) -> Option<(usize, &Release)> {
+        self.releases
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.version == version)
+    }
+
+    /// For a concept no longer published: the last release that had it, and
+    /// the release that first did not (`None`: since the last release).
+    pub fn gone(&self, iri: &str) -> Option<(&Release, Option<&Release>)> {
+        let last = *self.last_seen.get(iri)?;
+        Some((&self.releases[last], self.releases.get(last + 1)))
+    }
+
+    /// The triples of release `i`.
+    pub fn graph(&self, i: usize) -> Result<Arc<Vec<Triple>>, ReleaseError> {
+        if let Some(graph) = self.graphs.lock().ok().and_then(|g| g.get(&i).cloned()) {
+            return Ok(graph);
+        }
+        let mut triples: Vec<Triple> = release::input::snapshot(&self.dir, &self.releases[i])?
+            .into_iter()
+            .map(Triple::from)
+            .collect();
+        triples.sort_by(crate::order::triple_cmp);
+        triples.dedup();
+        let graph = Arc::new(triples);
+        if let Ok(mut graphs) = self.graphs.lock() {
+            graphs.insert(i, graph.clone());
+        }
+        Ok(graph)
+    }
+
+    /// The IRIs of the concepts release `i` had, sorted (none if its
+    /// snapshot cannot be read).
+    pub fn concepts(&self, i: usize) -> Vec<String> {
+        let Ok(graph) = self.graph(i) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = graph
+            .iter()
+            .filter_map(|t| concept(&t.subject, &t.predicate, &t.object))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The snapshot file of release `i`.
+    pub fn snapshot_path(&self, i: usize) -> PathBuf {
+        self.releases[i].snapshot(&self.dir)
+    }
+}
+
+/// The concept a statement says is a `skos:Concept`, if it does.
+fn concept(subject: &NamedOrBlankNode, predicate: &NamedNode, object: &Term) -> Option<String> {
+    match (subject, object) {
+        (NamedOrBlankNode::NamedNode(n), Term::NamedNode(class))
+            if *predicate == rdf::TYPE && class.as_ref() == skos::CONCEPT =>
+        {
+            Some(n.as_str().to_owned())
+        }
+        _ => None,
+    }
+}
+
+/// What `triples` say about `iri` and its parts (`…#section-1`), and the
+/// blank nodes they lead to.
+pub fn described(triples: &[Triple], iri: &str) -> Vec<Triple> {
+    let prefix = format!("{iri}#");
+    let mut out: Vec<Triple> = Vec::new();
+    let mut pending: Vec<NamedOrBlankNode> = triples
+        .iter()
+        .filter_map(|t| match &t.subject {
+            NamedOrBlankNode::NamedNode(n)
+                if n.as_str() == iri || n.as_str().starts_with(&prefix) =>
+            {
+                Some(t.subject.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    pending.dedup();
+    let mut seen: std::collections::HashSet<NamedOrBlankNode> = pending.iter().cloned().collect();
+    while let Some(subject) = pending.pop() {
+        for t in triples.iter().filter(|t| t.subject == subject) {
+            if let Term::BlankNode(b) = &t.object {
+                let node = NamedOrBlankNode::from(b.clone());
+                if seen.insert(node.clone()) {
+                    pending.push(node);
+                }
+            }
+            out.push(t.clone());
+        }
+    }
+    out.sort_by(crate::order::triple_cmp);
+    out.dedup();
+    out
+}
