@@ -19,7 +19,6 @@ pub use diff::Diff;
 pub use input::{Graph, Input};
 pub use manifest::{Manifest, Release};
 
-use crate::export::{Exporter, Format};
 use crate::project::Project;
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -106,16 +105,16 @@ pub fn is_version(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
-/// The canonical N-Quads of `quads`: blank nodes labelled by RDFC-1.0, one
-/// line per distinct quad, lines sorted by code point.
-pub fn canonical_nquads(project: &Project, quads: Vec<Quad>) -> Result<Vec<u8>, ReleaseError> {
-    let mut out = Vec::new();
-    Exporter::new(&project.config)?
-        .write(quads, Format::NQuads, &mut out)
-        .map_err(|source| ReleaseError::Write {
-            path: PathBuf::from("<memory>"),
-            source,
-        })?;
+/// The canonical N-Quads of `quads`: blank nodes labelled by RDFC-1.0
+/// (SHA-256), one line per distinct quad, lines sorted by code point.
+pub fn canonical_nquads(quads: Vec<Quad>) -> Vec<u8> {
+    let mut serializer = oxigraph::io::RdfSerializer::from_format(oxigraph::io::RdfFormat::NQuads)
+        .for_writer(Vec::new());
+    for quad in crate::export::canonical(quads) {
+        // Writing to memory cannot fail.
+        let _ = serializer.serialize_quad(&quad);
+    }
+    let out = serializer.finish().unwrap_or_default();
     let mut lines: Vec<&[u8]> = out
         .split(|b| *b == b'\n')
         .filter(|l| !l.is_empty())
@@ -127,7 +126,7 @@ pub fn canonical_nquads(project: &Project, quads: Vec<Quad>) -> Result<Vec<u8>, 
         sorted.extend_from_slice(line);
         sorted.push(b'\n');
     }
-    Ok(sorted)
+    sorted
 }
 
 /// Records the graph `quads` (built from `project`) as release `version`,
@@ -168,7 +167,7 @@ pub fn record(
     if manifest.get(version).is_some() {
         return Err(ReleaseError::Exists(version.to_owned()));
     }
-    let canonical = canonical_nquads(project, quads)?;
+    let canonical = canonical_nquads(quads);
     let release = Release {
         version: version.to_owned(),
         date: date.to_owned(),
