@@ -364,9 +364,9 @@ pub fn release(
     if !release::is_version(version) {
         return Err(ReleaseError::BadVersion(version.to_owned()).into());
     }
-    let quads = release::input::built(&project)?;
+    let canonical = release::input::built(&project)?;
     let date = date.map_or_else(release::today, str::to_owned);
-    let recorded = release::record(&project, quads, version, &date, notes)?;
+    let recorded = release::record(&project, canonical, version, &date, notes)?;
     Ok(Released {
         path: recorded.snapshot(&release::dir(&project)),
         release: recorded,

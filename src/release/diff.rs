@@ -9,11 +9,12 @@
 //! compares by its canonical label, never by the label a file gave it.
 
 use super::Graph;
+use super::input::parse_line;
 use crate::ontology::Ontology;
 use crate::vocab::{dcterms, owl, skos};
 use oxigraph::model::vocab::rdf;
-use oxigraph::model::{NamedOrBlankNode, Term, Triple};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use oxigraph::model::{GraphName, NamedOrBlankNode, Term, Triple};
+use std::collections::{BTreeMap, HashMap};
 
 const ISO_THES: &str = "http://purl.org/iso25964/skos-thes#";
 
@@ -131,26 +132,34 @@ impl Diff {
 /// What changed from `a` to `b`. `language` is the one labels are shown in
 /// (else any).
 pub fn diff(a: &Graph, b: &Graph, ontology: &Ontology, language: &str) -> Diff {
-    let in_a: HashSet<&Triple> = a.triples.iter().collect();
-    let in_b: HashSet<&Triple> = b.triples.iter().collect();
-    let removed: Vec<&Triple> = a.triples.iter().filter(|t| !in_b.contains(t)).collect();
-    let added: Vec<&Triple> = b.triples.iter().filter(|t| !in_a.contains(t)).collect();
-    let concepts_a = concepts(&a.triples);
-    let concepts_b = concepts(&b.triples);
-    let all: BTreeSet<&str> = concepts_a.union(&concepts_b).copied().collect();
+    let (gone, came) = changed_lines(a, b);
+    // A statement moved from one named graph to another is not a change.
+    let removed = statements(&gone, b);
+    let added = statements(&came, a);
+    let mut kinds: HashMap<String, (bool, bool)> = HashMap::new();
+    let mut is_concept = |iri: &str| -> (bool, bool) {
+        *kinds.entry(iri.to_owned()).or_insert_with(|| {
+            let prefix = format!(
+                "<{iri}> <{}> <{}> ",
+                rdf::TYPE.as_str(),
+                skos::CONCEPT.as_str()
+            );
+            (a.has(prefix.as_bytes()), b.has(prefix.as_bytes()))
+        })
+    };
 
     // Each changed statement goes to the concept it is about, if any.
-    let mut by_concept: BTreeMap<&str, (Vec<&Triple>, Vec<&Triple>)> = BTreeMap::new();
+    let mut by_concept: BTreeMap<String, (Vec<&Triple>, Vec<&Triple>)> = BTreeMap::new();
     let mut by_subject: BTreeMap<String, Statements> = BTreeMap::new();
     let mut every: BTreeMap<String, Statements> = BTreeMap::new();
     for (side, list) in [(0, &removed), (1, &added)] {
-        for t in list.iter().copied() {
+        for t in list {
             push(
                 every.entry(t.subject.to_string()).or_default(),
                 side,
                 t.to_string(),
             );
-            match owner(&t.subject, &all) {
+            match owner(&t.subject, &mut is_concept) {
                 Some(c) => {
                     let entry = by_concept.entry(c).or_default();
                     if side == 0 {
@@ -169,8 +178,8 @@ pub fn diff(a: &Graph, b: &Graph, ontology: &Ontology, language: &str) -> Diff {
         }
     }
     let label = |iri: &str| -> String {
-        label_of(&b.triples, iri, language)
-            .or_else(|| label_of(&a.triples, iri, language))
+        label_of(b, iri, language)
+            .or_else(|| label_of(a, iri, language))
             .unwrap_or_else(|| iri.rsplit(['/', '#']).next().unwrap_or(iri).to_owned())
     };
     let mut diff = Diff {
@@ -186,18 +195,76 @@ pub fn diff(a: &Graph, b: &Graph, ontology: &Ontology, language: &str) -> Diff {
     };
     for (iri, (gone, new)) in by_concept {
         let named = Named {
-            iri: iri.to_owned(),
-            label: label(iri),
+            label: label(&iri),
+            iri: iri.clone(),
         };
-        match (concepts_a.contains(iri), concepts_b.contains(iri)) {
+        match is_concept(&iri) {
             (false, true) => diff.added.push(named),
             (true, false) => diff.removed.push(named),
-            _ => diff
-                .changed
-                .push(change(named, &gone, &new, &b.triples, ontology)),
+            _ => diff.changed.push(change(named, &gone, &new, b, ontology)),
         }
     }
     diff
+}
+
+/// The lines of `a` that `b` lacks, and those of `b` that `a` lacks: one
+/// pass over both, as they are sorted.
+fn changed_lines<'a>(a: &'a Graph, b: &'a Graph) -> (Vec<&'a [u8]>, Vec<&'a [u8]>) {
+    let (mut gone, mut came) = (Vec::new(), Vec::new());
+    let (mut x, mut y) = (a.lines().peekable(), b.lines().peekable());
+    loop {
+        match (x.peek(), y.peek()) {
+            (Some(l), Some(r)) if l == r => {
+                x.next();
+                y.next();
+            }
+            (Some(l), Some(r)) if l < r => {
+                gone.push(*l);
+                x.next();
+            }
+            (Some(_), Some(r)) => {
+                came.push(*r);
+                y.next();
+            }
+            (Some(l), None) => {
+                gone.push(*l);
+                x.next();
+            }
+            (None, Some(r)) => {
+                came.push(*r);
+                y.next();
+            }
+            (None, None) => break,
+        }
+    }
+    (gone, came)
+}
+
+/// The statements of `lines` that `other` does not make in any graph, each
+/// once.
+fn statements(lines: &[&[u8]], other: &Graph) -> Vec<Triple> {
+    let mut out: Vec<Triple> = Vec::new();
+    for line in lines {
+        let Some(quad) = parse_line(line) else {
+            continue;
+        };
+        // The line without its graph: the statement, then a space.
+        let statement = match &quad.graph_name {
+            GraphName::DefaultGraph => line.strip_suffix(b" .").unwrap_or(line),
+            g => {
+                let suffix = format!(" {g} .");
+                line.strip_suffix(suffix.as_bytes()).unwrap_or(line)
+            }
+        };
+        let mut prefix = statement.to_vec();
+        prefix.push(b' ');
+        if !other.has(&prefix) {
+            out.push(Triple::from(quad));
+        }
+    }
+    out.sort_by(crate::order::triple_cmp);
+    out.dedup();
+    out
 }
 
 fn subject_changes(by_subject: BTreeMap<String, Statements>) -> Vec<SubjectChange> {
@@ -210,35 +277,34 @@ fn subject_changes(by_subject: BTreeMap<String, Statements>) -> Vec<SubjectChang
         .collect()
 }
 
-/// The IRIs of the concepts (`skos:Concept`) of `triples`.
-fn concepts(triples: &[Triple]) -> BTreeSet<&str> {
-    triples
-        .iter()
-        .filter(|t| t.predicate == rdf::TYPE && t.object == Term::from(skos::CONCEPT.into_owned()))
-        .filter_map(|t| match &t.subject {
-            NamedOrBlankNode::NamedNode(n) => Some(n.as_str()),
-            NamedOrBlankNode::BlankNode(_) => None,
-        })
-        .collect()
-}
-
 /// The concept a statement about `subject` is about: the subject, or the
-/// concept it is a part of (`…#section-1`).
-fn owner<'a>(subject: &NamedOrBlankNode, concepts: &BTreeSet<&'a str>) -> Option<&'a str> {
+/// concept it is a part of (`…#section-1`), if either is a concept in
+/// either graph (`is_concept`).
+fn owner(
+    subject: &NamedOrBlankNode,
+    is_concept: &mut impl FnMut(&str) -> (bool, bool),
+) -> Option<String> {
     let NamedOrBlankNode::NamedNode(n) = subject else {
         return None;
     };
     let iri = n.as_str();
     let whole = iri.split_once('#').map_or(iri, |(whole, _)| whole);
-    concepts.get(iri).or_else(|| concepts.get(whole)).copied()
+    [iri, whole]
+        .into_iter()
+        .find(|i| is_concept(i) != (false, false))
+        .map(str::to_owned)
 }
 
-/// The preferred label of `iri` in `language`, else any.
-fn label_of(triples: &[Triple], iri: &str, language: &str) -> Option<String> {
-    let labels: Vec<&oxigraph::model::Literal> = triples
-        .iter()
-        .filter(|t| t.predicate == skos::PREF_LABEL && subject_is(t, iri))
-        .filter_map(|t| match &t.object {
+/// The statements `graph` makes with subject `iri` and predicate `p`.
+fn about(graph: &Graph, iri: &str, p: &str) -> Vec<Triple> {
+    graph.triples(format!("<{iri}> <{p}> ").as_bytes())
+}
+
+/// The preferred label of `iri` in `graph`, in `language`, else any.
+fn label_of(graph: &Graph, iri: &str, language: &str) -> Option<String> {
+    let labels: Vec<oxigraph::model::Literal> = about(graph, iri, skos::PREF_LABEL.as_str())
+        .into_iter()
+        .filter_map(|t| match t.object {
             Term::Literal(l) => Some(l),
             _ => None,
         })
@@ -268,7 +334,7 @@ fn change(
     named: Named,
     gone: &[&Triple],
     new: &[&Triple],
-    now: &[Triple],
+    now: &Graph,
     ontology: &Ontology,
 ) -> ConceptChange {
     let iri = named.iri.as_str();
@@ -308,9 +374,8 @@ fn change(
             } else if t.predicate == owl::DEPRECATED {
                 let is_true = matches!(&t.object, Term::Literal(l) if l.value() == "true");
                 if is_true && side == 1 {
-                    let by = now
+                    let by = about(now, iri, dcterms::IS_REPLACED_BY.as_str())
                         .iter()
-                        .filter(|r| subject_is(r, iri) && r.predicate == dcterms::IS_REPLACED_BY)
                         .map(|r| shown(&r.object))
                         .collect();
                     deprecated = Some(by);

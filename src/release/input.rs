@@ -6,9 +6,9 @@
 use super::{Manifest, ReleaseError};
 use crate::build::{self, StoreChoice};
 use crate::project::Project;
-use flate2::read::GzDecoder;
+use flate2::read::MultiGzDecoder;
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{GraphName, Quad, Triple};
+use oxigraph::model::{Quad, Triple};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -63,62 +63,127 @@ impl Input {
     }
 }
 
-/// A graph to compare: its distinct triples, canonically labelled, sorted.
+/// A graph to compare, as its canonical N-Quads document (blank nodes
+/// labelled by RDFC-1.0, lines sorted and distinct): two graphs compare
+/// line by line in one pass, and what is said about a resource is a run of
+/// lines found by binary search, so nothing is parsed but what differs.
 #[derive(Debug, Clone)]
 pub struct Graph {
     pub name: String,
-    pub triples: Vec<Triple>,
+    text: Vec<u8>,
+    /// Where each line starts and ends in `text` (without its `\n`).
+    lines: Vec<(usize, usize)>,
 }
 
 impl Graph {
     /// The graph of `quads`, called `name`.
     pub fn of(name: String, quads: Vec<Quad>) -> Self {
-        let quads = crate::export::canonical(
-            quads
-                .into_iter()
-                .map(|q| Triple::from(q).in_graph(GraphName::DefaultGraph))
-                .collect(),
-        );
-        Self {
-            name,
-            triples: crate::export::sorted_triples(quads),
-        }
+        Self::canonical(name, super::canonical_nquads(quads))
     }
+
+    /// The graph whose canonical N-Quads document is `text`.
+    pub fn canonical(name: String, text: Vec<u8>) -> Self {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for (i, b) in text.iter().enumerate() {
+            if *b == b'\n' {
+                if i > start {
+                    lines.push((start, i));
+                }
+                start = i + 1;
+            }
+        }
+        Self { name, text, lines }
+    }
+
+    pub fn lines(&self) -> impl Iterator<Item = &[u8]> {
+        self.lines.iter().map(|(s, e)| &self.text[*s..*e])
+    }
+
+    /// The lines that start with `prefix`: consecutive, since lines are sorted.
+    pub fn starting_with<'a>(&'a self, prefix: &'a [u8]) -> impl Iterator<Item = &'a [u8]> {
+        let first = self
+            .lines
+            .partition_point(|(s, e)| &self.text[*s..*e] < prefix);
+        self.lines[first..]
+            .iter()
+            .map(|(s, e)| &self.text[*s..*e])
+            .take_while(move |line| line.starts_with(prefix))
+    }
+
+    /// Its number of lines: distinct quads.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    pub fn has(&self, prefix: &[u8]) -> bool {
+        self.starting_with(prefix).next().is_some()
+    }
+
+    /// The statements of the lines starting with `prefix`, parsed.
+    pub fn triples(&self, prefix: &[u8]) -> Vec<Triple> {
+        self.starting_with(prefix)
+            .filter_map(|line| parse_line(line).map(Triple::from))
+            .collect()
+    }
+}
+
+/// One line of N-Quads, parsed.
+pub fn parse_line(line: &[u8]) -> Option<Quad> {
+    let mut text = line.to_vec();
+    text.push(b'\n');
+    RdfParser::from_format(RdfFormat::NQuads)
+        .for_slice(&text)
+        .next()?
+        .ok()
 }
 
 /// Reads `input` of `project`.
 pub fn load(input: &Input, project: &Project) -> Result<Graph, ReleaseError> {
     let name = input.name();
-    let quads = match input {
-        Input::WorkingTree => built(project)?,
-        Input::Release(version) => release(project, version)?,
-        Input::File(path) => file(path)?,
-        Input::Git(rev) => git(project, rev)?,
-    };
-    Ok(Graph::of(name, quads))
+    Ok(match input {
+        Input::WorkingTree => Graph::canonical(name, built(project)?),
+        // Recorded canonical: read as it is.
+        Input::Release(version) => Graph::canonical(name, release(project, version)?),
+        Input::File(path) => Graph::of(name, file(path)?),
+        Input::Git(rev) => Graph::canonical(name, git(project, rev)?),
+    })
 }
 
-/// The graph `project` builds, in memory.
-pub fn built(project: &Project) -> Result<Vec<Quad>, ReleaseError> {
+/// The canonical N-Quads of the graph `project` builds, in memory.
+pub fn built(project: &Project) -> Result<Vec<u8>, ReleaseError> {
     let built = build::build(project, &StoreChoice::Memory)?;
-    crate::store::quads(&built.store)
+    super::canonical_nquads_of(&built.store)
         .map_err(|e| ReleaseError::Build(crate::build::BuildError::Storage(e)))
 }
 
-/// The snapshot of release `version`, checked against its recorded SHA-256.
-fn release(project: &Project, version: &str) -> Result<Vec<Quad>, ReleaseError> {
+/// The canonical N-Quads of release `version`, checked against its
+/// recorded SHA-256.
+fn release(project: &Project, version: &str) -> Result<Vec<u8>, ReleaseError> {
     let dir = super::dir(project);
     let manifest = Manifest::read(&dir)?;
     let release = manifest.get(version).ok_or_else(|| ReleaseError::Unknown {
         name: version.to_owned(),
         known: manifest.versions(),
     })?;
-    snapshot(&dir, release)
+    canonical(&dir, release)
 }
 
 /// The quads of `release`'s snapshot in the releases folder `dir`, checked
 /// against its recorded SHA-256.
 pub fn snapshot(dir: &Path, release: &super::Release) -> Result<Vec<Quad>, ReleaseError> {
+    let path = release.snapshot(dir);
+    let bytes = canonical(dir, release)?;
+    parse(&bytes, RdfFormat::NQuads, &path.display().to_string())
+}
+
+/// The canonical N-Quads of `release`'s snapshot in the releases folder
+/// `dir`, checked against its recorded SHA-256.
+pub fn canonical(dir: &Path, release: &super::Release) -> Result<Vec<u8>, ReleaseError> {
     let path = release.snapshot(dir);
     let bytes = gunzip(&path)?;
     let actual = super::hex(&Sha256::digest(&bytes));
@@ -129,7 +194,7 @@ pub fn snapshot(dir: &Path, release: &super::Release) -> Result<Vec<Quad>, Relea
             actual,
         });
     }
-    parse(&bytes, RdfFormat::NQuads, &path.display().to_string())
+    Ok(bytes)
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, ReleaseError> {
@@ -141,7 +206,8 @@ fn read(path: &Path) -> Result<Vec<u8>, ReleaseError> {
 
 fn gunzip(path: &Path) -> Result<Vec<u8>, ReleaseError> {
     let mut bytes = Vec::new();
-    GzDecoder::new(read(path)?.as_slice())
+    // A snapshot is one gzip member per core that wrote it.
+    MultiGzDecoder::new(read(path)?.as_slice())
         .read_to_end(&mut bytes)
         .map_err(|source| ReleaseError::Read {
             path: path.to_owned(),
@@ -179,9 +245,10 @@ fn parse(bytes: &[u8], format: RdfFormat, name: &str) -> Result<Vec<Quad>, Relea
         })
 }
 
-/// The graph the glossary built at git revision `rev`: its folder read
+/// The canonical N-Quads of the graph the glossary built at git revision
+/// `rev`: its folder read
 /// from git (`git archive`) into a temporary folder, and built there.
-fn git(project: &Project, rev: &str) -> Result<Vec<Quad>, ReleaseError> {
+fn git(project: &Project, rev: &str) -> Result<Vec<u8>, ReleaseError> {
     let failed = |message: String| ReleaseError::Input {
         input: format!("git:{rev}"),
         message,
