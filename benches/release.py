@@ -9,7 +9,10 @@ peak memory (GNU time) of:
 - `release A`: building it and recording the canonical snapshot;
 - `release B`, after 1% of the entries (100) changed their definition;
 - `diff A B`: reading both snapshots and comparing them;
-- `diff B working-tree`: a snapshot against a fresh build.
+- `diff B working-tree`: a snapshot against a fresh build;
+
+then `serve` on the glossary: one concept's page and Turtle now and at its
+version IRI in release A, with wrk.
 
 Targets (issue 24): `diff` between two releases within the build's time,
 `release` within twice the build's. Rewrites the part of BENCHMARKS.md
@@ -80,10 +83,27 @@ def main():
             say(f"  {step}: {seconds:.2f} s, {peak:.0f} MiB")
         snapshot = (glossary / "releases" / "A.nq.gz").stat().st_size
     results = {s: (median(times[s]), median(peaks[s])) for s in steps}
-    report(results, snapshot)
+    report(results, snapshot, serving(glossary))
 
 
-def report(results, snapshot):
+def serving(glossary):
+    """Pages and Turtle of one concept served now and at its version IRI in
+    release A (`serve` on the glossary left by the last run): (what, current
+    requests/s, version requests/s), median of RUNS wrk runs each."""
+    port = compare.free_port()
+    concept = sorted((glossary / "entries").glob("*.md"))[ENTRIES // 2].stem
+    rows = []
+    with compare.Server("glossgraph", [GLOSSGRAPH, "--data", glossary, "serve", "--bind", f"127.0.0.1:{port}"], port):
+        base = f"http://127.0.0.1:{port}"
+        for what, accept in [("page", "text/html"), ("Turtle", "text/turtle")]:
+            now = [compare.wrk(f"{base}/concept/{concept}", accept)[0] for _ in range(RUNS)]
+            then = [compare.wrk(f"{base}/v/A/concept/{concept}", accept)[0] for _ in range(RUNS)]
+            say(f"  {what}: {median(now):.0f} requests/s now, {median(then):.0f} at the version IRI")
+            rows.append((what, median(now), median(then)))
+    return rows
+
+
+def report(results, snapshot, served):
     build = results["build"][0]
     lines = [
         f"`benches/release.sh`: a generated glossary of {ENTRIES:,} entries, {CHANGED} of them changed between "
@@ -96,6 +116,17 @@ def report(results, snapshot):
     ]
     for step, (seconds, peak) in results.items():
         lines.append(f"| {step} | {seconds:.2f} s | {seconds / build:.2f}× | {peak:.0f} MiB |")
+    lines += [
+        "",
+        f"Targets: `diff` between two releases within the build's time, `release` within twice the build's. "
+        f"Serving one concept with `wrk` ({compare.CONNECTIONS} connections, {compare.DURATION} s, median of {RUNS}), "
+        f"now and at its version IRI in release A (read from the snapshot; target at least half the throughput):",
+        "",
+        "| representation | now | version IRI | ratio |",
+        "|---|---|---|---|",
+    ]
+    for what, now, then in served:
+        lines.append(f"| {what} | {now:,.0f} requests/s | {then:,.0f} requests/s | {then / now:.2f} |")
     write_section("release", "Releases and diffs", "\n".join(lines))
 
 

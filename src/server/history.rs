@@ -20,7 +20,71 @@ pub struct History {
     /// Every concept of any release: the last release (by position) it is in.
     last_seen: HashMap<String, usize>,
     /// Release snapshots' triples, read on first request.
-    graphs: Mutex<HashMap<usize, Arc<Vec<Triple>>>>,
+    graphs: Mutex<HashMap<usize, Arc<Released>>>,
+}
+
+/// A release's triples, and where each subject's are.
+#[derive(Debug)]
+pub struct Released {
+    triples: Vec<Triple>,
+    by_subject: HashMap<NamedOrBlankNode, Vec<usize>>,
+}
+
+impl Released {
+    fn new(mut triples: Vec<Triple>) -> Self {
+        triples.sort_by(crate::order::triple_cmp);
+        triples.dedup();
+        let mut by_subject: HashMap<NamedOrBlankNode, Vec<usize>> = HashMap::new();
+        for (i, t) in triples.iter().enumerate() {
+            by_subject.entry(t.subject.clone()).or_default().push(i);
+        }
+        Self {
+            triples,
+            by_subject,
+        }
+    }
+
+    /// What the release says about `iri` and its parts (`…#section-1`), and
+    /// the blank nodes they lead to: the concept's description, as
+    /// `store::describe` gives it for the graph served now.
+    pub fn described(&self, iri: &str) -> Vec<Triple> {
+        let prefix = format!("{iri}#");
+        let start = NamedOrBlankNode::from(NamedNode::new_unchecked(iri));
+        let mut seen: std::collections::HashSet<NamedOrBlankNode> =
+            std::iter::once(start.clone()).collect();
+        let mut pending = vec![start];
+        let mut out = Vec::new();
+        while let Some(subject) = pending.pop() {
+            for &i in self.by_subject.get(&subject).into_iter().flatten() {
+                let t = &self.triples[i];
+                let next: Option<NamedOrBlankNode> = match &t.object {
+                    Term::NamedNode(n) if n.as_str().starts_with(&prefix) => Some(n.clone().into()),
+                    Term::BlankNode(b) => Some(b.clone().into()),
+                    _ => None,
+                };
+                if let Some(next) = next
+                    && seen.insert(next.clone())
+                {
+                    pending.push(next);
+                }
+                out.push(t.clone());
+            }
+        }
+        out.sort_by(crate::order::triple_cmp);
+        out
+    }
+
+    /// The IRIs of the concepts it has, sorted.
+    pub fn concepts(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .triples
+            .iter()
+            .filter_map(|t| concept(&t.subject, &t.predicate, &t.object))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
 }
 
 impl History {
@@ -59,18 +123,16 @@ impl History {
         Some((&self.releases[last], self.releases.get(last + 1)))
     }
 
-    /// The triples of release `i`.
-    pub fn graph(&self, i: usize) -> Result<Arc<Vec<Triple>>, ReleaseError> {
+    /// Release `i`, read from its snapshot on first use.
+    pub fn graph(&self, i: usize) -> Result<Arc<Released>, ReleaseError> {
         if let Some(graph) = self.graphs.lock().ok().and_then(|g| g.get(&i).cloned()) {
             return Ok(graph);
         }
-        let mut triples: Vec<Triple> = release::input::snapshot(&self.dir, &self.releases[i])?
+        let triples = release::input::snapshot(&self.dir, &self.releases[i])?
             .into_iter()
             .map(Triple::from)
             .collect();
-        triples.sort_by(crate::order::triple_cmp);
-        triples.dedup();
-        let graph = Arc::new(triples);
+        let graph = Arc::new(Released::new(triples));
         if let Ok(mut graphs) = self.graphs.lock() {
             graphs.insert(i, graph.clone());
         }
@@ -80,16 +142,7 @@ impl History {
     /// The IRIs of the concepts release `i` had, sorted (none if its
     /// snapshot cannot be read).
     pub fn concepts(&self, i: usize) -> Vec<String> {
-        let Ok(graph) = self.graph(i) else {
-            return Vec::new();
-        };
-        let mut out: Vec<String> = graph
-            .iter()
-            .filter_map(|t| concept(&t.subject, &t.predicate, &t.object))
-            .collect();
-        out.sort();
-        out.dedup();
-        out
+        self.graph(i).map(|g| g.concepts()).unwrap_or_default()
     }
 
     /// The snapshot file of release `i`.
@@ -108,38 +161,4 @@ fn concept(subject: &NamedOrBlankNode, predicate: &NamedNode, object: &Term) -> 
         }
         _ => None,
     }
-}
-
-/// What `triples` say about `iri` and its parts (`…#section-1`), and the
-/// blank nodes they lead to.
-pub fn described(triples: &[Triple], iri: &str) -> Vec<Triple> {
-    let prefix = format!("{iri}#");
-    let mut out: Vec<Triple> = Vec::new();
-    let mut pending: Vec<NamedOrBlankNode> = triples
-        .iter()
-        .filter_map(|t| match &t.subject {
-            NamedOrBlankNode::NamedNode(n)
-                if n.as_str() == iri || n.as_str().starts_with(&prefix) =>
-            {
-                Some(t.subject.clone())
-            }
-            _ => None,
-        })
-        .collect();
-    pending.dedup();
-    let mut seen: std::collections::HashSet<NamedOrBlankNode> = pending.iter().cloned().collect();
-    while let Some(subject) = pending.pop() {
-        for t in triples.iter().filter(|t| t.subject == subject) {
-            if let Term::BlankNode(b) = &t.object {
-                let node = NamedOrBlankNode::from(b.clone());
-                if seen.insert(node.clone()) {
-                    pending.push(node);
-                }
-            }
-            out.push(t.clone());
-        }
-    }
-    out.sort_by(crate::order::triple_cmp);
-    out.dedup();
-    out
 }

@@ -238,7 +238,7 @@ pub async fn version(
     };
     let iri = snapshot.config.base.concept(id);
     let graph = snapshot.history.graph(i).map_err(AppError::internal)?;
-    let triples = super::history::described(&graph, iri.as_str());
+    let triples = graph.described(iri.as_str());
     if triples.is_empty() {
         return Err(AppError::not_found(format!(
             "release {version} has no concept `{id}`"
