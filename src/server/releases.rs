@@ -6,8 +6,8 @@
 
 use super::AppState;
 use super::html::{Layout, markdown_to_html};
-use super::resource::{PageParams, head, rdf, wanted};
-use super::respond::{AppError, FormatUrls, Offers, Repr, insert, typed};
+use super::resource::{PageParams, head, rdf, variant, wanted};
+use super::respond::{AppError, FormatUrls, Offers, Rendered, Repr, insert, typed};
 use super::snapshot::Snapshot;
 use askama::Template;
 use axum::body::Body;
@@ -236,6 +236,13 @@ pub async fn version(
         Some((id, ext)) => (id, Some(ext)),
         None => (file.as_str(), None),
     };
+    let params = PageParams::parse(raw.as_deref());
+    let w = wanted(&snapshot, &headers, ext, Offers::PageAndRdf, &params)?;
+    // A release never changes: each representation is made once.
+    let key = (i, id.to_owned(), w.explicit(), variant(&w));
+    if let Some(rendered) = snapshot.versions.get(&key) {
+        return Ok(rendered.respond(&headers));
+    }
     let iri = snapshot.config.base.concept(id);
     let graph = snapshot.history.graph(i).map_err(AppError::internal)?;
     let triples = graph.described(iri.as_str());
@@ -244,22 +251,19 @@ pub async fn version(
             "release {version} has no concept `{id}`"
         )));
     }
-    let params = PageParams::parse(raw.as_deref());
-    let w = wanted(&snapshot, &headers, ext, Offers::PageAndRdf, &params)?;
     let head = head(
         &snapshot,
         &w,
         &format!("v-{version}-{id}"),
         FormatUrls::Extension(id),
     );
-    let format = match w.repr {
-        Repr::Rdf(format) => format,
-        Repr::Html => {
-            let page = version_page(&snapshot, &w.lang, release, id, &iri, &triples)?;
-            return head.respond(&headers, || Ok(page));
-        }
+    let body = match w.repr {
+        Repr::Rdf(format) => rdf(&snapshot, triples, format)?,
+        Repr::Html => version_page(&snapshot, &w.lang, release, id, &iri, &triples)?.into_bytes(),
     };
-    head.respond(&headers, || rdf(&snapshot, triples, format))
+    let rendered = std::sync::Arc::new(Rendered::new(head, body.into()));
+    snapshot.versions.put(key, rendered.clone());
+    Ok(rendered.respond(&headers))
 }
 
 /// The page of the concept `id` (`iri`) as `release` had it (`triples`).

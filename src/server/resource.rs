@@ -98,6 +98,13 @@ pub(super) struct Wanted {
     pub(super) lang: String,
 }
 
+impl Wanted {
+    /// Whether the format was asked for by extension, not negotiated.
+    pub(super) fn explicit(&self) -> bool {
+        self.explicit
+    }
+}
+
 pub(super) fn wanted(
     snapshot: &Snapshot,
     headers: &HeaderMap,
@@ -187,7 +194,7 @@ fn render(page: &impl Template) -> Result<Vec<u8>, AppError> {
         .map_err(AppError::internal)
 }
 
-fn variant(w: &Wanted) -> String {
+pub(super) fn variant(w: &Wanted) -> String {
     let tag = w.offer.tag;
     match w.repr {
         Repr::Html => format!("html-{}", w.lang),

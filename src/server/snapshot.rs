@@ -361,6 +361,8 @@ pub struct Snapshot {
     dumps: Mutex<HashMap<DumpKey, Arc<Vec<u8>>>>,
     /// Concept representations, made on first request.
     pub rendered: ResponseCache<RenderedKey, Arc<Rendered>>,
+    /// Representations of concepts at version IRIs, made on first request.
+    pub versions: ResponseCache<VersionKey, Arc<Rendered>>,
     /// Compressed responses, made on first request (see `compress`).
     pub compressed: ResponseCache<super::compress::CompressedKey, axum::body::Bytes>,
     /// The static search index, made on first request.
@@ -403,6 +405,9 @@ pub fn held() -> usize {
 /// /resource rather than /concept, asked for by extension rather than by
 /// `Accept`, variant such as `html-en` or `ttl`). Each has its own headers.
 pub type RenderedKey = (u32, bool, bool, String);
+
+/// A version IRI's representation: (release, concept id, explicit, variant).
+pub type VersionKey = (usize, String, bool, String);
 
 /// Responses as sent, so that a repeated request costs a lookup instead of a
 /// store read, a render or a compression. A snapshot never changes, so entries
@@ -568,6 +573,7 @@ impl Snapshot {
             languages,
             dumps: Mutex::new(HashMap::new()),
             rendered: ResponseCache::default(),
+            versions: ResponseCache::default(),
             compressed: ResponseCache::default(),
             search_files: std::sync::OnceLock::new(),
             history: Arc::default(),
@@ -622,6 +628,7 @@ impl Snapshot {
     /// its caches, which weigh as much again, now.
     pub fn retire(&self) {
         self.rendered.retire();
+        self.versions.retire();
         self.compressed.retire();
         if let Ok(mut dumps) = self.dumps.lock() {
             *dumps = HashMap::new();
