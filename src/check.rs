@@ -344,9 +344,58 @@ pub fn glossary(summaries: &[Summary], ontology: &Ontology) -> Vec<Diagnostic> {
             }
         }
     }
+    out.extend(replacements(summaries, &by_id));
     out.extend(members(summaries, &by_id));
     out.extend(cycles(summaries, &by_id, ontology));
     out.extend(restated_relations(summaries, &by_id));
+    out
+}
+
+/// A deprecated entry's replacement is another concept of the glossary, and
+/// (a warning) one that is not deprecated itself.
+fn replacements(summaries: &[Summary], by_id: &FxHashMap<&str, &Summary>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for s in summaries {
+        let Some((by, line, column)) = &s.replaced_by else {
+            continue;
+        };
+        let pos = Pos::new(*line, *column);
+        let error = |message: String, help: &str| {
+            Diagnostic::error("check/replacement", &s.path, pos, message).with_help(help)
+        };
+        match by_id.get(by.as_str()) {
+            _ if by == &s.id => out.push(error(
+                format!("`{}` is replaced by itself", s.id),
+                "name the entry that replaces it, or remove `replaced-by`",
+            )),
+            None => {
+                let mut ids: Vec<&str> = by_id.keys().copied().collect();
+                ids.sort_unstable();
+                let help = match did_you_mean(by, ids.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("create an entry `{by}.md`, or fix the id"),
+                };
+                out.push(error(
+                    format!("`replaced-by` names `{by}`, which is not an entry"),
+                    &help,
+                ));
+            }
+            Some(target) if target.collection => out.push(error(
+                format!("`replaced-by` names `{by}`, which is a collection"),
+                "a concept is replaced by a concept",
+            )),
+            Some(target) if target.deprecated => out.push(
+                Diagnostic::warning(
+                    "check/deprecated-replacement",
+                    &s.path,
+                    pos,
+                    format!("`{}` is replaced by `{by}`, which is deprecated too", s.id),
+                )
+                .with_help("name the entry that replaces both, so readers need not follow a chain"),
+            ),
+            Some(_) => {}
+        }
+    }
     out
 }
 

@@ -21,6 +21,9 @@ pub struct Summary {
     /// (member id, line, column) of each member, when a collection.
     #[serde(default)]
     pub members: Vec<(String, usize, usize)>,
+    /// (id, line, column) of the entry that replaces this deprecated one.
+    #[serde(default)]
+    pub replaced_by: Option<(String, usize, usize)>,
 }
 
 impl Summary {
@@ -58,6 +61,10 @@ impl Summary {
                 .flat_map(|m| &m.ids)
                 .map(|id| (id.value.clone(), id.pos.line, id.pos.column))
                 .collect(),
+            replaced_by: entry
+                .replaced_by
+                .as_ref()
+                .map(|r| (r.value.clone(), r.pos.line, r.pos.column)),
         }
     }
 }
