@@ -440,7 +440,7 @@ fn members(summaries: &[Summary], by_id: &FxHashMap<&str, &Summary>) -> Vec<Diag
         }
     }
     // collection -> [(member collection, where it is listed)]
-    let mut nested: FxHashMap<&str, Vec<(&str, &Summary, Pos)>> = FxHashMap::default();
+    let mut nested: Edges<'_> = FxHashMap::default();
     for s in summaries {
         for (member, line, column) in &s.members {
             if member != &s.id && by_id.get(member.as_str()).is_some_and(|m| m.collection) {
@@ -451,31 +451,45 @@ fn members(summaries: &[Summary], by_id: &FxHashMap<&str, &Summary>) -> Vec<Diag
             }
         }
     }
-    let mut starts: Vec<&str> = nested.keys().copied().collect();
-    starts.sort_unstable();
+    out.extend(each_cycle(
+        &nested,
+        "check/member-cycle",
+        "collections that contain each other",
+        "a collection cannot be a member of itself; remove one of these members",
+    ));
+    out
+}
+
+/// Edges of a graph of entries: node → (the node it leads to, the entry
+/// that states the edge, where).
+type Edges<'a> = FxHashMap<&'a str, Vec<(&'a str, &'a Summary, Pos)>>;
+
+/// An error for each cycle of `edges`, once whichever node it is met from,
+/// at the edge that closes it: `{what}: a → b → a`.
+fn each_cycle(
+    edges: &Edges<'_>,
+    code: &'static str,
+    what: &str,
+    help: &'static str,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let mut reported: FxHashSet<Vec<&str>> = FxHashSet::default();
+    // In order, so a cycle is reported from the same place every time.
+    let mut starts: Vec<&str> = edges.keys().copied().collect();
+    starts.sort_unstable();
     walk_cycles(
         starts,
-        |node| nested.get(node).map_or(&[][..], Vec::as_slice),
+        |node| edges.get(node).map_or(&[][..], Vec::as_slice),
         |e| e.0,
-        |path, &(member, listed_in, pos)| {
-            let from = path.iter().position(|n| *n == member).unwrap_or(0);
+        |path, &(to, stated_in, pos)| {
+            let from = path.iter().position(|n| *n == to).unwrap_or(0);
             let mut cycle: Vec<&str> = path[from..].to_vec();
             let mut key = cycle.clone();
             key.sort_unstable();
             if reported.insert(key) {
-                cycle.push(member);
-                out.push(
-                    Diagnostic::error(
-                        "check/member-cycle",
-                        &listed_in.path,
-                        pos,
-                        format!("collections that contain each other: {}", cycle.join(" → ")),
-                    )
-                    .with_help(
-                        "a collection cannot be a member of itself; remove one of these members",
-                    ),
-                );
+                cycle.push(to);
+                let message = format!("{what}: {}", cycle.join(" → "));
+                out.push(Diagnostic::error(code, &stated_in.path, pos, message).with_help(help));
             }
         },
     );
@@ -540,7 +554,7 @@ fn cycles(
     ontology: &Ontology,
 ) -> Vec<Diagnostic> {
     // child -> [(parent, where it is stated)]
-    let mut parents: FxHashMap<&str, Vec<(&str, &Summary, Pos)>> = FxHashMap::default();
+    let mut parents: Edges<'_> = FxHashMap::default();
     for s in summaries {
         for (key, target, line, column) in &s.relations {
             if !by_id.contains_key(target.as_str()) || target == &s.id {
@@ -558,38 +572,12 @@ fn cycles(
             }
         }
     }
-    let mut out = Vec::new();
-    let mut reported: FxHashSet<Vec<&str>> = FxHashSet::default();
-    // In order, so a cycle is reported from the same place every time.
-    let mut starts: Vec<&str> = parents.keys().copied().collect();
-    starts.sort_unstable();
-    let edges = |node: &str| parents.get(node).map_or(&[][..], Vec::as_slice);
-    const HELP: &str =
-        "a concept cannot be broader than itself; remove or reverse one of these relations";
-    walk_cycles(
-        starts,
-        edges,
-        |e| e.0,
-        |path, &(parent, stated_in, pos)| {
-            let from = path.iter().position(|n| *n == parent).unwrap_or(0);
-            let mut cycle: Vec<&str> = path[from..].to_vec();
-            let mut key = cycle.clone();
-            key.sort_unstable();
-            if reported.insert(key) {
-                cycle.push(parent);
-                out.push(
-                    Diagnostic::error(
-                        "check/cycle",
-                        &stated_in.path,
-                        pos,
-                        format!("hierarchy cycle: {}", cycle.join(" → ")),
-                    )
-                    .with_help(HELP),
-                );
-            }
-        },
-    );
-    out
+    each_cycle(
+        &parents,
+        "check/cycle",
+        "hierarchy cycle",
+        "a concept cannot be broader than itself; remove or reverse one of these relations",
+    )
 }
 
 /// A depth-first walk of a directed graph from each of `starts` in turn
