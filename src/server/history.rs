@@ -90,14 +90,23 @@ impl Released {
 impl History {
     /// The releases in the releases folder `dir` (none if it has none).
     /// Reads every snapshot once, checking its SHA-256, for the concepts
-    /// it holds.
+    /// it holds; their statements are read when first asked for.
     pub fn read(dir: PathBuf) -> Result<Self, ReleaseError> {
         let manifest = Manifest::read(&dir)?;
         let mut last_seen = HashMap::new();
+        // Read at every start and rebuild: the concepts are found in the
+        // canonical lines (`<iri> rdf:type skos:Concept …`), nothing parsed.
+        let typed = format!("> <{}> <{}> ", rdf::TYPE.as_str(), skos::CONCEPT.as_str());
         for (i, r) in manifest.releases.iter().enumerate() {
-            for quad in release::input::snapshot(&dir, r)? {
-                if let Some(iri) = concept(&quad.subject, &quad.predicate, &quad.object) {
-                    last_seen.insert(iri, i);
+            let text = release::input::canonical(&dir, r)?;
+            for line in text.split(|b| *b == b'\n') {
+                let Some(end) = find(line, typed.as_bytes()) else {
+                    continue;
+                };
+                if let Some(iri) = line[..end].strip_prefix(b"<")
+                    && let Ok(iri) = std::str::from_utf8(iri)
+                {
+                    last_seen.insert(iri.to_owned(), i);
                 }
             }
         }
@@ -149,6 +158,11 @@ impl History {
     pub fn snapshot_path(&self, i: usize) -> PathBuf {
         self.releases[i].snapshot(&self.dir)
     }
+}
+
+/// Where `needle` first is in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The concept a statement says is a `skos:Concept`, if it does.
