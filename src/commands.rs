@@ -428,14 +428,7 @@ pub fn diff(
     let b = release::input::load(&to, &project)?;
     let diff = release::diff::diff(&a, &b, &project.ontology, project.config.default_language());
     let text = release::report::write(&diff, format);
-    let summary = format!(
-        "{} → {}: {} concept(s) added, {} removed, {} changed",
-        diff.from,
-        diff.to,
-        diff.added.len(),
-        diff.removed.len(),
-        diff.changed.len()
-    );
+    let summary = release::report::summary(&diff);
     let text = match output {
         Some(_) => {
             write_output(output, |out| out.write_all(text.as_bytes()))?;

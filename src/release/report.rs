@@ -119,18 +119,16 @@ fn statement_lines(s: &Statements) -> Vec<String> {
         .collect()
 }
 
-fn summary(diff: &Diff) -> String {
+/// What changed, in a line, naming both graphs.
+pub fn summary(diff: &Diff) -> String {
     if diff.is_empty() {
         return format!("{} and {} are the same graph", diff.from, diff.to);
     }
     format!(
-        "{} → {}: {} concept(s) added, {} removed, {} changed ({} deprecated); {} other resource(s) changed; {} statement(s) added, {} removed",
+        "{} → {}: {}; {} other resource(s) changed; {} statement(s) added, {} removed",
         diff.from,
         diff.to,
-        diff.added.len(),
-        diff.removed.len(),
-        diff.changed.len(),
-        diff.deprecated().count(),
+        diff.summary(),
         diff.others.len(),
         diff.statements_added,
         diff.statements_removed
