@@ -188,6 +188,8 @@
     var fuzzyOnly = true;
     var hits = [];
     labels.forEach(function (l) {
+      // Deprecated concepts only when asked for, as the server's search: never here.
+      if (l.concept[2]) return;
       var norm = normalise(l.text, settings);
       var forms = [norm], written = variant(l.text, settings);
       if (written) forms.push(written);
@@ -196,7 +198,7 @@
       if (m < FUZZY) fuzzyOnly = false;
       var at = languages.findIndex(function (q) { return q === l.lang || l.lang.split("-")[0] === q; });
       var score = BASE[m] + (at === 0 ? 6 : at > 0 ? Math.max(4 - at, 1) : 0) + (l.kind === "p" ? 2 : 0)
-        - Math.min(Math.max(Array.from(norm).length - length, 0) * 0.25, 10) - (l.concept[2] ? 60 : 0);
+        - Math.min(Math.max(Array.from(norm).length - length, 0) * 0.25, 10);
       hits.push({ label: l, match: m, score: Math.max(score, 0) });
     });
     // Typos only when nothing matches as typed, as the server does.

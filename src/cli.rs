@@ -250,6 +250,9 @@ pub enum Command {
         /// How many concepts to list.
         #[arg(long, short = 'n', default_value_t = 10)]
         limit: usize,
+        /// List deprecated concepts too (after the others).
+        #[arg(long)]
+        deprecated: bool,
     },
     /// Serve the glossary: pages, RDF by content negotiation, SPARQL, dumps.
     Serve {

@@ -758,6 +758,7 @@ pub fn search(
     term: &str,
     lang: Option<&str>,
     limit: usize,
+    deprecated: bool,
 ) -> Result<Found, CommandError> {
     let project = context.project()?;
     let built = build::build(&project, &context.store)?;
@@ -767,7 +768,14 @@ pub fn search(
     Ok(Found {
         term: term.to_owned(),
         warnings,
-        hits: server::search::found(&snapshot, term, lang, limit.clamp(1, 1000), None),
+        hits: server::search::found(
+            &snapshot,
+            term,
+            lang,
+            limit.clamp(1, 1000),
+            None,
+            deprecated,
+        ),
     })
 }
 

@@ -220,9 +220,18 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
             )?)
         }
         Command::Queries => finish(&commands::queries(&context)?),
-        Command::Search { term, lang, limit } => {
-            finish(&commands::search(&context, &term, lang.as_deref(), limit)?)
-        }
+        Command::Search {
+            term,
+            lang,
+            limit,
+            deprecated,
+        } => finish(&commands::search(
+            &context,
+            &term,
+            lang.as_deref(),
+            limit,
+            deprecated,
+        )?),
         Command::Completions { shell } => {
             commands::write_output(None, |out| {
                 cli::completions(shell, out);

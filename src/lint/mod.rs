@@ -20,6 +20,7 @@
 //!
 //! Layer: a reader, beside `import` and `server`; above `build` and `query`.
 
+mod deprecation;
 mod entries;
 mod finding;
 mod graph;
@@ -324,7 +325,11 @@ fn graph_checks(
         schemes: s.own_schemes().len(),
     };
     report.findings.extend(skos::check(&s));
-    report.findings.extend(qskos::check(&s));
+    let retired = deprecation::retired(&s);
+    report.findings.extend(qskos::check(&s, &retired));
+    report
+        .findings
+        .extend(deprecation::check(&s, &retired, own));
     let validator =
         shacl::Validator::new(&g, store)?.limited(options.shape_timeout, options.progress);
     for (shapes, builtin) in &compiled {

@@ -12,20 +12,28 @@ use super::graph::{Graph, Id};
 use super::semantics::{Edges, Skos, extra};
 use super::skos::{lexical_labels, valid_language};
 use crate::vocab::{compact, skos};
-use oxigraph::model::vocab::{rdf, xsd};
+use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{NamedNodeRef, Term};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-/// Every qSKOS finding.
-pub fn check(s: &Skos<'_>) -> Vec<Finding> {
+/// Every qSKOS finding. Deprecated concepts (`retired`) are not orphans nor
+/// undocumented, nor missing a preferred label when they have an
+/// `rdfs:label`, nor short of a language: they are kept so that their IRIs
+/// answer, not to be browsed.
+pub fn check(s: &Skos<'_>, retired: &BTreeSet<Id>) -> Vec<Finding> {
     let mut out = Vec::new();
     let concepts = s.own_concepts();
-    orphans_and_clusters(s, &concepts, &mut out);
+    let live: Vec<Id> = concepts
+        .iter()
+        .copied()
+        .filter(|c| !retired.contains(c))
+        .collect();
+    orphans_and_clusters(s, &live, &mut out);
     cycles(s, &mut out);
     hierarchical_redundancy(s, &mut out);
     mapping_clashes(s, &mut out);
-    labels(s, &concepts, &mut out);
-    documentation(s, &concepts, &mut out);
+    labels(s, &concepts, retired, &mut out);
+    documentation(s, &live, &mut out);
     schemes_and_top_concepts(s, &mut out);
     unidirectional(s, &mut out);
     literals(s, &mut out);
@@ -285,7 +293,7 @@ fn normalise(text: &str) -> String {
 /// Labels: missing (`ml`), empty (`el`), overlapping (`ol`), near-identical
 /// across label kinds (`dlv`), unprintable characters (`ucil`), and
 /// incomplete language coverage (`ilc`).
-fn labels(s: &Skos<'_>, concepts: &[Id], out: &mut Vec<Finding>) {
+fn labels(s: &Skos<'_>, concepts: &[Id], retired: &BTreeSet<Id>, out: &mut Vec<Finding>) {
     let g = s.g;
     let all = lexical_labels(s);
     let own: BTreeSet<Id> = concepts.iter().copied().collect();
@@ -384,8 +392,11 @@ fn labels(s: &Skos<'_>, concepts: &[Id], out: &mut Vec<Finding>) {
             .with_related(holders.iter().map(|x| g.show(*x))),
         );
     }
+    let rdfs_label = g.iri(rdfs::LABEL);
     for &c in concepts {
-        if !all.get(&c).unwrap_or(&empty).iter().any(|(k, _)| *k == 0) {
+        let named =
+            retired.contains(&c) && rdfs_label.is_some_and(|p| g.objects(c, p).next().is_some());
+        if !named && !all.get(&c).unwrap_or(&empty).iter().any(|(k, _)| *k == 0) {
             out.push(
                 Finding::new(
                     "qskos/missing-labels",
@@ -398,6 +409,9 @@ fn labels(s: &Skos<'_>, concepts: &[Id], out: &mut Vec<Finding>) {
     }
     if languages.len() > 1 {
         for (c, have) in &pref_languages {
+            if retired.contains(c) {
+                continue;
+            }
             let missing: Vec<&str> = languages.difference(have).map(String::as_str).collect();
             if !missing.is_empty() {
                 out.push(

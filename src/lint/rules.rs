@@ -227,6 +227,25 @@ pub const RULES: &[Rule] = &[
         None,
         "an IRI is not valid (RFC 3987)",
     ),
+    // Deprecated concepts.
+    def(
+        "deprecated/no-replacement",
+        Warning,
+        None,
+        "a deprecated concept names no replacement (dcterms:isReplacedBy) and no note says why",
+    ),
+    def(
+        "deprecated/deprecated-replacement",
+        Warning,
+        None,
+        "a deprecated concept's replacement is deprecated too",
+    ),
+    def(
+        "deprecated/linked-from-live",
+        Warning,
+        None,
+        "a concept in use is related to a deprecated concept",
+    ),
     // Glossary rules, for our entries.
     def(
         "glossary/missing-sections",
@@ -437,7 +456,7 @@ mod tests {
             assert!(seen.insert(r.id), "{} twice", r.id);
             let family = r.id.split('/').next().unwrap_or_default();
             assert!(
-                ["skos", "qskos", "rdf", "glossary", "source", "shacl"].contains(&family),
+                ["skos", "qskos", "rdf", "deprecated", "glossary", "source", "shacl"].contains(&family),
                 "{}",
                 r.id
             );

@@ -208,7 +208,7 @@ fn nearest(snapshot: &Snapshot, path: &str, lang: &str) -> Vec<html::Link> {
     if words.is_empty() || words.chars().count() > search::MAX_QUERY_CHARS {
         return Vec::new();
     }
-    search::found(snapshot, words, lang, 5, None)
+    search::found(snapshot, words, lang, 5, None, false)
         .into_iter()
         .map(|f| html::concept_link(snapshot, f.concept, lang, ""))
         .collect()

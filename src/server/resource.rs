@@ -62,6 +62,8 @@ pub fn asset_paths() -> impl Iterator<Item = &'static str> {
 pub struct PageParams {
     pub lang: Option<String>,
     pub q: Option<String>,
+    /// `deprecated=true`: search lists deprecated concepts too.
+    pub deprecated: bool,
 }
 
 impl PageParams {
@@ -71,6 +73,7 @@ impl PageParams {
             match k.as_ref() {
                 "lang" => params.lang = Some(v.into_owned()),
                 "q" => params.q = Some(v.into_owned()),
+                "deprecated" => params.deprecated = v == "true",
                 _ => {}
             }
         }

@@ -47,8 +47,9 @@ pub fn found(
     lang: &str,
     limit: usize,
     scheme: Option<&str>,
+    deprecated: bool,
 ) -> Vec<Found> {
-    find(snapshot, text, lang, limit, scheme)
+    find(snapshot, text, lang, limit, scheme, deprecated)
         .into_iter()
         .map(|hit| {
             let (text, label_lang, kind) = snapshot.search.label(hit.label);
@@ -71,13 +72,15 @@ pub fn found(
 }
 
 /// Searches the snapshot's labels: `lang` first, then the glossary's fallback
-/// order; only concepts of `scheme` if one is given.
+/// order; only concepts of `scheme` if one is given; deprecated concepts
+/// (after the others) only if asked for.
 pub fn find(
     snapshot: &Snapshot,
     text: &str,
     lang: &str,
     limit: usize,
     scheme: Option<&str>,
+    deprecated: bool,
 ) -> Vec<Hit> {
     let mut languages: Vec<&str> = vec![lang];
     languages.extend(
@@ -104,7 +107,7 @@ pub fn find(
         text,
         languages: &languages,
         limit: wanted,
-        deprecated: true,
+        deprecated,
     });
     hits.into_iter()
         .filter(|h| match scheme {
@@ -150,7 +153,7 @@ pub async fn page(
     let mut layout = Layout::new(&snapshot, &lang, String::new(), "", &path);
     layout.title = layout.ui.search_title(&query);
     layout.query = query.clone();
-    let results = found(&snapshot, &query, &lang, 50, None)
+    let results = found(&snapshot, &query, &lang, 50, None, params.deprecated)
         .into_iter()
         .map(|f| {
             let matched =
@@ -170,7 +173,8 @@ pub async fn page(
     Ok(typed("text/html; charset=utf-8", body))
 }
 
-/// `GET /api/search?q=&lang=&limit=&scheme=`: concepts as JSON, best first.
+/// `GET /api/search?q=&lang=&limit=&scheme=&deprecated=`: concepts as JSON,
+/// best first.
 pub async fn api(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -199,20 +203,27 @@ pub async fn api(
             _ => {}
         }
     }
-    let results: Vec<serde_json::Value> = found(&snapshot, &query, &lang, limit, scheme.as_deref())
-        .into_iter()
-        .map(|f| {
-            serde_json::json!({
-                "iri": f.iri,
-                "label": f.label,
-                "href": f.href,
-                "matched": { "text": f.text, "lang": f.lang, "kind": f.kind.name() },
-                "match": f.matched.name(),
-                "score": (f.score * 100.0).round() / 100.0,
-                "deprecated": f.deprecated,
-            })
+    let results: Vec<serde_json::Value> = found(
+        &snapshot,
+        &query,
+        &lang,
+        limit,
+        scheme.as_deref(),
+        params.deprecated,
+    )
+    .into_iter()
+    .map(|f| {
+        serde_json::json!({
+            "iri": f.iri,
+            "label": f.label,
+            "href": f.href,
+            "matched": { "text": f.text, "lang": f.lang, "kind": f.kind.name() },
+            "match": f.matched.name(),
+            "score": (f.score * 100.0).round() / 100.0,
+            "deprecated": f.deprecated,
         })
-        .collect();
+    })
+    .collect();
     let mut response =
         json(&serde_json::json!({ "query": query, "lang": lang, "results": results }));
     insert(

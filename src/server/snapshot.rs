@@ -10,7 +10,7 @@ use crate::ontology::Ontology;
 use crate::order::natural_cmp;
 use crate::query::NamedQuery;
 use crate::vocab::{owl, skos};
-use oxigraph::model::vocab::rdf;
+use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{GraphNameRef, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef};
 use oxigraph::store::{StorageError, Store};
 use std::collections::HashMap;
@@ -76,37 +76,66 @@ impl ConceptIndex {
             .unwrap_or_else(|| ("", c.iri.rsplit(['/', '#']).next().unwrap_or(&c.iri)))
     }
 
-    /// The concepts, then the collections that are not concepts.
+    fn add(&mut self, iri: &str, collection: bool) {
+        if self.by_iri.contains_key(iri) {
+            return;
+        }
+        self.by_iri.insert(iri.to_owned(), self.concepts.len());
+        self.concepts.push(ConceptInfo {
+            iri: iri.to_owned(),
+            labels: Vec::new(),
+            alt_labels: Vec::new(),
+            hidden_labels: Vec::new(),
+            notations: Vec::new(),
+            schemes: Vec::new(),
+            broader: Vec::new(),
+            narrower: Vec::new(),
+            deprecated: false,
+            collection,
+            members: Vec::new(),
+            ordered: false,
+            member_of: Vec::new(),
+        });
+    }
+
+    /// The concepts (typed `skos:Concept` or a subclass of it, or deprecated
+    /// and typed by no class of RDF, OWL or SKOS, as thesauri publish their
+    /// retired descriptors), then the collections that are not concepts.
     fn read(store: &Store, scheme: &str) -> Result<Self, StorageError> {
         let mut index = Self::default();
-        for (class, collection) in [
-            (skos::CONCEPT, false),
-            (skos::COLLECTION, true),
-            (skos::ORDERED_COLLECTION, true),
-        ] {
-            for quad in store.quads_for_pattern(None, Some(rdf::TYPE), Some(class.into()), None) {
-                if let NamedOrBlankNodeRef::NamedNode(n) = quad?.subject.as_ref()
-                    && !index.by_iri.contains_key(n.as_str())
-                {
-                    index
-                        .by_iri
-                        .insert(n.as_str().to_owned(), index.concepts.len());
-                    index.concepts.push(ConceptInfo {
-                        iri: n.as_str().to_owned(),
-                        labels: Vec::new(),
-                        alt_labels: Vec::new(),
-                        hidden_labels: Vec::new(),
-                        notations: Vec::new(),
-                        schemes: Vec::new(),
-                        broader: Vec::new(),
-                        narrower: Vec::new(),
-                        deprecated: false,
-                        collection,
-                        members: Vec::new(),
-                        ordered: false,
-                        member_of: Vec::new(),
-                    });
+        let mut classes = vec![(Term::from(skos::CONCEPT), false)];
+        let mut i = 0;
+        while i < classes.len() {
+            for quad in store.quads_for_pattern(
+                None,
+                Some(rdfs::SUB_CLASS_OF),
+                Some(classes[i].0.as_ref()),
+                None,
+            ) {
+                let sub = Term::from(quad?.subject);
+                if !classes.iter().any(|(c, _)| *c == sub) {
+                    classes.push((sub, false));
                 }
+            }
+            i += 1;
+        }
+        classes.push((skos::COLLECTION.into(), true));
+        classes.push((skos::ORDERED_COLLECTION.into(), true));
+        for (class, collection) in &classes {
+            for quad in store.quads_for_pattern(None, Some(rdf::TYPE), Some(class.as_ref()), None) {
+                if let NamedOrBlankNodeRef::NamedNode(n) = quad?.subject.as_ref() {
+                    index.add(n.as_str(), *collection);
+                }
+            }
+        }
+        for quad in store.quads_for_pattern(None, Some(owl::DEPRECATED), None, None) {
+            let quad = quad?;
+            if let NamedOrBlankNodeRef::NamedNode(n) = quad.subject.as_ref()
+                && matches!(&quad.object, Term::Literal(l) if is_true(l.value()))
+                && !index.by_iri.contains_key(n.as_str())
+                && !typed_by_a_standard_class(store, n)?
+            {
+                index.add(n.as_str(), false);
             }
         }
         let each = |predicate: NamedNodeRef<'_>| {
@@ -135,6 +164,23 @@ impl ConceptIndex {
                 };
                 if !list.contains(&entry) {
                     list.push(entry);
+                }
+            }
+        }
+        // A concept with no preferred label (a retired descriptor often has
+        // only an `rdfs:label`) is named by its `rdfs:label`s.
+        let unlabelled: Vec<bool> = index.concepts.iter().map(|c| c.labels.is_empty()).collect();
+        for quad in each(rdfs::LABEL) {
+            let quad = quad?;
+            if let (Some(i), Term::Literal(l)) = (index.subject(&quad.subject), &quad.object)
+                && unlabelled[i]
+            {
+                let entry = (
+                    l.language().unwrap_or_default().to_owned(),
+                    l.value().to_owned(),
+                );
+                if !index.concepts[i].labels.contains(&entry) {
+                    index.concepts[i].labels.push(entry);
                 }
             }
         }
@@ -172,7 +218,7 @@ impl ConceptIndex {
         for quad in each(owl::DEPRECATED) {
             let quad = quad?;
             if let (Some(i), Term::Literal(l)) = (index.subject(&quad.subject), &quad.object) {
-                index.concepts[i].deprecated = l.value() == "true";
+                index.concepts[i].deprecated = is_true(l.value());
             }
         }
         let scheme_node = oxigraph::model::NamedNode::new_unchecked(scheme);
@@ -192,7 +238,10 @@ impl ConceptIndex {
         // A vocabulary without declared top concepts: those with no broader one.
         if index.top.is_empty() {
             index.top = (0..index.concepts.len())
-                .filter(|i| index.concepts[*i].broader.is_empty() && !index.concepts[*i].collection)
+                .filter(|i| {
+                    let c = &index.concepts[*i];
+                    c.broader.is_empty() && !c.collection && !c.deprecated
+                })
                 .collect();
         }
         for c in &mut index.concepts {
@@ -730,6 +779,31 @@ pub enum SnapshotError {
     Dump(#[from] std::io::Error),
     #[error("the dump cache was left inconsistent by a panic")]
     Poisoned,
+}
+
+/// `xsd:boolean`'s two spellings of true.
+fn is_true(value: &str) -> bool {
+    matches!(value, "true" | "1")
+}
+
+/// Whether `n` is typed by a class of RDF, RDFS, OWL or SKOS: a deprecated
+/// property, class or scheme is not a retired concept.
+fn typed_by_a_standard_class(store: &Store, n: NamedNodeRef<'_>) -> Result<bool, StorageError> {
+    for quad in store.quads_for_pattern(Some(n.into()), Some(rdf::TYPE), None, None) {
+        if let Term::NamedNode(class) = quad?.object
+            && [
+                "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+                "http://www.w3.org/2000/01/rdf-schema#",
+                owl::NS,
+                skos::NS,
+            ]
+            .iter()
+            .any(|ns| class.as_str().starts_with(ns))
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 #[cfg(test)]

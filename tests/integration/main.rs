@@ -6,6 +6,7 @@ mod cli;
 mod collections;
 mod crash;
 mod deploy;
+mod deprecation;
 mod export;
 mod graph_store;
 mod import;

@@ -105,3 +105,41 @@ fn skosmos_test_data_problems_are_found() {
         );
     }
 }
+
+#[test]
+fn retired_descriptors_are_not_orphans_and_get_deprecation_rules() {
+    let file = crate::util::root().join("tests/fixtures/deprecation/thesaurus.ttl");
+    let report = lint_files(&[&file]);
+    let about = |rule: &str| -> Vec<String> {
+        let mut iris: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| f.location.iri.clone().unwrap_or_default())
+            .collect();
+        iris.sort();
+        iris
+    };
+    let d = |id: &str| format!("http://thesaurus.example.org/descriptor/{id}");
+    for rule in [
+        "qskos/orphan-concept",
+        "qskos/missing-labels",
+        "qskos/incomplete-language-coverage",
+    ] {
+        assert_eq!(
+            about(rule),
+            Vec::<String>::new(),
+            "{rule}: {}",
+            crate::util::text(&report)
+        );
+    }
+    assert_eq!(about("deprecated/no-replacement"), [d("2003-0")]);
+    assert_eq!(about("deprecated/linked-from-live"), [d("1002-2")]);
+    assert_eq!(
+        about("deprecated/deprecated-replacement"),
+        Vec::<String>::new()
+    );
+    // The subclass and the relation make concepts of 2001-7 and 2003-0;
+    // 2002-5, typed by nothing, is not counted but has its rules applied.
+    assert_eq!(report.stats.concepts, 5, "{:?}", report.stats);
+}

@@ -259,7 +259,14 @@ fn reconcile(snapshot: &Snapshot, request: &Request) -> Result<Vec<Candidate>, A
         }
     }
     for name in &request.names {
-        for hit in find(snapshot, name, &lang, (request.limit * 3).max(10), None) {
+        for hit in find(
+            snapshot,
+            name,
+            &lang,
+            (request.limit * 3).max(10),
+            None,
+            false,
+        ) {
             let exact = matches!(hit.matched, Match::ExactPreferred | Match::ExactAlternative);
             let i = hit.concept as usize;
             match scored.iter_mut().find(|(c, ..)| *c == i) {

@@ -39,7 +39,7 @@ pub async fn entity(
     let lang = language(&params, &snapshot);
     let s = snapshot.clone();
     let hits = blocking(move || {
-        Ok(find(&s, &prefix, &lang, cursor + 10, None)
+        Ok(find(&s, &prefix, &lang, cursor + 10, None, false)
             .into_iter()
             .skip(cursor)
             .map(|h| (h.concept as usize, lang.clone()))
