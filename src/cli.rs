@@ -84,6 +84,11 @@ pub enum Command {
         /// (its findings so far are kept, and a warning says it was stopped).
         #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
         shape_timeout: f64,
+        /// Also report changes since A that break what others rely on: a
+        /// concept removed rather than deprecated, a mapped concept
+        /// relabelled. A is a release, `git:REV` or an RDF file.
+        #[arg(long, value_name = "A")]
+        since: Option<String>,
         /// Write the report to FILE (atomically) instead of standard output.
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,

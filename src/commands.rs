@@ -102,10 +102,19 @@ impl CommandError {
                 matches!(e, BuildError::Invalid(_) | BuildError::NoPersistentStore)
             }
             Self::Project(e) | Self::Lint(LintError::Project(e)) => {
-                matches!(e, ProjectError::Config { .. } | ProjectError::NotFound(_))
+                matches!(
+                    e,
+                    ProjectError::Config { .. }
+                        | ProjectError::NotFound(_)
+                        | ProjectError::Releases(crate::releases::ManifestError::Invalid { .. })
+                )
             }
             Self::Query(e) => !matches!(e, QueryError::Remote(r) if r.is_network()),
-            Self::Lint(e) => matches!(e, LintError::Shapes(_) | LintError::ShapesIo { .. }),
+            Self::Lint(LintError::Since(_, e)) => e.is_input_mistake(),
+            Self::Lint(e) => matches!(
+                e,
+                LintError::Shapes(_) | LintError::ShapesIo { .. } | LintError::SinceWithSources
+            ),
             Self::Import(e) => match e {
                 ImportError::Fetch(e) => e.problem.is_input_mistake(),
                 ImportError::Io { .. } => false,
@@ -364,8 +373,25 @@ pub fn release(
     if !release::is_version(version) {
         return Err(ReleaseError::BadVersion(version.to_owned()).into());
     }
-    let canonical = release::input::built(&project)?;
+    if project.releases.get(version).is_some() {
+        return Err(ReleaseError::Exists(version.to_owned()).into());
+    }
     let date = date.map_or_else(release::today, str::to_owned);
+    if !release::is_date(&date) {
+        return Err(ReleaseError::BadDate(date).into());
+    }
+    // The graph recorded describes itself as this release: its version, date
+    // and place after the others.
+    let mut releasing = project.clone();
+    releasing.releases.releases.push(release::Release {
+        version: version.to_owned(),
+        date: date.clone(),
+        sha256: String::new(),
+        quads: 0,
+        summary: None,
+        notes: None,
+    });
+    let canonical = release::input::built(&releasing)?;
     let recorded = release::record(&project, canonical, version, &date, notes)?;
     Ok(Released {
         path: recorded.snapshot(&release::dir(&project)),
@@ -406,9 +432,9 @@ pub fn diff(
     output: Option<&Path>,
 ) -> Result<Diffed, CommandError> {
     let project = context.project()?;
-    let manifest = release::Manifest::read(&release::dir(&project))?;
+    let manifest = &project.releases;
     let from = match from {
-        Some(text) => release::Input::parse(text, &manifest)?,
+        Some(text) => release::Input::parse(text, manifest)?,
         None => match manifest.last() {
             Some(last) => release::Input::Release(last.version.clone()),
             None => {
@@ -421,7 +447,7 @@ pub fn diff(
         },
     };
     let to = match to {
-        Some(text) => release::Input::parse(text, &manifest)?,
+        Some(text) => release::Input::parse(text, manifest)?,
         None => release::Input::WorkingTree,
     };
     let a = release::input::load(&from, &project)?;

@@ -12,6 +12,7 @@
 use crate::config::Config;
 use crate::iri::{self, Part};
 use crate::ontology::{Direction, Ontology};
+use crate::releases::Manifest;
 use crate::source::{Entry, MatchKind, Members, NoteKind, Source, Summary};
 use crate::vocab::{GG_ONTOLOGY, dcat, dcterms, foaf, gg, owl, rdfs, schema, skos, void};
 use oxigraph::model::vocab::{rdf, xsd};
@@ -307,10 +308,12 @@ pub const DUMPS: &[(&str, &str)] = &[
 ];
 
 /// The scheme graph: the concept scheme, its top concepts and the dataset
-/// description. `triples` is the number of distinct triples in the rest of the
-/// dataset; the count written includes the triples of this graph.
+/// description, with the `releases` made. `triples` is the number of distinct
+/// triples in the rest of the dataset; the count written includes the
+/// triples of this graph.
 pub fn scheme(
     config: &Config,
+    releases: &Manifest,
     summaries: &[Summary],
     ontology: &Ontology,
     other_triples: usize,
@@ -340,7 +343,8 @@ pub fn scheme(
             config.base.concept(&s.id),
         );
     }
-    describe(&mut g, &scheme, config);
+    describe(&mut g, &scheme, config, releases);
+    versions(&mut g, &scheme, config, releases);
 
     let dataset = config.base.dataset();
     g.iri(&dataset, rdf::TYPE, void::DATASET);
@@ -351,7 +355,7 @@ pub fn scheme(
     for (language, description) in &config.description {
         g.add(&dataset, dcterms::DESCRIPTION, lang(description, language));
     }
-    describe(&mut g, &dataset, config);
+    describe(&mut g, &dataset, config, releases);
     g.add(&dataset, void::ROOT_RESOURCE, scheme.clone());
     g.add(
         &dataset,
@@ -380,6 +384,7 @@ pub fn scheme(
             )),
         );
     }
+    release_distributions(&mut g, &dataset, config, releases);
     let mut quads = dedup(g.quads);
     // The triple count, counting this graph and the count's own triple.
     let total = other_triples + quads.len() + 1;
@@ -392,16 +397,96 @@ pub fn scheme(
     quads
 }
 
-/// Licence, publisher, version and dates, shared by the scheme and the dataset.
-fn describe(g: &mut Graph, subject: &NamedNode, config: &Config) {
+/// The scheme's releases: each a version (`{base}releases/V/`, which
+/// answers with that release), the last one its prior version. The graph
+/// describes itself as the last release: right after `release`, the working
+/// tree's graph is the snapshot, and `diff` between them is empty.
+fn versions(g: &mut Graph, scheme: &NamedNode, config: &Config, releases: &Manifest) {
+    for r in &releases.releases {
+        g.add(
+            scheme,
+            dcterms::HAS_VERSION,
+            release_iri(config, &r.version),
+        );
+    }
+    if let [.., prior, _] = releases.releases.as_slice() {
+        g.add(
+            scheme,
+            owl::PRIOR_VERSION,
+            release_iri(config, &prior.version),
+        );
+    }
+}
+
+/// `{base}releases/VERSION/`: a release, as the scheme's versions name it.
+pub fn release_iri(config: &Config, version: &str) -> NamedNode {
+    config.base.file(&format!("releases/{version}/"))
+}
+
+/// Each release's snapshot, a DCAT distribution of the dataset.
+fn release_distributions(g: &mut Graph, dataset: &NamedNode, config: &Config, releases: &Manifest) {
+    for r in &releases.releases {
+        let distribution = config.base.distribution(&format!("release-{}", r.version));
+        g.add(dataset, dcat::DISTRIBUTION, distribution.clone());
+        g.iri(&distribution, rdf::TYPE, dcat::DISTRIBUTION_CLASS);
+        g.add(
+            &distribution,
+            dcterms::TITLE,
+            Literal::new_simple_literal(format!("Release {}", r.version)),
+        );
+        g.add(
+            &distribution,
+            owl::VERSION_INFO,
+            Literal::new_simple_literal(&r.version),
+        );
+        g.add(
+            &distribution,
+            dcterms::ISSUED,
+            Literal::new_typed_literal(&r.date, xsd::DATE),
+        );
+        g.add(
+            &distribution,
+            dcat::DOWNLOAD_URL,
+            config
+                .base
+                .file(&format!("releases/{}/dump.nq.gz", r.version)),
+        );
+        g.add(
+            &distribution,
+            dcat::MEDIA_TYPE,
+            iri("https://www.iana.org/assignments/media-types/application/n-quads"),
+        );
+        g.add(
+            &distribution,
+            dcat::COMPRESS_FORMAT,
+            iri("https://www.iana.org/assignments/media-types/application/gzip"),
+        );
+    }
+}
+
+/// Licence, publisher, version and dates, shared by the scheme and the
+/// dataset. The version and its date are the last release's, if one was
+/// made, else those `glossary.toml` sets.
+fn describe(g: &mut Graph, subject: &NamedNode, config: &Config, releases: &Manifest) {
     if let Some(license) = &config.license {
         g.add(subject, dcterms::LICENSE, iri(license));
     }
-    if let Some(version) = &config.version {
+    let version = releases
+        .last()
+        .map(|r| &r.version)
+        .or(config.version.as_ref());
+    if let Some(version) = version {
         g.add(
             subject,
             owl::VERSION_INFO,
             Literal::new_simple_literal(version),
+        );
+    }
+    if let Some(last) = releases.last() {
+        g.add(
+            subject,
+            dcterms::ISSUED,
+            Literal::new_typed_literal(&last.date, xsd::DATE),
         );
     }
     for (p, date) in [

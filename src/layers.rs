@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["iri"],
     &["input"],
     // What a glossary is, and where quads are kept (the store imports only leaves).
-    &["config", "ontology", "store"],
+    &["config", "ontology", "releases", "store"],
     &["project"],
     // The pipeline: sources, their checks and conversion, the build.
     &["source"],

@@ -32,6 +32,7 @@ pub mod project;
 pub mod push;
 pub mod query;
 pub mod release;
+pub mod releases;
 pub mod results;
 pub mod search;
 pub mod server;

@@ -85,11 +85,13 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
             check_links,
             shapes,
             shape_timeout,
+            since,
             output,
         } => {
             let options = lint::Options {
                 check_links,
                 shapes,
+                since,
                 shape_timeout: seconds(shape_timeout),
                 progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
                 ..lint::Options::default()

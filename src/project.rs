@@ -5,6 +5,7 @@
 use crate::config::{self, Config};
 use crate::diagnostic::Diagnostic;
 use crate::ontology::{Ontology, OntologyError};
+use crate::releases::{Manifest, ManifestError};
 use std::path::{Path, PathBuf};
 
 /// The settings file that marks a glossary's data folder.
@@ -17,6 +18,9 @@ pub struct Project {
     pub dir: PathBuf,
     pub config: Config,
     pub ontology: Ontology,
+    /// The releases made (`releases/releases.toml`), which the built graph
+    /// describes.
+    pub releases: Manifest,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +39,8 @@ pub enum ProjectError {
     },
     #[error("the glossgraph vocabulary is invalid")]
     Ontology(#[from] OntologyError),
+    #[error(transparent)]
+    Releases(#[from] ManifestError),
 }
 
 impl Project {
@@ -77,6 +83,7 @@ impl Project {
             dir: dir.to_owned(),
             config,
             ontology: Ontology::builtin()?,
+            releases: Manifest::read(&crate::releases::dir(dir))?,
         })
     }
 

@@ -141,6 +141,8 @@ terms!(dcterms, "http://purl.org/dc/terms/", {
     PUBLISHER = "publisher",
     CREATED = "created",
     MODIFIED = "modified",
+    ISSUED = "issued",
+    HAS_VERSION = "hasVersion",
     IS_REPLACED_BY = "isReplacedBy",
     REPLACES = "replaces",
     FORMAT = "format",
@@ -164,6 +166,7 @@ terms!(owl, "http://www.w3.org/2002/07/owl#", {
     INVERSE_OF = "inverseOf",
     DEPRECATED = "deprecated",
     VERSION_INFO = "versionInfo",
+    PRIOR_VERSION = "priorVersion",
     ONTOLOGY = "Ontology",
 });
 
@@ -193,6 +196,7 @@ terms!(dcat, "http://www.w3.org/ns/dcat#", {
     DISTRIBUTION = "distribution",
     DOWNLOAD_URL = "downloadURL",
     MEDIA_TYPE = "mediaType",
+    COMPRESS_FORMAT = "compressFormat",
 });
 
 terms!(foaf, "http://xmlns.com/foaf/0.1/", {

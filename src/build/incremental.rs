@@ -173,6 +173,10 @@ pub(super) fn build(
         let path = project.dir.join(file);
         config_bytes.extend(fs::read(&path).map_err(io("read", &path))?);
     }
+    // The releases are described in the scheme graph, so they count as settings.
+    for r in &project.releases.releases {
+        config_bytes.extend(format!("\0release {} {}", r.version, r.date).as_bytes());
+    }
     let scanned = now_nanos();
     let config = hash(&config_bytes);
     let ontology = hash(GLOSSARY_TTL.as_bytes());
@@ -195,6 +199,7 @@ pub(super) fn build(
     let old_scheme = match (&live, &reusable) {
         (Some(_), Some(old)) if !unchanged => Some(convert::scheme(
             &project.config,
+            &project.releases,
             &old.summaries,
             &project.ontology,
             old.triples,
@@ -325,6 +330,7 @@ fn update(
     }
     let new_scheme = convert::scheme(
         &project.config,
+        &project.releases,
         &manifest.summaries,
         &project.ontology,
         counts.triples,
@@ -360,6 +366,7 @@ fn load_all(
     manifest.triples = tally.triples();
     store.extend(convert::scheme(
         &project.config,
+        &project.releases,
         &manifest.summaries,
         &project.ontology,
         manifest.triples,

@@ -271,6 +271,7 @@ fn finish_in_memory(
     }
     let scheme = convert::scheme(
         &project.config,
+        &project.releases,
         &read.summaries,
         &project.ontology,
         tally.triples(),

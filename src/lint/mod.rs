@@ -30,6 +30,7 @@ mod report;
 mod rules;
 mod semantics;
 mod shacl;
+mod since;
 mod skos;
 mod sources;
 
@@ -64,6 +65,8 @@ pub struct Options {
     pub shape_timeout: Duration,
     /// Say on standard error which shape runs (on a terminal).
     pub progress: bool,
+    /// Compare with this graph (a release, `git:REV`, an RDF file): `since/…`.
+    pub since: Option<String>,
 }
 
 impl Default for Options {
@@ -75,6 +78,7 @@ impl Default for Options {
             fetch_timeout: Duration::from_secs(60),
             shape_timeout: Duration::from_secs(10),
             progress: false,
+            since: None,
         }
     }
 }
@@ -97,6 +101,10 @@ pub enum LintError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("--since {0}")]
+    Since(String, #[source] crate::release::ReleaseError),
+    #[error("--since compares the glossary with an earlier graph; it does not apply to SOURCEs")]
+    SinceWithSources,
 }
 
 /// Lints the glossary in `data` if given, else the nearest one at or above
@@ -184,13 +192,12 @@ pub fn lint_project(project: &Project, options: &Options) -> Result<Report, Lint
         builtin: true,
     }];
     shape_sources.extend(read_shapes(&options.shapes)?);
-    let own = Some(project.config.base.as_str());
     graph_checks(
         &mut report,
         g,
         &shape_sources,
         Some(&built.store),
-        own,
+        Some(project),
         options,
     )?;
     report.sort();
@@ -227,6 +234,9 @@ fn read_shapes(paths: &[PathBuf]) -> Result<Vec<ShapeSource>, LintError> {
 /// Lints RDF vocabularies (paths or http(s) URLs), read into one graph. A
 /// source that cannot be read or parsed is a finding; the others are linted.
 pub fn lint_sources(specs: &[String], options: &Options) -> Result<Report, LintError> {
+    if options.since.is_some() {
+        return Err(LintError::SinceWithSources);
+    }
     let mut report = Report {
         sources: specs.to_vec(),
         ..Report::default()
@@ -307,9 +317,10 @@ fn graph_checks(
     mut g: Graph,
     shape_sources: &[ShapeSource],
     store: Option<&Store>,
-    own: Option<&str>,
+    project: Option<&Project>,
     options: &Options,
 ) -> Result<(), LintError> {
+    let own = project.map(|p| p.config.base.as_str());
     let mut compiled = Vec::new();
     for source in shape_sources {
         let shapes_graph = shacl::parse_shapes(&source.text, &source.origin)?;
@@ -330,6 +341,11 @@ fn graph_checks(
     report
         .findings
         .extend(deprecation::check(&s, &retired, own));
+    if let (Some(project), Some(since)) = (project, &options.since) {
+        let found = since::check(project, since, &s, &retired)
+            .map_err(|e| LintError::Since(since.clone(), e))?;
+        report.findings.extend(found);
+    }
     let validator =
         shacl::Validator::new(&g, store)?.limited(options.shape_timeout, options.progress);
     for (shapes, builtin) in &compiled {

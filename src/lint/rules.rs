@@ -246,6 +246,19 @@ pub const RULES: &[Rule] = &[
         None,
         "a concept in use is related to a deprecated concept",
     ),
+    // Changes since an earlier graph (`--since`).
+    def(
+        "since/concept-removed",
+        Error,
+        None,
+        "a concept of the earlier graph is gone instead of deprecated",
+    ),
+    def(
+        "since/mapped-concept-relabelled",
+        Warning,
+        None,
+        "a concept that mappings point to has a changed preferred label",
+    ),
     // Glossary rules, for our entries.
     def(
         "glossary/missing-sections",
@@ -456,7 +469,17 @@ mod tests {
             assert!(seen.insert(r.id), "{} twice", r.id);
             let family = r.id.split('/').next().unwrap_or_default();
             assert!(
-                ["skos", "qskos", "rdf", "deprecated", "glossary", "source", "shacl"].contains(&family),
+                [
+                    "skos",
+                    "qskos",
+                    "rdf",
+                    "deprecated",
+                    "since",
+                    "glossary",
+                    "source",
+                    "shacl"
+                ]
+                .contains(&family),
                 "{}",
                 r.id
             );

@@ -12,12 +12,11 @@
 
 pub mod diff;
 pub mod input;
-mod manifest;
 pub mod report;
 
+pub use crate::releases::{Manifest, Release};
 pub use diff::Diff;
 pub use input::{Graph, Input};
-pub use manifest::{Manifest, Release};
 
 use crate::project::Project;
 use flate2::Compression;
@@ -29,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 /// The folder of releases, beside `glossary.toml`.
 pub fn dir(project: &Project) -> PathBuf {
-    project.dir.join("releases")
+    crate::releases::dir(&project.dir)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,8 +56,8 @@ pub enum ReleaseError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: {message}", .path.display())]
-    Manifest { path: PathBuf, message: String },
+    #[error(transparent)]
+    Manifest(#[from] crate::releases::ManifestError),
     #[error(
         "{}: the snapshot's SHA-256 is {actual}, but releases.toml records {recorded}; it was changed after its release",
         .path.display()
@@ -84,10 +83,10 @@ impl ReleaseError {
             | Self::Exists(_)
             | Self::Unknown { .. }
             | Self::BadDate(_)
-            | Self::Manifest { .. }
             | Self::Tampered { .. }
             | Self::Input { .. } => true,
             Self::Build(e) => matches!(e, crate::build::BuildError::Invalid(_)),
+            Self::Manifest(e) => matches!(e, crate::releases::ManifestError::Invalid { .. }),
             Self::Read { .. } | Self::Write { .. } | Self::Export(_) => false,
         }
     }

@@ -19,6 +19,8 @@ pub struct History {
     dir: PathBuf,
     /// Every concept of any release: the last release (by position) it is in.
     last_seen: HashMap<String, usize>,
+    /// Every concept of any release: the releases it appeared or changed in.
+    changes: HashMap<String, Vec<usize>>,
     /// Release snapshots' triples, read on first request.
     graphs: Mutex<HashMap<usize, Arc<Released>>>,
 }
@@ -94,11 +96,14 @@ impl History {
     pub fn read(dir: PathBuf) -> Result<Self, ReleaseError> {
         let manifest = Manifest::read(&dir)?;
         let mut last_seen = HashMap::new();
+        let mut changes: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut before: HashMap<Vec<u8>, u64> = HashMap::new();
         // Read at every start and rebuild: the concepts are found in the
         // canonical lines (`<iri> rdf:type skos:Concept …`), nothing parsed.
         let typed = format!("> <{}> <{}> ", rdf::TYPE.as_str(), skos::CONCEPT.as_str());
         for (i, r) in manifest.releases.iter().enumerate() {
             let text = release::input::canonical(&dir, r)?;
+            let mut concepts = Vec::new();
             for line in text.split(|b| *b == b'\n') {
                 let Some(end) = find(line, typed.as_bytes()) else {
                     continue;
@@ -107,15 +112,32 @@ impl History {
                     && let Ok(iri) = std::str::from_utf8(iri)
                 {
                     last_seen.insert(iri.to_owned(), i);
+                    concepts.push(iri.to_owned());
                 }
             }
+            // A concept changed in this release when the statements about
+            // it and its parts differ from the release before's.
+            let now = descriptions(&text);
+            for iri in concepts {
+                if before.get(iri.as_bytes()) != now.get(iri.as_bytes()) {
+                    changes.entry(iri).or_default().push(i);
+                }
+            }
+            before = now;
         }
         Ok(Self {
             releases: manifest.releases,
             dir,
             last_seen,
+            changes,
             graphs: Mutex::default(),
         })
+    }
+
+    /// The releases (by position) in which the concept `iri` appeared or
+    /// changed, oldest first.
+    pub fn changes(&self, iri: &str) -> &[usize] {
+        self.changes.get(iri).map_or(&[], Vec::as_slice)
     }
 
     pub fn get(&self, version: &str) -> Option<(usize, &Release)> {
@@ -158,6 +180,30 @@ impl History {
     pub fn snapshot_path(&self, i: usize) -> PathBuf {
         self.releases[i].snapshot(&self.dir)
     }
+}
+
+/// A digest of each subject's statements in canonical N-Quads `text`, a
+/// subject's parts (`<iri#section-1>`) counted as the subject: the
+/// order-free sum of each line's hash.
+fn descriptions(text: &[u8]) -> HashMap<Vec<u8>, u64> {
+    let mut out: HashMap<Vec<u8>, u64> = HashMap::new();
+    for line in text.split(|b| *b == b'\n') {
+        let Some(subject) = line
+            .strip_prefix(b"<")
+            .and_then(|rest| rest.iter().position(|b| *b == b'>').map(|end| &rest[..end]))
+        else {
+            continue;
+        };
+        let key = subject.split(|b| *b == b'#').next().unwrap_or(subject);
+        let hash = xxhash_rust::xxh3::xxh3_64(line);
+        match out.get_mut(key) {
+            Some(sum) => *sum = sum.wrapping_add(hash),
+            None => {
+                out.insert(key.to_vec(), hash);
+            }
+        }
+    }
+    out
 }
 
 /// Where `needle` first is in `haystack`.

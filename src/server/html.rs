@@ -424,6 +424,17 @@ pub struct ConceptPage {
     pub ordered: bool,
     /// The collections the concept (or collection) is in.
     pub in_collections: Vec<Link>,
+    /// The releases the concept appeared and changed in, oldest first.
+    pub history: Vec<HistoryItem>,
+}
+
+/// A release a concept appeared or changed in, linking to the concept as
+/// that release has it.
+pub struct HistoryItem {
+    pub version: String,
+    pub date: String,
+    pub href: String,
+    pub added: bool,
 }
 
 /// The values of one SKOS documentation property (a scope note, an
@@ -807,8 +818,30 @@ impl ConceptPage {
             members,
             ordered: info.ordered,
             in_collections,
+            history: history(snapshot, iri, &root),
         }
     }
+}
+
+/// The releases a concept of the glossary appeared and changed in.
+fn history(snapshot: &Snapshot, iri: &str, root: &str) -> Vec<HistoryItem> {
+    let Some(id) = snapshot.config.base.concept_id(iri) else {
+        return Vec::new();
+    };
+    let changes = snapshot.history.changes(iri);
+    changes
+        .iter()
+        .enumerate()
+        .map(|(n, &i)| {
+            let release = &snapshot.history.releases[i];
+            HistoryItem {
+                version: release.version.clone(),
+                date: release.date.clone(),
+                href: format!("{root}v/{}/concept/{id}", release.version),
+                added: n == 0,
+            }
+        })
+        .collect()
 }
 
 /// Relations by type, with the type's label: typed relations of the vocabulary

@@ -172,13 +172,36 @@ pub async fn release_file(
 pub async fn release_index(
     State(state): State<AppState>,
     Path(version): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
     if snapshot.history.get(&version).is_none() {
         return Err(unknown(&snapshot, &version));
     }
-    Ok(axum::response::Redirect::to(&format!("../../changes#release-{version}")).into_response())
+    // The scheme names each release by this IRI (`dcterms:hasVersion`): an
+    // RDF client is sent to the release's graph, a browser to its notes.
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let rdf = RDF_TYPES.iter().any(|t| accept.contains(t)) && !accept.contains("text/html");
+    let to = if rdf {
+        "dump.nq.gz".to_owned()
+    } else {
+        format!("../../changes#release-{version}")
+    };
+    Ok(axum::response::Redirect::to(&to).into_response())
 }
+
+/// Media types that ask for RDF rather than a page.
+const RDF_TYPES: [&str; 6] = [
+    "application/n-quads",
+    "application/n-triples",
+    "text/turtle",
+    "application/trig",
+    "application/ld+json",
+    "application/rdf+xml",
+];
 
 fn unknown(snapshot: &Snapshot, version: &str) -> AppError {
     let known: Vec<&str> = snapshot

@@ -488,6 +488,40 @@ fn releases_are_served_and_a_removed_concept_answers_410_with_its_last_version()
         std::fs::read(dir.join("releases/1.0.nq.gz")).unwrap()
     );
 
+    // Each concept page says when the concept appeared and changed.
+    let alpha = app.get("/concept/alpha", &[("accept", "text/html")]).text();
+    let history = alpha
+        .split("<h2 id=\"history\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap_or_else(|| panic!("alpha has a history section: {alpha}"));
+    assert!(
+        history.contains("<a href=\"../v/1.0/concept/alpha\">1.0</a> <time datetime=\"2026-01-01\">2026-01-01</time>: added"),
+        "{history}"
+    );
+
+    // The scheme describes its releases: the last one is its version, each
+    // one a version and a DCAT distribution whose IRI leads to the snapshot.
+    let scheme = ["/", "/dataset"]
+        .map(|path| app.get(path, &[("accept", "application/n-triples")]).text())
+        .concat();
+    for line in [
+        format!("<{BASE}> <http://www.w3.org/2002/07/owl#versionInfo> \"2.0\" ."),
+        format!("<{BASE}> <http://www.w3.org/2002/07/owl#priorVersion> <{BASE}releases/1.0/> ."),
+        format!("<{BASE}> <http://purl.org/dc/terms/hasVersion> <{BASE}releases/2.0/> ."),
+        format!(
+            "<{BASE}dataset#release-1-0> <http://www.w3.org/ns/dcat#downloadURL> <{BASE}releases/1.0/dump.nq.gz> ."
+        ),
+        format!(
+            "<{BASE}dataset#release-2-0> <http://purl.org/dc/terms/issued> \"2026-02-01\"^^<http://www.w3.org/2001/XMLSchema#date> ."
+        ),
+    ] {
+        assert!(scheme.contains(&line), "{line} in:\n{scheme}");
+    }
+    let version = app.get("/releases/1.0/", &[("accept", "text/turtle")]);
+    assert_eq!(version.status().as_u16(), 303);
+    assert_eq!(version.header("location"), "dump.nq.gz");
+
     // The changes page, newest first, and its Atom feed.
     let changes = app.get("/changes", &[("accept", "text/html")]).text();
     let (newer, older) = (
@@ -531,4 +565,84 @@ fn releases_are_served_and_a_removed_concept_answers_410_with_its_last_version()
             "Release 2.0 2026-02-01|Release 1.0 2026-01-01"
         );
     }
+}
+
+#[test]
+fn lint_since_a_release_reports_a_removed_concept_and_a_relabelled_mapped_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    first(dir);
+    // Another vocabulary, published beside the glossary, maps to beta.
+    std::fs::write(
+        dir.join("partner.ttl"),
+        format!("<https://partner.example/b> <http://www.w3.org/2004/02/skos/core#exactMatch> <{BASE}concept/beta> .\n"),
+    )
+    .unwrap();
+    let config = std::fs::read_to_string(dir.join("glossary.toml")).unwrap();
+    std::fs::write(
+        dir.join("glossary.toml"),
+        format!("vocabularies = [\"partner.ttl\"]\n{config}"),
+    )
+    .unwrap();
+    run(dir, &["release", "1.0", "--date", "2026-01-01"], 0);
+    let clean = run(dir, &["lint", "--since", "1.0", "-f", "json"], 0);
+    assert!(!clean.contains("\"since/"), "{clean}");
+
+    // Gamma dropped rather than deprecated; beta renamed; delta deprecated.
+    std::fs::remove_file(dir.join("entries/gamma.md")).unwrap();
+    write(
+        dir,
+        "beta",
+        &entry(
+            "Beta prime",
+            "The second.",
+            "relations:\n  kind-of: alpha\n",
+        ),
+    );
+    write(
+        dir,
+        "delta",
+        &entry(
+            "Delta",
+            "The fourth.",
+            "deprecated: true\nreplaced-by: alpha\n",
+        ),
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&run(dir, &["lint", "--since", "1.0", "-f", "json"], 1)).unwrap();
+    let found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap().starts_with("since/"))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["location"]["iri"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("since/concept-removed".to_owned(), concept("gamma")),
+            (
+                "since/mapped-concept-relabelled".to_owned(),
+                concept("beta")
+            ),
+        ],
+        "{report:#}"
+    );
+    // A deprecated concept is still published: not removed.
+    assert!(!report.to_string().contains("delta> was a concept"));
+    // An unknown release is a mistake; vocabulary files have no history.
+    let unknown = glossgraph(dir, &["lint", "--since", "9.9"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        text(&unknown.stderr).contains("there is no release `9.9`"),
+        "{}",
+        text(&unknown.stderr)
+    );
+    let sources = glossgraph(dir, &["lint", "--since", "1.0", "partner.ttl"]);
+    assert_eq!(sources.status.code(), Some(1), "{}", text(&sources.stderr));
 }

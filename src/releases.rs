@@ -1,11 +1,33 @@
 //! `releases/releases.toml`: every release, oldest first, with what checks
-//! its snapshot.
+//! its snapshot. Read with the project, since the built graph describes its
+//! releases (the scheme's versions, the dataset's distributions); written by
+//! `release`.
 
-use super::ReleaseError;
 use std::path::{Path, PathBuf};
 
 /// The manifest's file name in the releases folder.
 const FILE: &str = "releases.toml";
+
+/// The folder of releases in the glossary folder `project_dir`.
+pub fn dir(project_dir: &Path) -> PathBuf {
+    project_dir.join("releases")
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("cannot read {}", .path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}", .path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {message}", .path.display())]
+    Invalid { path: PathBuf, message: String },
+}
 
 /// One release.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -40,29 +62,30 @@ pub struct Manifest {
 
 impl Manifest {
     /// The manifest in the releases folder `dir`; empty when there is none.
-    pub fn read(dir: &Path) -> Result<Self, ReleaseError> {
+    pub fn read(dir: &Path) -> Result<Self, ManifestError> {
         let path = dir.join(FILE);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(source) => return Err(ReleaseError::Read { path, source }),
+            Err(source) => return Err(ManifestError::Read { path, source }),
         };
-        toml::from_str(&text).map_err(|e| ReleaseError::Manifest {
+        toml::from_str(&text).map_err(|e| ManifestError::Invalid {
             path: path.clone(),
             message: e.to_string(),
         })
     }
 
-    pub fn write(&self, dir: &Path) -> Result<(), ReleaseError> {
+    pub fn write(&self, dir: &Path) -> Result<(), ManifestError> {
         let path = dir.join(FILE);
         let mut text = String::from(
             "# Releases of this glossary, oldest first, written by `glossgraph release`.\n# Each snapshot is {version}.nq.gz beside this file; commit both.\n\n",
         );
-        text.push_str(&toml::to_string(self).map_err(|e| ReleaseError::Manifest {
+        text.push_str(&toml::to_string(self).map_err(|e| ManifestError::Invalid {
             path: path.clone(),
             message: e.to_string(),
         })?);
-        super::atomic_write(&path, text.as_bytes())
+        crate::files::write_atomically(&path, |out| out.write_all(text.as_bytes()))
+            .map_err(|source| ManifestError::Write { path, source })
     }
 
     pub fn get(&self, version: &str) -> Option<&Release> {
