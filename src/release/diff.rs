@@ -134,8 +134,16 @@ impl Diff {
 pub fn diff(a: &Graph, b: &Graph, ontology: &Ontology, language: &str) -> Diff {
     let (gone, came) = changed_lines(a, b);
     // A statement moved from one named graph to another is not a change.
-    let removed = statements(&gone, b);
-    let added = statements(&came, a);
+    let mut removed = statements(&gone, b);
+    let mut added = statements(&came, a);
+    let gone_lines: std::collections::HashSet<&[u8]> = gone.iter().copied().collect();
+    super::blank::align(
+        a,
+        b,
+        |line| !gone_lines.contains(line),
+        &mut removed,
+        &mut added,
+    );
     let mut kinds: HashMap<String, (bool, bool)> = HashMap::new();
     let mut is_concept = |iri: &str| -> (bool, bool) {
         *kinds.entry(iri.to_owned()).or_insert_with(|| {

@@ -10,6 +10,7 @@
 //! Layer: a reader of built graphs, beside `export`; `diff` compares two of
 //! them, read from releases, files, git revisions or the working tree.
 
+mod blank;
 pub mod diff;
 pub mod input;
 pub mod report;

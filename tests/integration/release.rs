@@ -120,6 +120,9 @@ fn three_releases_diff_as_what_changed_in_every_format() {
     std::fs::remove_file(dir.join("entries/gamma.md")).unwrap();
     write(dir, "alpha", &entry("Alpha", "The very first.", ""));
     run(dir, &["release", "3.0", "--date", "2026-03-01"], 0);
+    for version in ["1.0", "2.0", "3.0"] {
+        assert_canonical_for_sophia(dir, version);
+    }
     let manifest = std::fs::read_to_string(dir.join("releases/releases.toml")).unwrap();
     let recorded: toml::Value = toml::from_str(&manifest).unwrap();
     assert_eq!(
@@ -645,4 +648,123 @@ fn lint_since_a_release_reports_a_removed_concept_and_a_relabelled_mapped_one() 
     );
     let sources = glossgraph(dir, &["lint", "--since", "1.0", "partner.ttl"]);
     assert_eq!(sources.status.code(), Some(1), "{}", text(&sources.stderr));
+}
+
+/// The canonical N-Quads that sophia_c14n, an RDFC-1.0 implementation
+/// independent of Oxigraph's, makes of the N-Quads `text`.
+fn sophia_canonical(text: &str) -> String {
+    use sophia_api::source::QuadSource;
+    let dataset: sophia_inmem::dataset::LightDataset = sophia_turtle::parser::nq::parse_str(text)
+        .collect_quads()
+        .expect("sophia reads the N-Quads");
+    let mut out = Vec::new();
+    sophia_c14n::rdfc10::normalize(&dataset, &mut out).expect("sophia canonicalises");
+    String::from_utf8(out).expect("UTF-8")
+}
+
+/// Release `version`'s snapshot is what sophia_c14n makes of it, byte for byte.
+fn assert_canonical_for_sophia(dir: &Path, version: &str) {
+    use std::io::Read;
+    let file = std::fs::File::open(dir.join(format!("releases/{version}.nq.gz"))).unwrap();
+    let mut snapshot = String::new();
+    flate2::read::MultiGzDecoder::new(file)
+        .read_to_string(&mut snapshot)
+        .unwrap();
+    assert!(snapshot.lines().count() > 10, "{snapshot}");
+    assert!(
+        sophia_canonical(&snapshot) == snapshot,
+        "release {version}: sophia_c14n canonicalises the snapshot differently"
+    );
+}
+
+#[test]
+fn blank_node_structures_compare_by_shape_and_a_change_inside_one_is_that_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    first(dir);
+    // A published vocabulary with a structure of blank nodes two deep.
+    let structure = |deep: &str, a: &str, b: &str| {
+        format!(
+            "<https://v.example/c> <https://v.example/p> _:{a} .\n\
+             _:{a} <https://v.example/q> \"one\" .\n\
+             _:{a} <https://v.example/r> _:{b} .\n\
+             _:{b} <https://v.example/s> \"{deep}\" .\n\
+             _:{b} <https://v.example/t> \"kept\" .\n\
+             <https://v.example/c> <https://v.example/p> _:{a}2 .\n\
+             _:{a}2 <https://v.example/q> \"two\" .\n"
+        )
+    };
+    std::fs::write(dir.join("shapes.nt"), structure("deep", "x", "y")).unwrap();
+    let config = std::fs::read_to_string(dir.join("glossary.toml")).unwrap();
+    std::fs::write(
+        dir.join("glossary.toml"),
+        format!("vocabularies = [\"shapes.nt\"]\n{config}"),
+    )
+    .unwrap();
+    run(dir, &["release", "1.0", "--date", "2026-01-01"], 0);
+    assert_canonical_for_sophia(dir, "1.0");
+
+    // The same graph with other labels, in another order: no difference.
+    std::fs::write(dir.join("a.nt"), structure("deep", "x", "y")).unwrap();
+    let mut shuffled: Vec<String> = structure("deep", "m", "n")
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    shuffled.reverse();
+    std::fs::write(dir.join("b.nt"), shuffled.join("\n") + "\n").unwrap();
+    let same = run(dir, &["diff", "a.nt", "b.nt"], 0);
+    assert!(same.contains("are the same graph"), "{same}");
+
+    // One statement changed two blank nodes deep: that statement, and no
+    // other, although the change relabels the structure canonically.
+    let label_of_s = |text: &str| -> String {
+        sophia_canonical(text)
+            .lines()
+            .find(|l| l.contains("<https://v.example/s>"))
+            .and_then(|l| l.split(' ').next())
+            .unwrap()
+            .to_owned()
+    };
+    assert_ne!(
+        label_of_s(&structure("deep", "x", "y")),
+        label_of_s(&structure("d1", "x", "y")),
+        "the change must move the canonical labels for this test to mean anything"
+    );
+    std::fs::write(dir.join("c.nt"), structure("d1", "k", "l")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&run(dir, &["diff", "a.nt", "c.nt", "-f", "json"], 1)).unwrap();
+    assert_eq!(json["statements_removed"], 1, "{json:#}");
+    assert_eq!(json["statements_added"], 1, "{json:#}");
+    let lines = |key: &str| -> Vec<String> {
+        json["others"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s[key].as_array().unwrap().clone())
+            .map(|l| l.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (removed, added) = (lines("removed"), lines("added"));
+    assert!(
+        removed.len() == 1 && removed[0].ends_with("<https://v.example/s> \"deep\""),
+        "{removed:?}"
+    );
+    assert!(
+        added.len() == 1 && added[0].ends_with("<https://v.example/s> \"d1\""),
+        "{added:?}"
+    );
+    // The same change in the published vocabulary, against the release.
+    std::fs::write(dir.join("shapes.nt"), structure("d1", "x", "y")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&run(dir, &["diff", "1.0", "working-tree", "-f", "json"], 1)).unwrap();
+    assert_eq!(
+        (
+            json["statements_removed"].as_u64(),
+            json["statements_added"].as_u64()
+        ),
+        (Some(1), Some(1)),
+        "{json:#}"
+    );
+    run(dir, &["release", "2.0", "--date", "2026-02-01"], 0);
+    assert_canonical_for_sophia(dir, "2.0");
 }
