@@ -96,6 +96,11 @@ impl Graph {
         Self { name, text, lines }
     }
 
+    /// The canonical N-Quads document.
+    pub fn text(&self) -> &[u8] {
+        &self.text
+    }
+
     pub fn lines(&self) -> impl Iterator<Item = &[u8]> {
         self.lines.iter().map(|(s, e)| &self.text[*s..*e])
     }

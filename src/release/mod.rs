@@ -177,26 +177,34 @@ pub fn record(
     if manifest.get(version).is_some() {
         return Err(ReleaseError::Exists(version.to_owned()));
     }
-    let sha256 = hex(&Sha256::digest(&canonical));
     let path = dir.join(format!("{version}.nq.gz"));
-    let write = |source| ReleaseError::Write {
-        path: path.clone(),
-        source,
-    };
-    let gzipped = gzip(&canonical).map_err(write)?;
+    // Compressing takes the cores; hashing and comparing with the release
+    // before take turns with it rather than waiting for it.
     let now = Graph::canonical(format!("release {version}"), canonical);
-    // What changed since the last release, in a line.
-    let summary = match manifest.last() {
-        Some(previous) => {
-            let before = Graph::canonical(
-                format!("release {}", previous.version),
-                input::canonical(&dir, previous)?,
-            );
-            let language = project.config.default_language();
-            Some(diff::diff(&before, &now, &project.ontology, language).summary())
-        }
-        None => None,
-    };
+    let (gzipped, sha256, summary) = std::thread::scope(|scope| {
+        let gzipped = scope.spawn(|| gzip(now.text()));
+        let sha256 = hex(&Sha256::digest(now.text()));
+        // What changed since the last release, in a line.
+        let summary = match manifest.last() {
+            Some(previous) => {
+                let before = Graph::canonical(
+                    format!("release {}", previous.version),
+                    input::canonical(&dir, previous)?,
+                );
+                let language = project.config.default_language();
+                Some(diff::diff(&before, &now, &project.ontology, language).summary())
+            }
+            None => None,
+        };
+        let gzipped = gzipped
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the compression failed")))
+            .map_err(|source| ReleaseError::Write {
+                path: path.clone(),
+                source,
+            })?;
+        Ok::<_, ReleaseError>((gzipped, sha256, summary))
+    })?;
     let release = Release {
         version: version.to_owned(),
         date: date.to_owned(),
