@@ -332,6 +332,11 @@ pub enum ImportCommand {
         /// Overwrite entry files that exist.
         #[arg(long)]
         force: bool,
+        /// Rewrite the glossary's entry a page is about (found by id,
+        /// preferred or alternative label) from the page, keeping its id;
+        /// says what this changes in the graph.
+        #[arg(long)]
+        update: bool,
         /// Also drop any block containing this text (case-insensitive); repeatable.
         #[arg(long = "drop-phrase", value_name = "TEXT")]
         drop_phrases: Vec<String>,

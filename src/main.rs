@@ -309,6 +309,7 @@ fn import(context: &Context, what: ImportCommand) -> Result<u8, CommandError> {
             inputs,
             out,
             force,
+            update,
             drop_phrases,
             drop_selectors,
             timeout,
@@ -317,6 +318,7 @@ fn import(context: &Context, what: ImportCommand) -> Result<u8, CommandError> {
             let options = import::page::PageOptions {
                 out_dir: out_dir(out)?,
                 force,
+                update,
                 rules: import::page::FurnitureRules {
                     phrases: drop_phrases,
                     selectors: drop_selectors,

@@ -174,3 +174,87 @@ impl Draft {
         text
     }
 }
+
+impl Draft {
+    /// Keeps what `existing` (the entry this draft rewrites) says that the
+    /// draft's source cannot: alternative and hidden labels (and the old
+    /// term, when the term changed, so it is still found by that name),
+    /// notation, sources, relations, mappings, notes and deprecation. The
+    /// draft's own values come first; nothing is said twice.
+    pub fn keep_from(&mut self, existing: &crate::source::Entry) {
+        let same = |a: &Tagged, b: &Tagged| {
+            a.lang == b.lang && a.text.to_lowercase() == b.text.to_lowercase()
+        };
+        let tagged = |t: &crate::source::Text| Tagged::new(&t.lang, &t.value);
+        let mut alt: Vec<Tagged> = existing.terms.iter().map(tagged).collect();
+        alt.extend(existing.alt_labels.iter().map(tagged));
+        for label in alt {
+            if !self
+                .terms
+                .iter()
+                .chain(&self.alt_labels)
+                .any(|t| same(t, &label))
+            {
+                self.alt_labels.push(label);
+            }
+        }
+        for label in existing.hidden_labels.iter().map(tagged) {
+            if !self.hidden_labels.iter().any(|t| same(t, &label)) {
+                self.hidden_labels.push(label);
+            }
+        }
+        if self.notation.is_none() {
+            self.notation = existing.notation.as_ref().map(|n| n.value.clone());
+        }
+        for source in &existing.sources {
+            let written = match &source.value {
+                crate::source::Source::Article { text, .. } => text.clone(),
+                crate::source::Source::Iri(iri) => iri.clone(),
+            };
+            if !self.sources.contains(&written) {
+                self.sources.push(written);
+            }
+        }
+        for relation in &existing.relations {
+            let (key, target) = (&relation.key.value, &relation.target.value);
+            let stated = self
+                .relations
+                .iter()
+                .any(|(k, ts)| k == key && ts.contains(target))
+                || self.key_facts.iter().any(|f| f.targets.contains(target));
+            if stated {
+                continue;
+            }
+            match self.relations.iter_mut().find(|(k, _)| k == key) {
+                Some((_, targets)) => targets.push(target.clone()),
+                None => self.relations.push((key.clone(), vec![target.clone()])),
+            }
+        }
+        for mapping in &existing.mappings {
+            let Some((kind, _)) = crate::source::MatchKind::ALL
+                .iter()
+                .find(|(_, k)| *k == mapping.kind)
+            else {
+                continue;
+            };
+            let kind = (*kind).to_owned();
+            match self.mappings.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, iris)) if !iris.contains(&mapping.iri) => iris.push(mapping.iri.clone()),
+                Some(_) => {}
+                None => self.mappings.push((kind, vec![mapping.iri.clone()])),
+            }
+        }
+        for note in &existing.notes {
+            let text = tagged(&note.text);
+            match self.notes.iter_mut().find(|(k, _)| *k == note.kind) {
+                Some((_, texts)) if !texts.contains(&text) => texts.push(text),
+                Some(_) => {}
+                None => self.notes.push((note.kind, vec![text])),
+            }
+        }
+        if existing.deprecated.as_ref().is_some_and(|d| d.value) {
+            self.deprecated = true;
+            self.replaced_by = existing.replaced_by.as_ref().map(|r| r.value.clone());
+        }
+    }
+}

@@ -69,9 +69,85 @@ impl<'p> Target<'p> {
         self.entries.iter().find(|e| e.id == id)
     }
 
-    /// Where the entry `id` is written.
+    /// Where the entry `id` is written: in the glossary, the file of the
+    /// entry it rewrites, if any.
     pub fn path_for(&self, id: &str) -> PathBuf {
-        self.out_dir.join(format!("{id}.md"))
+        match self.entry(id) {
+            Some(existing) if self.into_glossary() => existing.path.clone(),
+            _ => self.out_dir.join(format!("{id}.md")),
+        }
+    }
+
+    /// Whether new entries go into the glossary's own entries folder.
+    pub fn into_glossary(&self) -> bool {
+        same_dir(&self.project.entries_dir(), &self.out_dir)
+    }
+
+    /// The existing entry a new one for `term` (whose id would be `id`) is
+    /// about, and how it was recognised: by id, or by a preferred or
+    /// alternative label in any language (ignoring case).
+    pub fn recognise(&self, id: &str, term: &str) -> Option<(&Entry, &'static str)> {
+        if let Some(entry) = self.entry(id) {
+            return Some((entry, "id"));
+        }
+        let term = term.trim().to_lowercase();
+        let same = |t: &crate::source::Text| t.value.trim().to_lowercase() == term;
+        self.entries.iter().find_map(|e| {
+            if e.terms.iter().any(same) {
+                Some((e, "preferred label"))
+            } else if e.alt_labels.iter().any(same) {
+                Some((e, "alternative label"))
+            } else {
+                None
+            }
+        })
+    }
+
+    /// What writing `planned` changes in the graph the glossary builds, as
+    /// `glossgraph diff` writes it.
+    pub fn change(&self, planned: &[Planned]) -> Result<String, ImportError> {
+        let project = self.project;
+        let failed = |e: crate::release::ReleaseError| {
+            ImportError::Options(format!("cannot compare the graphs: {e}"))
+        };
+        let graph =
+            |name: &str, read: &build::Read| -> Result<crate::release::Graph, ImportError> {
+                let built = build::from_read(project, read)
+                    .map_err(|e| failed(crate::release::ReleaseError::Build(e)))?;
+                let text = crate::release::canonical_nquads_of(&built.store).map_err(|e| {
+                    failed(crate::release::ReleaseError::Build(
+                        build::BuildError::Storage(e),
+                    ))
+                })?;
+                Ok(crate::release::Graph::canonical(name.to_owned(), text))
+            };
+        let list = |e: crate::build::ListError| ImportError::Io {
+            action: "list the entries in",
+            path: e.path.clone(),
+            source: e.source,
+        };
+        let mut read = build::read(project).map_err(list)?;
+        let before = graph("the glossary", &read)?;
+        let options = crate::source::ParseOptions::of(&project.config);
+        for file in planned {
+            if let Ok(entry) = source::parse_str(&file.text, &file.path, &options) {
+                match read.entries.iter().position(|e| e.id == entry.id) {
+                    Some(i) => read.entries[i] = entry,
+                    None => read.entries.push(entry),
+                }
+            }
+        }
+        read.summaries = read
+            .entries
+            .iter()
+            .map(|e| Summary::of(e, &project.ontology))
+            .collect();
+        let after = graph("with the pages", &read)?;
+        let diff = crate::release::diff::diff(&before, &after, &project.ontology, self.language());
+        Ok(crate::release::report::write(
+            &diff,
+            crate::release::report::DiffFormat::Text,
+        ))
     }
 
     /// The glossary's default language.

@@ -744,3 +744,70 @@ fn a_batch_of_pages_gives_the_same_entries_in_any_order() {
     }
     assert_eq!(written[0], written[1]);
 }
+
+#[test]
+fn a_page_about_an_entry_is_refused_unless_update_rewrites_it_and_says_what_changed() {
+    let Some(seed) = suite("seeds/eu-ai-office.txt") else {
+        return;
+    };
+    let (dir, project) = copy_of_data();
+    let entries = project.entries_dir();
+    // The seed page under the entry's alternative label: another id, the same entry.
+    let text = std::fs::read_to_string(&seed).unwrap().replacen(
+        "\nEU AI Office\n",
+        "\nEuropean AI Office\n",
+        1,
+    );
+    let page = dir.path().join("renamed.txt");
+    std::fs::write(&page, text).unwrap();
+    let page = page.to_string_lossy().into_owned();
+    let before = std::fs::read_to_string(entries.join("eu-ai-office.md")).unwrap();
+    std::fs::write(dir.path().join("before.md"), &before).unwrap();
+    let err = import_err(std::slice::from_ref(&page), &project, &entries);
+    let (input, line, message) = first_error(&err);
+    assert_eq!((input.as_str(), line), (page.as_str(), 2), "{err}");
+    assert!(
+        message.contains("is the glossary's entry `eu-ai-office`")
+            && message.contains("by its alternative label"),
+        "{message}"
+    );
+    assert!(!entries.join("european-ai-office.md").exists());
+    assert_eq!(
+        std::fs::read_to_string(entries.join("eu-ai-office.md")).unwrap(),
+        before
+    );
+
+    let update = PageOptions {
+        update: true,
+        ..PageOptions::new(&entries)
+    };
+    let report = page::import(std::slice::from_ref(&page), &project, &update).unwrap();
+    let outcome = &report.pages[0];
+    assert_eq!(outcome.id, "eu-ai-office");
+    assert!(outcome.updates && outcome.replaced);
+    assert_eq!(outcome.path, entries.join("eu-ai-office.md"));
+    let change = report.change.clone().expect("the change is reported");
+    assert!(
+        change.contains("label@en: “EU AI Office” → “European AI Office”"),
+        "{change}"
+    );
+    assert!(report.to_string().starts_with("the change to the graph:\n"));
+    assert!(!entries.join("european-ai-office.md").exists());
+    let after = parse(&entries.join("eu-ai-office.md"), &project);
+    assert_eq!(after.terms[0].value, "European AI Office");
+    // What the page cannot say is kept: the old term as an alternative
+    // label, the sources, the mappings.
+    let old = parse(&dir.path().join("before.md"), &project);
+    assert!(after.alt_labels.iter().any(|l| l.value == "EU AI Office"));
+    let sources = |e: &Entry| {
+        e.sources
+            .iter()
+            .map(|s| s.value.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(sources(&after), sources(&old));
+    assert_eq!(after.mappings.len(), old.mappings.len());
+    assert!(!after.mappings.is_empty());
+    let read = glossgraph::build::read(&project).unwrap();
+    assert!(!read.has_errors(), "{:#?}", read.diagnostics);
+}

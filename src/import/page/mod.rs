@@ -39,6 +39,9 @@ pub struct PageOptions {
     pub out_dir: PathBuf,
     /// Overwrite entry files that exist.
     pub force: bool,
+    /// Rewrite the glossary's entry a page is about (by id, preferred or
+    /// alternative label) from the page, keeping its id.
+    pub update: bool,
     /// Extra signs of site furniture.
     pub rules: FurnitureRules,
     /// Limits on reading each input.
@@ -54,6 +57,7 @@ impl PageOptions {
         Self {
             out_dir: out_dir.into(),
             force: false,
+            update: false,
             rules: FurnitureRules::default(),
             limits: FetchLimits::PAGE,
             sanitize: false,
@@ -88,28 +92,24 @@ pub fn import(
         .iter()
         .map(|input| input::fetch(input, &options.limits, &PAGE))
         .collect::<Result<Vec<_>, _>>()?;
-    let (planned, report) = plan(
-        &pages,
-        &target,
-        &options.rules,
-        &selectors,
-        options.sanitize,
-    )?;
-    write::write_all(&planned, options.force)?;
+    let (planned, mut report) = plan(&pages, &target, options, &selectors)?;
+    if report.pages.iter().any(|p| p.updates) {
+        report.change = Some(target.change(&planned)?);
+    }
+    write::write_all(&planned, options.force || options.update)?;
     Ok(report)
 }
 
 /// The entry files `pages` become in `target`, checked as `import` checks
 /// them, and what the report says of each page; reads the folder, writes
-/// nothing. `selectors` are `rules.selectors` parsed; with `sanitize`,
-/// characters published text may not hold are removed (and reported).
+/// nothing. `selectors` are `options.rules.selectors` parsed.
 pub fn plan(
     pages: &[Fetched],
     target: &Target<'_>,
-    rules: &FurnitureRules,
+    options: &PageOptions,
     selectors: &[(String, scraper::Selector)],
-    sanitize: bool,
 ) -> Result<(Vec<Planned>, PageReport), ImportError> {
+    let (rules, sanitize) = (&options.rules, options.sanitize);
     let texts: Vec<String> = target
         .entries
         .iter()
@@ -124,7 +124,7 @@ pub fn plan(
         .collect();
     let stated = Existing::of(&target.entries, &target.project.ontology);
     let common = furniture::common_words(texts.iter().map(String::as_str));
-    let mut read: Vec<(Page, String, &Fetched)> = Vec::new();
+    let mut read: Vec<(Page, String, &Fetched, bool)> = Vec::new();
     let mut sources_of: BTreeMap<String, String> = BTreeMap::new();
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut failed: Vec<&str> = Vec::new();
@@ -186,6 +186,35 @@ pub fn plan(
             failed.push(input);
             continue;
         }
+        // A page about an entry of the glossary, imported into it: only
+        // with --update (that entry rewritten, its id kept), or --force when
+        // the id is the same (the file overwritten).
+        let mut id = id;
+        let mut updates = false;
+        if target.into_glossary()
+            && let Some((existing, by)) = target.recognise(&id, &page.term)
+        {
+            if options.update {
+                id = existing.id.clone();
+                updates = true;
+            } else if !(options.force && existing.id == id) {
+                errors.push(super::error::located(
+                    input,
+                    page.term_line,
+                    1,
+                    "import/exists",
+                    format!(
+                        "`{}` is the glossary's entry `{}` ({}), by its {by}",
+                        page.term,
+                        existing.id,
+                        existing.path.display()
+                    ),
+                    "pass --update to rewrite that entry from this page, keeping its id (the change to the graph is shown), or leave this page out",
+                ));
+                failed.push(input);
+                continue;
+            }
+        }
         if let Some(first) = sources_of.insert(id.clone(), input.clone()) {
             return Err(ImportError::Collision {
                 id,
@@ -193,7 +222,7 @@ pub fn plan(
                 second: input.clone(),
             });
         }
-        read.push((page, id, fetched));
+        read.push((page, id, fetched, updates));
     }
     if !errors.is_empty() {
         let input = match failed.as_slice() {
@@ -211,15 +240,20 @@ pub fn plan(
     // whose id sorts first states it.
     let batch: Vec<(&str, &str)> = read
         .iter()
-        .map(|(page, id, _)| (id.as_str(), page.term.as_str()))
+        .map(|(page, id, ..)| (id.as_str(), page.term.as_str()))
         .collect();
     let mut by_id: Vec<usize> = (0..read.len()).collect();
     by_id.sort_by_key(|&i| &read[i].1);
     let mut made: Vec<Option<(Draft, PageOutcome)>> = read.iter().map(|_| None).collect();
     let mut earlier: Vec<Draft> = Vec::new();
     for i in by_id {
-        let (page, id, fetched) = &read[i];
-        let (draft, outcome) = make_draft(page, id, fetched, target, &batch, &earlier, &stated);
+        let (page, id, fetched, updates) = &read[i];
+        let (mut draft, mut outcome) =
+            make_draft(page, id, fetched, target, &batch, &earlier, &stated);
+        outcome.updates = *updates;
+        if let Some(existing) = target.entry(id).filter(|_| *updates) {
+            draft.keep_from(existing);
+        }
         earlier.push(draft.clone());
         made[i] = Some((draft, outcome));
     }
@@ -235,6 +269,7 @@ pub fn plan(
             pages: outcomes,
             warnings,
             sanitized,
+            change: None,
         },
     ))
 }

@@ -14,6 +14,9 @@ pub struct PageReport {
     pub warnings: Vec<Diagnostic>,
     /// What `--sanitize` removed, one line each.
     pub sanitized: Vec<String>,
+    /// With `--update`: what rewriting the entries changes in the graph, as
+    /// `glossgraph diff` says it.
+    pub change: Option<String>,
 }
 
 /// What became of one page.
@@ -24,8 +27,10 @@ pub struct PageOutcome {
     pub term: String,
     /// The entry file written.
     pub path: PathBuf,
-    /// The file existed and was overwritten (`--force`).
+    /// The file existed and was overwritten (`--force`, `--update`).
     pub replaced: bool,
+    /// The page rewrote the glossary's entry it is about (`--update`).
+    pub updates: bool,
     /// Another file of the glossary has this id (the new entry is written elsewhere).
     pub shadows: Option<PathBuf>,
     /// The register's key, if the page names a known one.
@@ -95,6 +100,12 @@ impl PageOutcome {
 
 impl fmt::Display for PageReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(change) = &self.change {
+            writeln!(f, "the change to the graph:")?;
+            for line in change.lines() {
+                writeln!(f, "  {line}")?;
+            }
+        }
         for page in &self.pages {
             write!(f, "{page}")?;
         }
@@ -113,7 +124,13 @@ impl fmt::Display for PageOutcome {
             "{} → {}{}: `{}`, {} section(s), {} key fact(s), {} misconception(s), {} source(s)",
             self.input,
             self.path.display(),
-            if self.replaced { " (overwritten)" } else { "" },
+            if self.updates {
+                " (updated)"
+            } else if self.replaced {
+                " (overwritten)"
+            } else {
+                ""
+            },
             self.term,
             self.sections,
             self.facts,
