@@ -68,6 +68,14 @@ fn retired_descriptors_answer_with_their_replacement() {
         );
         assert!(turtle.contains("deprecated"), "{turtle}");
     }
+    // As a browser shows it: the notice and the link to the replacement.
+    if let Some(chromium) = crate::util::Chromium::find() {
+        let url = format!("{}{}", server.url, resource("2001-7"));
+        let dom = chromium.dom(&url);
+        assert!(dom.contains("This concept is deprecated."), "{dom}");
+        assert!(dom.contains(">Exports</a>"), "{dom}");
+        chromium.screenshot(&url, "deprecated");
+    }
     // The hierarchy and the A–Z leave them out.
     let home = server.get("/", &[]).text().expect("home");
     assert!(home.contains("Exports"));

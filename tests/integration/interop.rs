@@ -170,43 +170,10 @@ fn real_clients_read_the_server() {
 /// checked and screenshots are kept in `ci-artefacts/`.
 #[test]
 fn a_headless_browser_shows_the_pages() {
-    let chromium = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| {
-            Command::new(c)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        });
-    let Some(chromium) = chromium else {
-        require("chromium is not installed", "apt-get install chromium");
+    let Some(chromium) = crate::util::Chromium::find() else {
         return;
     };
     let server = crate::util::TestServer::glossary();
-    let artefacts = root().join("ci-artefacts");
-    std::fs::create_dir_all(&artefacts).unwrap();
-    let run = |args: &[&str], url: &str| {
-        let profile = tempfile::tempdir().unwrap();
-        let out = Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--window-size=1200,1800",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .args(args)
-            .arg(url)
-            .output()
-            .expect("chromium runs");
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        text(&out.stdout)
-    };
     for (name, path, expected) in [
         (
             "home",
@@ -232,13 +199,10 @@ fn a_headless_browser_shows_the_pages() {
         ),
     ] {
         let url = format!("{}{path}", server.url);
-        let dom = run(&["--dump-dom"], &url);
+        let dom = chromium.dom(&url);
         for e in expected {
             assert!(dom.contains(e), "the browser's {name} page lacks {e}");
         }
-        let shot = artefacts.join(format!("{name}.png"));
-        run(&[&format!("--screenshot={}", shot.display())], &url);
-        let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
-        assert!(size > 10_000, "the {name} screenshot is {size} bytes");
+        chromium.screenshot(&url, name);
     }
 }

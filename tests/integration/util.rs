@@ -416,3 +416,63 @@ pub fn terminate(child: &mut std::process::Child, patience: std::time::Duration)
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// Headless Chromium, as the browser tests run it.
+pub struct Chromium(&'static str);
+
+impl Chromium {
+    /// The installed Chromium, if any (else the test is skipped, or fails
+    /// under CI, saying how to install it).
+    pub fn find() -> Option<Self> {
+        let found = ["chromium", "chromium-browser", "google-chrome"]
+            .into_iter()
+            .find(|c| {
+                std::process::Command::new(c)
+                    .arg("--version")
+                    .output()
+                    .is_ok_and(|o| o.status.success())
+            });
+        if found.is_none() {
+            require("chromium is not installed", "apt-get install chromium");
+        }
+        found.map(Self)
+    }
+
+    fn run(&self, args: &[&str], url: &str) -> String {
+        let profile = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(self.0)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1200,1800",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(args)
+            .arg(url)
+            .output()
+            .expect("chromium runs");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    }
+
+    /// The page's DOM once the browser has loaded it.
+    pub fn dom(&self, url: &str) -> String {
+        self.run(&["--dump-dom"], url)
+    }
+
+    /// A screenshot of the page, kept as `ci-artefacts/NAME.png`.
+    pub fn screenshot(&self, url: &str, name: &str) {
+        let artefacts = root().join("ci-artefacts");
+        std::fs::create_dir_all(&artefacts).unwrap();
+        let shot = artefacts.join(format!("{name}.png"));
+        self.run(&[&format!("--screenshot={}", shot.display())], url);
+        let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
+        assert!(size > 10_000, "the {name} screenshot is {size} bytes");
+    }
+}
