@@ -391,8 +391,25 @@ pub fn release(
         summary: None,
         notes: None,
     });
-    let canonical = release::input::built(&releasing)?;
-    let recorded = release::record(&project, canonical, version, &date, notes)?;
+    // The last release is read while the graph is built.
+    let (canonical, before) = std::thread::scope(|scope| {
+        let project = &project;
+        let before = project.releases.last().map(|last| {
+            let input = release::Input::Release(last.version.clone());
+            scope.spawn(move || release::input::load(&input, project))
+        });
+        let canonical = release::input::built(&releasing);
+        let before = before
+            .map(|reading| {
+                reading
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .transpose();
+        (canonical, before)
+    });
+    let (canonical, before) = (canonical?, before?);
+    let recorded = release::record(&project, canonical, before.as_ref(), version, &date, notes)?;
     Ok(Released {
         path: recorded.snapshot(&release::dir(&project)),
         release: recorded,

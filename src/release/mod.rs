@@ -159,9 +159,11 @@ pub fn canonical_nquads_of(
 /// Records the graph whose canonical N-Quads are `canonical` (built from
 /// `project`) as release `version`, dated `date` (YYYY-MM-DD), with `notes`:
 /// writes the snapshot, then the manifest, each whole or not at all.
+/// `before` is the last release's graph, which the summary compares with.
 pub fn record(
     project: &Project,
     canonical: Vec<u8>,
+    before: Option<&Graph>,
     version: &str,
     date: &str,
     notes: Option<String>,
@@ -185,20 +187,12 @@ pub fn record(
         let gzipped = scope.spawn(|| gzip(now.text()));
         let sha256 = hex(&Sha256::digest(now.text()));
         // What changed since the last release, in a line.
-        let summary = match manifest.last() {
-            Some(previous) => {
-                let before = Graph::canonical(
-                    format!("release {}", previous.version),
-                    input::canonical(&dir, previous)?,
-                );
-                let language = project.config.default_language();
-                Some(diff::diff(&before, &now, &project.ontology, language).summary())
-            }
-            None => None,
-        };
+        let language = project.config.default_language();
+        let summary =
+            before.map(|before| diff::diff(before, &now, &project.ontology, language).summary());
         let gzipped = gzipped
             .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("the compression failed")))
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             .map_err(|source| ReleaseError::Write {
                 path: path.clone(),
                 source,
