@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let ontology = &project().ontology;
     let exporter = Exporter::new(&config).expect("the shipped context reads");
-    round_trip(&exporter, &convert::scheme(&config, &[], ontology, 0));
+    round_trip(
+        &exporter,
+        &convert::scheme(&config, &Default::default(), &[], ontology, 0),
+    );
     // An entry citing Articles, with relations and parts of every kind.
     let entry = target()
         .entry("single-point-of-contact")

@@ -258,12 +258,12 @@ pub fn page(
 
 /// Plans `page` as `import page` does, and checks what it would write.
 pub fn import_page(page: glossgraph::input::Fetched) {
-    use glossgraph::import::page::{self, FurnitureRules};
+    use glossgraph::import::page::{self, PageOptions};
+    let target = target();
     imported(page::plan(
         &[page],
-        target(),
-        &FurnitureRules::default(),
+        target,
+        &PageOptions::new(&target.out_dir),
         &[],
-        false,
     ));
 }
