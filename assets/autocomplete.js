@@ -234,6 +234,28 @@
   }
   if (typeof document === "undefined") return;
 
+  // ---- Branches of the hierarchy (src/server/browse.rs) ----
+  // A closed branch links to its page; opened here, it is filled from that
+  // page in place, once. Without script the link is followed instead.
+  if (window.fetch && window.DOMParser) {
+    document.addEventListener("toggle", function (event) {
+      var details = event.target;
+      if (!details.open || !details.matches || !details.matches("details[data-branch]") || details.dataset.filled) return;
+      details.dataset.filled = "1";
+      var href = details.getAttribute("data-branch");
+      fetch(href).then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); }).then(function (html) {
+        var list = new DOMParser().parseFromString(html, "text/html").querySelector("main ul.branches");
+        if (!list) return;
+        // Links in the fetched page are relative to it.
+        var base = new URL(href, document.baseURI);
+        list.querySelectorAll("a[href]").forEach(function (a) { a.setAttribute("href", new URL(a.getAttribute("href"), base).href); });
+        list.querySelectorAll("details[data-branch]").forEach(function (d) { d.setAttribute("data-branch", new URL(d.getAttribute("data-branch"), base).href); });
+        var link = details.querySelector(":scope > p");
+        if (link) link.replaceWith(list); else details.appendChild(list);
+      }).catch(function () { delete details.dataset.filled; });
+    }, true);
+  }
+
   // ---- The search box ----
 
   var form = document.querySelector("form.search");

@@ -234,7 +234,7 @@ pub fn concept_link(snapshot: &Snapshot, i: usize, lang: &str, root: &str) -> Li
 }
 
 /// `?lang=xx` when the language is not the default, so links keep the reader's choice.
-fn lang_query(snapshot: &Snapshot, lang: &str) -> String {
+pub(super) fn lang_query(snapshot: &Snapshot, lang: &str) -> String {
     if snapshot.languages().first().is_some_and(|l| l == lang) {
         String::new()
     } else {
@@ -249,7 +249,16 @@ pub struct HomePage {
     pub title: Text,
     pub description: Option<Text>,
     pub count: usize,
+    /// The whole hierarchy, when it is small; else `branches`, its top
+    /// concepts, each opening on its own page.
     pub tree: Vec<TreeRow>,
+    pub branches: Vec<Branch>,
+    /// When `branches` are not all the top concepts: how many there are,
+    /// and the pages listing them.
+    pub all_top: Option<(usize, String)>,
+    /// Each letter, leading to its concepts: on this page when they are
+    /// few (`index`), else on the letter's page.
+    pub letters: Vec<LetterLink>,
     pub index: Vec<LetterGroup>,
     /// The collections no other collection holds, by label.
     pub collections: Vec<Link>,
@@ -262,6 +271,21 @@ pub struct TreeRow {
     pub opens: usize,
     pub end_li: bool,
     pub close: usize,
+}
+
+/// A concept of the hierarchy shown closed: its narrower concepts are on
+/// the page `href` (and fetched into this one by script).
+#[derive(Debug, Clone)]
+pub struct Branch {
+    pub link: Link,
+    pub narrower: usize,
+    pub href: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct LetterLink {
+    pub letter: String,
+    pub href: String,
 }
 
 #[derive(Debug, Clone)]
@@ -287,70 +311,35 @@ impl HomePage {
             "name": title.text,
             "description": description.as_ref().map(|d| &d.text),
         }));
-        // The hierarchy, depth first, each concept under each of its parents.
-        let mut depths: Vec<(usize, usize)> = Vec::new();
-        let mut path = Vec::new();
-        for &top in &snapshot.concepts.top {
-            walk(snapshot, top, 0, &mut path, &mut depths);
-        }
-        let tree = depths
-            .iter()
-            .enumerate()
-            .map(|(n, &(i, depth))| {
-                let previous = n.checked_sub(1).map(|p| depths[p].1);
-                let next = depths.get(n + 1).map(|d| d.1);
-                let opens = match previous {
-                    None => depth + 1,
-                    Some(p) => depth.saturating_sub(p),
-                };
-                let has_children = next.is_some_and(|d| d > depth);
-                TreeRow {
-                    link: concept_link(snapshot, i, lang, ""),
-                    opens,
-                    end_li: !has_children,
-                    close: if has_children {
-                        0
-                    } else {
-                        depth - next.unwrap_or(0).min(depth)
-                    },
-                }
-            })
-            .collect();
-        // A–Z by the label in the reader's language.
-        let mut links: Vec<Link> = (0..snapshot.concepts.concepts.len())
-            .filter(|i| {
-                let c = &snapshot.concepts.concepts[*i];
-                !c.deprecated && !c.collection
-            })
-            .map(|i| concept_link(snapshot, i, lang, ""))
-            .collect();
-        links.sort_by_key(|a| a.label.to_lowercase());
-        let mut index: Vec<LetterGroup> = Vec::new();
-        for link in links {
-            let letter = link
-                .label
-                .chars()
-                .next()
-                .map(|c| {
-                    if c.is_alphabetic() {
-                        c.to_uppercase().collect()
-                    } else {
-                        "#".to_owned()
-                    }
-                })
-                .unwrap_or_else(|| "#".to_owned());
-            match index.last_mut() {
-                Some(group) if group.letter == letter => group.links.push(link),
-                _ => index.push(LetterGroup {
-                    anchor: letter
-                        .chars()
-                        .map(|c| if c.is_alphanumeric() { c } else { '_' })
-                        .collect(),
-                    letter,
-                    links: vec![link],
-                }),
+        // A small vocabulary is shown whole; a large one by its top concepts
+        // and its letters, the rest on pages of their own (`browse`).
+        let top = &snapshot.concepts.top;
+        let (tree, branches) = match super::browse::whole_tree(snapshot, lang) {
+            Some(tree) => (tree, Vec::new()),
+            None => {
+                let shown = &top[..top.len().min(super::browse::TOP_ON_HOME)];
+                (
+                    Vec::new(),
+                    super::browse::branches(snapshot, shown, lang, ""),
+                )
             }
-        }
+        };
+        let all_top = (branches.len() < top.len() && !branches.is_empty())
+            .then(|| (top.len(), super::browse::top_href(snapshot, 1, lang, "")));
+        let groups = super::browse::letter_groups(snapshot, lang, "");
+        let inline = groups.iter().map(|g| g.links.len()).sum::<usize>() <= super::browse::WHOLE;
+        let letters = groups
+            .iter()
+            .map(|g| LetterLink {
+                href: if inline {
+                    format!("#letter-{}", g.anchor)
+                } else {
+                    super::browse::az_href(snapshot, &g.anchor, 1, lang, "")
+                },
+                letter: g.letter.clone(),
+            })
+            .collect();
+        let index = if inline { groups } else { Vec::new() };
         let mut collections: Vec<Link> = (0..snapshot.concepts.concepts.len())
             .filter(|i| {
                 let c = &snapshot.concepts.concepts[*i];
@@ -371,12 +360,15 @@ impl HomePage {
                 .filter(|c| !c.collection)
                 .count(),
             tree,
+            branches,
+            all_top,
+            letters,
             index,
         }
     }
 }
 
-fn walk(
+pub(super) fn walk(
     snapshot: &Snapshot,
     i: usize,
     depth: usize,
@@ -426,6 +418,25 @@ pub struct ConceptPage {
     pub in_collections: Vec<Link>,
     /// The releases the concept appeared and changed in, oldest first.
     pub history: Vec<HistoryItem>,
+    /// What the diagram draws: `relations`, then the mappings.
+    pub neighbours: Vec<RelationGroup>,
+}
+
+impl ConceptPage {
+    /// The neighbourhood diagram (SVG), its "+N more" rows leading to `more`;
+    /// empty when the concept has no neighbours.
+    pub fn diagram(&self, more: &str) -> String {
+        if self.neighbours.is_empty() {
+            return String::new();
+        }
+        super::diagram::svg(
+            &self.label.text,
+            &self.neighbours,
+            more,
+            "diagram",
+            self.layout.ui.more,
+        )
+    }
 }
 
 /// A release a concept appeared or changed in, linking to the concept as
@@ -465,6 +476,7 @@ pub struct MisconceptionView {
     pub correction: Text,
 }
 
+#[derive(Clone)]
 pub struct RelationGroup {
     pub label: Text,
     pub links: Vec<Link>,
@@ -712,7 +724,7 @@ impl ConceptPage {
             })
             .collect();
         let relations = relation_groups(snapshot, &d, iri, ui, &page, &link_to);
-        let mappings = [
+        let mappings: Vec<Link> = [
             (skos::EXACT_MATCH, ui.exact_match),
             (skos::CLOSE_MATCH, ui.close_match),
             (skos::BROAD_MATCH, ui.broad_match),
@@ -730,6 +742,23 @@ impl ConceptPage {
             })
         })
         .collect();
+        let mut neighbours = relations.clone();
+        if !mappings.is_empty() {
+            neighbours.push(RelationGroup {
+                label: Text {
+                    text: ui.mappings.to_owned(),
+                    lang: Lang::default(),
+                },
+                links: mappings
+                    .iter()
+                    .map(|m| Link {
+                        href: m.href.clone(),
+                        label: format!("{} {}", m.label, m.href),
+                        lang: Lang::default(),
+                    })
+                    .collect(),
+            });
+        }
         // Cited Articles as written (`Article 3(47)`), linking to the Article;
         // then every other source by its IRI.
         let mut sources: Vec<Link> = d
@@ -819,6 +848,7 @@ impl ConceptPage {
             ordered: info.ordered,
             in_collections,
             history: history(snapshot, iri, &root),
+            neighbours,
         }
     }
 }

@@ -45,6 +45,8 @@ pub struct Interface {
     pub by_hierarchy: &'static str,
     pub a_to_z: &'static str,
     pub letters: &'static str,
+    /// The pages of one letter of the A–Z.
+    pub az_pages: &'static str,
     // A concept's page.
     pub breadcrumb: &'static str,
     pub deprecated: &'static str,
@@ -72,6 +74,8 @@ pub struct Interface {
     pub in_collections: &'static str,
     /// The home page: the collections no other collection holds.
     pub collections: &'static str,
+    /// The diagram's row for neighbours it leaves out: "+3 more".
+    pub more: &'static str,
     /// A concept's page: the releases it appeared and changed in.
     pub history: &'static str,
     pub history_added: &'static str,
@@ -194,6 +198,7 @@ pub static EN: Interface = Interface {
     by_hierarchy: "Concepts by hierarchy",
     a_to_z: "A–Z",
     letters: "Letters",
+    az_pages: "Pages",
     breadcrumb: "Breadcrumb",
     deprecated: "This concept is deprecated.",
     use_instead: "Use {link} instead.",
@@ -216,6 +221,7 @@ pub static EN: Interface = Interface {
     collection: "Collection",
     in_collections: "In collections",
     collections: "Collections",
+    more: "more",
     history: "History",
     history_added: "added",
     history_changed: "changed",
@@ -318,6 +324,7 @@ pub static DE: Interface = Interface {
     by_hierarchy: "Begriffe nach Hierarchie",
     a_to_z: "A–Z",
     letters: "Buchstaben",
+    az_pages: "Seiten",
     breadcrumb: "Navigationspfad",
     deprecated: "Dieser Begriff ist veraltet.",
     use_instead: "Verwenden Sie stattdessen {link}.",
@@ -340,6 +347,7 @@ pub static DE: Interface = Interface {
     collection: "Sammlung",
     in_collections: "In Sammlungen",
     collections: "Sammlungen",
+    more: "weitere",
     history: "Versionsgeschichte",
     history_added: "aufgenommen",
     history_changed: "geändert",
@@ -442,6 +450,7 @@ pub static FR: Interface = Interface {
     by_hierarchy: "Concepts par hiérarchie",
     a_to_z: "A–Z",
     letters: "Lettres",
+    az_pages: "Pages",
     breadcrumb: "Fil d’Ariane",
     deprecated: "Ce concept est obsolète.",
     use_instead: "Utilisez plutôt {link}.",
@@ -464,6 +473,7 @@ pub static FR: Interface = Interface {
     collection: "Collection",
     in_collections: "Dans les collections",
     collections: "Collections",
+    more: "de plus",
     history: "Historique",
     history_added: "ajouté",
     history_changed: "modifié",

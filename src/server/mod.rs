@@ -10,8 +10,10 @@
 //! Layer: a reader, beside `import` and `lint`; above `export`, `query`,
 //! `search` and `build`.
 
+pub mod browse;
 mod compress;
 mod dataset;
+mod diagram;
 mod frame;
 pub mod history;
 pub mod html;
@@ -225,6 +227,12 @@ pub fn app(state: AppState) -> Router {
         .route("/v/{version}/concept/{file}", get(releases::version))
         .route("/releases/{version}/", get(releases::release_index))
         .route("/releases/{version}/{file}", get(releases::release_file))
+        .route("/az/{letter}", get(browse::letter))
+        .route("/az/{letter}/{n}", get(browse::letter_page))
+        .route("/hierarchy", get(browse::branch_of))
+        .route("/top", get(browse::top))
+        .route("/top/{n}", get(browse::top))
+        .route("/hierarchy/{id}", get(browse::branch))
         .route("/search", get(search::page))
         .route("/api/search", get(search::api))
         .route("/search-index/{file}", get(search_index::shard))

@@ -136,7 +136,7 @@ pub async fn feed(State(state): State<AppState>) -> Result<Response<Body>, AppEr
 }
 
 /// Text in XML.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -284,7 +284,10 @@ pub async fn concept(
     RawQuery(raw): RawQuery,
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
-    let (id, ext) = split_extension(&file);
+    let (id, ext) = match file.strip_suffix(".svg") {
+        Some(id) => (id, Some("svg")),
+        None => split_extension(&file),
+    };
     let Some(i) = snapshot
         .concepts
         .get(snapshot.config.base.concept(id).as_str())
@@ -294,7 +297,39 @@ pub async fn concept(
         }));
     };
     let params = PageParams::parse(raw.as_deref());
+    if ext == Some("svg") {
+        let lang = params.language(&snapshot, &headers);
+        return diagram(snapshot, i, id, &lang).await;
+    }
     concept_response(snapshot, headers, i, ext, &params, Address::Concept(id)).await
+}
+
+/// `GET /concept/{id}.svg`: the concept's neighbourhood diagram alone, for
+/// slides and documents; its links lead back to the pages.
+async fn diagram(
+    snapshot: std::sync::Arc<Snapshot>,
+    i: usize,
+    id: &str,
+    lang: &str,
+) -> Result<Response<Body>, AppError> {
+    let iri = snapshot.concepts.concepts[i].iri.clone();
+    let store = snapshot.clone();
+    let triples = tokio::task::spawn_blocking(move || {
+        crate::store::describe(&store.store, NamedNode::new_unchecked(iri).as_ref())
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)?;
+    let label = snapshot.concepts.label(i, &[lang]).to_owned();
+    let layout = Layout::new(&snapshot, lang, label, "../", &format!("concept/{id}"));
+    let page = ConceptPage::build(&snapshot, layout, i, lang, &triples);
+    let svg = page.diagram(&format!("{id}#relations"));
+    if svg.is_empty() {
+        return Err(AppError::not_found(format!(
+            "the concept `{id}` has no relation to draw"
+        )));
+    }
+    Ok(respond::typed("image/svg+xml", svg))
 }
 
 /// `GET /resource?iri=…[&format=ttl]`: a concept of a published vocabulary whose

@@ -101,7 +101,7 @@ impl ConceptIndex {
     /// The concepts (typed `skos:Concept` or a subclass of it, or deprecated
     /// and typed by no class of RDF, OWL or SKOS, as thesauri publish their
     /// retired descriptors), then the collections that are not concepts.
-    fn read(store: &Store, scheme: &str) -> Result<Self, StorageError> {
+    fn read(store: &Store) -> Result<Self, StorageError> {
         let mut index = Self::default();
         let mut classes = vec![(Term::from(skos::CONCEPT), false)];
         let mut i = 0;
@@ -221,29 +221,46 @@ impl ConceptIndex {
                 index.concepts[i].deprecated = is_true(l.value());
             }
         }
-        let scheme_node = oxigraph::model::NamedNode::new_unchecked(scheme);
-        for quad in store.quads_for_pattern(
-            Some(scheme_node.as_ref().into()),
-            Some(skos::HAS_TOP_CONCEPT),
-            None,
-            None,
-        ) {
-            if let Term::NamedNode(top) = &quad?.object
-                && let Some(i) = index.get(top.as_str())
-            {
-                index.top.push(i);
+        // The top concepts of every scheme, the glossary's and each published
+        // vocabulary's, as stated either way.
+        let mut declared = vec![false; index.schemes.len()];
+        for (predicate, top_is_object) in
+            [(skos::HAS_TOP_CONCEPT, true), (skos::TOP_CONCEPT_OF, false)]
+        {
+            for quad in each(predicate) {
+                let quad = quad?;
+                let (top, scheme) = match (top_is_object, &quad.subject, &quad.object) {
+                    (true, oxigraph::model::NamedOrBlankNode::NamedNode(s), Term::NamedNode(t)) => {
+                        (t.as_str(), s.as_str())
+                    }
+                    (
+                        false,
+                        oxigraph::model::NamedOrBlankNode::NamedNode(t),
+                        Term::NamedNode(s),
+                    ) => (t.as_str(), s.as_str()),
+                    _ => continue,
+                };
+                if let Some(i) = index.get(top) {
+                    index.top.push(i);
+                }
+                if let Some(s) = index.schemes.iter().position(|x| x == scheme) {
+                    declared[s] = true;
+                }
             }
         }
         index.read_members(store)?;
-        // A vocabulary without declared top concepts: those with no broader one.
-        if index.top.is_empty() {
-            index.top = (0..index.concepts.len())
-                .filter(|i| {
-                    let c = &index.concepts[*i];
-                    c.broader.is_empty() && !c.collection && !c.deprecated
-                })
-                .collect();
-        }
+        // Where a scheme declares no top concepts (or a concept is in no
+        // scheme): its concepts with no broader one.
+        let undeclared: Vec<usize> = (0..index.concepts.len())
+            .filter(|i| {
+                let c = &index.concepts[*i];
+                c.broader.is_empty()
+                    && !c.collection
+                    && !c.deprecated
+                    && !c.schemes.iter().any(|s| declared[*s as usize])
+            })
+            .collect();
+        index.top.extend(undeclared);
         for c in &mut index.concepts {
             c.labels.sort();
             c.alt_labels.sort();
@@ -583,7 +600,7 @@ impl Snapshot {
         quads: usize,
     ) -> Result<Self, SnapshotError> {
         let exporter = Exporter::new(&config)?;
-        let concepts = ConceptIndex::read(&store, config.base.as_str())?;
+        let concepts = ConceptIndex::read(&store)?;
         let search = concepts.search_index();
         let store = match location {
             Some(dir) => reopened(store, dir)?,

@@ -54,8 +54,17 @@ pub fn addresses(snapshot: &Snapshot, base_path: &str) -> Vec<Address> {
             && is_plain_segment(id)
         {
             resource(&mut out, &format!("concept/{id}"), &format!("concept/{id}"));
+            // Its diagram alone; a concept with nothing to draw has none.
+            out.push(Address::optional(format!("concept/{id}.svg")));
         }
     }
+    // The A–Z a letter at a time, and the hierarchy a branch at a time.
+    out.extend(
+        crate::server::browse::paths(snapshot)
+            .into_iter()
+            .filter(|p| !p.contains('?'))
+            .map(Address::required),
+    );
     // The releases: the changes page and feed, each snapshot, and each
     // release's concepts at their version IRIs.
     out.push(Address::required("changes"));

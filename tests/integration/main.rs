@@ -1,12 +1,14 @@
 //! Integration tests: the library on the project's own glossary, and the
 //! `glossgraph` binary on fixtures, in one test binary.
 
+mod browse;
 mod check;
 mod cli;
 mod collections;
 mod crash;
 mod deploy;
 mod deprecation;
+mod diagram;
 mod export;
 mod graph_store;
 mod import;

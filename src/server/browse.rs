@@ -1,0 +1,436 @@
+//! Browsing a vocabulary of any size: the A–Z a letter at a time
+//! (`/az/{letter}`, and `/az/{letter}/{n}` past [`AZ_PAGE`] concepts) and
+//! the hierarchy a branch at a time (`/hierarchy/{id}`, or
+//! `/hierarchy?iri=` for a published vocabulary's concept). The home page
+//! shows a vocabulary of up to [`WHOLE`] concepts whole, as before; a larger
+//! one by its top concepts and its letters, so that no page grows with the
+//! vocabulary. Each branch is a `<details>` that opens onto its page without
+//! JavaScript, and with it is filled in place (`assets/autocomplete.js`).
+
+use super::AppState;
+use super::html::{
+    Branch, Layout, LetterGroup, LetterLink, Link, TreeRow, concept_link, lang_query,
+};
+use super::resource::PageParams;
+use super::respond::{AppError, typed};
+use super::snapshot::Snapshot;
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, Response};
+
+/// Concepts a home page shows whole: its hierarchy (counting a concept once
+/// under each broader one) and its A–Z each.
+pub const WHOLE: usize = 400;
+/// Concepts on one page of a letter.
+pub const AZ_PAGE: usize = 300;
+/// Top concepts a home page shows (UNESCO has 585); all of them are on
+/// `/top`, [`TOP_PAGE`] a page.
+pub const TOP_ON_HOME: usize = 60;
+pub const TOP_PAGE: usize = 200;
+
+/// The whole hierarchy as rows, if it has no more than [`WHOLE`].
+pub fn whole_tree(snapshot: &Snapshot, lang: &str) -> Option<Vec<TreeRow>> {
+    let mut depths: Vec<(usize, usize)> = Vec::new();
+    let mut path = Vec::new();
+    for &top in &snapshot.concepts.top {
+        super::html::walk(snapshot, top, 0, &mut path, &mut depths);
+        if depths.len() > WHOLE {
+            return None;
+        }
+    }
+    Some(
+        depths
+            .iter()
+            .enumerate()
+            .map(|(n, &(i, depth))| {
+                let previous = n.checked_sub(1).map(|p| depths[p].1);
+                let next = depths.get(n + 1).map(|d| d.1);
+                let opens = match previous {
+                    None => depth + 1,
+                    Some(p) => depth.saturating_sub(p),
+                };
+                let has_children = next.is_some_and(|d| d > depth);
+                TreeRow {
+                    link: concept_link(snapshot, i, lang, ""),
+                    opens,
+                    end_li: !has_children,
+                    close: if has_children {
+                        0
+                    } else {
+                        depth - next.unwrap_or(0).min(depth)
+                    },
+                }
+            })
+            .collect(),
+    )
+}
+
+/// `concepts` as closed branches, linked from a page at `root`.
+pub fn branches(snapshot: &Snapshot, concepts: &[usize], lang: &str, root: &str) -> Vec<Branch> {
+    concepts
+        .iter()
+        .map(|&i| Branch {
+            link: concept_link(snapshot, i, lang, root),
+            narrower: snapshot.concepts.concepts[i].narrower.len(),
+            href: branch_href(snapshot, i, lang, root),
+        })
+        .collect()
+}
+
+/// The page of concept `i`'s narrower concepts.
+fn branch_href(snapshot: &Snapshot, i: usize, lang: &str, root: &str) -> String {
+    let iri = &snapshot.concepts.concepts[i].iri;
+    match snapshot.config.base.concept_id(iri) {
+        Some(id) => format!("{root}hierarchy/{id}{}", lang_query(snapshot, lang)),
+        None => format!(
+            "{root}hierarchy?iri={}{}",
+            form_urlencoded::byte_serialize(iri.as_bytes()).collect::<String>(),
+            lang_query(snapshot, lang).replacen('?', "&", 1)
+        ),
+    }
+}
+
+/// The concepts in the A–Z (not deprecated, not collections), by the label
+/// in the reader's language, grouped by initial.
+pub fn letter_groups(snapshot: &Snapshot, lang: &str, root: &str) -> Vec<LetterGroup> {
+    let mut links: Vec<Link> = (0..snapshot.concepts.concepts.len())
+        .filter(|i| {
+            let c = &snapshot.concepts.concepts[*i];
+            !c.deprecated && !c.collection
+        })
+        .map(|i| concept_link(snapshot, i, lang, root))
+        .collect();
+    links.sort_by_key(|a| a.label.to_lowercase());
+    let mut index: Vec<LetterGroup> = Vec::new();
+    for link in links {
+        let letter = link
+            .label
+            .chars()
+            .next()
+            .filter(|c| c.is_alphabetic())
+            .map_or_else(|| "#".to_owned(), |c| c.to_uppercase().collect());
+        match index.last_mut() {
+            Some(group) if group.letter == letter => group.links.push(link),
+            _ => index.push(LetterGroup {
+                anchor: anchor(&letter),
+                letter,
+                links: vec![link],
+            }),
+        }
+    }
+    index
+}
+
+/// A letter as a path segment and fragment, in ASCII so that a static
+/// host finds the file by its name: `A`, `_` for what is not a letter,
+/// `u0416` for `Ж`.
+fn anchor(letter: &str) -> String {
+    letter
+        .chars()
+        .map(|c| match c {
+            c if c.is_ascii_alphanumeric() => c.to_string(),
+            c if c.is_alphanumeric() => format!("u{:04x}", c as u32),
+            _ => "_".to_owned(),
+        })
+        .collect()
+}
+
+/// Whether `anchor` is what [`anchor`] makes of a letter.
+fn is_anchor(anchor: &str) -> bool {
+    anchor == "_"
+        || (anchor.len() == 1 && anchor.chars().all(|c| c.is_ascii_alphanumeric()))
+        || letter_of(anchor) != anchor
+}
+
+/// The letter an anchor stands for: `u0416` is `Ж`.
+fn letter_of(anchor: &str) -> String {
+    anchor
+        .strip_prefix('u')
+        .filter(|hex| hex.len() >= 4)
+        .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+        .and_then(char::from_u32)
+        .filter(|c| c.is_alphabetic())
+        .map_or_else(|| anchor.to_owned(), |c| c.to_string())
+}
+
+/// Page `n` (from 1) of the letter `anchor`, from a page at `root`.
+pub fn az_href(snapshot: &Snapshot, anchor: &str, n: usize, lang: &str, root: &str) -> String {
+    let page = if n > 1 {
+        format!("/{n}")
+    } else {
+        String::new()
+    };
+    format!("{root}az/{anchor}{page}{}", lang_query(snapshot, lang))
+}
+
+/// The addresses of every letter page and every branch page, in the
+/// default language: what a static site writes.
+pub fn paths(snapshot: &Snapshot) -> Vec<String> {
+    let lang = snapshot.config.default_language();
+    let mut out = Vec::new();
+    for group in letter_groups(snapshot, lang, "") {
+        for n in 1..=group.links.len().div_ceil(AZ_PAGE) {
+            out.push(az_href(snapshot, &group.anchor, n, lang, ""));
+        }
+    }
+    for n in 1..=snapshot.concepts.top.len().div_ceil(TOP_PAGE).max(1) {
+        out.push(top_href(snapshot, n, lang, ""));
+    }
+    for (i, c) in snapshot.concepts.concepts.iter().enumerate() {
+        if !c.narrower.is_empty() && snapshot.config.base.concept_id(&c.iri).is_some() {
+            out.push(branch_href(snapshot, i, lang, ""));
+        }
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "az.html")]
+pub struct AzPage {
+    pub layout: Layout,
+    pub letter: String,
+    pub letters: Vec<LetterLink>,
+    pub links: Vec<Link>,
+    /// (number, link, whether it is this page), when there are several.
+    pub pages: Vec<(usize, String, bool)>,
+}
+
+/// `GET /az/{letter}`: the concepts whose label starts with the letter.
+pub async fn letter(
+    state: State<AppState>,
+    Path(anchor): Path<String>,
+    headers: HeaderMap,
+    raw: RawQuery,
+) -> Result<Response<Body>, AppError> {
+    az(state, anchor, 1, headers, raw)
+}
+
+/// `GET /az/{letter}/{n}`: page `n` of them.
+pub async fn letter_page(
+    state: State<AppState>,
+    Path((anchor, n)): Path<(String, String)>,
+    headers: HeaderMap,
+    raw: RawQuery,
+) -> Result<Response<Body>, AppError> {
+    // Page 1 has no number: `/az/A/1` would be a second address for it.
+    let n = n
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n > 1)
+        .ok_or_else(|| AppError::not_found(format!("there is no page `{n}` of this letter")))?;
+    az(state, anchor, n, headers, raw)
+}
+
+fn az(
+    State(state): State<AppState>,
+    anchor: String,
+    n: usize,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let lang = PageParams::parse(raw.as_deref()).language(&snapshot, &headers);
+    let root = if n > 1 { "../../" } else { "../" };
+    let groups = letter_groups(&snapshot, &lang, root);
+    // A letter of another language (the language links keep the page) is
+    // an empty page of this one; what is no letter at all is not found.
+    let empty;
+    let group = match groups.iter().find(|g| g.anchor == anchor) {
+        Some(group) => group,
+        None if n == 1 && is_anchor(&anchor) => {
+            empty = LetterGroup {
+                letter: letter_of(&anchor),
+                anchor: anchor.clone(),
+                links: Vec::new(),
+            };
+            &empty
+        }
+        None => {
+            return Err(AppError::not_found(format!(
+                "`{anchor}` is not a letter of the A–Z"
+            )));
+        }
+    };
+    let count = group.links.len().div_ceil(AZ_PAGE).max(1);
+    if n > count {
+        return Err(AppError::not_found(format!(
+            "the letter `{}` has {count} page(s)",
+            group.letter
+        )));
+    }
+    let own = az_href(&snapshot, &anchor, n, &lang, "");
+    let path = own.split('?').next().unwrap_or(&own).to_owned();
+    let mut layout = Layout::new(&snapshot, &lang, group.letter.clone(), root, &path);
+    layout.title = format!("{}: {}", layout.ui.a_to_z, group.letter);
+    let page = AzPage {
+        letters: groups
+            .iter()
+            .map(|g| LetterLink {
+                letter: g.letter.clone(),
+                href: az_href(&snapshot, &g.anchor, 1, &lang, root),
+            })
+            .collect(),
+        links: group
+            .links
+            .iter()
+            .skip((n - 1) * AZ_PAGE)
+            .take(AZ_PAGE)
+            .cloned()
+            .collect(),
+        pages: if count > 1 {
+            (1..=count)
+                .map(|p| (p, az_href(&snapshot, &anchor, p, &lang, root), p == n))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        letter: group.letter.clone(),
+        layout,
+    };
+    Ok(typed(
+        "text/html; charset=utf-8",
+        page.render().map_err(AppError::internal)?,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "hierarchy.html")]
+pub struct HierarchyPage {
+    pub layout: Layout,
+    /// The concept whose narrower concepts these are; none for the top ones.
+    pub concept: Option<Link>,
+    pub branches: Vec<Branch>,
+    /// (number, link, whether it is this page), when there are several.
+    pub pages: Vec<(usize, String, bool)>,
+}
+
+/// `GET /top`, `GET /top/{n}`: the top concepts of every scheme.
+pub async fn top(
+    State(state): State<AppState>,
+    n: Option<Path<String>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let n = match n {
+        None => 1,
+        Some(Path(n)) => n.parse::<usize>().ok().filter(|n| *n > 1).ok_or_else(|| {
+            AppError::not_found(format!("there is no page `{n}` of the top concepts"))
+        })?,
+    };
+    let top = &snapshot.concepts.top;
+    let count = top.len().div_ceil(TOP_PAGE).max(1);
+    if n > count {
+        return Err(AppError::not_found(format!(
+            "the top concepts fill {count} page(s)"
+        )));
+    }
+    let lang = PageParams::parse(raw.as_deref()).language(&snapshot, &headers);
+    let root = if n > 1 { "../" } else { "" };
+    let own = top_href(&snapshot, n, &lang, "");
+    let path = own.split('?').next().unwrap_or(&own).to_owned();
+    let mut layout = Layout::new(&snapshot, &lang, String::new(), root, &path);
+    layout.title = layout.ui.by_hierarchy.to_owned();
+    let shown: Vec<usize> = top
+        .iter()
+        .skip((n - 1) * TOP_PAGE)
+        .take(TOP_PAGE)
+        .copied()
+        .collect();
+    let page = HierarchyPage {
+        concept: None,
+        branches: branches(&snapshot, &shown, &lang, root),
+        pages: if count > 1 {
+            (1..=count)
+                .map(|p| (p, top_href(&snapshot, p, &lang, root), p == n))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        layout,
+    };
+    Ok(typed(
+        "text/html; charset=utf-8",
+        page.render().map_err(AppError::internal)?,
+    ))
+}
+
+/// Page `n` of the top concepts, from a page at `root`.
+pub fn top_href(snapshot: &Snapshot, n: usize, lang: &str, root: &str) -> String {
+    let page = if n > 1 {
+        format!("/{n}")
+    } else {
+        String::new()
+    };
+    format!("{root}top{page}{}", lang_query(snapshot, lang))
+}
+
+/// `GET /hierarchy/{id}`: the narrower concepts of a concept of the glossary.
+pub async fn branch(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let iri = snapshot.config.base.concept(&id);
+    hierarchy(
+        &snapshot,
+        iri.as_str(),
+        "../",
+        &format!("hierarchy/{id}"),
+        &headers,
+        raw,
+    )
+}
+
+/// `GET /hierarchy?iri=`: the narrower concepts of any concept.
+pub async fn branch_of(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let iri = form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "iri")
+        .map(|(_, v)| v.into_owned())
+        .ok_or_else(|| AppError::bad_request("give the concept as `?iri=`"))?;
+    let path = format!(
+        "hierarchy?iri={}",
+        form_urlencoded::byte_serialize(iri.as_bytes()).collect::<String>()
+    );
+    hierarchy(&snapshot, &iri, "", &path, &headers, raw)
+}
+
+fn hierarchy(
+    snapshot: &Snapshot,
+    iri: &str,
+    root: &str,
+    path: &str,
+    headers: &HeaderMap,
+    raw: Option<String>,
+) -> Result<Response<Body>, AppError> {
+    let lang = PageParams::parse(raw.as_deref()).language(snapshot, headers);
+    let Some(i) = snapshot.concepts.get(iri) else {
+        return Err(AppError::not_found(format!("there is no concept <{iri}>")));
+    };
+    let concept = concept_link(snapshot, i, &lang, root);
+    let mut layout = Layout::new(snapshot, &lang, concept.label.clone(), root, path);
+    layout.title = format!("{}: {}", concept.label, layout.ui.narrower);
+    let page = HierarchyPage {
+        branches: branches(
+            snapshot,
+            &snapshot.concepts.concepts[i].narrower,
+            &lang,
+            root,
+        ),
+        concept: Some(concept),
+        pages: Vec::new(),
+        layout,
+    };
+    Ok(typed(
+        "text/html; charset=utf-8",
+        page.render().map_err(AppError::internal)?,
+    ))
+}
