@@ -175,3 +175,29 @@ fn a_large_vocabulary_browses_in_small_pages_that_reach_every_concept() {
     let french = get("az/A?lang=fr");
     assert!(french.contains("lang=fr"), "{french}");
 }
+
+#[test]
+fn a_branch_opens_in_place_in_a_browser() {
+    let Some(modules) = crate::search::playwright() else {
+        return;
+    };
+    let Some((project, store)) = crate::search::with_unesco() else {
+        return;
+    };
+    let server = crate::util::TestServer::start(state_of(
+        &project,
+        store,
+        glossgraph::server::Limits::default(),
+    ));
+    let artefacts = crate::util::root().join("ci-artefacts");
+    std::fs::create_dir_all(&artefacts).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(crate::util::root().join("tests/interop/branch.cjs"))
+        .arg(format!("{}/", server.url))
+        .arg(artefacts.join("branch.png"))
+        .env("NODE_PATH", &modules)
+        .output()
+        .expect("node runs");
+    eprintln!("{}", crate::util::text(&out.stdout));
+    assert!(out.status.success(), "{}", crate::util::text(&out.stderr));
+}

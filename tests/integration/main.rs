@@ -1,6 +1,7 @@
 //! Integration tests: the library on the project's own glossary, and the
 //! `glossgraph` binary on fixtures, in one test binary.
 
+mod accessibility;
 mod browse;
 mod check;
 mod cli;

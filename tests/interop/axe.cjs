@@ -1,0 +1,40 @@
+// Runs axe-core on pages in headless Chromium, with the pages' own script and
+// without it (the script blocked, as for a reader who turned JavaScript
+// off), and fails naming each violation's rule and elements.
+// Usage: node axe.cjs URL...
+// Needs playwright-core and axe-core (NODE_PATH) and Chromium (CHROMIUM, default /usr/bin/chromium).
+const { chromium } = require("playwright-core");
+const axe = require.resolve("axe-core/axe.min.js");
+
+(async () => {
+  const urls = process.argv.slice(2);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const problems = [];
+  try {
+    for (const script of [true, false]) {
+      const context = await browser.newContext();
+      if (!script) await context.route(/\/assets\/autocomplete\.js$/, (route) => route.abort());
+      const page = await context.newPage();
+      for (const url of urls) {
+        await page.goto(url);
+        await page.addScriptTag({ path: axe });
+        const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+        for (const v of result.violations) {
+          problems.push(`${url} (${script ? "with" : "without"} JavaScript): ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join("\n    ")}`);
+        }
+        console.log(`${url} (${script ? "with" : "without"} JavaScript): ${result.violations.length} violation(s), ${result.passes.length} rule(s) passed`);
+      }
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  if (problems.length) {
+    console.error(problems.join("\n"));
+    process.exit(1);
+  }
+})().catch((e) => { console.error(e.message); process.exit(1); });
