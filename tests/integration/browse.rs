@@ -174,6 +174,13 @@ fn a_large_vocabulary_browses_in_small_pages_that_reach_every_concept() {
     // Another language keeps to its own labels and links.
     let french = get("az/A?lang=fr");
     assert!(french.contains("lang=fr"), "{french}");
+    // Each language's version of the page, for search engines.
+    for code in ["en", "fr", "es", "ru"] {
+        assert!(
+            french.contains(&format!("<link rel=\"alternate\" hreflang=\"{code}\"")),
+            "{code}"
+        );
+    }
 }
 
 #[test]
