@@ -402,7 +402,10 @@ pub struct ConceptPage {
     pub notes: Vec<NoteGroup>,
     pub deprecated: bool,
     pub replaced_by: Option<Link>,
-    pub breadcrumbs: Vec<Link>,
+    /// Each path from a top concept down to the concept's broader one.
+    pub breadcrumbs: Vec<Vec<Link>>,
+    /// The broader concepts, each a branch opening onto its narrower ones.
+    pub siblings: Vec<Branch>,
     pub sections: Vec<SectionView>,
     pub facts: Vec<FactView>,
     pub misconceptions: Vec<MisconceptionView>,
@@ -785,23 +788,19 @@ impl ConceptPage {
             .iris(iri, dcterms::IS_REPLACED_BY)
             .first()
             .map(|t| link_to(t));
-        // Breadcrumbs: the first broader concept at each step, up to the top.
-        let mut breadcrumbs = Vec::new();
-        let mut current = i;
-        let mut seen = vec![i];
-        while let Some(&parent) = snapshot.concepts.concepts[current]
-            .broader
-            .iter()
-            .min_by_key(|p| snapshot.concepts.label(**p, &languages).to_lowercase())
-        {
-            if seen.contains(&parent) {
-                break;
-            }
-            seen.push(parent);
-            breadcrumbs.push(concept_link(snapshot, parent, lang, &root));
-            current = parent;
-        }
-        breadcrumbs.reverse();
+        // Breadcrumbs: every path up to a top concept (a few at most), each
+        // from the top down; and each broader concept's narrower ones, the
+        // concept's siblings, as branches opened on demand.
+        let breadcrumbs: Vec<Vec<Link>> = broader_paths(snapshot, i)
+            .into_iter()
+            .map(|path| {
+                path.into_iter()
+                    .rev()
+                    .map(|p| concept_link(snapshot, p, lang, &root))
+                    .collect()
+            })
+            .collect();
+        let siblings = super::browse::branches(snapshot, &info.broader, lang, &root);
         let links = |list: &[usize]| -> Vec<Link> {
             list.iter()
                 .map(|m| concept_link(snapshot, *m, lang, &root))
@@ -837,6 +836,7 @@ impl ConceptPage {
             deprecated,
             replaced_by,
             breadcrumbs,
+            siblings,
             sections,
             facts,
             misconceptions,
@@ -852,6 +852,37 @@ impl ConceptPage {
         }
     }
 }
+
+/// Paths from concept `i` up through its broader concepts to a top one,
+/// nearest first; at most [`PATHS`], none longer than 32 steps or looping.
+fn broader_paths(snapshot: &Snapshot, i: usize) -> Vec<Vec<usize>> {
+    fn up(snapshot: &Snapshot, path: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        let last = *path.last().unwrap_or(&0);
+        let broader = &snapshot.concepts.concepts[last].broader;
+        if broader.is_empty() || path.len() > 32 {
+            if path.len() > 1 {
+                out.push(path[1..].to_vec());
+            }
+            return;
+        }
+        for &parent in broader {
+            if out.len() >= PATHS {
+                return;
+            }
+            if !path.contains(&parent) {
+                path.push(parent);
+                up(snapshot, path, out);
+                path.pop();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    up(snapshot, &mut vec![i], &mut out);
+    out
+}
+
+/// Breadcrumb trails a concept page shows at most.
+const PATHS: usize = 4;
 
 /// The releases a concept of the glossary appeared and changed in.
 fn history(snapshot: &Snapshot, iri: &str, root: &str) -> Vec<HistoryItem> {

@@ -171,6 +171,31 @@ fn a_large_vocabulary_browses_in_small_pages_that_reach_every_concept() {
         let html = get(path);
         assert!(html.len() <= CONCEPT, "/{path} is {} bytes", html.len());
     }
+    // A concept under two broader concepts shows both paths up, and its
+    // siblings under each on demand.
+    let (i, two) = snapshot
+        .concepts
+        .concepts
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.broader.len() >= 2)
+        .expect("UNESCO has a concept with two broader concepts");
+    let path = format!(
+        "resource?iri={}",
+        form_urlencoded::byte_serialize(two.iri.as_bytes()).collect::<String>()
+    );
+    let html = get(&path);
+    let crumbs = html
+        .split("class=\"breadcrumbs\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</nav>").next())
+        .unwrap_or_else(|| panic!("{} has breadcrumbs", two.iri));
+    assert!(crumbs.matches("<ol>").count() >= 2, "{crumbs}");
+    assert_eq!(
+        crumbs.matches("<details class=\"siblings\"").count(),
+        snapshot.concepts.concepts[i].broader.len(),
+        "{crumbs}"
+    );
     // Another language keeps to its own labels and links.
     let french = get("az/A?lang=fr");
     assert!(french.contains("lang=fr"), "{french}");
