@@ -54,6 +54,13 @@ fn a_large_vocabulary_browses_in_small_pages_that_reach_every_concept() {
     };
     let home = get("");
     assert!(home.len() <= HOME, "the home page is {} bytes", home.len());
+    let largest = std::cell::RefCell::new(std::collections::BTreeMap::<&str, usize>::new());
+    let note = |kind: &'static str, size: usize| {
+        let mut largest = largest.borrow_mut();
+        let entry = largest.entry(kind).or_default();
+        *entry = (*entry).max(size);
+    };
+    note("home", home.len());
     assert!(
         home.contains("<details data-branch="),
         "the hierarchy opens by branch"
@@ -80,6 +87,7 @@ fn a_large_vocabulary_browses_in_small_pages_that_reach_every_concept() {
         }
         let html = get(&path);
         assert!(html.len() <= INDEX, "/{path} is {} bytes", html.len());
+        note("A–Z page", html.len());
         in_az.extend(concept_links(&html, &path));
         pending.extend(
             links(&html, "href")
@@ -120,6 +128,7 @@ fn a_large_vocabulary_browses_in_small_pages_that_reach_every_concept() {
         }
         let html = get(&path);
         assert!(html.len() <= INDEX, "/{path} is {} bytes", html.len());
+        note("top concepts page", html.len());
         in_tree.extend(concept_links(&html, &path));
         branches.extend(
             links(&html, "data-branch")
@@ -139,6 +148,7 @@ fn a_large_vocabulary_browses_in_small_pages_that_reach_every_concept() {
         let html = get(&path);
         opened += 1;
         assert!(html.len() <= INDEX, "/{path} is {} bytes", html.len());
+        note("branch page", html.len());
         in_tree.extend(concept_links(&html, &path));
         branches.extend(
             links(&html, "data-branch")
@@ -170,7 +180,13 @@ fn a_large_vocabulary_browses_in_small_pages_that_reach_every_concept() {
     for path in in_az.iter().step_by(40) {
         let html = get(path);
         assert!(html.len() <= CONCEPT, "/{path} is {} bytes", html.len());
+        note("concept page (1 in 40)", html.len());
     }
+    // For the record (BENCHMARKS.md, "Pages at any size").
+    eprintln!(
+        "largest pages, bytes: {:?}; {opened} branches",
+        largest.borrow()
+    );
     // A concept under two broader concepts shows both paths up, and its
     // siblings under each on demand.
     let (i, two) = snapshot
