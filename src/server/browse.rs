@@ -434,3 +434,133 @@ fn hierarchy(
         page.render().map_err(AppError::internal)?,
     ))
 }
+
+#[derive(Template)]
+#[template(path = "map.html")]
+pub struct MapPage {
+    pub layout: Layout,
+    pub rows: Vec<MapRow>,
+    pub diagram: String,
+}
+
+/// A relation type on the map: its label and, most frequent first, each
+/// pair of top concepts it links (from the branch of one to the branch of
+/// the other) with how many relations do.
+pub struct MapRow {
+    pub label: String,
+    pub pairs: Vec<(Link, Link, usize)>,
+}
+
+/// `GET /map`: how the relation types connect the top concepts' branches:
+/// each typed relation between two concepts counted between the top
+/// concepts above them. A page with its diagram and the same as a table.
+pub async fn map(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let lang = PageParams::parse(raw.as_deref()).language(&snapshot, &headers);
+    let mut layout = Layout::new(&snapshot, &lang, String::new(), "", "map");
+    layout.title = layout.ui.map.to_owned();
+    let tops = top_of_each(&snapshot);
+    let mut rows = Vec::new();
+    let mut drawn = Vec::new();
+    let mut shown: Vec<&oxigraph::model::NamedNode> = Vec::new();
+    for t in snapshot.ontology.relation_types() {
+        // Each relation is stated both ways: one direction is enough, the
+        // upward one of a hierarchical pair (part of, not has part).
+        if t.iri.as_str().starts_with(crate::vocab::skos::NS)
+            || t.direction == crate::ontology::Direction::Narrower
+            || shown.contains(&&t.inverse)
+        {
+            continue;
+        }
+        shown.push(&t.iri);
+        let mut pairs: std::collections::BTreeMap<(usize, usize), usize> = Default::default();
+        for quad in snapshot
+            .store
+            .quads_for_pattern(None, Some(t.iri.as_ref()), None, None)
+        {
+            let quad = quad.map_err(AppError::internal)?;
+            let (
+                oxigraph::model::NamedOrBlankNode::NamedNode(s),
+                oxigraph::model::Term::NamedNode(o),
+            ) = (&quad.subject, &quad.object)
+            else {
+                continue;
+            };
+            if let (Some(a), Some(b)) = (
+                snapshot.concepts.get(s.as_str()),
+                snapshot.concepts.get(o.as_str()),
+            ) && let (Some(&a), Some(&b)) = (tops.get(&a), tops.get(&b))
+            {
+                *pairs.entry((a, b)).or_default() += 1;
+            }
+        }
+        if pairs.is_empty() {
+            continue;
+        }
+        let mut pairs: Vec<((usize, usize), usize)> = pairs.into_iter().collect();
+        pairs.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        let label = super::html::capitalise(t.labels.get(&lang).0);
+        let links: Vec<(Link, Link, usize)> = pairs
+            .iter()
+            .map(|&((a, b), n)| {
+                (
+                    concept_link(&snapshot, a, &lang, ""),
+                    concept_link(&snapshot, b, &lang, ""),
+                    n,
+                )
+            })
+            .collect();
+        drawn.push(super::html::RelationGroup {
+            label: super::html::Text {
+                text: label.clone(),
+                lang: super::html::Lang::default(),
+            },
+            links: links
+                .iter()
+                .map(|(a, b, n)| Link {
+                    href: a.href.clone(),
+                    label: format!("{} → {} ({n})", a.label, b.label),
+                    lang: super::html::Lang::default(),
+                })
+                .collect(),
+        });
+        rows.push(MapRow {
+            label,
+            pairs: links,
+        });
+    }
+    let title = layout.site_title.text.clone();
+    let page = MapPage {
+        diagram: super::diagram::svg(&title, &drawn, "#pairs", "map", layout.ui.more),
+        rows,
+        layout,
+    };
+    Ok(typed(
+        "text/html; charset=utf-8",
+        page.render().map_err(AppError::internal)?,
+    ))
+}
+
+/// For each concept, the top concept whose branch it is in (the first
+/// found going up); none for a concept under no top concept.
+fn top_of_each(snapshot: &Snapshot) -> std::collections::HashMap<usize, usize> {
+    let mut out = std::collections::HashMap::new();
+    let mut todo: Vec<(usize, usize)> = snapshot.concepts.top.iter().map(|&t| (t, t)).collect();
+    while let Some((i, top)) = todo.pop() {
+        if out.contains_key(&i) {
+            continue;
+        }
+        out.insert(i, top);
+        todo.extend(
+            snapshot.concepts.concepts[i]
+                .narrower
+                .iter()
+                .map(|&n| (n, top)),
+        );
+    }
+    out
+}

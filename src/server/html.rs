@@ -964,7 +964,7 @@ fn group(label: Text, targets: Vec<&str>, link_to: &dyn Fn(&str) -> Link) -> Rel
     RelationGroup { label, links }
 }
 
-fn capitalise(text: &str) -> String {
+pub(super) fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars
         .next()

@@ -74,6 +74,8 @@ pub struct Interface {
     pub in_collections: &'static str,
     /// The home page: the collections no other collection holds.
     pub collections: &'static str,
+    /// The page of how the relation types connect the top concepts.
+    pub map: &'static str,
     /// The diagram's row for neighbours it leaves out: "+3 more".
     pub more: &'static str,
     /// A concept's page: the releases it appeared and changed in.
@@ -221,6 +223,7 @@ pub static EN: Interface = Interface {
     collection: "Collection",
     in_collections: "In collections",
     collections: "Collections",
+    map: "Map of relations",
     more: "more",
     history: "History",
     history_added: "added",
@@ -347,6 +350,7 @@ pub static DE: Interface = Interface {
     collection: "Sammlung",
     in_collections: "In Sammlungen",
     collections: "Sammlungen",
+    map: "Karte der Beziehungen",
     more: "weitere",
     history: "Versionsgeschichte",
     history_added: "aufgenommen",
@@ -473,6 +477,7 @@ pub static FR: Interface = Interface {
     collection: "Collection",
     in_collections: "Dans les collections",
     collections: "Collections",
+    map: "Carte des relations",
     more: "de plus",
     history: "Historique",
     history_added: "ajouté",

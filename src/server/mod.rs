@@ -231,6 +231,7 @@ pub fn app(state: AppState) -> Router {
         .route("/az/{letter}/{n}", get(browse::letter_page))
         .route("/hierarchy", get(browse::branch_of))
         .route("/top", get(browse::top))
+        .route("/map", get(browse::map))
         .route("/top/{n}", get(browse::top))
         .route("/hierarchy/{id}", get(browse::branch))
         .route("/search", get(search::page))

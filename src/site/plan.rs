@@ -67,6 +67,7 @@ pub fn addresses(snapshot: &Snapshot, base_path: &str) -> Vec<Address> {
     );
     // The releases: the changes page and feed, each snapshot, and each
     // release's concepts at their version IRIs.
+    out.push(Address::required("map"));
     out.push(Address::required("changes"));
     out.push(Address::required("changes.atom"));
     let history = &snapshot.history;

@@ -249,3 +249,48 @@ fn a_branch_opens_in_place_in_a_browser() {
     eprintln!("{}", crate::util::text(&out.stdout));
     assert!(out.status.success(), "{}", crate::util::text(&out.stderr));
 }
+
+#[test]
+fn the_map_counts_each_relation_type_between_top_concepts() {
+    let app = TestApp::glossary();
+    let home = app.get("/", &[("accept", "text/html")]).text();
+    assert!(
+        home.contains("<a href=\"map\">Map of relations</a>"),
+        "{home}"
+    );
+    let response = app.get("/map", &[("accept", "text/html")]);
+    assert_eq!(response.status().as_u16(), 200);
+    let html = response.text();
+    assert!(html.contains("<figure class=\"diagram\"><svg"), "{html}");
+    // Every typed relation of the graph is counted once, in one direction.
+    let part_of = html
+        .split("<h3>Part of</h3>")
+        .nth(1)
+        .and_then(|rest| rest.split("</ul>").next())
+        .unwrap_or_else(|| panic!("the map has part of: {html}"));
+    let counted: usize = part_of
+        .split("</li>")
+        .filter_map(|item| {
+            item.rsplit_once('(')?
+                .1
+                .strip_suffix(')')?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum();
+    let stated = crate::util::built()
+        .store
+        .quads_for_pattern(
+            None,
+            Some(oxigraph::model::NamedNodeRef::new_unchecked(
+                "https://w3id.org/glossgraph/ns#partOf",
+            )),
+            None,
+            None,
+        )
+        .count();
+    assert!(
+        counted > 0 && counted <= stated,
+        "{counted} of {stated}: {part_of}"
+    );
+}
