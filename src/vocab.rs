@@ -50,6 +50,16 @@ pub fn compact(iri: &str) -> String {
     format!("<{iri}>")
 }
 
+/// The namespaces of RDF, RDFS, OWL and SKOS: a deprecated resource typed by
+/// a class of one of them (a property, a class, a scheme) is not a retired
+/// concept, for the server and for lint alike.
+pub const STANDARD_NAMESPACES: [&str; 4] = [
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "http://www.w3.org/2000/01/rdf-schema#",
+    "http://www.w3.org/2002/07/owl#",
+    "http://www.w3.org/2004/02/skos/core#",
+];
+
 macro_rules! terms {
     ($module:ident, $ns:literal, { $($name:ident = $local:literal),* $(,)? }) => {
         #[doc = concat!("Terms of `", $ns, "`.")]

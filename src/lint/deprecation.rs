@@ -32,21 +32,12 @@ pub fn retired(s: &Skos<'_>) -> BTreeSet<Id> {
                 && (s.is_concept(x)
                     || ty.is_none_or(|ty| {
                         !g.objects(x, ty).any(|class| {
-                            matches!(g.term(class), Term::NamedNode(c) if STANDARD.iter().any(|ns| c.as_str().starts_with(ns)))
+                            matches!(g.term(class), Term::NamedNode(c) if crate::vocab::STANDARD_NAMESPACES.iter().any(|ns| c.as_str().starts_with(ns)))
                         })
                     }))
         })
         .collect()
 }
-
-/// The namespaces whose classes make a deprecated resource something other
-/// than a retired concept (a deprecated property or class of an ontology).
-const STANDARD: [&str; 4] = [
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "http://www.w3.org/2000/01/rdf-schema#",
-    "http://www.w3.org/2002/07/owl#",
-    "http://www.w3.org/2004/02/skos/core#",
-];
 
 /// The deprecation rules. Concepts under `own` (the glossary's base) are
 /// left to `check`, which reports a deprecated replacement and a relation to

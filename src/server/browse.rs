@@ -34,7 +34,7 @@ pub fn whole_tree(snapshot: &Snapshot, lang: &str) -> Option<Vec<TreeRow>> {
     let mut depths: Vec<(usize, usize)> = Vec::new();
     let mut path = Vec::new();
     for &top in &snapshot.concepts.top {
-        super::html::walk(snapshot, top, 0, &mut path, &mut depths);
+        walk(snapshot, top, 0, &mut path, &mut depths);
         if depths.len() > WHOLE {
             return None;
         }
@@ -64,6 +64,26 @@ pub fn whole_tree(snapshot: &Snapshot, lang: &str) -> Option<Vec<TreeRow>> {
             })
             .collect(),
     )
+}
+
+/// Concept `i` and those under it, depth first, each with its depth.
+fn walk(
+    snapshot: &Snapshot,
+    i: usize,
+    depth: usize,
+    path: &mut Vec<usize>,
+    out: &mut Vec<(usize, usize)>,
+) {
+    // A cycle in an imported vocabulary must not loop forever.
+    if path.contains(&i) || depth > 32 {
+        return;
+    }
+    out.push((i, depth));
+    path.push(i);
+    for &child in &snapshot.concepts.concepts[i].narrower {
+        walk(snapshot, child, depth + 1, path, out);
+    }
+    path.pop();
 }
 
 /// `concepts` as closed branches, linked from a page at `root`.

@@ -368,25 +368,6 @@ impl HomePage {
     }
 }
 
-pub(super) fn walk(
-    snapshot: &Snapshot,
-    i: usize,
-    depth: usize,
-    path: &mut Vec<usize>,
-    out: &mut Vec<(usize, usize)>,
-) {
-    // A cycle in an imported vocabulary must not loop forever.
-    if path.contains(&i) || depth > 32 {
-        return;
-    }
-    out.push((i, depth));
-    path.push(i);
-    for &child in &snapshot.concepts.concepts[i].narrower {
-        walk(snapshot, child, depth + 1, path, out);
-    }
-    path.pop();
-}
-
 #[derive(Template)]
 #[template(path = "concept.html")]
 pub struct ConceptPage {

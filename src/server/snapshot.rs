@@ -808,14 +808,9 @@ fn is_true(value: &str) -> bool {
 fn typed_by_a_standard_class(store: &Store, n: NamedNodeRef<'_>) -> Result<bool, StorageError> {
     for quad in store.quads_for_pattern(Some(n.into()), Some(rdf::TYPE), None, None) {
         if let Term::NamedNode(class) = quad?.object
-            && [
-                "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-                "http://www.w3.org/2000/01/rdf-schema#",
-                owl::NS,
-                skos::NS,
-            ]
-            .iter()
-            .any(|ns| class.as_str().starts_with(ns))
+            && crate::vocab::STANDARD_NAMESPACES
+                .iter()
+                .any(|ns| class.as_str().starts_with(ns))
         {
             return Ok(true);
         }
