@@ -2,15 +2,11 @@
 // the autocomplete suggestions; then follows the first one with the keyboard.
 // Usage: node autocomplete.cjs PAGE_URL QUERY EXPECTED_SUGGESTION SCREENSHOT.png
 // Needs playwright-core (NODE_PATH) and Chromium (CHROMIUM, default /usr/bin/chromium).
-const { chromium } = require("playwright-core");
+const { launch } = require("./browser.cjs");
 
 (async () => {
   const [url, query, expected, screenshot] = process.argv.slice(2);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage();
     await page.goto(url);

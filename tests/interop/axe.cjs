@@ -3,16 +3,12 @@
 // off), and fails naming each violation's rule and elements.
 // Usage: node axe.cjs URL...
 // Needs playwright-core and axe-core (NODE_PATH) and Chromium (CHROMIUM, default /usr/bin/chromium).
-const { chromium } = require("playwright-core");
+const { launch } = require("./browser.cjs");
 const axe = require.resolve("axe-core/axe.min.js");
 
 (async () => {
   const urls = process.argv.slice(2);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   const problems = [];
   try {
     for (const script of [true, false]) {

@@ -3,15 +3,11 @@
 // no box overlapping another, no label overlapping another; saves a
 // screenshot of each. Usage: node diagram.cjs SCREENSHOT_PREFIX URL...
 // Needs playwright-core (NODE_PATH) and Chromium (CHROMIUM, default /usr/bin/chromium).
-const { chromium } = require("playwright-core");
+const { launch } = require("./browser.cjs");
 
 (async () => {
   const [prefix, ...urls] = process.argv.slice(2);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   try {
     for (const [width, name] of [[1200, "desktop"], [375, "phone"]]) {
       const page = await browser.newPage({ viewport: { width, height: 900 } });

@@ -2,15 +2,11 @@
 // its form, submits it and reads the rows of the results table.
 // Usage: node queries.cjs SITE_URL QUERY_TITLE PARAM VALUE EXPECTED_CELL SCREENSHOT.png
 // Needs playwright-core (NODE_PATH) and Chromium (CHROMIUM, default /usr/bin/chromium).
-const { chromium } = require("playwright-core");
+const { launch } = require("./browser.cjs");
 
 (async () => {
   const [site, title, param, value, expected, screenshot] = process.argv.slice(2);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage();
     await page.goto(`${site}/queries`);

@@ -5,16 +5,12 @@
 // page asked for other values than it holds says so; asked for its own, not.
 // Usage: node static_search.cjs SITE_URL SCREENSHOT_DIR
 // Needs playwright-core (NODE_PATH) and Chromium (CHROMIUM, default /usr/bin/chromium).
-const { chromium } = require("playwright-core");
+const { launch } = require("./browser.cjs");
 const path = require("path");
 
 (async () => {
   const [site, shots] = process.argv.slice(2);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage();
     const fetched = [];
