@@ -111,35 +111,72 @@ fn branch_href(snapshot: &Snapshot, i: usize, lang: &str, root: &str) -> String 
     }
 }
 
-/// The concepts in the A–Z (not deprecated, not collections), by the label
-/// in the reader's language, grouped by initial.
-pub fn letter_groups(snapshot: &Snapshot, lang: &str, root: &str) -> Vec<LetterGroup> {
-    let mut links: Vec<Link> = (0..snapshot.concepts.concepts.len())
+/// One letter of the A–Z: the concepts whose label in the reader's language
+/// starts with it, in order.
+pub struct Letter {
+    pub letter: String,
+    pub anchor: String,
+    pub concepts: Vec<usize>,
+}
+
+impl Letter {
+    /// The letter with a link to each of its concepts.
+    pub fn group(&self, snapshot: &Snapshot, lang: &str, root: &str) -> LetterGroup {
+        LetterGroup {
+            letter: self.letter.clone(),
+            anchor: self.anchor.clone(),
+            links: self.links(snapshot, &self.concepts, lang, root),
+        }
+    }
+
+    fn links(&self, snapshot: &Snapshot, concepts: &[usize], lang: &str, root: &str) -> Vec<Link> {
+        concepts
+            .iter()
+            .map(|&i| concept_link(snapshot, i, lang, root))
+            .collect()
+    }
+}
+
+/// The A–Z in `lang`: the concepts (not deprecated, not collections) by
+/// their label in that language, grouped by initial. Sorted once per
+/// snapshot and language and kept: every A–Z page needs the whole order, and
+/// sorting 100,000 labels for each would cost more than the page.
+pub fn letters(snapshot: &Snapshot, lang: &str) -> std::sync::Arc<Vec<Letter>> {
+    let mut kept = snapshot.letters.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(letters) = kept.get(lang) {
+        return letters.clone();
+    }
+    let order = super::html::order(lang, snapshot);
+    let mut concepts: Vec<(String, usize)> = (0..snapshot.concepts.concepts.len())
         .filter(|i| {
             let c = &snapshot.concepts.concepts[*i];
             !c.deprecated && !c.collection
         })
-        .map(|i| concept_link(snapshot, i, lang, root))
+        .map(|i| (snapshot.concepts.label_in(i, &order).1.to_lowercase(), i))
         .collect();
-    links.sort_by_key(|a| a.label.to_lowercase());
-    let mut index: Vec<LetterGroup> = Vec::new();
-    for link in links {
-        let letter = link
-            .label
+    concepts.sort();
+    let mut letters: Vec<Letter> = Vec::new();
+    for (label, i) in concepts {
+        let letter = label
             .chars()
             .next()
             .filter(|c| c.is_alphabetic())
             .map_or_else(|| "#".to_owned(), |c| c.to_uppercase().collect());
-        match index.last_mut() {
-            Some(group) if group.letter == letter => group.links.push(link),
-            _ => index.push(LetterGroup {
+        match letters.last_mut() {
+            Some(last) if last.letter == letter => last.concepts.push(i),
+            _ => letters.push(Letter {
                 anchor: anchor(&letter),
                 letter,
-                links: vec![link],
+                concepts: vec![i],
             }),
         }
     }
-    index
+    let letters = std::sync::Arc::new(letters);
+    // Only the snapshot's languages are kept: what a request names is not.
+    if snapshot.languages().iter().any(|l| l == lang) {
+        kept.insert(lang.to_owned(), letters.clone());
+    }
+    letters
 }
 
 /// A letter as a path segment and fragment, in ASCII so that a static
@@ -189,8 +226,8 @@ pub fn az_href(snapshot: &Snapshot, anchor: &str, n: usize, lang: &str, root: &s
 pub fn paths(snapshot: &Snapshot) -> Vec<String> {
     let lang = snapshot.config.default_language();
     let mut out = Vec::new();
-    for group in letter_groups(snapshot, lang, "") {
-        for n in 1..=group.links.len().div_ceil(AZ_PAGE) {
+    for group in letters(snapshot, lang).iter() {
+        for n in 1..=group.concepts.len().div_ceil(AZ_PAGE) {
             out.push(az_href(snapshot, &group.anchor, n, lang, ""));
         }
     }
@@ -252,17 +289,17 @@ fn az(
     let snapshot = state.snapshot();
     let lang = PageParams::parse(raw.as_deref()).language(&snapshot, &headers);
     let root = if n > 1 { "../../" } else { "../" };
-    let groups = letter_groups(&snapshot, &lang, root);
+    let groups = letters(&snapshot, &lang);
     // A letter of another language (the language links keep the page) is
     // an empty page of this one; what is no letter at all is not found.
     let empty;
     let group = match groups.iter().find(|g| g.anchor == anchor) {
         Some(group) => group,
         None if n == 1 && is_anchor(&anchor) => {
-            empty = LetterGroup {
+            empty = Letter {
                 letter: letter_of(&anchor),
                 anchor: anchor.clone(),
-                links: Vec::new(),
+                concepts: Vec::new(),
             };
             &empty
         }
@@ -272,7 +309,7 @@ fn az(
             )));
         }
     };
-    let count = group.links.len().div_ceil(AZ_PAGE).max(1);
+    let count = group.concepts.len().div_ceil(AZ_PAGE).max(1);
     if n > count {
         return Err(AppError::not_found(format!(
             "the letter `{}` has {count} page(s)",
@@ -291,13 +328,12 @@ fn az(
                 href: az_href(&snapshot, &g.anchor, 1, &lang, root),
             })
             .collect(),
-        links: group
-            .links
-            .iter()
-            .skip((n - 1) * AZ_PAGE)
-            .take(AZ_PAGE)
-            .cloned()
-            .collect(),
+        links: group.links(
+            &snapshot,
+            &group.concepts[(n - 1) * AZ_PAGE..group.concepts.len().min(n * AZ_PAGE)],
+            &lang,
+            root,
+        ),
         pages: if count > 1 {
             (1..=count)
                 .map(|p| (p, az_href(&snapshot, &anchor, p, &lang, root), p == n))

@@ -199,7 +199,7 @@ fn page_language<'a>(snapshot: &Snapshot, lang: &'a str) -> &'a str {
 }
 
 /// The languages to try, in order: the chosen one, then the configured fallbacks.
-fn order<'a>(lang: &'a str, snapshot: &'a Snapshot) -> Vec<&'a str> {
+pub(super) fn order<'a>(lang: &'a str, snapshot: &'a Snapshot) -> Vec<&'a str> {
     let mut order = vec![lang];
     order.extend(
         snapshot
@@ -326,8 +326,8 @@ impl HomePage {
         };
         let all_top = (branches.len() < top.len() && !branches.is_empty())
             .then(|| (top.len(), super::browse::top_href(snapshot, 1, lang, "")));
-        let groups = super::browse::letter_groups(snapshot, lang, "");
-        let inline = groups.iter().map(|g| g.links.len()).sum::<usize>() <= super::browse::WHOLE;
+        let groups = super::browse::letters(snapshot, lang);
+        let inline = groups.iter().map(|g| g.concepts.len()).sum::<usize>() <= super::browse::WHOLE;
         let letters = groups
             .iter()
             .map(|g| LetterLink {
@@ -339,7 +339,11 @@ impl HomePage {
                 letter: g.letter.clone(),
             })
             .collect();
-        let index = if inline { groups } else { Vec::new() };
+        let index = if inline {
+            groups.iter().map(|g| g.group(snapshot, lang, "")).collect()
+        } else {
+            Vec::new()
+        };
         let mut collections: Vec<Link> = (0..snapshot.concepts.concepts.len())
             .filter(|i| {
                 let c = &snapshot.concepts.concepts[*i];

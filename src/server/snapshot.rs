@@ -425,6 +425,8 @@ pub struct Snapshot {
     languages: Vec<String>,
     /// Dumps, made on first request: (format, gzipped) → bytes.
     dumps: Mutex<HashMap<DumpKey, Arc<Vec<u8>>>>,
+    /// The A–Z of each language, sorted on first request (`browse::letters`).
+    pub(super) letters: Mutex<HashMap<String, Arc<Vec<super::browse::Letter>>>>,
     /// Concept representations, made on first request.
     pub rendered: ResponseCache<RenderedKey, Arc<Rendered>>,
     /// Representations of concepts at version IRIs, made on first request.
@@ -638,6 +640,7 @@ impl Snapshot {
             quads,
             languages,
             dumps: Mutex::new(HashMap::new()),
+            letters: Mutex::new(HashMap::new()),
             rendered: ResponseCache::default(),
             versions: ResponseCache::default(),
             compressed: ResponseCache::default(),
