@@ -7,8 +7,23 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
+/// How much each entry says.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything an editor writes: sections, key facts, misconceptions, sources.
+    Full,
+    /// Only what the index pages and the relations show: labels, definition,
+    /// relations (the hierarchy and the typed relations are as in `Full`).
+    Lean,
+}
+
 /// Writes a glossary of `entries` entries into `dir` (which must not hold one).
 pub fn write(dir: &Path, entries: usize, seed: u64) -> std::io::Result<()> {
+    write_with(dir, entries, seed, Detail::Full)
+}
+
+/// [`write`], with entries of the given detail.
+pub fn write_with(dir: &Path, entries: usize, seed: u64, detail: Detail) -> std::io::Result<()> {
     let mut rng = Rng(seed.max(1));
     let vocabulary = Vocabulary::new(&mut rng, 20_000);
     std::fs::create_dir_all(dir.join("entries"))?;
@@ -90,6 +105,11 @@ pub fn write(dir: &Path, entries: usize, seed: u64) -> std::io::Result<()> {
                 .collect();
             at += targets.len();
             let _ = writeln!(text, "  {kind}: [{}]", targets.join(", "));
+        }
+        if detail == Detail::Lean {
+            text.push_str("---\n");
+            std::fs::write(dir.join("entries").join(format!("{id}.md")), text)?;
+            continue;
         }
         text.push_str("key-facts:\n");
         let facts = 4 + rng.below(3);

@@ -16,9 +16,7 @@ use std::time::{Duration, Instant};
 /// The site's manifest, in the folder.
 const MANIFEST: &str = ".glossgraph/site.json";
 
-#[path = "../../benches/support/mod.rs"]
-mod support;
-pub use support::Rng;
+pub use crate::generated::Rng;
 
 /// The two edits a test switches on and off: the glossary's title (every
 /// entry is converted again) and an entry edited plus one added.
@@ -41,7 +39,8 @@ impl Glossary {
     /// Writes a glossary of `entries` entries into `data` (the benchmarks'
     /// generator, seed 1: the same glossary every run).
     pub fn generate(data: &Path, entries: usize) -> Self {
-        support::glossary::write(data, entries, 1).expect("the generated glossary is written");
+        crate::generated::glossary::write(data, entries, 1)
+            .expect("the generated glossary is written");
         let entry = files(&data.join("entries"))
             .into_keys()
             .next()

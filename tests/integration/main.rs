@@ -11,6 +11,9 @@ mod deploy;
 mod deprecation;
 mod diagram;
 mod export;
+/// The benchmarks' generator of glossaries.
+#[path = "../../benches/support/mod.rs"]
+mod generated;
 mod graph_store;
 mod import;
 mod interop;
