@@ -12,12 +12,12 @@ use super::html::{
     Branch, Layout, LetterGroup, LetterLink, Link, TreeRow, concept_link, lang_query,
 };
 use super::resource::PageParams;
-use super::respond::{AppError, typed};
+use super::respond::{AppError, Head, Validators};
 use super::snapshot::Snapshot;
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, Response};
+use axum::http::{HeaderMap, Response, header};
 
 /// Concepts a home page shows whole: its hierarchy (counting a concept once
 /// under each broader one) and its A–Z each.
@@ -28,6 +28,38 @@ pub const AZ_PAGE: usize = 300;
 /// `/top`, [`TOP_PAGE`] a page.
 pub const TOP_ON_HOME: usize = 60;
 pub const TOP_PAGE: usize = 200;
+
+/// The answer with the index page at `path` (from the root, without its
+/// query) in `lang`: 304 for a client that has it, else its HTML, made by
+/// `make` on first request and then kept with the snapshot, since at
+/// 100,000 concepts making a page costs far more than sending it.
+pub fn respond(
+    snapshot: &Snapshot,
+    headers: &HeaderMap,
+    path: &str,
+    lang: &str,
+    make: impl FnOnce() -> Result<String, AppError>,
+) -> Result<Response<Body>, AppError> {
+    let vary = if snapshot.languages().len() > 1 {
+        vec![(header::VARY, "Accept-Language".to_owned())]
+    } else {
+        Vec::new()
+    };
+    let validators = Validators::new(
+        snapshot.fingerprint,
+        &format!("html-{lang}"),
+        snapshot.built_at,
+    );
+    Head::new(validators, "text/html; charset=utf-8", &vary).respond(headers, || {
+        let key = (path.to_owned(), lang.to_owned());
+        if let Some(body) = snapshot.pages.get(&key) {
+            return Ok(body);
+        }
+        let body = axum::body::Bytes::from(make()?);
+        snapshot.pages.put(key, body.clone());
+        Ok(body)
+    })
+}
 
 /// The whole hierarchy as rows, if it has no more than [`WHOLE`].
 pub fn whole_tree(snapshot: &Snapshot, lang: &str) -> Option<Vec<TreeRow>> {
@@ -318,36 +350,35 @@ fn az(
     }
     let own = az_href(&snapshot, &anchor, n, &lang, "");
     let path = own.split('?').next().unwrap_or(&own).to_owned();
-    let mut layout = Layout::new(&snapshot, &lang, group.letter.clone(), root, &path);
-    layout.title = format!("{}: {}", layout.ui.a_to_z, group.letter);
-    let page = AzPage {
-        letters: groups
-            .iter()
-            .map(|g| LetterLink {
-                letter: g.letter.clone(),
-                href: az_href(&snapshot, &g.anchor, 1, &lang, root),
-            })
-            .collect(),
-        links: group.links(
-            &snapshot,
-            &group.concepts[(n - 1) * AZ_PAGE..group.concepts.len().min(n * AZ_PAGE)],
-            &lang,
-            root,
-        ),
-        pages: if count > 1 {
-            (1..=count)
-                .map(|p| (p, az_href(&snapshot, &anchor, p, &lang, root), p == n))
-                .collect()
-        } else {
-            Vec::new()
-        },
-        letter: group.letter.clone(),
-        layout,
-    };
-    Ok(typed(
-        "text/html; charset=utf-8",
-        page.render().map_err(AppError::internal)?,
-    ))
+    respond(&snapshot, &headers, &path, &lang, || {
+        let mut layout = Layout::new(&snapshot, &lang, group.letter.clone(), root, &path);
+        layout.title = format!("{}: {}", layout.ui.a_to_z, group.letter);
+        let page = AzPage {
+            letters: groups
+                .iter()
+                .map(|g| LetterLink {
+                    letter: g.letter.clone(),
+                    href: az_href(&snapshot, &g.anchor, 1, &lang, root),
+                })
+                .collect(),
+            links: group.links(
+                &snapshot,
+                &group.concepts[(n - 1) * AZ_PAGE..group.concepts.len().min(n * AZ_PAGE)],
+                &lang,
+                root,
+            ),
+            pages: if count > 1 {
+                (1..=count)
+                    .map(|p| (p, az_href(&snapshot, &anchor, p, &lang, root), p == n))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            letter: group.letter.clone(),
+            layout,
+        };
+        page.render().map_err(AppError::internal)
+    })
 }
 
 #[derive(Template)]
@@ -386,30 +417,29 @@ pub async fn top(
     let root = if n > 1 { "../" } else { "" };
     let own = top_href(&snapshot, n, &lang, "");
     let path = own.split('?').next().unwrap_or(&own).to_owned();
-    let mut layout = Layout::new(&snapshot, &lang, String::new(), root, &path);
-    layout.title = layout.ui.by_hierarchy.to_owned();
-    let shown: Vec<usize> = top
-        .iter()
-        .skip((n - 1) * TOP_PAGE)
-        .take(TOP_PAGE)
-        .copied()
-        .collect();
-    let page = HierarchyPage {
-        concept: None,
-        branches: branches(&snapshot, &shown, &lang, root),
-        pages: if count > 1 {
-            (1..=count)
-                .map(|p| (p, top_href(&snapshot, p, &lang, root), p == n))
-                .collect()
-        } else {
-            Vec::new()
-        },
-        layout,
-    };
-    Ok(typed(
-        "text/html; charset=utf-8",
-        page.render().map_err(AppError::internal)?,
-    ))
+    respond(&snapshot, &headers, &path, &lang, || {
+        let mut layout = Layout::new(&snapshot, &lang, String::new(), root, &path);
+        layout.title = layout.ui.by_hierarchy.to_owned();
+        let shown: Vec<usize> = top
+            .iter()
+            .skip((n - 1) * TOP_PAGE)
+            .take(TOP_PAGE)
+            .copied()
+            .collect();
+        let page = HierarchyPage {
+            concept: None,
+            branches: branches(&snapshot, &shown, &lang, root),
+            pages: if count > 1 {
+                (1..=count)
+                    .map(|p| (p, top_href(&snapshot, p, &lang, root), p == n))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            layout,
+        };
+        page.render().map_err(AppError::internal)
+    })
 }
 
 /// Page `n` of the top concepts, from a page at `root`.
@@ -471,24 +501,23 @@ fn hierarchy(
     let Some(i) = snapshot.concepts.get(iri) else {
         return Err(AppError::not_found(format!("there is no concept <{iri}>")));
     };
-    let concept = concept_link(snapshot, i, &lang, root);
-    let mut layout = Layout::new(snapshot, &lang, concept.label.clone(), root, path);
-    layout.title = format!("{}: {}", concept.label, layout.ui.narrower);
-    let page = HierarchyPage {
-        branches: branches(
-            snapshot,
-            &snapshot.concepts.concepts[i].narrower,
-            &lang,
-            root,
-        ),
-        concept: Some(concept),
-        pages: Vec::new(),
-        layout,
-    };
-    Ok(typed(
-        "text/html; charset=utf-8",
-        page.render().map_err(AppError::internal)?,
-    ))
+    respond(snapshot, headers, path, &lang, || {
+        let concept = concept_link(snapshot, i, &lang, root);
+        let mut layout = Layout::new(snapshot, &lang, concept.label.clone(), root, path);
+        layout.title = format!("{}: {}", concept.label, layout.ui.narrower);
+        let page = HierarchyPage {
+            branches: branches(
+                snapshot,
+                &snapshot.concepts.concepts[i].narrower,
+                &lang,
+                root,
+            ),
+            concept: Some(concept),
+            pages: Vec::new(),
+            layout,
+        };
+        page.render().map_err(AppError::internal)
+    })
 }
 
 #[derive(Template)]
@@ -499,44 +528,58 @@ pub struct MapPage {
     pub diagram: String,
 }
 
-/// A relation type on the map: its label and, most frequent first, each
-/// pair of top concepts it links (from the branch of one to the branch of
-/// the other) with how many relations do.
+/// A relation type on the map: its label and, most frequent first, the
+/// first [`MAP_PAIRS`] pairs of top concepts it links (from the branch of
+/// one to the branch of the other) with how many relations do; and how many
+/// pairs are not listed.
 pub struct MapRow {
     pub label: String,
     pub pairs: Vec<(Link, Link, usize)>,
+    pub unlisted: usize,
 }
 
-/// `GET /map`: how the relation types connect the top concepts' branches:
-/// each typed relation between two concepts counted between the top
-/// concepts above them. A page with its diagram and the same as a table.
-pub async fn map(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Result<Response<Body>, AppError> {
-    let snapshot = state.snapshot();
-    let lang = PageParams::parse(raw.as_deref()).language(&snapshot, &headers);
-    let mut layout = Layout::new(&snapshot, &lang, String::new(), "", "map");
-    layout.title = layout.ui.map.to_owned();
-    let tops = top_of_each(&snapshot);
-    let mut rows = Vec::new();
-    let mut drawn = Vec::new();
-    let mut shown: Vec<&oxigraph::model::NamedNode> = Vec::new();
+/// Pairs of top concepts the map lists for each relation type: at 100,000
+/// concepts a type can join hundreds of thousands of pairs.
+const MAP_PAIRS: usize = 50;
+
+/// What the map counts, once per snapshot: for each relation type (one
+/// direction of each pair of inverse types, the upward one of a hierarchical
+/// pair; and `skos:related`, each pair of concepts once), the pairs of top
+/// concepts it joins and how many relations do, most first.
+pub struct RelationMap(Vec<(oxigraph::model::NamedNode, Vec<Joined>)>);
+
+/// Two top concepts (by index) and how many relations of a type join their branches.
+type Joined = ((usize, usize), usize);
+
+fn relation_map(snapshot: &Snapshot) -> Result<std::sync::Arc<RelationMap>, AppError> {
+    let mut kept = snapshot
+        .relation_map
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(map) = kept.as_ref() {
+        return Ok(map.clone());
+    }
+    let tops = top_of_each(snapshot);
+    let related = crate::vocab::skos::RELATED.into_owned();
+    let mut types: Vec<(oxigraph::model::NamedNode, bool)> = Vec::new();
     for t in snapshot.ontology.relation_types() {
-        // Each relation is stated both ways: one direction is enough, the
-        // upward one of a hierarchical pair (part of, not has part).
         if t.iri.as_str().starts_with(crate::vocab::skos::NS)
             || t.direction == crate::ontology::Direction::Narrower
-            || shown.contains(&&t.inverse)
+            || types.iter().any(|(iri, _)| *iri == t.inverse)
         {
             continue;
         }
-        shown.push(&t.iri);
-        let mut pairs: std::collections::BTreeMap<(usize, usize), usize> = Default::default();
+        // A type that is its own inverse (works with) is symmetric too.
+        types.push((t.iri.clone(), t.inverse == t.iri));
+    }
+    // A vocabulary's associative relations, stated both ways or one.
+    types.push((related, true));
+    let mut out = Vec::new();
+    for (iri, symmetric) in types {
+        let mut joined = std::collections::HashSet::new();
         for quad in snapshot
             .store
-            .quads_for_pattern(None, Some(t.iri.as_ref()), None, None)
+            .quads_for_pattern(None, Some(iri.as_ref()), None, None)
         {
             let quad = quad.map_err(AppError::internal)?;
             let (
@@ -549,56 +592,106 @@ pub async fn map(
             if let (Some(a), Some(b)) = (
                 snapshot.concepts.get(s.as_str()),
                 snapshot.concepts.get(o.as_str()),
-            ) && let (Some(&a), Some(&b)) = (tops.get(&a), tops.get(&b))
+            ) && tops.contains_key(&a)
+                && tops.contains_key(&b)
             {
-                *pairs.entry((a, b)).or_default() += 1;
+                joined.insert(if symmetric {
+                    (a.min(b), a.max(b))
+                } else {
+                    (a, b)
+                });
             }
+        }
+        let mut pairs: std::collections::HashMap<(usize, usize), usize> = Default::default();
+        for (a, b) in joined {
+            let (a, b) = (tops[&a], tops[&b]);
+            *pairs
+                .entry(if symmetric {
+                    (a.min(b), a.max(b))
+                } else {
+                    (a, b)
+                })
+                .or_default() += 1;
         }
         if pairs.is_empty() {
             continue;
         }
-        let mut pairs: Vec<((usize, usize), usize)> = pairs.into_iter().collect();
+        let mut pairs: Vec<Joined> = pairs.into_iter().collect();
         pairs.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        let label = super::html::capitalise(t.labels.get(&lang).0);
-        let links: Vec<(Link, Link, usize)> = pairs
-            .iter()
-            .map(|&((a, b), n)| {
-                (
-                    concept_link(&snapshot, a, &lang, ""),
-                    concept_link(&snapshot, b, &lang, ""),
-                    n,
-                )
-            })
-            .collect();
-        drawn.push(super::html::RelationGroup {
-            label: super::html::Text {
-                text: label.clone(),
-                lang: super::html::Lang::default(),
-            },
-            links: links
-                .iter()
-                .map(|(a, b, n)| Link {
-                    href: a.href.clone(),
-                    label: format!("{} → {} ({n})", a.label, b.label),
-                    lang: super::html::Lang::default(),
-                })
-                .collect(),
-        });
-        rows.push(MapRow {
-            label,
-            pairs: links,
-        });
+        out.push((iri, pairs));
     }
-    let title = layout.site_title.text.clone();
-    let page = MapPage {
-        diagram: super::diagram::svg(&title, &drawn, "#pairs", "map", layout.ui.more),
-        rows,
-        layout,
-    };
-    Ok(typed(
-        "text/html; charset=utf-8",
-        page.render().map_err(AppError::internal)?,
-    ))
+    let map = std::sync::Arc::new(RelationMap(out));
+    *kept = Some(map.clone());
+    Ok(map)
+}
+
+/// `GET /map`: how the relation types connect the top concepts' branches:
+/// each relation between two concepts counted between the top concepts
+/// above them. A page with its diagram and the same as a list.
+pub async fn map(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let lang = PageParams::parse(raw.as_deref()).language(&snapshot, &headers);
+    respond(&snapshot, &headers, "map", &lang, || {
+        let mut layout = Layout::new(&snapshot, &lang, String::new(), "", "map");
+        layout.title = layout.ui.map.to_owned();
+        let counted = relation_map(&snapshot)?;
+        let mut rows = Vec::new();
+        let mut drawn = Vec::new();
+        for (iri, pairs) in &counted.0 {
+            let label = match snapshot
+                .ontology
+                .relation_types()
+                .iter()
+                .find(|t| t.iri == *iri)
+            {
+                Some(t) => super::html::capitalise(t.labels.get(&lang).0),
+                None => layout.ui.related.to_owned(),
+            };
+            let links: Vec<(Link, Link, usize)> = pairs
+                .iter()
+                .take(MAP_PAIRS)
+                .map(|&((a, b), n)| {
+                    (
+                        concept_link(&snapshot, a, &lang, ""),
+                        concept_link(&snapshot, b, &lang, ""),
+                        n,
+                    )
+                })
+                .collect();
+            let unlisted = pairs.len() - links.len();
+            drawn.push(super::html::RelationGroup {
+                label: super::html::Text {
+                    text: label.clone(),
+                    lang: super::html::Lang::default(),
+                },
+                links: links
+                    .iter()
+                    .map(|(a, b, n)| Link {
+                        href: a.href.clone(),
+                        label: format!("{} → {} ({n})", a.label, b.label),
+                        lang: super::html::Lang::default(),
+                    })
+                    .collect(),
+                unlisted,
+            });
+            rows.push(MapRow {
+                label,
+                pairs: links,
+                unlisted,
+            });
+        }
+        let title = layout.site_title.text.clone();
+        let page = MapPage {
+            diagram: super::diagram::svg(&title, &drawn, "#pairs", "map", layout.ui.more),
+            rows,
+            layout,
+        };
+        page.render().map_err(AppError::internal)
+    })
 }
 
 /// For each concept, the top concept whose branch it is in (the first

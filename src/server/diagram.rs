@@ -46,8 +46,9 @@ pub fn svg(
     for group in groups.iter().filter(|g| !g.links.is_empty()) {
         rows.push(Row::Type(&group.label.text));
         rows.extend(group.links.iter().take(PER_TYPE).map(Row::Neighbour));
-        if group.links.len() > PER_TYPE {
-            rows.push(Row::More(group.links.len() - PER_TYPE));
+        let all = group.links.len() + group.unlisted;
+        if all > PER_TYPE {
+            rows.push(Row::More(all - PER_TYPE));
         }
     }
     let height = rows.len() * ROW + 8;
@@ -151,7 +152,10 @@ fn description(concept: &str, groups: &[RelationGroup]) -> String {
         .iter()
         .filter(|g| !g.links.is_empty())
         .map(|g| {
-            let names: Vec<&str> = g.links.iter().map(|l| l.label.as_str()).collect();
+            let mut names: Vec<String> = g.links.iter().map(|l| l.label.clone()).collect();
+            if g.unlisted > 0 {
+                names.push(format!("+{}", g.unlisted));
+            }
             format!("{}: {}", g.label.text, names.join(", "))
         })
         .collect();
@@ -181,6 +185,7 @@ mod tests {
                     lang: Lang::default(),
                 })
                 .collect(),
+            unlisted: 0,
         }
     }
 

@@ -468,6 +468,8 @@ pub struct MisconceptionView {
 pub struct RelationGroup {
     pub label: Text,
     pub links: Vec<Link>,
+    /// Neighbours of this type left out of `links` (the map lists the first few).
+    pub unlisted: usize,
 }
 
 /// Statements of one subject, for picking values by language.
@@ -745,6 +747,7 @@ impl ConceptPage {
                         lang: Lang::default(),
                     })
                     .collect(),
+                unlisted: 0,
             });
         }
         // Cited Articles as written (`Article 3(47)`), linking to the Article;
@@ -946,7 +949,11 @@ fn relation_groups(
 fn group(label: Text, targets: Vec<&str>, link_to: &dyn Fn(&str) -> Link) -> RelationGroup {
     let mut links: Vec<Link> = targets.into_iter().map(link_to).collect();
     links.sort_by_key(|a| a.label.to_lowercase());
-    RelationGroup { label, links }
+    RelationGroup {
+        label,
+        links,
+        unlisted: 0,
+    }
 }
 
 pub(super) fn capitalise(text: &str) -> String {

@@ -242,6 +242,11 @@ async fn scheme(
     let urls = FormatUrls::Extension("index");
     head(&snapshot, &w, "scheme", urls).respond(&headers, || match w.repr {
         Repr::Html => {
+            // Kept like the other index pages (`browse::respond`).
+            let key = (String::new(), w.lang.clone());
+            if let Some(body) = snapshot.pages.get(&key) {
+                return Ok(body);
+            }
             let title = snapshot
                 .config
                 .title
@@ -251,12 +256,15 @@ async fn scheme(
                 .unwrap_or_default();
             let mut layout = Layout::new(&snapshot, &w.lang, title, "", "");
             layout.alternates = alternates(urls);
-            render(&HomePage::build(&snapshot, layout, &w.lang))
+            let body =
+                axum::body::Bytes::from(render(&HomePage::build(&snapshot, layout, &w.lang))?);
+            snapshot.pages.put(key, body.clone());
+            Ok(body)
         }
         Repr::Rdf(format) => {
             let scheme = snapshot.config.base.scheme();
             let triples = subject_triples(&snapshot, scheme.as_ref())?;
-            rdf(&snapshot, triples, format)
+            rdf(&snapshot, triples, format).map(axum::body::Bytes::from)
         }
     })
 }

@@ -427,6 +427,11 @@ pub struct Snapshot {
     dumps: Mutex<HashMap<DumpKey, Arc<Vec<u8>>>>,
     /// The A–Z of each language, sorted on first request (`browse::letters`).
     pub(super) letters: Mutex<HashMap<String, Arc<Vec<super::browse::Letter>>>>,
+    /// Index pages (home, A–Z, top concepts, branches, map) as HTML, made
+    /// on first request: (path, language) → body (see `browse::respond`).
+    pub pages: ResponseCache<(String, String), axum::body::Bytes>,
+    /// What `/map` counts, on first request.
+    pub(super) relation_map: Mutex<Option<Arc<super::browse::RelationMap>>>,
     /// Concept representations, made on first request.
     pub rendered: ResponseCache<RenderedKey, Arc<Rendered>>,
     /// Representations of concepts at version IRIs, made on first request.
@@ -641,6 +646,8 @@ impl Snapshot {
             languages,
             dumps: Mutex::new(HashMap::new()),
             letters: Mutex::new(HashMap::new()),
+            pages: ResponseCache::default(),
+            relation_map: Mutex::new(None),
             rendered: ResponseCache::default(),
             versions: ResponseCache::default(),
             compressed: ResponseCache::default(),
@@ -699,6 +706,7 @@ impl Snapshot {
         self.rendered.retire();
         self.versions.retire();
         self.compressed.retire();
+        self.pages.retire();
         if let Ok(mut dumps) = self.dumps.lock() {
             *dumps = HashMap::new();
         }

@@ -38,6 +38,7 @@ fn unesco_pages() -> Vec<(&'static str, String)> {
         ("unesco-az-ru", "/az/A?lang=ru".to_owned()),
         ("unesco-concept", format!("/resource?iri={concept}")),
         ("unesco-branch", format!("/hierarchy?iri={concept}")),
+        ("unesco-map", "/map".to_owned()),
     ]
 }
 

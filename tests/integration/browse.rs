@@ -259,6 +259,15 @@ fn a_large_vocabulary_browses_in_small_pages_that_reach_every_concept() {
         snapshot.concepts.concepts[i].broader.len(),
         "{crumbs}"
     );
+    // A vocabulary of SKOS relations only has its map: how its associative
+    // relations join the branches.
+    let map = get("map");
+    assert!(map.len() <= INDEX, "the map is {} bytes", map.len());
+    let related = map
+        .split("<h3>Related</h3>")
+        .nth(1)
+        .unwrap_or_else(|| panic!("the map counts skos:related: {map}"));
+    assert!(related.contains("resource?iri="), "{related}");
     // Another language keeps to its own labels and links.
     let french = get("az/A?lang=fr");
     assert!(french.contains("lang=fr"), "{french}");
@@ -361,6 +370,11 @@ fn a_generated_100000_entry_glossary_browses_in_small_pages_that_paint_within_a_
         "concept page (the most linked)",
         CONCEPT,
     );
+    let map = walk.get("map", "map", INDEX);
+    assert!(
+        map.contains("class=\"unlisted\""),
+        "the map lists the first pairs of each type"
+    );
     eprintln!(
         "largest pages at {entries} entries, bytes: {:?}; {} A–Z pages, {top_pages} top pages, {} branches",
         walk.largest,
@@ -381,6 +395,7 @@ fn a_generated_100000_entry_glossary_browses_in_small_pages_that_paint_within_a_
         ("generated-top", "top/2".to_owned()),
         ("generated-branch", branch),
         ("generated-concept", concept),
+        ("generated-map", "map".to_owned()),
     ];
     let pages: Vec<(&str, String)> = pages
         .into_iter()
