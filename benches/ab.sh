@@ -38,6 +38,9 @@ git worktree add -q --detach "$old_tree" "$rev"
 trap 'git worktree remove --force "$old_tree"' EXIT
 (cd "$old_tree" && cargo build --release --locked --features rocksdb)
 cp "$CARGO_TARGET_DIR/release/glossgraph" "$cache/ab/glossgraph-old"
+# Cargo keeps the binary of the tree it built last (the old one, from another
+# folder) when this tree's own build is already fresh: touched, it is linked again.
+touch src/main.rs
 cargo build --release --locked --features rocksdb
 cp "$CARGO_TARGET_DIR/release/glossgraph" "$cache/ab/glossgraph-new"
 
