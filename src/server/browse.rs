@@ -540,7 +540,7 @@ pub struct MapRow {
 
 /// Pairs of top concepts the map lists for each relation type: at 100,000
 /// concepts a type can join hundreds of thousands of pairs.
-const MAP_PAIRS: usize = 50;
+const MAP_PAIRS: usize = 30;
 
 /// What the map counts, once per snapshot: for each relation type (one
 /// direction of each pair of inverse types, the upward one of a hierarchical

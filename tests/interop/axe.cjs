@@ -3,34 +3,26 @@
 // off), and fails naming each violation's rule and elements.
 // Usage: node axe.cjs URL...
 // Needs playwright-core and axe-core (NODE_PATH) and Chromium (CHROMIUM, default /usr/bin/chromium).
-const { launch } = require("./browser.cjs");
+const { check } = require("./browser.cjs");
 const axe = require.resolve("axe-core/axe.min.js");
 
-(async () => {
+check(async (browser) => {
   const urls = process.argv.slice(2);
-  const browser = await launch();
   const problems = [];
-  try {
-    for (const script of [true, false]) {
-      const context = await browser.newContext();
-      if (!script) await context.route(/\/assets\/autocomplete\.js$/, (route) => route.abort());
-      const page = await context.newPage();
-      for (const url of urls) {
-        await page.goto(url);
-        await page.addScriptTag({ path: axe });
-        const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-        for (const v of result.violations) {
-          problems.push(`${url} (${script ? "with" : "without"} JavaScript): ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join("\n    ")}`);
-        }
-        console.log(`${url} (${script ? "with" : "without"} JavaScript): ${result.violations.length} violation(s), ${result.passes.length} rule(s) passed`);
+  for (const script of [true, false]) {
+    const context = await browser.newContext();
+    if (!script) await context.route(/\/assets\/autocomplete\.js$/, (route) => route.abort());
+    const page = await context.newPage();
+    for (const url of urls) {
+      await page.goto(url);
+      await page.addScriptTag({ path: axe });
+      const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+      for (const v of result.violations) {
+        problems.push(`${url} (${script ? "with" : "without"} JavaScript): ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join("\n    ")}`);
       }
-      await context.close();
+      console.log(`${url} (${script ? "with" : "without"} JavaScript): ${result.violations.length} violation(s), ${result.passes.length} rule(s) passed`);
     }
-  } finally {
-    await browser.close();
+    await context.close();
   }
-  if (problems.length) {
-    console.error(problems.join("\n"));
-    process.exit(1);
-  }
-})().catch((e) => { console.error(e.message); process.exit(1); });
+  return problems;
+});

@@ -9,7 +9,7 @@
 //   opens it and the next Tab goes into it.
 // Usage: node keyboard.cjs QUERY EXPECTED_HEADING BRANCH_PAGE_URL PAGE_URL...
 // Needs playwright-core (NODE_PATH) and Chromium.
-const { launch } = require("./browser.cjs");
+const { check } = require("./browser.cjs");
 
 // Marks every element a Tab should reach (shown and focusable), and returns
 // how many there are and a description of each.
@@ -109,23 +109,15 @@ async function branch(page, url) {
   return [];
 }
 
-(async () => {
+check(async (browser) => {
   const [query, expected, branchPage, ...urls] = process.argv.slice(2);
-  const browser = await launch();
   const problems = [];
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    for (const url of urls) {
-      await page.goto(url);
-      problems.push(...await tabThrough(page, url));
-    }
-    problems.push(...await search(page, urls[0], query, expected));
-    problems.push(...await branch(page, branchPage));
-  } finally {
-    await browser.close();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  for (const url of urls) {
+    await page.goto(url);
+    problems.push(...await tabThrough(page, url));
   }
-  if (problems.length) {
-    console.error(problems.join("\n"));
-    process.exit(1);
-  }
-})().catch((e) => { console.error(e.stack || e.message); process.exit(1); });
+  problems.push(...await search(page, urls[0], query, expected));
+  problems.push(...await branch(page, branchPage));
+  return problems;
+});
