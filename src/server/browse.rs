@@ -31,12 +31,11 @@ pub const TOP_PAGE: usize = 200;
 
 /// The answer with the index page at `path` (from the root, without its
 /// query) in `lang`: 304 for a client that has it, else its HTML, made by
-/// `make` on first request and then kept with the snapshot, since at
-/// 100,000 concepts making a page costs far more than sending it.
+/// `make`, and kept (see [`kept`]) unless `path` is `None`.
 pub fn respond(
     snapshot: &Snapshot,
     headers: &HeaderMap,
-    path: &str,
+    path: Option<&str>,
     lang: &str,
     make: impl FnOnce() -> Result<String, AppError>,
 ) -> Result<Response<Body>, AppError> {
@@ -50,15 +49,28 @@ pub fn respond(
         &format!("html-{lang}"),
         snapshot.built_at,
     );
-    Head::new(validators, "text/html; charset=utf-8", &vary).respond(headers, || {
-        let key = (path.to_owned(), lang.to_owned());
-        if let Some(body) = snapshot.pages.get(&key) {
-            return Ok(body);
-        }
-        let body = axum::body::Bytes::from(make()?);
-        snapshot.pages.put(key, body.clone());
-        Ok(body)
+    Head::new(validators, "text/html; charset=utf-8", &vary).respond(headers, || match path {
+        Some(path) => kept(snapshot, path, lang, || make().map(String::into_bytes)),
+        None => make().map(axum::body::Bytes::from),
     })
+}
+
+/// The HTML of the index page at `path` in `lang`: made by `make` on first
+/// request and then kept with the snapshot (`Snapshot::pages`), since at
+/// 100,000 concepts making a page costs far more than sending it.
+pub(super) fn kept(
+    snapshot: &Snapshot,
+    path: &str,
+    lang: &str,
+    make: impl FnOnce() -> Result<Vec<u8>, AppError>,
+) -> Result<axum::body::Bytes, AppError> {
+    let key = (path.to_owned(), lang.to_owned());
+    if let Some(body) = snapshot.pages.get(&key) {
+        return Ok(body);
+    }
+    let body = axum::body::Bytes::from(make()?);
+    snapshot.pages.put(key, body.clone());
+    Ok(body)
 }
 
 /// The whole hierarchy as rows, if it has no more than [`WHOLE`].
@@ -157,16 +169,17 @@ impl Letter {
         LetterGroup {
             letter: self.letter.clone(),
             anchor: self.anchor.clone(),
-            links: self.links(snapshot, &self.concepts, lang, root),
+            links: links(snapshot, &self.concepts, lang, root),
         }
     }
+}
 
-    fn links(&self, snapshot: &Snapshot, concepts: &[usize], lang: &str, root: &str) -> Vec<Link> {
-        concepts
-            .iter()
-            .map(|&i| concept_link(snapshot, i, lang, root))
-            .collect()
-    }
+/// A link to each of `concepts`, from a page at `root`.
+fn links(snapshot: &Snapshot, concepts: &[usize], lang: &str, root: &str) -> Vec<Link> {
+    concepts
+        .iter()
+        .map(|&i| concept_link(snapshot, i, lang, root))
+        .collect()
 }
 
 /// The A–Z in `lang`: the concepts (not deprecated, not collections) by
@@ -174,10 +187,11 @@ impl Letter {
 /// snapshot and language and kept: every A–Z page needs the whole order, and
 /// sorting 100,000 labels for each would cost more than the page.
 pub fn letters(snapshot: &Snapshot, lang: &str) -> std::sync::Arc<Vec<Letter>> {
-    let mut kept = snapshot.letters.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(letters) = kept.get(lang) {
+    let kept = || snapshot.letters.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(letters) = kept().get(lang) {
         return letters.clone();
     }
+    // Sorted without the lock: a request in another language need not wait.
     let order = super::html::order(lang, snapshot);
     let mut concepts: Vec<(String, usize)> = (0..snapshot.concepts.concepts.len())
         .filter(|i| {
@@ -203,12 +217,11 @@ pub fn letters(snapshot: &Snapshot, lang: &str) -> std::sync::Arc<Vec<Letter>> {
             }),
         }
     }
-    let letters = std::sync::Arc::new(letters);
-    // Only the snapshot's languages are kept: what a request names is not.
-    if snapshot.languages().iter().any(|l| l == lang) {
-        kept.insert(lang.to_owned(), letters.clone());
-    }
-    letters
+    // `lang` is one of the snapshot's languages (`PageParams::language`).
+    kept()
+        .entry(lang.to_owned())
+        .or_insert_with(|| std::sync::Arc::new(letters))
+        .clone()
 }
 
 /// A letter as a path segment and fragment, in ASCII so that a static
@@ -225,11 +238,13 @@ fn anchor(letter: &str) -> String {
         .collect()
 }
 
-/// Whether `anchor` is what [`anchor`] makes of a letter.
-fn is_anchor(anchor: &str) -> bool {
-    anchor == "_"
-        || (anchor.len() == 1 && anchor.chars().all(|c| c.is_ascii_alphanumeric()))
-        || letter_of(anchor) != anchor
+/// Whether `a` is what [`anchor`] makes of one letter, in its one spelling
+/// (`u0041` and `u00416` are not).
+fn is_anchor(a: &str) -> bool {
+    let letter = letter_of(a);
+    a == "_"
+        || (a.len() == 1 && a.chars().all(|c| c.is_ascii_alphanumeric()))
+        || (letter != a && anchor(&letter) == a)
 }
 
 /// The letter an anchor stands for: `u0416` is `Ж`.
@@ -350,7 +365,9 @@ fn az(
     }
     let own = az_href(&snapshot, &anchor, n, &lang, "");
     let path = own.split('?').next().unwrap_or(&own).to_owned();
-    respond(&snapshot, &headers, &path, &lang, || {
+    // An empty letter's page is not kept: any letter of any script has one.
+    let keep = (!group.concepts.is_empty()).then_some(path.as_str());
+    respond(&snapshot, &headers, keep, &lang, || {
         let mut layout = Layout::new(&snapshot, &lang, group.letter.clone(), root, &path);
         layout.title = format!("{}: {}", layout.ui.a_to_z, group.letter);
         let page = AzPage {
@@ -361,7 +378,7 @@ fn az(
                     href: az_href(&snapshot, &g.anchor, 1, &lang, root),
                 })
                 .collect(),
-            links: group.links(
+            links: links(
                 &snapshot,
                 &group.concepts[(n - 1) * AZ_PAGE..group.concepts.len().min(n * AZ_PAGE)],
                 &lang,
@@ -417,7 +434,7 @@ pub async fn top(
     let root = if n > 1 { "../" } else { "" };
     let own = top_href(&snapshot, n, &lang, "");
     let path = own.split('?').next().unwrap_or(&own).to_owned();
-    respond(&snapshot, &headers, &path, &lang, || {
+    respond(&snapshot, &headers, Some(&path), &lang, || {
         let mut layout = Layout::new(&snapshot, &lang, String::new(), root, &path);
         layout.title = layout.ui.by_hierarchy.to_owned();
         let shown: Vec<usize> = top
@@ -501,7 +518,7 @@ fn hierarchy(
     let Some(i) = snapshot.concepts.get(iri) else {
         return Err(AppError::not_found(format!("there is no concept <{iri}>")));
     };
-    respond(snapshot, headers, path, &lang, || {
+    respond(snapshot, headers, Some(path), &lang, || {
         let concept = concept_link(snapshot, i, &lang, root);
         let mut layout = Layout::new(snapshot, &lang, concept.label.clone(), root, path);
         layout.title = format!("{}: {}", concept.label, layout.ui.narrower);
@@ -530,8 +547,8 @@ pub struct MapPage {
 
 /// A relation type on the map: its label and, most frequent first, the
 /// first [`MAP_PAIRS`] pairs of top concepts it links (from the branch of
-/// one to the branch of the other) with how many relations do; and how many
-/// pairs are not listed.
+/// one to the branch of the other) with how many pairs of concepts it joins
+/// between them; and how many pairs are not listed.
 pub struct MapRow {
     pub label: String,
     pub pairs: Vec<(Link, Link, usize)>,
@@ -545,22 +562,25 @@ const MAP_PAIRS: usize = 30;
 /// What the map counts, once per snapshot: for each relation type (one
 /// direction of each pair of inverse types, the upward one of a hierarchical
 /// pair; and `skos:related`, each pair of concepts once), the pairs of top
-/// concepts it joins and how many relations do, most first.
+/// concepts it joins and how many pairs of concepts between them, most first.
 pub struct RelationMap(Vec<(oxigraph::model::NamedNode, Vec<Joined>)>);
 
-/// Two top concepts (by index) and how many relations of a type join their branches.
+/// Two top concepts (by index), and how many pairs of concepts a type joins
+/// between their branches.
 type Joined = ((usize, usize), usize);
 
 fn relation_map(snapshot: &Snapshot) -> Result<std::sync::Arc<RelationMap>, AppError> {
-    let mut kept = snapshot
-        .relation_map
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    if let Some(map) = kept.as_ref() {
+    let kept = || {
+        snapshot
+            .relation_map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    };
+    if let Some(map) = kept().as_ref() {
         return Ok(map.clone());
     }
+    // Counted without the lock: it reads every relation of the store.
     let tops = top_of_each(snapshot);
-    let related = crate::vocab::skos::RELATED.into_owned();
     let mut types: Vec<(oxigraph::model::NamedNode, bool)> = Vec::new();
     for t in snapshot.ontology.relation_types() {
         if t.iri.as_str().starts_with(crate::vocab::skos::NS)
@@ -572,10 +592,14 @@ fn relation_map(snapshot: &Snapshot) -> Result<std::sync::Arc<RelationMap>, AppE
         // A type that is its own inverse (works with) is symmetric too.
         types.push((t.iri.clone(), t.inverse == t.iri));
     }
-    // A vocabulary's associative relations, stated both ways or one.
-    types.push((related, true));
+    // A vocabulary's associative relations, stated both ways or one; last,
+    // so that those the typed ones already count (the build states each
+    // typed associative relation as skos:related too) are left out.
+    types.push((crate::vocab::skos::RELATED.into_owned(), true));
+    let mut typed = std::collections::HashSet::new();
     let mut out = Vec::new();
     for (iri, symmetric) in types {
+        let plain = iri.as_ref() == crate::vocab::skos::RELATED;
         let mut joined = std::collections::HashSet::new();
         for quad in snapshot
             .store
@@ -595,22 +619,19 @@ fn relation_map(snapshot: &Snapshot) -> Result<std::sync::Arc<RelationMap>, AppE
             ) && tops.contains_key(&a)
                 && tops.contains_key(&b)
             {
-                joined.insert(if symmetric {
-                    (a.min(b), a.max(b))
-                } else {
-                    (a, b)
-                });
+                if plain && typed.contains(&pair(a, b, true)) {
+                    continue;
+                }
+                if !plain {
+                    typed.insert(pair(a, b, true));
+                }
+                joined.insert(pair(a, b, symmetric));
             }
         }
         let mut pairs: std::collections::HashMap<(usize, usize), usize> = Default::default();
         for (a, b) in joined {
-            let (a, b) = (tops[&a], tops[&b]);
             *pairs
-                .entry(if symmetric {
-                    (a.min(b), a.max(b))
-                } else {
-                    (a, b)
-                })
+                .entry(pair(tops[&a], tops[&b], symmetric))
                 .or_default() += 1;
         }
         if pairs.is_empty() {
@@ -620,9 +641,18 @@ fn relation_map(snapshot: &Snapshot) -> Result<std::sync::Arc<RelationMap>, AppE
         pairs.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
         out.push((iri, pairs));
     }
-    let map = std::sync::Arc::new(RelationMap(out));
-    *kept = Some(map.clone());
-    Ok(map)
+    Ok(kept()
+        .get_or_insert_with(|| std::sync::Arc::new(RelationMap(out)))
+        .clone())
+}
+
+/// `(a, b)`, or for a symmetric relation the two in one order.
+fn pair(a: usize, b: usize, symmetric: bool) -> (usize, usize) {
+    if symmetric {
+        (a.min(b), a.max(b))
+    } else {
+        (a, b)
+    }
 }
 
 /// `GET /map`: how the relation types connect the top concepts' branches:
@@ -635,7 +665,7 @@ pub async fn map(
 ) -> Result<Response<Body>, AppError> {
     let snapshot = state.snapshot();
     let lang = PageParams::parse(raw.as_deref()).language(&snapshot, &headers);
-    respond(&snapshot, &headers, "map", &lang, || {
+    respond(&snapshot, &headers, Some("map"), &lang, || {
         let mut layout = Layout::new(&snapshot, &lang, String::new(), "", "map");
         layout.title = layout.ui.map.to_owned();
         let counted = relation_map(&snapshot)?;
@@ -649,7 +679,7 @@ pub async fn map(
                 .find(|t| t.iri == *iri)
             {
                 Some(t) => super::html::capitalise(t.labels.get(&lang).0),
-                None => layout.ui.related.to_owned(),
+                None => iri.as_str().to_owned(),
             };
             let links: Vec<(Link, Link, usize)> = pairs
                 .iter()

@@ -242,24 +242,19 @@ async fn scheme(
     let urls = FormatUrls::Extension("index");
     head(&snapshot, &w, "scheme", urls).respond(&headers, || match w.repr {
         Repr::Html => {
-            // Kept like the other index pages (`browse::respond`).
-            let key = (String::new(), w.lang.clone());
-            if let Some(body) = snapshot.pages.get(&key) {
-                return Ok(body);
-            }
-            let title = snapshot
-                .config
-                .title
-                .get(&w.lang)
-                .or_else(|| snapshot.config.title.values().next())
-                .cloned()
-                .unwrap_or_default();
-            let mut layout = Layout::new(&snapshot, &w.lang, title, "", "");
-            layout.alternates = alternates(urls);
-            let body =
-                axum::body::Bytes::from(render(&HomePage::build(&snapshot, layout, &w.lang))?);
-            snapshot.pages.put(key, body.clone());
-            Ok(body)
+            // Kept like the other index pages.
+            super::browse::kept(&snapshot, "", &w.lang, || {
+                let title = snapshot
+                    .config
+                    .title
+                    .get(&w.lang)
+                    .or_else(|| snapshot.config.title.values().next())
+                    .cloned()
+                    .unwrap_or_default();
+                let mut layout = Layout::new(&snapshot, &w.lang, title, "", "");
+                layout.alternates = alternates(urls);
+                render(&HomePage::build(&snapshot, layout, &w.lang))
+            })
         }
         Repr::Rdf(format) => {
             let scheme = snapshot.config.base.scheme();

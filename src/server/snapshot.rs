@@ -707,6 +707,8 @@ impl Snapshot {
         self.versions.retire();
         self.compressed.retire();
         self.pages.retire();
+        *self.letters.lock().unwrap_or_else(|e| e.into_inner()) = HashMap::new();
+        *self.relation_map.lock().unwrap_or_else(|e| e.into_inner()) = None;
         if let Ok(mut dumps) = self.dumps.lock() {
             *dumps = HashMap::new();
         }
