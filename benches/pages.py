@@ -140,7 +140,6 @@ def index_pages():
         total = as_files(server, index, static)
         branch_static = WORK / "pages-static-branches"
         branch_total = as_files(server, branches, branch_static)
-        shutil.copy(static / "p0.html", static / "home.html")
         (static / "home.html").write_text(home)
         largest = max((static / f"p{i}.html").stat().st_size for i in range(len(index)))
         biggest_branch = max((branch_static / f"p{i}.html").stat().st_size for i in range(len(branches)))

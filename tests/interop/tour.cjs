@@ -2,7 +2,7 @@
 // phone's (375 px): a screenshot of the whole page, NAME-desktop.png and
 // NAME-phone.png in OUT_DIR, and the first contentful paint, which must come
 // within PAINT_MS (default 1000) of the request; at the phone's width the page
-// must not scroll sideways.
+// must not scroll sideways. A page named missing… must answer 404, every other 200.
 // Usage: node tour.cjs OUT_DIR NAME URL [NAME URL]...
 // Needs playwright-core (NODE_PATH) and Chromium.
 const { check } = require("./browser.cjs");
@@ -23,6 +23,9 @@ check(async (browser) => {
     for (let i = 0; i < pairs.length; i += 2) {
       const [name, url] = [pairs[i], pairs[i + 1]];
       const response = await page.goto(url, { waitUntil: "load" });
+      // Every page answers 200 but the one named for a missing page.
+      const status = name.startsWith("missing") ? 404 : 200;
+      if (response.status() !== status) problems.push(`${url}: status ${response.status()}, not ${status}`);
       const paint = await page.evaluate(() => new Promise((resolve) => {
         const found = () => performance.getEntriesByName("first-contentful-paint")[0];
         if (found()) return resolve(found().startTime);
