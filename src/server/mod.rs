@@ -130,10 +130,12 @@ impl AppState {
         endpoint: Option<remote_sparql::SparqlEndpoint>,
         metrics: metrics::Metrics,
     ) -> Self {
+        let snapshot = Arc::new(snapshot);
+        browse::prepare_in_background(&snapshot);
         Self(Arc::new(Shared {
             metrics,
             sparql_endpoint: endpoint,
-            snapshot: RwLock::new(Arc::new(snapshot)),
+            snapshot: RwLock::new(snapshot),
             query_slots: Arc::new(Semaphore::new(limits.max_concurrent_queries.max(1))),
             inline: Inline::new(limits.inline_budget.min(limits.query_timeout)),
             limits,
@@ -152,6 +154,7 @@ impl AppState {
     /// Serves `snapshot` from now on; requests already running keep theirs.
     pub fn replace(&self, snapshot: Snapshot) {
         let snapshot = Arc::new(snapshot);
+        browse::prepare_in_background(&snapshot);
         let old = match self.0.snapshot.write() {
             Ok(mut guard) => std::mem::replace(&mut *guard, snapshot),
             Err(poisoned) => std::mem::replace(&mut *poisoned.into_inner(), snapshot),
