@@ -1337,3 +1337,44 @@ fn an_import_that_would_lose_part_of_the_source_writes_nothing_unless_allowed() 
         .collect();
     assert_eq!(members, ["a", "b"]);
 }
+
+/// Found by fuzzing (the `vocabulary` target, fuzz/regressions/vocabulary/):
+/// a collection whose IRI is not http(s) was named as its entry's source,
+/// which the entry reader refuses.
+#[test]
+fn a_collection_whose_iri_is_not_http_is_imported_without_a_source() {
+    let (dir, project) = fresh_glossary(&["en"]);
+    let vocabulary = dir.path().join("vocabulary.ttl");
+    std::fs::write(
+        &vocabulary,
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\
+         @prefix ex: <urn:example:> .\n\
+         ex:a a skos:Concept ; skos:prefLabel \"A\"@en .\n\
+         ex:b a skos:Concept ; skos:prefLabel \"B\"@en .\n\
+         ex:group a skos:Collection ; skos:prefLabel \"Group\"@en ; skos:member ex:a, ex:b .\n",
+    )
+    .unwrap();
+    let inputs = [vocabulary.display().to_string()];
+    // Refused as lossy without --allow-loss, saying what is lost…
+    let refused = skos::to_entries(&inputs, &project, &options(&project)).unwrap_err();
+    let said = refused.to_string();
+    assert!(
+        said.contains("collections whose IRI is not http(s)"),
+        "{said}"
+    );
+    // …and written with it, each entry read back.
+    let mut lossy = options(&project);
+    lossy.allow_loss = true;
+    skos::to_entries(&inputs, &project, &lossy).unwrap();
+    let entries: Vec<_> = walk(&project.entries_dir())
+        .iter()
+        .map(|file| crate::util::parse(file, &project))
+        .collect();
+    assert_eq!(entries.len(), 3);
+    let group = entries
+        .iter()
+        .find(|e| e.members.is_some())
+        .expect("the collection is an entry");
+    assert!(group.sources.is_empty(), "{:?}", group.sources);
+    assert_eq!(group.members.as_ref().map(|m| m.ids.len()), Some(2));
+}

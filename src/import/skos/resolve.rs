@@ -194,11 +194,20 @@ fn draft(
         // A collection says which it was as its source: a mapping would
         // make it a concept (the mapping properties are between concepts).
         if base.concept(&id) != iri && !sources.contains(&iri.as_str().to_owned()) {
-            tally.change(
-                "each collection converted names the collection it was as its source (dcterms:source)",
-                &iri,
-            );
-            sources.push(iri.as_str().to_owned());
+            // An entry cites only http(s) IRIs (found by fuzzing: an
+            // `httts:` collection made an entry its reader refused).
+            if iri.as_str().starts_with("http://") || iri.as_str().starts_with("https://") {
+                tally.change(
+                    "each collection converted names the collection it was as its source (dcterms:source)",
+                    &iri,
+                );
+                sources.push(iri.as_str().to_owned());
+            } else {
+                tally.lose(
+                    "collections whose IRI is not http(s) name no source (an entry cites only http(s) IRIs)",
+                    &iri,
+                );
+            }
         }
     } else if base.concept(&id) != iri {
         // The entry says which concept it was: the same concept, elsewhere.
