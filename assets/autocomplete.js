@@ -242,6 +242,7 @@
       var details = event.target;
       if (!details.open || !details.matches || !details.matches("details[data-branch]") || details.dataset.filled) return;
       details.dataset.filled = "1";
+      details.setAttribute("aria-busy", "true");
       var href = details.getAttribute("data-branch");
       fetch(href).then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); }).then(function (html) {
         var list = new DOMParser().parseFromString(html, "text/html").querySelector("main ul.branches");
@@ -251,8 +252,13 @@
         list.querySelectorAll("a[href]").forEach(function (a) { a.setAttribute("href", new URL(a.getAttribute("href"), base).href); });
         list.querySelectorAll("details[data-branch]").forEach(function (d) { d.setAttribute("data-branch", new URL(d.getAttribute("data-branch"), base).href); });
         var link = details.querySelector(":scope > p");
+        // Someone who tabbed onto the fallback link while the branch loaded
+        // keeps their place: focus moves to the branch's first link.
+        var focused = link && link.contains(document.activeElement);
         if (link) link.replaceWith(list); else details.appendChild(list);
-      }).catch(function () { delete details.dataset.filled; });
+        var first = list.querySelector("a[href]");
+        if (focused && first) first.focus();
+      }).catch(function () { delete details.dataset.filled; }).then(function () { details.removeAttribute("aria-busy"); });
     }, true);
   }
 

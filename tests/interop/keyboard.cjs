@@ -6,7 +6,8 @@
 //   keys move through them and back to the box, Escape closes them, and Enter
 //   on one opens its concept;
 // - on a page with a branch of the hierarchy closed, Enter on its toggle
-//   opens it and the next Tab goes into it.
+//   opens it and the next Tab goes into it, and focus stays in the branch
+//   when its list arrives after the reader has tabbed on.
 // Usage: node keyboard.cjs QUERY EXPECTED_HEADING BRANCH_PAGE_URL PAGE_URL...
 // Needs playwright-core (NODE_PATH) and Chromium.
 const { check } = require("./browser.cjs");
@@ -101,11 +102,35 @@ async function branch(page, url) {
   const toggle = await page.evaluateHandle(() => document.activeElement);
   if (!await toggle.evaluate((e) => e.matches("summary"))) return [`${url}: Tab reaches no closed branch`];
   await page.keyboard.press("Enter");
-  await page.waitForFunction((t) => t.parentElement.open && t.parentElement.querySelector("a[href]"), toggle, { timeout: 10000 });
+  // Filled from the branch's page: the list replaces the fallback link.
+  await page.waitForFunction((t) => t.parentElement.open && t.parentElement.querySelector(":scope > ul.branches a[href]"), toggle, { timeout: 10000 });
   await page.keyboard.press("Tab");
   const inside = await page.evaluate((t) => t.parentElement.contains(document.activeElement) && document.activeElement.textContent.trim(), toggle);
   if (!inside) return [`${url}: after Enter on a branch's toggle, the next Tab does not go into the branch`];
   console.log(`${url}: Enter opened a branch; Tab went on to "${inside}"`);
+  return await slowBranch(page, url);
+}
+
+// A branch whose page comes late: the reader has already tabbed onto the
+// fallback link when the list replaces it, and must land in the list.
+async function slowBranch(page, url) {
+  await page.goto(url);
+  const toggle = await page.evaluateHandle(() => document.querySelector("details[data-branch]:not([open]) > summary"));
+  const href = await toggle.evaluate((t) => new URL(t.parentElement.dataset.branch, document.baseURI).href);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(href, async (route) => { await held; await route.continue(); });
+  await toggle.focus();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab");
+  const onFallback = await page.evaluate((t) => t.parentElement.querySelector(":scope > p")?.contains(document.activeElement), toggle);
+  release();
+  await page.waitForFunction((t) => t.parentElement.querySelector(":scope > ul.branches a[href]") && !t.parentElement.hasAttribute("aria-busy"), toggle, { timeout: 10000 });
+  await page.unroute(href);
+  const landed = await page.evaluate((t) => t.parentElement.querySelector(":scope > ul.branches").contains(document.activeElement) && document.activeElement.textContent.trim(), toggle);
+  if (!onFallback) return [`${url}: while a branch loads, Tab does not reach its fallback link`];
+  if (!landed) return [`${url}: focus is lost when a loading branch replaces the link it was on`];
+  console.log(`${url}: a branch filled late moved focus from its fallback link to "${landed}"`);
   return [];
 }
 
