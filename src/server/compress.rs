@@ -6,8 +6,8 @@
 
 use super::AppState;
 use axum::body::{Body, Bytes};
+use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
-use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 
 /// An encoding this server sends.
@@ -85,16 +85,17 @@ const MIN_SIZE: usize = 1024;
 /// Bodies larger than this are compressed on a blocking thread, off the event loop.
 const BLOCKING_SIZE: usize = 256 * 1024;
 
-/// The cache key of a response's compressed bytes: its URI and ETag (which
-/// together name its bytes: the ETag holds the snapshot's fingerprint and the
-/// variant) and the encoding.
+/// The cache key of a response's compressed bytes: a hash of its bytes, and
+/// the encoding. Named by content, not by URI, so that query strings a page
+/// does not read (`?x=1`, `?x=2`, …) share one entry instead of filling the
+/// cache with copies.
 pub type CompressedKey = (u128, Encoding);
 
-/// `response` compressed if the request accepted an encoding (`accepted`,
-/// with the request's URI), and saying that it varies by `Accept-Encoding`.
+/// `response` compressed if the request accepted an encoding (`accepted`),
+/// and saying that it varies by `Accept-Encoding`.
 pub async fn compress(
     state: &AppState,
-    accepted: Option<(Encoding, Uri)>,
+    accepted: Option<Encoding>,
     head: bool,
     mut response: Response,
 ) -> Response {
@@ -104,7 +105,7 @@ pub async fn compress(
     response
         .headers_mut()
         .append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    let Some((encoding, uri)) = accepted else {
+    let Some(encoding) = accepted else {
         return response;
     };
     if head || response.status() != StatusCode::OK {
@@ -122,15 +123,12 @@ pub async fn compress(
     if plain.len() < MIN_SIZE {
         return Response::from_parts(parts, Body::from(plain));
     }
-    let cache_key = parts.headers.get(header::ETAG).map(|etag| {
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        h.update(uri.path().as_bytes());
-        h.update(b"?");
-        h.update(uri.query().unwrap_or_default().as_bytes());
-        h.update(b"\0");
-        h.update(etag.as_bytes());
-        (h.digest128(), encoding)
-    });
+    // Only responses with validators are kept: the others (query answers)
+    // are made per request and seldom asked for twice.
+    let cache_key = parts
+        .headers
+        .contains_key(header::ETAG)
+        .then(|| (xxhash_rust::xxh3::xxh3_128(&plain), encoding));
     let snapshot = state.snapshot();
     let cached = cache_key.and_then(|k| snapshot.compressed.get(&k));
     let encoded = match cached {

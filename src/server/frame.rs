@@ -32,8 +32,8 @@ pub async fn frame(State(state): State<AppState>, request: Request, next: Next) 
         preflight()
     } else {
         let encoding = Encoding::accepted(request.headers());
-        // Shares the request's bytes: hashed if the answer is compressed, and
-        // searched for (and its `?lang=` read) if it is a page not found.
+        // Shares the request's bytes: searched for (and its `?lang=` read)
+        // if it is a page not found.
         let asked = Asked {
             uri: request.uri().clone(),
             accept_language: request.headers().get(header::ACCEPT_LANGUAGE).cloned(),
@@ -41,7 +41,7 @@ pub async fn frame(State(state): State<AppState>, request: Request, next: Next) 
         let head = request.method() == Method::HEAD;
         let response = next.run(request).await;
         let response = error_page(&state, accept.as_ref(), &asked, response).await;
-        compress::compress(&state, encoding.map(|e| (e, asked.uri)), head, response).await
+        compress::compress(&state, encoding, head, response).await
     };
     cors(&mut response);
     finish(slot, started, id, logged, &mut response, accept.as_ref());

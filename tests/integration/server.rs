@@ -719,6 +719,27 @@ fn compressed_pages_decode_to_the_plain_page() {
     assert!(header(&not_modified, "vary").contains("Accept-Encoding"));
 }
 
+/// Query strings a page does not read make the same bytes, kept compressed
+/// once: a client making up `?x=1`, `?x=2`, … cannot fill the cache.
+#[test]
+fn made_up_query_strings_share_one_compressed_page() {
+    let state = crate::util::state_of(
+        &crate::util::project(),
+        crate::util::built().store.clone(),
+        glossgraph::server::Limits::default(),
+    );
+    let server = TestServer::start(state.clone());
+    let gzip = [("accept", "text/html"), ("accept-encoding", "gzip")];
+    let first = server.get(CONCEPT, &gzip).bytes().unwrap();
+    let kept = state.snapshot().compressed.size();
+    assert!(kept > 0, "the compressed page is kept");
+    for n in 0..50 {
+        let again = server.get(&format!("{CONCEPT}?x={n}"), &gzip);
+        assert_eq!(again.bytes().unwrap(), first, "?x={n}");
+    }
+    assert_eq!(state.snapshot().compressed.size(), kept);
+}
+
 #[test]
 fn the_home_page_shows_the_scheme_tree_and_index() {
     let app = TestApp::glossary();
