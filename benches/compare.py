@@ -406,12 +406,12 @@ def rebuild(sets):
     return out
 
 
-def glossgraph_server(d, store=None, port=None):
+def glossgraph_server(d, store=None, port=None, args=()):
     port = port or free_port()
     cmd = [GLOSSGRAPH, "--data", d.glossary]
     if store:
         cmd += ["--store", store]
-    cmd += ["serve", "--bind", f"127.0.0.1:{port}"]
+    cmd += ["serve", "--bind", f"127.0.0.1:{port}", *args]
     return Server("glossgraph", cmd, port, env={"GLOSSGRAPH_LOG": "warn"})
 
 

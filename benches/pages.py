@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Pages under load: two builds of glossgraph and nginx. Run by benches/pages.sh.
 
-1. Concept pages with and without the change (the relation diagram, paths and
-   the rest of issue 25): every concept page of UNESCO and of a generated
-   10,000-entry glossary in turn, so that pages are rendered as well as
-   served from the response cache (64 MB, emptied when full), and one page
-   over and over. nginx serves the new build's pages as files.
-2. Index pages at 100,000 generated entries (the new build only): the home
-   page, every A–Z and top-concepts page in turn, and every branch the home
-   page opens, against nginx serving the same pages as files; with their
-   sizes, and the old build's home page for scale.
+1. Concept pages with and without a change: every concept page of UNESCO and
+   of a generated 10,000-entry glossary in turn, so that pages are rendered
+   as well as served from the response cache (64 MB unless FIT_MB, below),
+   and one page over and over. nginx serves the new build's pages as files.
+   With FIT_MB set, the new build runs a second time with
+   `--cache-size FIT_MB`, large enough for every page to stay kept.
+2. Index pages at HUGE (default 100,000) generated entries, the new build
+   only; HUGE=0 leaves them out: the home page, every A–Z and top-concepts
+   page in turn, and every branch the home page opens, against nginx serving
+   the same pages as files; with their sizes, and the old build's home page
+   for scale.
 
 Old and new alternate run by run; each figure is the median of RUNS runs.
 """
@@ -30,11 +32,12 @@ OLD = Path(os.environ["AB_OLD"])
 NEW = Path(os.environ["AB_NEW"])
 RUNS = compare.RUNS
 HUGE = int(os.environ.get("HUGE", "100000"))
+FIT_MB = os.environ.get("FIT_MB")
 
 
-def served(binary, d):
+def served(binary, d, args=()):
     compare.GLOSSGRAPH = binary
-    return compare.glossgraph_server(d)
+    return compare.glossgraph_server(d, args=args)
 
 
 def measure(url, script=None):
@@ -88,10 +91,11 @@ def concept_pages(sets):
         say(f"  {d.name}: {len(paths)} concept pages, {size / len(paths):,.0f} bytes each on average")
         every = rotation(paths, f"pages-{d.name}")
         one = d.page_path
-        results = {"every": ([], []), "one": ([], [])}
+        runs = [(OLD, ()), (NEW, ())] + ([(NEW, ("--cache-size", FIT_MB))] if FIT_MB else [])
+        results = {"every": [[] for _ in runs], "one": [[] for _ in runs]}
         for _ in range(RUNS):
-            for i, binary in enumerate((OLD, NEW)):
-                with served(binary, d) as server:
+            for i, (binary, args) in enumerate(runs):
+                with served(binary, d, args) as server:
                     results["every"][i].append(measure(server.base + paths[0], every))
                     results["one"][i].append(measure(server.base + one))
         with compare.nginx_server(static) as server:
@@ -100,15 +104,17 @@ def concept_pages(sets):
             page = paths.index(one) if one in paths else 0
             n_one = median([measure(server.base + f"/p{page}.html") for _ in range(RUNS)])
         for what, nginx in (("every", n_every), ("one", n_one)):
-            old, new = median(results[what][0]), median(results[what][1])
+            old, new, *fit = (median(r) for r in results[what])
             label = f"all {len(paths):,} in turn" if what == "every" else "one, again and again"
-            rows.append((d.name, label, old, new, nginx))
+            rows.append((d.name, label, old, new, nginx, fit[0] if fit else None))
         say(f"  {d.name}: concept pages measured")
     return rows
 
 
 def index_pages():
     """The new build's index pages at HUGE generated entries."""
+    if HUGE == 0:
+        return [], {}
     folder = WORK / f"generated-{HUGE}"
     if not (folder / "glossary.toml").exists():
         say(f"generating {HUGE} entries")
@@ -177,12 +183,17 @@ def main():
     concept_rows = concept_pages(sets)
     index_rows, sizes = index_pages()
     print()
+    fit_head = f" {new_name} --cache-size {FIT_MB} req/s | ÷ nginx |" if FIT_MB else ""
     print(f"| dataset | concept pages | {old_name} req/s | {new_name} req/s | new ÷ old | "
-          f"nginx req/s | new ÷ nginx |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for name, what, old, new, nginx in concept_rows:
-        print(f"| {name} | {what} | {old:,.0f} | {new:,.0f} | {new / old:.2f} | {nginx:,.0f} | {new / nginx:.2f} |")
+          f"nginx req/s | new ÷ nginx |{fit_head}")
+    print("|---|---|---:|---:|---:|---:|---:|" + ("---:|---:|" if FIT_MB else ""))
+    for name, what, old, new, nginx, fit in concept_rows:
+        fit_cells = f" {fit:,.0f} | {fit / nginx:.2f} |" if fit is not None else ""
+        print(f"| {name} | {what} | {old:,.0f} | {new:,.0f} | {new / old:.2f} | {nginx:,.0f} | "
+              f"{new / nginx:.2f} |{fit_cells}")
     print()
+    if not index_rows:
+        return
     print(f"| {HUGE:,} entries | {new_name} req/s | nginx req/s | ÷ nginx |")
     print("|---|---:|---:|---:|")
     for what, new, nginx in index_rows:

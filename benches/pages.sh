@@ -6,6 +6,8 @@
 #
 #   benches/pages.sh e02d243               # the revision before issue 25
 #   RUNS=5 DURATION=5 benches/pages.sh REV
+#   HUGE=0 FIT_MB=256 benches/pages.sh d8201cb  # concept pages only, and the
+#                                               # new build with --cache-size 256
 #
 # Needs wrk, nginx and GNU time (Debian packages, installed if missing). The
 # generated glossaries (10,000 and 100,000 entries) are kept in

@@ -274,6 +274,11 @@ pub enum Command {
         /// Refuse SPARQL answers with more rows than this.
         #[arg(long, default_value_t = 100_000, value_name = "ROWS")]
         max_results: usize,
+        /// Keep at most this many megabytes of responses in each of the
+        /// server's caches (pages, RDF, compressed bodies). A glossary whose
+        /// pages all fit is served from memory; beyond, pages are made again.
+        #[arg(long, default_value_t = 64, value_name = "MB")]
+        cache_size: usize,
         /// Answer /sparql from the SPARQL store at URL (its query endpoint),
         /// under the same rules and limits; pages, dumps and search still
         /// come from the built graph.

@@ -254,6 +254,7 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
             watch,
             query_timeout,
             max_results,
+            cache_size,
             sparql_endpoint,
             log_format,
         } => {
@@ -261,6 +262,7 @@ fn run(cli: Cli) -> Result<u8, CommandError> {
             let limits = server::Limits {
                 query_timeout: seconds(query_timeout),
                 max_result_rows: max_results,
+                response_cache: cache_size.saturating_mul(1024 * 1024),
                 ..server::Limits::default()
             };
             commands::serve(

@@ -19,6 +19,7 @@
 use super::AppState;
 use super::request_counts::{RequestCounts, Slot};
 use super::respond::{AppError, typed};
+use super::snapshot::Snapshot;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderValue};
@@ -28,13 +29,14 @@ use prometheus_client::encoding::{
     DescriptorEncoder, EncodeGaugeValue, EncodeLabelSet, EncodeLabelValue, EncodeMetric,
     LabelValueEncoder,
 };
+use prometheus_client::metrics::MetricType;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use std::fmt::Write;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, SystemTime};
 
 /// The route label of a request no route took.
@@ -56,6 +58,8 @@ struct Inner {
     slot_wait: Histogram,
     rebuilds: Family<RebuildLabels, Counter>,
     graph: Arc<Mutex<Option<Graph>>>,
+    /// The snapshot served, whose caches are measured when scraped.
+    served: Arc<Mutex<Weak<Snapshot>>>,
 }
 
 /// The graph being served.
@@ -96,8 +100,10 @@ impl Metrics {
             rebuilds.clone(),
         );
         let graph = Arc::new(Mutex::new(None));
+        let served = Arc::new(Mutex::new(Weak::new()));
         registry.register_collector(Box::new(AtScrape {
             graph: graph.clone(),
+            served: served.clone(),
             started_at: SystemTime::now(),
         }));
         // Every outcome from the start: a rate over a series that appears
@@ -115,6 +121,7 @@ impl Metrics {
             slot_wait,
             rebuilds,
             graph,
+            served,
         }))
     }
 
@@ -150,6 +157,11 @@ impl Metrics {
             built_at,
         };
         *self.0.graph.lock().unwrap_or_else(PoisonError::into_inner) = Some(graph);
+    }
+
+    /// `snapshot` is the one answering from now on.
+    pub fn answering(&self, snapshot: &Arc<Snapshot>) {
+        *self.0.served.lock().unwrap_or_else(PoisonError::into_inner) = Arc::downgrade(snapshot);
     }
 
     /// The scrape: every series as Prometheus text, never cached.
@@ -283,6 +295,7 @@ struct RebuildLabels {
 #[derive(Debug)]
 struct AtScrape {
     graph: Arc<Mutex<Option<Graph>>>,
+    served: Arc<Mutex<Weak<Snapshot>>>,
     started_at: SystemTime,
 }
 
@@ -307,6 +320,30 @@ impl Collector for AtScrape {
                 "glossgraph_graph_built_timestamp_seconds",
                 "When the graph being served was built, in seconds since the Unix epoch.",
                 unix_seconds(graph.built_at),
+            )?;
+        }
+        let served = self
+            .served
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .upgrade();
+        if let Some(snapshot) = served {
+            let caches = snapshot.caches();
+            let mut kept = encoder.encode_descriptor(
+                "glossgraph_response_cache_bytes",
+                "Responses kept in memory by the graph served, by cache; near the limit, pages are made again (serve --cache-size).",
+                None,
+                MetricType::Gauge,
+            )?;
+            for (cache, bytes) in caches.sizes {
+                let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
+                ConstGauge::new(bytes).encode(kept.encode_family(&[("cache", cache)])?)?;
+            }
+            gauge(
+                &mut encoder,
+                "glossgraph_response_cache_limit_bytes",
+                "Bytes each response cache keeps at most (serve --cache-size).",
+                i64::try_from(caches.limit).unwrap_or(i64::MAX),
             )?;
         }
         gauge(

@@ -74,6 +74,9 @@ pub struct Limits {
     /// A query first runs on the worker that received it for this long, then
     /// moves to the blocking pool (see `inline`); zero always moves it.
     pub inline_budget: Duration,
+    /// Bytes each response cache (pages, concept representations,
+    /// compressed bodies) keeps at most; see `snapshot::ResponseCache`.
+    pub response_cache: usize,
 }
 
 impl Default for Limits {
@@ -88,6 +91,7 @@ impl Default for Limits {
             max_concurrent_queries: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
             queue_wait: Duration::from_secs(2),
             inline_budget: Duration::from_millis(5),
+            response_cache: snapshot::RESPONSE_CACHE,
         }
     }
 }
@@ -130,8 +134,10 @@ impl AppState {
         endpoint: Option<remote_sparql::SparqlEndpoint>,
         metrics: metrics::Metrics,
     ) -> Self {
+        snapshot.keep_at_most(limits.response_cache);
         let snapshot = Arc::new(snapshot);
         browse::prepare_in_background(&snapshot);
+        metrics.answering(&snapshot);
         Self(Arc::new(Shared {
             metrics,
             sparql_endpoint: endpoint,
@@ -153,8 +159,10 @@ impl AppState {
 
     /// Serves `snapshot` from now on; requests already running keep theirs.
     pub fn replace(&self, snapshot: Snapshot) {
+        snapshot.keep_at_most(self.0.limits.response_cache);
         let snapshot = Arc::new(snapshot);
         browse::prepare_in_background(&snapshot);
+        self.metrics().answering(&snapshot);
         let old = match self.0.snapshot.write() {
             Ok(mut guard) => std::mem::replace(&mut *guard, snapshot),
             Err(poisoned) => std::mem::replace(&mut *poisoned.into_inner(), snapshot),

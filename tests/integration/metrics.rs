@@ -104,6 +104,44 @@ impl Scrape {
     }
 }
 
+/// `--cache-size` bounds what the server keeps, and the scrape says how full
+/// each cache is: every representation of every concept is more than 1 MB.
+#[test]
+fn the_response_caches_stay_within_the_cache_size_and_say_how_full_they_are() {
+    let Some(python) = python() else { return };
+    let server = ServeProcess::start(&root(), &[], &["--cache-size", "1"], &[]);
+    let mut made = 0;
+    for entry in std::fs::read_dir(root().join("data/entries")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let id = name.trim_end_matches(".md");
+        for ext in ["html", "ttl", "jsonld", "rdf", "nt"] {
+            let response = client()
+                .get(format!("{}/concept/{id}.{ext}", server.url))
+                .send()
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{id}.{ext}");
+            made += response.bytes().unwrap().len();
+        }
+    }
+    let limit = 1024.0 * 1024.0;
+    assert!(made as f64 > 1.5 * limit, "{made} bytes asked for");
+    let scrape = Scrape::of(&server.url, &python);
+    assert_eq!(
+        scrape.get("glossgraph_response_cache_limit_bytes", &[]),
+        limit
+    );
+    let kept = scrape.get("glossgraph_response_cache_bytes", &[("cache", "concepts")]);
+    // Full, and not over: dropping makes room for one page at a time.
+    assert!(kept <= limit && kept > 0.8 * limit, "{kept} bytes kept");
+    for cache in ["pages", "versions", "compressed"] {
+        assert!(
+            scrape
+                .value("glossgraph_response_cache_bytes", &[("cache", cache)])
+                .is_some()
+        );
+    }
+}
+
 fn request_id(response: &reqwest::blocking::Response) -> String {
     response.headers()["x-request-id"]
         .to_str()
