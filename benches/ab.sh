@@ -14,22 +14,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rev=${1:?usage: benches/ab.sh REV}
-cache=${GLOSSGRAPH_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/glossgraph-bench}
+source benches/support/common.sh
 mkdir -p "$cache/ab"
-export GLOSSGRAPH_BENCH_CACHE="$cache"
 export SIZES=${SIZES:-1000,10000}
 export RUNS=${RUNS:-5}
 
-sudo=""
-if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-missing=()
-for p in wrk time libclang-dev; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+need_packages wrk time libclang-dev
 
 export CARGO_TARGET_DIR="$cache/ab/target"
 old_tree="$cache/ab/old"

@@ -14,22 +14,11 @@
 # venv; `oxigraph-cli` (~20 min of C++) and `rickview` from crates.io.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cache=${GLOSSGRAPH_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/glossgraph-bench}
-mkdir -p "$cache"
-export GLOSSGRAPH_BENCH_CACHE="$cache"
+source benches/support/common.sh
 
-sudo=""
-if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-missing=()
-for p in nginx wrk time libclang-dev python3-venv; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+need_packages nginx wrk time libclang-dev python3-venv
 # The Debian service is not used: compare.py starts nginx with its own config.
-$sudo systemctl disable --now nginx >/dev/null 2>&1 || true
+stop_system_nginx
 
 venv="$cache/venv"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"

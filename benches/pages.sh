@@ -16,21 +16,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rev=${1:?usage: benches/pages.sh REV}
-cache=${GLOSSGRAPH_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/glossgraph-bench}
+source benches/support/common.sh
 mkdir -p "$cache/pages"
-export GLOSSGRAPH_BENCH_CACHE="$cache"
 
-sudo=""
-if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-missing=()
-for p in wrk nginx time; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
-$sudo systemctl disable --now nginx >/dev/null 2>&1 || true
+need_packages wrk nginx time
+stop_system_nginx
 
 export CARGO_TARGET_DIR="$cache/target"
 # The old binary is kept by its commit: a second run does not build it again.

@@ -17,25 +17,14 @@
 # ~/.cache/glossgraph-bench), where the generated glossaries are kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cache=${GLOSSGRAPH_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/glossgraph-bench}
-mkdir -p "$cache"
-export GLOSSGRAPH_BENCH_CACHE="$cache"
+source benches/support/common.sh
 export SIZES=${SIZES:-10000}
 export RUNS=${RUNS:-3}
 export DURATION=${DURATION:-10}
 
-sudo=""
-if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-missing=()
-for p in nginx wrk time python3-venv virtuoso-opensource-7-bin; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+need_packages nginx wrk time python3-venv virtuoso-opensource-7-bin
 # The Debian service is not used: push.py starts nginx with a config of its own.
-$sudo systemctl disable --now nginx >/dev/null 2>&1 || true
+stop_system_nginx
 
 venv="$cache/venv"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"

@@ -7,9 +7,7 @@
 #   RUNS=1 benches/release.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cache=${GLOSSGRAPH_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/glossgraph-bench}
-mkdir -p "$cache"
-export GLOSSGRAPH_BENCH_CACHE="$cache"
+source benches/support/common.sh
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$cache/target}
 cargo build --release --locked
 RELEASE_GLOSSGRAPH="$CARGO_TARGET_DIR/release/glossgraph" exec python3 benches/release.py "$@"

@@ -13,23 +13,12 @@
 # ~/.cache/glossgraph-bench), where the generated glossaries are kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cache=${GLOSSGRAPH_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/glossgraph-bench}
-mkdir -p "$cache"
-export GLOSSGRAPH_BENCH_CACHE="$cache"
+source benches/support/common.sh
 export SIZES=${SIZES:-10000}
 export RUNS=${RUNS:-5}
 
-sudo=""
-if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-missing=()
-for p in nginx wrk time; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
-$sudo systemctl disable --now nginx >/dev/null 2>&1 || true
+need_packages nginx wrk time
+stop_system_nginx
 
 export CARGO_TARGET_DIR="$cache/site-target"
 cargo build --release --locked

@@ -11,16 +11,9 @@
 # Needs wrk (a Debian package, installed if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cache=${GLOSSGRAPH_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/glossgraph-bench}
-mkdir -p "$cache"
-export GLOSSGRAPH_BENCH_CACHE="$cache"
+source benches/support/common.sh
 
-if ! command -v wrk >/dev/null; then
-  sudo=""
-  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends wrk
-fi
+need_packages wrk
 
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$cache/target}
 cargo build --release --locked
