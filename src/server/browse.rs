@@ -88,12 +88,19 @@ pub fn prepare_in_background(snapshot: &std::sync::Arc<Snapshot>) {
         });
 }
 
-/// The A–Z order in the default language and the map's counts: at 100,000
-/// entries the map reads two million statements (2.3 s in a release build).
+/// The A–Z order in the default language, the map's counts, then the A–Z
+/// order in the glossary's other languages: at 100,000 entries the map reads
+/// two million statements (2.3 s in a release build), and each A–Z sorts
+/// every label (about 50 ms). The vocabularies' other languages are sorted
+/// when first asked for: there may be dozens, seldom read.
 pub fn prepare(snapshot: &Snapshot) {
-    letters(snapshot, snapshot.config.default_language());
+    let languages = &snapshot.config.languages;
+    letters(snapshot, &languages[0]);
     if let Err(e) = relation_map(snapshot) {
         tracing::warn!("the map's counts could not be made: {e:?}");
+    }
+    for lang in &languages[1..] {
+        letters(snapshot, lang);
     }
 }
 
@@ -765,4 +772,24 @@ fn top_of_each(snapshot: &Snapshot) -> std::collections::HashMap<usize, usize> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prepare_sorts_the_a_to_z_of_every_language_of_the_glossary() {
+        let fixture =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/server");
+        let project = crate::project::Project::open(&fixture).unwrap();
+        let built = crate::build::build(&project, &crate::build::StoreChoice::Memory).unwrap();
+        let snapshot = super::super::snapshot_of(&project, built).unwrap();
+        prepare(&snapshot);
+        let kept = snapshot.letters.lock().unwrap();
+        let mut languages: Vec<&str> = kept.keys().map(String::as_str).collect();
+        languages.sort_unstable();
+        assert_eq!(languages, ["de", "en", "fr"]);
+        assert!(snapshot.relation_map.lock().unwrap().is_some());
+    }
 }
