@@ -14,20 +14,17 @@ const INDEX: usize = 100_000;
 const CONCEPT: usize = 60_000;
 
 /// `href`, found on the page at `page` (both relative to the root), as a
-/// path from the root with its query.
+/// path from the root with its query, resolved as a browser would.
 fn resolve(page: &str, href: &str) -> String {
-    let mut parts: Vec<&str> = page.split('/').collect();
-    parts.pop();
-    for segment in href.split('/') {
-        match segment {
-            ".." => {
-                parts.pop();
-            }
-            "." | "" => {}
-            s => parts.push(s),
-        }
+    let root = url::Url::parse("http://glossary.test/").expect("an address");
+    let url = root
+        .join(page)
+        .and_then(|page| page.join(href))
+        .unwrap_or_else(|e| panic!("`{href}` on /{page}: {e}"));
+    match url.query() {
+        Some(query) => format!("{}?{query}", &url.path()[1..]),
+        None => url.path()[1..].to_owned(),
     }
-    parts.join("/")
 }
 
 /// Every `href` on a page, and every `data-branch`.
