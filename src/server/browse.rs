@@ -317,6 +317,16 @@ pub fn paths(snapshot: &Snapshot) -> Vec<String> {
             out.push(branch_href(snapshot, i, lang, ""));
         }
     }
+    match relation_map(snapshot) {
+        Ok(map) => {
+            for (t, pairs) in map.typed(snapshot) {
+                for n in 1..=pairs.len().div_ceil(MAP_LIST) {
+                    out.push(map_href(snapshot, &t.key, n, lang, ""));
+                }
+            }
+        }
+        Err(e) => tracing::warn!("the map's counts could not be made: {e:?}"),
+    }
     out
 }
 
@@ -582,6 +592,8 @@ pub struct MapPage {
 /// between them; and how many pairs are not listed.
 pub struct MapRow {
     pub label: String,
+    /// The type's own page, listing every pair.
+    pub href: String,
     pub pairs: Vec<(Link, Link, usize)>,
     pub unlisted: usize,
 }
@@ -590,11 +602,46 @@ pub struct MapRow {
 /// concepts a type can join hundreds of thousands of pairs.
 const MAP_PAIRS: usize = 30;
 
+/// Pairs on each page of a relation type's own list (`/map/{type}`).
+const MAP_LIST: usize = 100;
+
+#[derive(Template)]
+#[template(path = "map_type.html")]
+pub struct MapTypePage {
+    pub layout: Layout,
+    pub label: String,
+    /// The map's address.
+    pub map: String,
+    /// The pairs on this page, and the number of the first.
+    pub pairs: Vec<(Link, Link, usize)>,
+    pub start: usize,
+    pub total: usize,
+    /// (number, link, whether it is this page), when there are several.
+    pub pages: Vec<(usize, String, bool)>,
+}
+
 /// What the map counts, once per snapshot: for each relation type (one
 /// direction of each pair of inverse types, the upward one of a hierarchical
 /// pair; and `skos:related`, each pair of concepts once), the pairs of top
 /// concepts it joins and how many pairs of concepts between them, most first.
 pub struct RelationMap(Vec<(oxigraph::model::NamedNode, Vec<Joined>)>);
+
+impl RelationMap {
+    /// Each type on the map with its pairs.
+    fn typed<'a>(
+        &'a self,
+        snapshot: &'a Snapshot,
+    ) -> impl Iterator<Item = (&'a crate::ontology::RelationType, &'a [Joined])> {
+        self.0.iter().filter_map(|(iri, pairs)| {
+            let t = snapshot
+                .ontology
+                .relation_types()
+                .iter()
+                .find(|t| t.iri == *iri)?;
+            Some((t, pairs.as_slice()))
+        })
+    }
+}
 
 /// Two top concepts (by index), and how many pairs of concepts a type joins
 /// between their branches.
@@ -701,27 +748,9 @@ pub async fn map(
         let counted = relation_map(&snapshot)?;
         let mut rows = Vec::new();
         let mut drawn = Vec::new();
-        for (iri, pairs) in &counted.0 {
-            let label = match snapshot
-                .ontology
-                .relation_types()
-                .iter()
-                .find(|t| t.iri == *iri)
-            {
-                Some(t) => super::html::capitalise(t.labels.get(&lang).0),
-                None => iri.as_str().to_owned(),
-            };
-            let links: Vec<(Link, Link, usize)> = pairs
-                .iter()
-                .take(MAP_PAIRS)
-                .map(|&((a, b), n)| {
-                    (
-                        concept_link(&snapshot, a, &lang, ""),
-                        concept_link(&snapshot, b, &lang, ""),
-                        n,
-                    )
-                })
-                .collect();
+        for (t, pairs) in counted.typed(&snapshot) {
+            let label = super::html::capitalise(t.labels.get(&lang).0);
+            let links = pair_links(&snapshot, &pairs[..pairs.len().min(MAP_PAIRS)], &lang, "");
             let unlisted = pairs.len() - links.len();
             drawn.push(super::html::RelationGroup {
                 label: super::html::Text {
@@ -740,6 +769,7 @@ pub async fn map(
             });
             rows.push(MapRow {
                 label,
+                href: map_href(&snapshot, &t.key, 1, &lang, ""),
                 pairs: links,
                 unlisted,
             });
@@ -748,6 +778,110 @@ pub async fn map(
         let page = MapPage {
             diagram: super::diagram::svg(&title, &drawn, "#pairs", "map", layout.ui.more),
             rows,
+            layout,
+        };
+        page.render().map_err(AppError::internal)
+    })
+}
+
+/// Pairs of top concepts as links from a page at `root`.
+fn pair_links(
+    snapshot: &Snapshot,
+    pairs: &[Joined],
+    lang: &str,
+    root: &str,
+) -> Vec<(Link, Link, usize)> {
+    pairs
+        .iter()
+        .map(|&((a, b), n)| {
+            (
+                concept_link(snapshot, a, lang, root),
+                concept_link(snapshot, b, lang, root),
+                n,
+            )
+        })
+        .collect()
+}
+
+/// Page `n` of the pairs a relation type joins, from a page at `root`.
+pub fn map_href(snapshot: &Snapshot, key: &str, n: usize, lang: &str, root: &str) -> String {
+    let page = if n > 1 {
+        format!("/{n}")
+    } else {
+        String::new()
+    };
+    format!("{root}map/{key}{page}{}", lang_query(snapshot, lang))
+}
+
+/// `GET /map/{type}`: every pair of top concepts a relation type joins,
+/// most first, where the map lists the first few.
+pub async fn map_type(
+    state: State<AppState>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    raw: RawQuery,
+) -> Result<Response<Body>, AppError> {
+    map_list(state, key, 1, headers, raw)
+}
+
+/// `GET /map/{type}/{n}`: page `n` of them.
+pub async fn map_type_page(
+    state: State<AppState>,
+    Path((key, n)): Path<(String, String)>,
+    headers: HeaderMap,
+    raw: RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let n = n.parse::<usize>().ok().filter(|n| *n > 1).ok_or_else(|| {
+        AppError::not_found(format!(
+            "there is no page `{n}` of the relation type `{key}`"
+        ))
+    })?;
+    map_list(state, key, n, headers, raw)
+}
+
+fn map_list(
+    State(state): State<AppState>,
+    key: String,
+    n: usize,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response<Body>, AppError> {
+    let snapshot = state.snapshot();
+    let counted = relation_map(&snapshot)?;
+    let Some((t, pairs)) = counted.typed(&snapshot).find(|(t, _)| t.key == key) else {
+        return Err(AppError::not_found(format!(
+            "no relation type `{key}` joins the branches of the top concepts"
+        )));
+    };
+    let count = pairs.len().div_ceil(MAP_LIST);
+    if n > count {
+        return Err(AppError::not_found(format!(
+            "the pairs of `{key}` fill {count} page(s)"
+        )));
+    }
+    let lang = PageParams::parse(raw.as_deref()).language(&snapshot, &headers);
+    let root = if n > 1 { "../../" } else { "../" };
+    let own = map_href(&snapshot, &key, n, &lang, "");
+    let path = own.split('?').next().unwrap_or(&own).to_owned();
+    respond(&snapshot, &headers, Some(&path), &lang, || {
+        let label = super::html::capitalise(t.labels.get(&lang).0);
+        let mut layout = Layout::new(&snapshot, &lang, label.clone(), root, &path);
+        layout.title = format!("{}: {label}", layout.ui.map);
+        let start = (n - 1) * MAP_LIST;
+        let shown = &pairs[start..pairs.len().min(start + MAP_LIST)];
+        let page = MapTypePage {
+            label,
+            map: format!("{root}map{}", lang_query(&snapshot, &lang)),
+            pairs: pair_links(&snapshot, shown, &lang, root),
+            start: start + 1,
+            total: pairs.len(),
+            pages: if count > 1 {
+                (1..=count)
+                    .map(|p| (p, map_href(&snapshot, &key, p, &lang, root), p == n))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             layout,
         };
         page.render().map_err(AppError::internal)

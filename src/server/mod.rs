@@ -243,6 +243,8 @@ pub fn app(state: AppState) -> Router {
         .route("/hierarchy", get(browse::branch_of))
         .route("/top", get(browse::top))
         .route("/map", get(browse::map))
+        .route("/map/{key}", get(browse::map_type))
+        .route("/map/{key}/{n}", get(browse::map_type_page))
         .route("/top/{n}", get(browse::top))
         .route("/hierarchy/{id}", get(browse::branch))
         .route("/search", get(search::page))

@@ -18,6 +18,7 @@ const GLOSSARY_PAGES: &[(&str, &str)] = &[
     ("branch", "/hierarchy/european-commission"),
     ("top", "/top"),
     ("map", "/map"),
+    ("map-type", "/map/works-with"),
     ("search", "/search?q=office"),
     ("sparql", "/sparql"),
     ("queries", "/queries"),
@@ -39,6 +40,7 @@ fn unesco_pages() -> Vec<(&'static str, String)> {
         ("unesco-concept", format!("/resource?iri={concept}")),
         ("unesco-branch", format!("/hierarchy?iri={concept}")),
         ("unesco-map", "/map".to_owned()),
+        ("unesco-map-related", "/map/related/2".to_owned()),
     ]
 }
 

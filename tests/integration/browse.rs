@@ -145,6 +145,69 @@ impl Walk<'_> {
     }
 }
 
+/// Each relation type's own list of pairs, from the map: its first, second
+/// and last pages, each inside the index target, which together number as
+/// many pairs as the map counts for the type. The number of types.
+fn map_lists(mut get: impl FnMut(&str) -> String, map: &str) -> usize {
+    let mut types = 0;
+    for row in map.split("<h3><a href=\"").skip(1) {
+        let list = resolve("map", &row[..row.find('"').unwrap()].replace("&amp;", "&"));
+        // The row: the pairs listed, then "+N more" when there are more.
+        let row = row.split("<h3>").next().unwrap();
+        let row = row.split("</section>").next().unwrap();
+        let unlisted = row
+            .split("class=\"unlisted\">")
+            .nth(1)
+            .and_then(|rest| rest.split(">+").nth(1))
+            .and_then(|rest| rest.split(' ').next())
+            .map_or(0, |n| n.parse::<usize>().expect("+N more"));
+        let total = row.matches("<li>").count() + unlisted;
+        let first = get(&list);
+        assert_eq!(numbered(&first, &list).0, 1, "/{list}");
+        let own = list.split('?').next().unwrap().to_owned();
+        let mut pages: Vec<usize> = links(&first, "href")
+            .iter()
+            .map(|h| resolve(&list, h))
+            .filter_map(|h| h.strip_prefix(&format!("{own}/"))?.parse().ok())
+            .collect();
+        pages.sort_unstable();
+        pages.dedup();
+        let last = match (pages.first(), pages.last()) {
+            (Some(second), Some(last)) => {
+                get(&format!("{own}/{second}"));
+                get(&format!("{own}/{last}"))
+            }
+            _ => first,
+        };
+        let (start, on_last) = numbered(&last, &list);
+        assert_eq!(
+            start + on_last - 1,
+            total,
+            "/{list}: as many pairs as the map counts"
+        );
+        types += 1;
+    }
+    types
+}
+
+/// The number of the first pair a relation type's page lists, and how many
+/// it lists.
+fn numbered(html: &str, page: &str) -> (usize, usize) {
+    let list = html
+        .split("<ol class=\"pairs\" start=\"")
+        .nth(1)
+        .unwrap_or_else(|| panic!("/{page} lists pairs"));
+    let start = list
+        .split('"')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("/{page} numbers its pairs"));
+    (
+        start,
+        list.split("</ol>").next().unwrap().matches("<li>").count(),
+    )
+}
+
 /// The links to concept pages on the page at `page`, as paths from the root.
 fn concept_links(html: &str, page: &str) -> Vec<String> {
     links(html, "href")
@@ -260,8 +323,10 @@ fn a_large_vocabulary_browses_in_small_pages_that_reach_every_concept() {
     // relations join the branches.
     let map = get("map");
     assert!(map.len() <= INDEX, "the map is {} bytes", map.len());
+    // The glossary's typed relations, and UNESCO's skos:related.
+    assert!(map_lists(&mut get, &map) > 1);
     let related = map
-        .split("<h3>Related</h3>")
+        .split(">Related</a></h3>")
         .nth(1)
         .and_then(|rest| rest.split("</ul>").next())
         .unwrap_or_else(|| panic!("the map counts skos:related: {map}"));
@@ -405,6 +470,8 @@ fn a_generated_100000_entry_glossary_browses_in_small_pages_that_paint_within_a_
         map.contains("class=\"unlisted\""),
         "the map lists the first pairs of each type"
     );
+    let types = map_lists(|path| walk.get(path, "relation type's pairs", INDEX), &map);
+    assert!(types > 3, "{types} relation types on the map");
     eprintln!(
         "largest pages at {entries} entries, bytes: {:?}; {} A–Z pages, {top_pages} top pages, {} branches",
         walk.largest,
@@ -499,7 +566,7 @@ fn the_map_counts_each_relation_type_between_top_concepts() {
     assert!(html.contains("<figure class=\"diagram\"><svg"), "{html}");
     // Every typed relation of the graph is counted once, in one direction.
     let part_of = html
-        .split("<h3>Part of</h3>")
+        .split(">Part of</a></h3>")
         .nth(1)
         .and_then(|rest| rest.split("</ul>").next())
         .unwrap_or_else(|| panic!("the map has part of: {html}"));
@@ -528,4 +595,24 @@ fn the_map_counts_each_relation_type_between_top_concepts() {
         counted > 0 && counted <= stated,
         "{counted} of {stated}: {part_of}"
     );
+    // The type's own page lists the same pairs; other addresses are not pages.
+    let listed = app.get("/map/part-of", &[("accept", "text/html")]).text();
+    let listed = listed
+        .split("<ol class=\"pairs\" start=\"1\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</ol>").next())
+        .unwrap_or_else(|| panic!("/map/part-of lists its pairs: {listed}"));
+    assert_eq!(
+        listed.replace("../", ""),
+        part_of.trim_start_matches("\n<ul class=\"pairs\">")
+    );
+    for missing in [
+        "/map/no-such-type",
+        "/map/part-of/1",
+        "/map/part-of/2",
+        "/map/part-of/x",
+    ] {
+        let response = app.get(missing, &[("accept", "text/html")]);
+        assert_eq!(response.status().as_u16(), 404, "{missing}");
+    }
 }
