@@ -555,6 +555,10 @@ impl<K: Eq + std::hash::Hash, V: Clone + Size> ResponseCache<K, V> {
         if size > limit {
             return;
         }
+        // A response made twice (two requests at once) replaces itself.
+        if let Some(replaced) = kept.map.swap_remove(&key) {
+            kept.size -= replaced.size();
+        }
         // A pseudo-random walk seeded by the new key: no state, no lock of
         // its own, and a different pick at each insertion.
         let mut pick = std::hash::BuildHasher::hash_one(kept.map.hasher(), &key);
@@ -566,9 +570,7 @@ impl<K: Eq + std::hash::Hash, V: Clone + Size> ResponseCache<K, V> {
             };
             kept.size -= dropped.size();
         }
-        if let Some(replaced) = kept.map.insert(key, value) {
-            kept.size -= replaced.size();
-        }
+        kept.map.insert(key, value);
         kept.size += size;
     }
 
@@ -940,11 +942,12 @@ mod tests {
         // About a hundred pages fit, and nearly that many are kept.
         let kept = (0..1000).filter(|n| cache.get(n).is_some()).count();
         assert!((90..=100).contains(&kept), "{kept} kept");
-        // Put again, a page replaces itself.
+        // Put again, a page replaces itself and drops nothing else.
         let before = cache.size();
         let n = (0..1000).find(|n| cache.get(n).is_some()).unwrap();
         cache.put(n, page(n));
         assert_eq!(cache.size(), before);
+        assert_eq!((0..1000).filter(|n| cache.get(n).is_some()).count(), kept);
         // Larger than the whole cache: not kept, nothing dropped for it.
         cache.put(5000, axum::body::Bytes::from(vec![0; 100_001]));
         assert!(cache.get(&5000).is_none());
