@@ -752,6 +752,7 @@ pub async fn map(
             let label = super::html::capitalise(t.labels.get(&lang).0);
             let links = pair_links(&snapshot, &pairs[..pairs.len().min(MAP_PAIRS)], &lang, "");
             let unlisted = pairs.len() - links.len();
+            let href = map_href(&snapshot, &t.key, 1, &lang, "");
             drawn.push(super::html::RelationGroup {
                 label: super::html::Text {
                     text: label.clone(),
@@ -766,10 +767,11 @@ pub async fn map(
                     })
                     .collect(),
                 unlisted,
+                more: Some(href.clone()),
             });
             rows.push(MapRow {
                 label,
-                href: map_href(&snapshot, &t.key, 1, &lang, ""),
+                href,
                 pairs: links,
                 unlisted,
             });

@@ -34,7 +34,8 @@ const FIT: usize = 44;
 const STYLE: &str = "text{font:13px system-ui,sans-serif;fill:#1a1a1a}.name{font-weight:700}.type{fill:#3d4f7a;font-weight:600}.box{fill:#eef3fb;stroke:#5b6b8c}.self{fill:#dbe5f7;stroke:#1a3a7a;stroke-width:2}line,path{stroke:#5b6b8c;fill:none}a:focus .box,a:hover .box{stroke:#1a3a7a;stroke-width:2}";
 
 /// The diagram of `concept` and its `groups`. `more` is the link a "+N
-/// more" row leads to (the page's list of relations).
+/// more" row leads to (the page's list of relations), unless its group
+/// names another.
 pub fn svg(
     concept: &str,
     groups: &[RelationGroup],
@@ -48,7 +49,10 @@ pub fn svg(
         rows.extend(group.links.iter().take(PER_TYPE).map(Row::Neighbour));
         let all = group.links.len() + group.unlisted;
         if all > PER_TYPE {
-            rows.push(Row::More(all - PER_TYPE));
+            rows.push(Row::More(
+                all - PER_TYPE,
+                group.more.as_deref().unwrap_or(more),
+            ));
         }
     }
     let height = rows.len() * ROW + 8;
@@ -99,10 +103,10 @@ pub fn svg(
                 text(&mut out, INDENT + 8, y, &link.label, false);
                 out.push_str("</a>");
             }
-            Row::More(count) => {
+            Row::More(count, listed) => {
                 out.push_str(&format!(
                     "<a href=\"{}\"><text x=\"{}\" y=\"{}\">+{count} {}</text></a>",
-                    escape(more),
+                    escape(listed),
                     INDENT + 8,
                     y + 17,
                     escape(more_label),
@@ -118,7 +122,8 @@ enum Row<'a> {
     Concept(&'a str),
     Type(&'a str),
     Neighbour(&'a Link),
-    More(usize),
+    /// How many more, and where they are listed.
+    More(usize, &'a str),
 }
 
 fn y_mid(row: usize) -> usize {
@@ -186,6 +191,7 @@ mod tests {
                 })
                 .collect(),
             unlisted: 0,
+            more: None,
         }
     }
 

@@ -470,6 +470,8 @@ pub struct RelationGroup {
     pub links: Vec<Link>,
     /// Neighbours of this type left out of `links` (the map lists the first few).
     pub unlisted: usize,
+    /// Where this group's "+N more" leads, if not to the page's own list.
+    pub more: Option<String>,
 }
 
 /// Statements of one subject, for picking values by language.
@@ -748,6 +750,7 @@ impl ConceptPage {
                     })
                     .collect(),
                 unlisted: 0,
+                more: None,
             });
         }
         // Cited Articles as written (`Article 3(47)`), linking to the Article;
@@ -953,6 +956,7 @@ fn group(label: Text, targets: Vec<&str>, link_to: &dyn Fn(&str) -> Link) -> Rel
         label,
         links,
         unlisted: 0,
+        more: None,
     }
 }
 

@@ -323,8 +323,14 @@ fn a_large_vocabulary_browses_in_small_pages_that_reach_every_concept() {
     // relations join the branches.
     let map = get("map");
     assert!(map.len() <= INDEX, "the map is {} bytes", map.len());
-    // The glossary's typed relations, and UNESCO's skos:related.
+    // The glossary's typed relations, and UNESCO's skos:related; the
+    // diagram's "+N more" leads to the type's own pages.
     assert!(map_lists(&mut get, &map) > 1);
+    let diagram = &map[..map.find("</svg>").expect("the map's diagram")];
+    assert!(
+        diagram.contains("<a href=\"map/related\"><text"),
+        "{diagram}"
+    );
     let related = map
         .split(">Related</a></h3>")
         .nth(1)
