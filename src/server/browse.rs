@@ -341,6 +341,25 @@ pub struct AzPage {
     pub pages: Vec<(usize, String, bool)>,
 }
 
+/// The number of a page after the first from its path segment. Page 1 has
+/// none: `/az/A/1` would be a second address for `/az/A`. `what` names the
+/// pages in the 404.
+fn page_number(n: &str, what: &str) -> Result<usize, AppError> {
+    n.parse::<usize>()
+        .ok()
+        .filter(|n| *n > 1)
+        .ok_or_else(|| AppError::not_found(format!("there is no page `{n}` of {what}")))
+}
+
+/// Links to each of `count` pages (`href` of each), `n` the one shown; none
+/// when there is only one (`templates/pager.html`).
+fn pager(count: usize, n: usize, href: impl Fn(usize) -> String) -> Vec<(usize, String, bool)> {
+    if count < 2 {
+        return Vec::new();
+    }
+    (1..=count).map(|p| (p, href(p), p == n)).collect()
+}
+
 /// `GET /az/{letter}`: the concepts whose label starts with the letter.
 pub async fn letter(
     state: State<AppState>,
@@ -358,12 +377,7 @@ pub async fn letter_page(
     headers: HeaderMap,
     raw: RawQuery,
 ) -> Result<Response<Body>, AppError> {
-    // Page 1 has no number: `/az/A/1` would be a second address for it.
-    let n = n
-        .parse::<usize>()
-        .ok()
-        .filter(|n| *n > 1)
-        .ok_or_else(|| AppError::not_found(format!("there is no page `{n}` of this letter")))?;
+    let n = page_number(&n, "this letter")?;
     az(state, anchor, n, headers, raw)
 }
 
@@ -425,13 +439,7 @@ fn az(
                 &lang,
                 root,
             ),
-            pages: if count > 1 {
-                (1..=count)
-                    .map(|p| (p, az_href(&snapshot, &anchor, p, &lang, root), p == n))
-                    .collect()
-            } else {
-                Vec::new()
-            },
+            pages: pager(count, n, |p| az_href(&snapshot, &anchor, p, &lang, root)),
             letter: group.letter.clone(),
             layout,
         };
@@ -460,9 +468,7 @@ pub async fn top(
     let snapshot = state.snapshot();
     let n = match n {
         None => 1,
-        Some(Path(n)) => n.parse::<usize>().ok().filter(|n| *n > 1).ok_or_else(|| {
-            AppError::not_found(format!("there is no page `{n}` of the top concepts"))
-        })?,
+        Some(Path(n)) => page_number(&n, "the top concepts")?,
     };
     let top = &snapshot.concepts.top;
     let count = top.len().div_ceil(TOP_PAGE).max(1);
@@ -487,13 +493,7 @@ pub async fn top(
         let page = HierarchyPage {
             concept: None,
             branches: branches(&snapshot, &shown, &lang, root),
-            pages: if count > 1 {
-                (1..=count)
-                    .map(|p| (p, top_href(&snapshot, p, &lang, root), p == n))
-                    .collect()
-            } else {
-                Vec::new()
-            },
+            pages: pager(count, n, |p| top_href(&snapshot, p, &lang, root)),
             layout,
         };
         page.render().map_err(AppError::internal)
@@ -833,11 +833,7 @@ pub async fn map_type_page(
     headers: HeaderMap,
     raw: RawQuery,
 ) -> Result<Response<Body>, AppError> {
-    let n = n.parse::<usize>().ok().filter(|n| *n > 1).ok_or_else(|| {
-        AppError::not_found(format!(
-            "there is no page `{n}` of the relation type `{key}`"
-        ))
-    })?;
+    let n = page_number(&n, &format!("the relation type `{key}`"))?;
     map_list(state, key, n, headers, raw)
 }
 
@@ -877,13 +873,7 @@ fn map_list(
             pairs: pair_links(&snapshot, shown, &lang, root),
             start: start + 1,
             total: pairs.len(),
-            pages: if count > 1 {
-                (1..=count)
-                    .map(|p| (p, map_href(&snapshot, &key, p, &lang, root), p == n))
-                    .collect()
-            } else {
-                Vec::new()
-            },
+            pages: pager(count, n, |p| map_href(&snapshot, &key, p, &lang, root)),
             layout,
         };
         page.render().map_err(AppError::internal)
